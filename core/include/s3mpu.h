@@ -1,0 +1,619 @@
+/*
+ * s3mpu.h -- the whole public API of the s3mpu core.
+ *
+ * The core does no I/O. It turns an S3 multipart operation into a complete
+ * signed request (method, URL, headers, body) and a response body into a
+ * result or a typed error. Sending the request is the caller's business.
+ *
+ * Conventions, stated once:
+ *  - Strings are (pointer, length) pairs: `s3mpu_str`. They need no NUL
+ *    terminator and may point anywhere; a NULL pointer with length 0 is the
+ *    empty string.
+ *  - The caller owns all memory. Contexts (`s3mpu_sha256`, `s3mpu_client`,
+ *    ...) are plain structs with no pointers into themselves: place them
+ *    anywhere, snapshot them with memcpy, and forget them when done (call
+ *    the `_wipe` function first where there is one: it erases secrets).
+ *  - Outputs that vary in size go to a caller buffer `(out, cap)`; when it is
+ *    too small the function returns S3MPU_E_SPACE and says how much it needs.
+ *  - Fallible functions return S3MPU_OK (0) or a positive S3MPU_E_* code;
+ *    `s3mpu_strerror` names it. Functions taking an `s3mpu_client` also
+ *    leave a sentence for a person in it (`s3mpu_client_detail`).
+ *  - Time is an input: `now` is seconds since the Unix epoch, UTC.
+ *  - Nothing here keeps global mutable state, so distinct contexts may be
+ *    used from distinct threads. The XML parsers allocate (mxml does) and
+ *    free everything before they return.
+ */
+#ifndef S3MPU_H
+#define S3MPU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef S3MPU_API
+#  if defined(__GNUC__) || defined(__clang__)
+#    define S3MPU_API __attribute__((visibility("default")))
+#  else
+#    define S3MPU_API
+#  endif
+#endif
+
+#define S3MPU_VERSION "0.1.0"
+
+/* ===================================================================== */
+/* Strings                                                               */
+/* ===================================================================== */
+
+typedef struct {
+	const char *ptr;
+	size_t len;
+} s3mpu_str;
+
+/* A name/value pair: a header, a query parameter, a metadata entry. */
+typedef struct {
+	s3mpu_str name;
+	s3mpu_str value;
+} s3mpu_kv;
+
+/* s3mpu_str from a string literal. */
+#define S3MPU_LIT(s) ((s3mpu_str){ (s), sizeof(s) - 1 })
+
+/* s3mpu_str from a NUL-terminated string (NULL gives the empty string). */
+S3MPU_API s3mpu_str s3mpu_cstr(const char *s);
+
+/* ===================================================================== */
+/* Errors                                                                */
+/* ===================================================================== */
+
+enum {
+	S3MPU_OK = 0,
+
+	/* The caller's buffer or array is too small. */
+	S3MPU_E_SPACE = 1,
+	/* Misuse: NULL where a value is required, a value out of its domain. */
+	S3MPU_E_ARGUMENT,
+
+	/* Input refused before anything is sent. */
+	S3MPU_E_CREDENTIALS,     /* access key or secret missing or too long */
+	S3MPU_E_REGION,          /* region missing, too long or not [a-z0-9-] */
+	S3MPU_E_ENDPOINT,        /* not http(s)://host[:port][/] */
+	S3MPU_E_BUCKET,          /* bucket name breaks S3's naming rules */
+	S3MPU_E_KEY,             /* key empty, over 1024 bytes or not UTF-8 */
+	S3MPU_E_UPLOAD_ID,       /* upload id missing or too long */
+	S3MPU_E_PART_NUMBER,     /* part number outside 1..10000 */
+	S3MPU_E_PART_ORDER,      /* parts not strictly ascending */
+	S3MPU_E_PART_SIZE,       /* part size outside 5 MiB..5 GiB */
+	S3MPU_E_TOO_LARGE,       /* object cannot be uploaded in 10,000 parts */
+	S3MPU_E_EXPIRES,         /* presign expiry outside 1..604800 s */
+	S3MPU_E_STORAGE_CLASS,   /* storage class not allowed */
+	S3MPU_E_HEADER,          /* header name or value invalid (CR/LF, ...) */
+	S3MPU_E_METADATA,        /* user metadata invalid or over 2 KB */
+	S3MPU_E_DATE,            /* time outside 1970..9999 or malformed */
+	S3MPU_E_DIGEST,          /* Content-MD5 or checksum malformed */
+	S3MPU_E_ETAG,            /* ETag missing or longer than S3MPU_ETAG_MAX */
+
+	/* The response. */
+	S3MPU_E_XML,             /* malformed or truncated XML */
+	S3MPU_E_XML_SIZE,        /* document or one of its values too large */
+	S3MPU_E_XML_DOCUMENT,    /* well-formed, but not the document expected */
+	S3MPU_E_S3,              /* the body is an S3 <Error> (see s3mpu_s3_error) */
+	S3MPU_E_NOMEM,           /* an allocation failed while parsing */
+
+	S3MPU_E_COUNT_           /* not an error: one past the last code */
+};
+
+/* Short English name of an error code ("bucket name invalid"). Never NULL. */
+S3MPU_API const char *s3mpu_strerror(int err);
+
+/* ===================================================================== */
+/* Memory                                                                */
+/* ===================================================================== */
+
+/* Overwrite `len` bytes at `p` with zeros in a way the compiler keeps. */
+S3MPU_API void s3mpu_wipe(void *p, size_t len);
+
+/* ===================================================================== */
+/* Hashing (BearSSL inside)                                              */
+/*                                                                       */
+/* init / update / out: `out` does not consume the context, so a running */
+/* hash can be read and continued. Contexts may be copied with memcpy.   */
+/* ===================================================================== */
+
+#define S3MPU_SHA256_SIZE 32
+#define S3MPU_MD5_SIZE 16
+
+typedef struct { uint64_t opaque_[16]; } s3mpu_sha256;
+typedef struct { uint64_t opaque_[16]; } s3mpu_md5;
+
+S3MPU_API void s3mpu_sha256_init(s3mpu_sha256 *ctx);
+S3MPU_API void s3mpu_sha256_update(s3mpu_sha256 *ctx, const void *data, size_t len);
+S3MPU_API void s3mpu_sha256_out(const s3mpu_sha256 *ctx, unsigned char out[S3MPU_SHA256_SIZE]);
+
+S3MPU_API void s3mpu_md5_init(s3mpu_md5 *ctx);
+S3MPU_API void s3mpu_md5_update(s3mpu_md5 *ctx, const void *data, size_t len);
+S3MPU_API void s3mpu_md5_out(const s3mpu_md5 *ctx, unsigned char out[S3MPU_MD5_SIZE]);
+
+/*
+ * HMAC-SHA256. A key context holds the key's inner and outer hash states,
+ * so one key serves many messages without rehashing it. The key context
+ * holds key material: wipe it when done.
+ */
+typedef struct { uint64_t opaque_[40]; } s3mpu_hmac_key;
+typedef struct { uint64_t opaque_[64]; } s3mpu_hmac;
+
+S3MPU_API void s3mpu_hmac_key_init(s3mpu_hmac_key *key, const void *secret, size_t len);
+S3MPU_API void s3mpu_hmac_init(s3mpu_hmac *ctx, const s3mpu_hmac_key *key);
+S3MPU_API void s3mpu_hmac_update(s3mpu_hmac *ctx, const void *data, size_t len);
+S3MPU_API void s3mpu_hmac_out(const s3mpu_hmac *ctx, unsigned char out[S3MPU_SHA256_SIZE]);
+/* One call: out = HMAC-SHA256(secret, data). */
+S3MPU_API void s3mpu_hmac_sha256(const void *secret, size_t secret_len,
+	const void *data, size_t len, unsigned char out[S3MPU_SHA256_SIZE]);
+
+/*
+ * CRC32 (ISO-HDLC, as zlib) and CRC32C (Castagnoli), table-driven.
+ * The tables live in a caller-owned context (8 KiB each) filled once by
+ * `_table_init`, so the core keeps no static tables. Start with crc 0;
+ * the value returned is the finished CRC of everything fed so far.
+ */
+typedef struct { uint32_t t[8][256]; } s3mpu_crc_table;
+
+S3MPU_API void s3mpu_crc32_table_init(s3mpu_crc_table *table);
+S3MPU_API void s3mpu_crc32c_table_init(s3mpu_crc_table *table);
+S3MPU_API uint32_t s3mpu_crc_update(const s3mpu_crc_table *table, uint32_t crc,
+	const void *data, size_t len);
+
+/* ===================================================================== */
+/* Encodings                                                             */
+/* ===================================================================== */
+
+/* Lower-case hex of `len` bytes into `out` (2*len chars, no NUL). */
+S3MPU_API void s3mpu_hex_encode(const void *in, size_t len, char *out);
+/* Standard padded base64 into `out` (4*ceil(len/3) chars, no NUL); returns that length. */
+S3MPU_API size_t s3mpu_base64_encode(const void *in, size_t len, char *out);
+/*
+ * Strict padded base64 decode into `out` (capacity `cap`); `*out_len` gets the
+ * decoded length. S3MPU_E_DIGEST on bad characters or padding,
+ * S3MPU_E_SPACE if cap is too small.
+ */
+S3MPU_API int s3mpu_base64_decode(const char *in, size_t len,
+	unsigned char *out, size_t cap, size_t *out_len);
+
+/* ===================================================================== */
+/* Time                                                                  */
+/* ===================================================================== */
+
+#define S3MPU_AMZ_DATE_LEN 16 /* "YYYYMMDDTHHMMSSZ" */
+
+/* `now` (Unix seconds) as an ISO 8601 basic date into out[16] (no NUL). */
+S3MPU_API int s3mpu_time_format(int64_t now, char out[S3MPU_AMZ_DATE_LEN]);
+/* "YYYYMMDDTHHMMSSZ" back to Unix seconds. S3MPU_E_DATE if malformed. */
+S3MPU_API int s3mpu_time_parse(s3mpu_str amz_date, int64_t *now);
+/* An HTTP Date header ("Wed, 25 Nov 2026 14:07:52 GMT", RFC 7231 IMF-fixdate)
+ * to Unix seconds, for clock-skew correction. S3MPU_E_DATE if malformed. */
+S3MPU_API int s3mpu_time_parse_http(s3mpu_str http_date, int64_t *now);
+
+/* ===================================================================== */
+/* Validation                                                            */
+/*                                                                       */
+/* Each returns S3MPU_OK or the matching S3MPU_E_* code. The builders    */
+/* below call them; they are public so a UI can check input early.       */
+/* ===================================================================== */
+
+#define S3MPU_KEY_MAX 1024          /* bytes of UTF-8 */
+#define S3MPU_PART_NUMBER_MAX 10000
+#define S3MPU_PART_SIZE_MIN (UINT64_C(5) << 20)   /* 5 MiB */
+#define S3MPU_PART_SIZE_MAX (UINT64_C(5) << 30)   /* 5 GiB */
+#define S3MPU_OBJECT_SIZE_MAX (UINT64_C(5) << 40) /* 5 TiB */
+#define S3MPU_EXPIRES_MAX 604800                  /* 7 days */
+#define S3MPU_METADATA_MAX 2048                   /* bytes of names and values */
+
+/* 3..63 of [a-z0-9.-], starting and ending alphanumeric, no "..",
+ * not an IPv4 address, no "xn--" prefix, no "-s3alias"/"--ol-s3" suffix. */
+S3MPU_API int s3mpu_check_bucket(s3mpu_str bucket);
+/* 1..1024 bytes of well-formed UTF-8 (no overlongs, no surrogates). */
+S3MPU_API int s3mpu_check_key(s3mpu_str key);
+/* 1..10000 */
+S3MPU_API int s3mpu_check_part_number(uint32_t part_number);
+/* A header name is an RFC 9110 token; a value has no CR, LF or NUL. */
+S3MPU_API int s3mpu_check_header(s3mpu_str name, s3mpu_str value);
+
+/* ===================================================================== */
+/* Part planning                                                         */
+/* ===================================================================== */
+
+#define S3MPU_SIZE_UNKNOWN UINT64_MAX
+#define S3MPU_PART_SIZE_DEFAULT (UINT64_C(8) << 20) /* 8 MiB */
+
+/*
+ * How a body is cut into parts. Every part but the last has `part_size`
+ * bytes when the total is known, so stores that want equal parts (R2) are
+ * served. For a stream of unknown length the size doubles every
+ * `growth_interval` parts (never above 5 GiB), so that 10,000 parts always
+ * reach 5 TiB; growth_interval is 0 when `part_size` alone reaches 5 TiB.
+ */
+typedef struct {
+	uint64_t total;           /* S3MPU_SIZE_UNKNOWN for a stream */
+	uint64_t part_size;       /* size of part 1 */
+	uint32_t part_count;      /* known total only; 1 for an empty body */
+	uint32_t growth_interval; /* unknown total only; 0 = constant size */
+} s3mpu_plan;
+
+/*
+ * Plan for `total` bytes (or S3MPU_SIZE_UNKNOWN). `preferred` is the
+ * caller's part size, 0 for S3MPU_PART_SIZE_DEFAULT; it is honoured when it
+ * lies in 5 MiB..5 GiB and the object fits in 10,000 parts of it, and
+ * otherwise raised to the smallest size that fits, rounded up to 1 MiB.
+ * S3MPU_E_PART_SIZE if `preferred` is nonzero and outside 5 MiB..5 GiB;
+ * S3MPU_E_TOO_LARGE if total exceeds S3MPU_OBJECT_SIZE_MAX.
+ */
+S3MPU_API int s3mpu_plan_init(s3mpu_plan *plan, uint64_t total, uint64_t preferred);
+/* Size of part `part_number` (1-based); for a known total, 0 past the last. */
+S3MPU_API uint64_t s3mpu_plan_part_size(const s3mpu_plan *plan, uint32_t part_number);
+/* Byte offset at which part `part_number` starts. */
+S3MPU_API uint64_t s3mpu_plan_part_offset(const s3mpu_plan *plan, uint32_t part_number);
+
+/* ===================================================================== */
+/* SigV4 (AWS4-HMAC-SHA256)                                              */
+/* ===================================================================== */
+
+#define S3MPU_ACCESS_KEY_MAX 128
+#define S3MPU_SECRET_KEY_MAX 128
+#define S3MPU_TOKEN_MAX 4096
+#define S3MPU_REGION_MAX 64
+#define S3MPU_SERVICE_MAX 32
+
+/* Payload hash for requests whose body is not hashed. */
+#define S3MPU_UNSIGNED_PAYLOAD "UNSIGNED-PAYLOAD"
+/* SHA-256 of the empty body. */
+#define S3MPU_EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+/* Signing flags. */
+enum {
+	/* Generic AWS services: encode the path twice and remove dot segments
+	 * and empty segments (RFC 3986). S3 does neither, so 0 means S3. */
+	S3MPU_SIGV4_GENERIC = 1u << 0,
+	/* Add x-amz-content-sha256 (the payload hash) to the signed headers.
+	 * S3 requires it on header-signed requests; the builders set it. */
+	S3MPU_SIGV4_CONTENT_SHA256 = 1u << 1
+};
+
+/*
+ * Credentials, scope and the cached signing key. The signing key is
+ * derived once per date and reused for every request of that day.
+ * Holds the secret: `s3mpu_signer_wipe` when done.
+ */
+typedef struct {
+	char access_key[S3MPU_ACCESS_KEY_MAX];
+	size_t access_key_len;
+	unsigned char secret_key[S3MPU_SECRET_KEY_MAX];
+	size_t secret_key_len;
+	char token[S3MPU_TOKEN_MAX];
+	size_t token_len;
+	char region[S3MPU_REGION_MAX];
+	size_t region_len;
+	char service[S3MPU_SERVICE_MAX];
+	size_t service_len;
+	char key_date[8];         /* YYYYMMDD of the cached key; zeros if none */
+	s3mpu_hmac_key signing_key;
+} s3mpu_signer;
+
+/* S3MPU_E_CREDENTIALS, S3MPU_E_REGION (also for a bad service name). */
+S3MPU_API int s3mpu_signer_init(s3mpu_signer *signer, s3mpu_str access_key,
+	s3mpu_str secret_key, s3mpu_str session_token, s3mpu_str region,
+	s3mpu_str service);
+S3MPU_API void s3mpu_signer_wipe(s3mpu_signer *signer);
+
+/* An HTTP request as the signer sees it. */
+typedef struct {
+	s3mpu_str method;
+	s3mpu_str path;            /* not encoded: "/my key.txt" */
+	const s3mpu_kv *query;     /* not encoded; "?uploads" is {"uploads", ""} */
+	size_t query_count;
+	const s3mpu_kv *headers;   /* every header to sign, Host included;
+	                            * not x-amz-date, x-amz-security-token,
+	                            * x-amz-content-sha256, authorization */
+	size_t header_count;
+	s3mpu_str payload_hash;    /* lower-case hex SHA-256 or UNSIGNED-PAYLOAD */
+} s3mpu_http;
+
+/*
+ * What a signature is made of, each piece pointing into the caller's
+ * buffer, for sending and for debugging SignatureDoesNotMatch.
+ */
+typedef struct {
+	char amz_date[S3MPU_AMZ_DATE_LEN];
+	char signature[64];         /* lower-case hex */
+	s3mpu_str canonical_request;
+	s3mpu_str string_to_sign;
+	s3mpu_str signed_headers;   /* "host;x-amz-date" */
+	s3mpu_str authorization;    /* header mode: the Authorization value */
+	s3mpu_str query;            /* presign mode: the whole encoded query
+	                             * string, X-Amz-Signature last, no '?' */
+} s3mpu_signature;
+
+/*
+ * Sign `http` at time `now`. `expires` 0 signs with an Authorization header;
+ * 1..604800 presigns (query authentication: the X-Amz-* parameters and the
+ * token go in the query). In header mode the caller must also send
+ * X-Amz-Date (sig->amz_date), x-amz-security-token when the signer has one,
+ * and x-amz-content-sha256 when S3MPU_SIGV4_CONTENT_SHA256 is set.
+ * Strings of `sig` are written to (buf, cap); S3MPU_E_SPACE with `*need` set
+ * when cap is too small (need may be NULL).
+ * Errors: S3MPU_E_EXPIRES, S3MPU_E_HEADER, S3MPU_E_DATE, S3MPU_E_ARGUMENT.
+ */
+S3MPU_API int s3mpu_sigv4_sign(s3mpu_signer *signer, const s3mpu_http *http,
+	int64_t now, uint32_t expires, unsigned flags,
+	s3mpu_signature *sig, char *buf, size_t cap, size_t *need);
+
+/*
+ * S3 URI encoding of `in` into `out` (at most 3*len bytes): every byte but
+ * A-Z a-z 0-9 - _ . ~ becomes %XX (upper-case hex); '/' is kept when
+ * `keep_slash`. Returns the encoded length.
+ */
+S3MPU_API size_t s3mpu_uri_encode(s3mpu_str in, int keep_slash, char *out);
+
+/* ===================================================================== */
+/* Client: endpoint + signer                                             */
+/* ===================================================================== */
+
+#define S3MPU_HOST_MAX 256
+#define S3MPU_DETAIL_MAX 256
+#define S3MPU_STORAGE_CLASSES_MAX 256
+
+typedef struct {
+	s3mpu_str endpoint;      /* "https://s3.cn-north-1.jcloudcs.com",
+	                          * "http://127.0.0.1:9000"; no path */
+	s3mpu_str region;        /* empty: taken from a JD Cloud or AWS host
+	                          * ("s3.<region>.jcloudcs.com") */
+	s3mpu_str access_key;
+	s3mpu_str secret_key;
+	s3mpu_str session_token; /* may be empty */
+	int path_style;          /* 1: https://host/bucket/key; 0: https://bucket.host/key */
+	s3mpu_str extra_storage_classes; /* comma-separated classes allowed
+	                          * besides STANDARD and REDUCED_REDUNDANCY */
+} s3mpu_config;
+
+typedef struct {
+	int https;
+	char host[S3MPU_HOST_MAX];  /* lower case, ":port" kept unless default */
+	size_t host_len;
+	int path_style;
+	char storage_classes[S3MPU_STORAGE_CLASSES_MAX];
+	size_t storage_classes_len;
+	s3mpu_signer signer;
+	char detail[S3MPU_DETAIL_MAX]; /* NUL-terminated sentence about the last error */
+} s3mpu_client;
+
+/* S3MPU_E_ENDPOINT, S3MPU_E_REGION, S3MPU_E_CREDENTIALS, S3MPU_E_ARGUMENT. */
+S3MPU_API int s3mpu_client_init(s3mpu_client *client, const s3mpu_config *config);
+/* Wipe secrets; the context must be initialised again before reuse. */
+S3MPU_API void s3mpu_client_wipe(s3mpu_client *client);
+/* The sentence about the last error ("" after success). Never NULL. */
+S3MPU_API const char *s3mpu_client_detail(const s3mpu_client *client);
+
+/* ===================================================================== */
+/* Requests for the multipart operations                                 */
+/* ===================================================================== */
+
+enum {
+	S3MPU_OP_CREATE = 1,   /* CreateMultipartUpload:  POST   /key?uploads */
+	S3MPU_OP_UPLOAD_PART,  /* UploadPart:             PUT    /key?partNumber=N&uploadId=U */
+	S3MPU_OP_COMPLETE,     /* CompleteMultipartUpload: POST  /key?uploadId=U (XML body) */
+	S3MPU_OP_ABORT,        /* AbortMultipartUpload:   DELETE /key?uploadId=U */
+	S3MPU_OP_LIST_PARTS,   /* ListParts:              GET    /key?uploadId=U */
+	S3MPU_OP_LIST_UPLOADS, /* ListMultipartUploads:   GET    /?uploads */
+	S3MPU_OP_PUT_OBJECT,   /* PutObject:              PUT    /key */
+	S3MPU_OP_HEAD_OBJECT   /* HeadObject:             HEAD   /key */
+};
+
+enum {
+	S3MPU_CHECKSUM_NONE = 0,
+	S3MPU_CHECKSUM_CRC32,
+	S3MPU_CHECKSUM_CRC32C,
+	S3MPU_CHECKSUM_SHA256
+};
+
+#define S3MPU_ETAG_MAX 128
+
+/* A part: input of Complete, output of ListParts. */
+typedef struct {
+	uint32_t number;
+	uint64_t size;                /* ListParts only */
+	char etag[S3MPU_ETAG_MAX];    /* as the server sent it, quotes included */
+	size_t etag_len;
+	char last_modified[32];       /* ListParts only, NUL-terminated */
+} s3mpu_part;
+
+/*
+ * One operation. Zero the struct, set `op` and the fields that operation
+ * reads (marked), leave the rest zero.
+ */
+typedef struct {
+	int op;                       /* S3MPU_OP_* */
+	s3mpu_str bucket;             /* all */
+	s3mpu_str key;                /* all but LIST_UPLOADS */
+	s3mpu_str upload_id;          /* UPLOAD_PART COMPLETE ABORT LIST_PARTS */
+	uint32_t part_number;         /* UPLOAD_PART */
+	uint64_t content_length;      /* UPLOAD_PART PUT_OBJECT: the body's size */
+
+	/* Body integrity: UPLOAD_PART PUT_OBJECT (content_md5 also CREATE). */
+	s3mpu_str payload_hash;       /* hex SHA-256 of the body; empty: UNSIGNED-PAYLOAD */
+	s3mpu_str content_md5;        /* base64 MD5 of the body, or empty */
+	int checksum_algorithm;       /* S3MPU_CHECKSUM_* */
+	s3mpu_str checksum;           /* its base64 value (CRC big-endian) */
+
+	/* Object headers: CREATE PUT_OBJECT. */
+	s3mpu_str content_type;       /* empty: binary/octet-stream */
+	s3mpu_str cache_control;
+	s3mpu_str content_disposition;
+	s3mpu_str content_encoding;
+	s3mpu_str expires;
+	s3mpu_str storage_class;
+	const s3mpu_kv *metadata;     /* names without "x-amz-meta-" */
+	size_t metadata_count;
+
+	/* COMPLETE: ascending part numbers. */
+	const s3mpu_part *parts;
+	size_t part_count;
+
+	/* LIST_PARTS. */
+	uint32_t max_parts;           /* 0: server default */
+	uint32_t part_number_marker;
+	/* LIST_UPLOADS. */
+	s3mpu_str prefix;
+	s3mpu_str key_marker;
+	s3mpu_str upload_id_marker;
+	uint32_t max_uploads;         /* 0: server default */
+
+	/* 0: Authorization header. 1..604800: a presigned URL, valid that many
+	 * seconds; headers listed in the result must be sent with it. */
+	uint32_t presign_expires;
+} s3mpu_op;
+
+#define S3MPU_HEADERS_MAX 48
+
+/*
+ * A complete signed request. Strings point into the arena the caller gave
+ * the builder. `headers` are every header to send, Host and Content-Length
+ * included (a fetch() caller leaves those two to the runtime). `body` is
+ * the body for COMPLETE and empty otherwise; for UPLOAD_PART and
+ * PUT_OBJECT the caller sends its own `content_length` bytes.
+ */
+typedef struct {
+	s3mpu_str method;
+	s3mpu_str url;
+	s3mpu_kv headers[S3MPU_HEADERS_MAX];
+	size_t header_count;
+	s3mpu_str body;
+	s3mpu_signature signature;    /* what was signed, for debugging */
+} s3mpu_request;
+
+/*
+ * Validate `op` and build its signed request at time `now`.
+ * Strings go to (arena, cap); S3MPU_E_SPACE with `*need` set when it is too
+ * small (need may be NULL). 16 KiB is enough for every operation but a
+ * Complete of many parts (about 100 bytes a part more).
+ * Errors: any input error above, each with a detail sentence in `client`.
+ */
+S3MPU_API int s3mpu_build(s3mpu_client *client, const s3mpu_op *op, int64_t now,
+	s3mpu_request *out, char *arena, size_t cap, size_t *need);
+
+/* ===================================================================== */
+/* Responses                                                             */
+/*                                                                       */
+/* Each parser takes the body (any bytes; it need not be NUL-terminated),*/
+/* accepts documents with or without the S3 namespace, and either fills  */
+/* its result completely or returns an error: S3MPU_E_XML (malformed or  */
+/* truncated), S3MPU_E_XML_SIZE (document over S3MPU_XML_MAX, or a value */
+/* too long for its field), S3MPU_E_XML_DOCUMENT (another root element,  */
+/* a required element missing or not a number), S3MPU_E_NOMEM, or       */
+/* S3MPU_E_S3 when the body is an <Error> document, which is then parsed */
+/* into `err` (may be NULL).                                             */
+/* ===================================================================== */
+
+#define S3MPU_XML_MAX (8u << 20)
+#define S3MPU_UPLOAD_ID_MAX 1024
+
+typedef struct {
+	char code[64];
+	char message[512];
+	char request_id[128];
+	char host_id[256];
+	char string_to_sign[1024];     /* when the server sends it (truncated to fit) */
+	char canonical_request[2048];  /* idem */
+} s3mpu_s3_error;                  /* all NUL-terminated, "" when absent */
+
+/* Any <Error> document. */
+S3MPU_API int s3mpu_parse_error(const char *xml, size_t len, s3mpu_s3_error *err);
+
+typedef struct {
+	char bucket[64];
+	char key[S3MPU_KEY_MAX + 1];
+	char upload_id[S3MPU_UPLOAD_ID_MAX + 1];   /* NUL-terminated */
+} s3mpu_create_result;
+
+S3MPU_API int s3mpu_parse_create(const char *xml, size_t len,
+	s3mpu_create_result *out, s3mpu_s3_error *err);
+
+typedef struct {
+	char location[2048];       /* may be empty or not a URL (Ceph RGW) */
+	char bucket[64];
+	char key[S3MPU_KEY_MAX + 1];
+	char etag[S3MPU_ETAG_MAX]; /* may be empty (Ceph RGW) */
+} s3mpu_complete_result;
+
+/* A 200 response to Complete may still carry an <Error>: S3MPU_E_S3. */
+S3MPU_API int s3mpu_parse_complete(const char *xml, size_t len,
+	s3mpu_complete_result *out, s3mpu_s3_error *err);
+
+typedef struct {
+	s3mpu_part *parts;          /* caller's array ... */
+	size_t part_cap;            /* ... of this many */
+	size_t part_count;          /* out: parts in the document */
+	int is_truncated;
+	uint32_t next_part_number_marker;
+} s3mpu_list_parts_result;
+
+/* S3MPU_E_SPACE when the document holds more than part_cap parts
+ * (part_count then says how many). */
+S3MPU_API int s3mpu_parse_list_parts(const char *xml, size_t len,
+	s3mpu_list_parts_result *out, s3mpu_s3_error *err);
+
+typedef struct {
+	char key[S3MPU_KEY_MAX + 1];
+	char upload_id[S3MPU_UPLOAD_ID_MAX + 1];
+	char initiated[32];
+	char storage_class[32];
+} s3mpu_upload;
+
+typedef struct {
+	s3mpu_upload *uploads;      /* caller's array ... */
+	size_t upload_cap;          /* ... of this many */
+	size_t upload_count;        /* out */
+	int is_truncated;
+	char next_key_marker[S3MPU_KEY_MAX + 1];
+	char next_upload_id_marker[S3MPU_UPLOAD_ID_MAX + 1];
+} s3mpu_list_uploads_result;
+
+S3MPU_API int s3mpu_parse_list_uploads(const char *xml, size_t len,
+	s3mpu_list_uploads_result *out, s3mpu_s3_error *err);
+
+/* ===================================================================== */
+/* Retry policy                                                          */
+/* ===================================================================== */
+
+enum {
+	S3MPU_RETRY_NO = 0,   /* final: report it */
+	S3MPU_RETRY_YES,      /* transient: back off (full jitter) and retry */
+	S3MPU_RETRY_SKEW      /* clock skew: take the offset from the response's
+	                       * Date header, re-sign, retry once */
+};
+
+/* How to treat a response with HTTP `status` and S3 error `code` (may be
+ * empty): 5xx, SlowDown, RequestTimeout, InternalError, BadDigest,
+ * XAmzContentSHA256Mismatch are transient; RequestTimeTooSkewed,
+ * RequestExpired, RequestInTheFuture are skew; everything else is final. */
+S3MPU_API int s3mpu_retry_class(int status, s3mpu_str code);
+
+/* ===================================================================== */
+/* Multipart ETag                                                        */
+/* ===================================================================== */
+
+/*
+ * The ETag S3 gives a multipart object: hex(MD5(MD5(part 1) .. MD5(part N)))
+ * followed by "-N". Feed each part's raw 16-byte MD5 in order with
+ * `s3mpu_md5_update` into a context started by `s3mpu_md5_init`, then call
+ * this with the number of parts. Writes the ETag, without quotes, to `out`
+ * (at most 32 + 1 + 5 chars, no NUL); returns its length.
+ */
+S3MPU_API size_t s3mpu_multipart_etag(const s3mpu_md5 *md5_of_md5s,
+	uint32_t part_count, char out[38]);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* S3MPU_H */

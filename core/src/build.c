@@ -1,0 +1,2 @@
+/* build.c -- placeholder until written. */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* client.c -- placeholder until written. */
+#include "internal.h"

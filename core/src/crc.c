@@ -1,0 +1,2 @@
+/* crc.c -- placeholder until written. */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* encode.c -- placeholder until written. */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* hash.c -- placeholder until written. */
+#include "internal.h"

@@ -1,0 +1,69 @@
+/*
+ * internal.h -- helpers shared by the core's source files. Not installed.
+ */
+#ifndef S3MPU_INTERNAL_H
+#define S3MPU_INTERNAL_H
+
+#include "s3mpu.h"
+#include <string.h>
+
+/*
+ * An output buffer that keeps counting past its capacity, so one pass tells
+ * both whether the output fit and how much room it needed.
+ */
+typedef struct {
+	char *p;
+	size_t cap;
+	size_t len; /* bytes wanted so far; only min(len, cap) were written */
+} s3mpu_out;
+
+static inline void out_init(s3mpu_out *o, char *p, size_t cap)
+{
+	o->p = p;
+	o->cap = p ? cap : 0;
+	o->len = 0;
+}
+
+static inline void out_bytes(s3mpu_out *o, const void *s, size_t n)
+{
+	if (o->len < o->cap) {
+		size_t room = o->cap - o->len;
+		memcpy(o->p + o->len, s, n < room ? n : room);
+	}
+	o->len += n;
+}
+
+static inline void out_char(s3mpu_out *o, char c)
+{
+	if (o->len < o->cap)
+		o->p[o->len] = c;
+	o->len++;
+}
+
+static inline void out_str(s3mpu_out *o, s3mpu_str s) { out_bytes(o, s.ptr, s.len); }
+static inline void out_cstr(s3mpu_out *o, const char *s) { out_bytes(o, s, strlen(s)); }
+static inline int out_fits(const s3mpu_out *o) { return o->len <= o->cap; }
+
+/* The string written since `start` (valid only when the output fit). */
+static inline s3mpu_str out_since(const s3mpu_out *o, size_t start)
+{
+	s3mpu_str s;
+	s.ptr = o->p + start;
+	s.len = o->len - start;
+	return s;
+}
+
+static inline int str_eq(s3mpu_str a, s3mpu_str b)
+{
+	return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+}
+
+/* ASCII-only case folding, as HTTP header names want. */
+static inline char ascii_lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
+}
+
+int str_ieq(s3mpu_str a, s3mpu_str b);
+
+#endif

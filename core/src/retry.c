@@ -1,0 +1,2 @@
+/* retry.c -- placeholder until written. */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* sigv4.c -- placeholder until written. */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* time.c -- placeholder until written. */
+#include "internal.h"

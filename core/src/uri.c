@@ -1,0 +1,2 @@
+/* uri.c -- placeholder until written. */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* validate.c -- placeholder until written. */
+#include "internal.h"

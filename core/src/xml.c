@@ -1,0 +1,2 @@
+/* xml.c -- placeholder until written. */
+#include "internal.h"
