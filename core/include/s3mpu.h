@@ -309,7 +309,11 @@ S3MPU_API void s3mpu_signer_wipe(s3mpu_signer *signer);
 /* An HTTP request as the signer sees it. */
 typedef struct {
 	s3mpu_str method;
-	s3mpu_str path;            /* not encoded: "/my key.txt" */
+	s3mpu_str path;            /* S3: not encoded ("/my key.txt"); it is
+	                            * encoded once. GENERIC: the path as sent
+	                            * (already encoded); dot segments and empty
+	                            * segments are removed and it is encoded
+	                            * again, as AWS wants for other services. */
 	const s3mpu_kv *query;     /* not encoded; "?uploads" is {"uploads", ""} */
 	size_t query_count;
 	const s3mpu_kv *headers;   /* every header to sign, Host included;
@@ -330,8 +334,8 @@ typedef struct {
 	s3mpu_str string_to_sign;
 	s3mpu_str signed_headers;   /* "host;x-amz-date" */
 	s3mpu_str authorization;    /* header mode: the Authorization value */
-	s3mpu_str query;            /* presign mode: the whole encoded query
-	                             * string, X-Amz-Signature last, no '?' */
+	s3mpu_str query;            /* the encoded query string for the URL, no
+	                             * '?'; presign mode: X-Amz-Signature last */
 } s3mpu_signature;
 
 /*
@@ -425,6 +429,9 @@ typedef struct {
 	char etag[S3MPU_ETAG_MAX];    /* as the server sent it, quotes included */
 	size_t etag_len;
 	char last_modified[32];       /* ListParts only, NUL-terminated */
+	char checksum[64];            /* base64 flexible checksum of the part
+	                               * (x-amz-checksum-*), or empty */
+	size_t checksum_len;
 } s3mpu_part;
 
 /*
@@ -442,8 +449,10 @@ typedef struct {
 	/* Body integrity: UPLOAD_PART PUT_OBJECT (content_md5 also CREATE). */
 	s3mpu_str payload_hash;       /* hex SHA-256 of the body; empty: UNSIGNED-PAYLOAD */
 	s3mpu_str content_md5;        /* base64 MD5 of the body, or empty */
-	int checksum_algorithm;       /* S3MPU_CHECKSUM_* */
-	s3mpu_str checksum;           /* its base64 value (CRC big-endian) */
+	int checksum_algorithm;       /* S3MPU_CHECKSUM_*: also CREATE (declares
+	                               * it) and COMPLETE (sends the parts' checksums) */
+	s3mpu_str checksum;           /* UPLOAD_PART PUT_OBJECT: the base64 value
+	                               * (CRCs as 4 big-endian bytes) */
 
 	/* Object headers: CREATE PUT_OBJECT. */
 	s3mpu_str content_type;       /* empty: binary/octet-stream */

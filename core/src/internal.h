@@ -66,4 +66,11 @@ static inline char ascii_lower(char c)
 
 int str_ieq(s3mpu_str a, s3mpu_str b);
 
+/* uri.c */
+int uri_unreserved(unsigned char c);
+/* Append the S3 URI encoding of `in`. */
+void out_uri(s3mpu_out *o, s3mpu_str in, int keep_slash);
+/* Order of the encodings of a and b (no slash kept), without building them. */
+int uri_compare_encoded(s3mpu_str a, s3mpu_str b);
+
 #endif

@@ -25,7 +25,7 @@ static int check_failures;
 #define TEST(name) static void test_##name(void)
 #define CASE(name) { #name, test_##name }
 
-static void check_hex(const char *label, const void *p, size_t len)
+static inline void check_hex(const char *label, const void *p, size_t len)
 {
 	const unsigned char *b = (const unsigned char *)p;
 	size_t i;
@@ -35,7 +35,7 @@ static void check_hex(const char *label, const void *p, size_t len)
 	fprintf(stderr, "%s\n", len > 512 ? "..." : "");
 }
 
-static void check_fail_at(const char *file, int line, const char *what)
+static inline void check_fail_at(const char *file, int line, const char *what)
 {
 	fprintf(stderr, "%s:%d: check failed: %s\n", file, line, what);
 	check_failures++;
@@ -65,7 +65,7 @@ static void check_fail_at(const char *file, int line, const char *what)
 #define CHECK_CSTR(got, want) \
 	do { const char *gs_ = (got), *ws_ = (want); CHECK_MEM(gs_, strlen(gs_), ws_, strlen(ws_)); } while (0)
 
-static int check_run(const check_case *cases, size_t n, int argc, char **argv)
+static inline int check_run(const check_case *cases, size_t n, int argc, char **argv)
 {
 	size_t i, ran = 0, failed = 0;
 	for (i = 0; i < n; i++) {
