@@ -153,7 +153,7 @@ static uint64_t brute_stream_sum(uint64_t size, uint32_t g)
 	for (n = 1; n <= 10000; n++) {
 		uint64_t s = size;
 		uint32_t k = g ? (n - 1) / g : 0;
-		while (k-- > 0 && s < S3MPU_PART_SIZE_MAX)
+		for (; k > 0 && s < S3MPU_PART_SIZE_MAX; k--)
 			s *= 2;
 		sum += s < S3MPU_PART_SIZE_MAX ? s : S3MPU_PART_SIZE_MAX;
 	}
@@ -227,15 +227,13 @@ TEST(property_many_totals) {
 	static const uint64_t prefs[] = { 0, 5 * MIB, 5 * MIB + 1, 64 * MIB, 5 * GIB };
 	uint64_t x = 88172645463325252u;
 	size_t i, j;
-	int d;
 	for (i = 0; i < sizeof prefs / sizeof prefs[0]; i++) {
 		uint64_t unit = prefs[i] ? prefs[i] : S3MPU_PART_SIZE_DEFAULT;
 		for (j = 0; j < 40; j++) {
-			for (d = -1; d <= 1; d++) {
-				uint64_t t = unit * (j * j * 7) + (uint64_t)(int64_t)d;
+			uint64_t base = unit * (j * j * 7), t;
+			for (t = base ? base - 1 : 0; t <= base + 1; t++)
 				if (t <= S3MPU_OBJECT_SIZE_MAX)
 					known(t, prefs[i]);
-			}
 		}
 		for (j = 0; j < 60; j++) {
 			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
