@@ -12,6 +12,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+unset CEPH_ARGS CEPH_CONF # only our own ceph.conf and flags
 # shellcheck source=credentials.env
 . "$here/credentials.env"
 
@@ -68,9 +69,12 @@ daemon_pid() {
     local f=$dir/run/ceph-$1.pid pid
     [ -r "$f" ] || return 1
     pid=$(tr -dc 0-9 <"$f")
-    [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-    tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" | grep -qxF -- "$conf" || return 1
-    echo "$pid"
+    [ -n "$pid" ] || return 1
+    local arg
+    { while IFS= read -r -d '' arg; do
+        [ "$arg" = "$conf" ] && { echo "$pid"; return 0; }
+    done; } 2>/dev/null <"/proc/$pid/cmdline"
+    return 1
 }
 
 all_alive() {
@@ -87,11 +91,20 @@ print_result() {
 dump_logs() {
     local f
     for f in "$dir"/log/*; do
-        [ -f "$f" ] || continue
+        [ -s "$f" ] || continue
         echo "===== last 40 lines of $f =====" >&2
         tail -n 40 "$f" >&2 || true
     done
 }
+
+# One start.sh/stop.sh at a time per DIR (test suites may start the server in parallel: the
+# later one waits, then reuses). The lock file sits beside DIR and is left there.
+if [ -z "${S3MPU_SERVER_LOCKED:-}" ]; then
+    mkdir -p "$(dirname "$dir")"
+    exec 9>"$dir.lock"
+    flock -w 300 9 || die "could not lock $dir.lock"
+    export S3MPU_SERVER_LOCKED=1 # for the stop.sh we may call
+fi
 
 # ---- 1. reuse or clear what a previous run left under DIR --------------------------
 if [ -e "$marker" ]; then
@@ -206,6 +219,12 @@ mon max pg per osd = 1000
 mon data avail warn = 2
 mon data avail crit = 1
 
+[mon]
+# Commit map changes at once rather than batching them for 1 s: RGW's first start issues
+# about a dozen pool commands one after another.
+paxos propose interval = 0.05
+paxos min wait = 0.01
+
 [osd]
 public addr = 127.0.0.1
 cluster addr = 127.0.0.1
@@ -228,31 +247,32 @@ monmaptool --create --fsid "$fsid" --addv a "[v2:127.0.0.1:$mon_port]" "$dir/mon
     || fail "monmaptool failed"
 ceph-mon -c "$conf" -i a --mkfs --monmap "$dir/monmap" </dev/null >>"$dir/log/mkfs.out" 2>&1 \
     || fail "ceph-mon --mkfs failed"
-# Daemons fork into the background; their stdio must not hold our caller's pipes open.
-ceph-mon -c "$conf" -i a </dev/null >>"$dir/log/mon.a.out" 2>&1 || fail "ceph-mon did not start"
+# Daemons fork into the background: their stdio must not hold our caller's pipes open, nor
+# may they inherit the lock (fd 9).
+ceph-mon -c "$conf" -i a </dev/null >>"$dir/log/mon.a.out" 2>&1 9>&- || fail "ceph-mon did not start"
 
 until osd_id=$(cephq osd new "$osd_uuid" 2>>"$dir/log/cli.err"); do
     past_deadline && fail "monitor did not answer"
-    sleep 1
+    sleep 0.5
 done
 [ "$osd_id" = 0 ] || fail "unexpected OSD id '$osd_id'"
 mkdir -p "$dir/osd/ceph-0"
 ceph-osd -c "$conf" -i 0 --mkfs --osd-uuid "$osd_uuid" </dev/null >>"$dir/log/mkfs.out" 2>&1 \
     || fail "ceph-osd --mkfs failed"
-ceph-osd -c "$conf" -i 0 </dev/null >>"$dir/log/osd.0.out" 2>&1 || fail "ceph-osd did not start"
+ceph-osd -c "$conf" -i 0 </dev/null >>"$dir/log/osd.0.out" 2>&1 9>&- || fail "ceph-osd did not start"
 
 until [ "$(cephq osd stat -f json 2>>"$dir/log/cli.err" |
           sed -n 's/.*"num_up_osds":\([0-9]*\).*/\1/p')" = 1 ]; do
     past_deadline && fail "OSD did not come up"
-    sleep 1
+    sleep 0.5
 done
 
-radosgw -c "$conf" -n client.rgw </dev/null >>"$dir/log/rgw.out" 2>&1 || fail "radosgw did not start"
+radosgw -c "$conf" -n client.rgw </dev/null >>"$dir/log/rgw.out" 2>&1 9>&- || fail "radosgw did not start"
 
 # RGW answers HTTP once it has created its pools and zone.
 until curl -s -o /dev/null --max-time 5 "$endpoint/"; do
     past_deadline && fail "radosgw did not answer on $endpoint"
-    sleep 1
+    sleep 0.5
 done
 
 timeout 60 radosgw-admin -c "$conf" -n client.rgw user create --uid="$S3MPU_TEST_USER" \
@@ -262,7 +282,7 @@ timeout 60 radosgw-admin -c "$conf" -n client.rgw user create --uid="$S3MPU_TEST
 
 until s3_ok; do
     past_deadline && fail "signed S3 requests do not succeed on $endpoint"
-    sleep 1
+    sleep 0.5
 done
 all_alive || fail "a daemon died during startup"
 

@@ -9,7 +9,7 @@
 set -euo pipefail
 
 dir=${S3MPU_SERVER_DIR:-/tmp/s3mpu-rgw}
-grace=${S3MPU_SERVER_STOP_GRACE:-20}
+grace=${S3MPU_SERVER_STOP_GRACE:-5} # per daemon; each needs < 1 s when healthy
 
 log() { printf 'stop.sh: %s\n' "$*" >&2; }
 usage() { echo "usage: $0 [--dir DIR]" >&2; exit 2; }
@@ -31,6 +31,12 @@ dir=${dir%/}
 [ -n "$dir" ] && [ "$dir" != / ] || { log "refusing --dir /"; exit 2; }
 conf=$dir/ceph.conf
 
+# Same lock as start.sh (which sets S3MPU_SERVER_LOCKED when it calls us holding it).
+if [ -z "${S3MPU_SERVER_LOCKED:-}" ] && [ -d "$(dirname "$dir")" ]; then
+    exec 9>"$dir.lock"
+    flock -w 300 9 || { log "could not lock $dir.lock"; exit 1; }
+fi
+
 if [ ! -e "$dir" ]; then
     log "nothing under $dir"
     exit 0
@@ -42,41 +48,51 @@ fi
 
 # True if pid $1 is alive and was started with our ceph.conf.
 ours() {
-    [ -r "/proc/$1/cmdline" ] && tr '\0' '\n' 2>/dev/null <"/proc/$1/cmdline" | grep -qxF -- "$conf"
+    local arg
+    { while IFS= read -r -d '' arg; do [ "$arg" = "$conf" ] && return 0; done; } \
+        2>/dev/null <"/proc/$1/cmdline"
+    return 1
 }
 
-pids=()
-# Pid files first, in shutdown order: gateway, OSD, monitor.
-for name in client.rgw osd.0 mon.a; do
-    f=$dir/run/ceph-$name.pid
-    [ -r "$f" ] || continue
-    pid=$(tr -dc 0-9 <"$f")
-    [ -n "$pid" ] && ours "$pid" && pids+=("$pid")
-done
-# Stragglers without a pid file, identified by our exact config path.
-for c in /proc/[0-9]*/cmdline; do
-    pid=${c#/proc/}; pid=${pid%/cmdline}
-    [ "$pid" != $$ ] || continue
-    case " ${pids[*]-} " in *" $pid "*) continue ;; esac
-    ours "$pid" && pids+=("$pid")
-done
-
-if [ ${#pids[@]} -gt 0 ]; then
-    log "stopping ${pids[*]}"
-    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+# stop_pids PID...: SIGTERM, wait up to $grace s, then SIGKILL whatever is left.
+stop_pids() {
+    local pid left end
+    for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
     end=$(($(date +%s) + grace))
     while :; do
         left=()
-        for pid in "${pids[@]}"; do ours "$pid" && left+=("$pid"); done
-        [ ${#left[@]} -gt 0 ] || break
+        for pid in "$@"; do ours "$pid" && left+=("$pid"); done
+        [ ${#left[@]} -gt 0 ] || return 0
         if [ "$(date +%s)" -ge "$end" ]; then
             log "still running after ${grace}s, killing ${left[*]}"
             for pid in "${left[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
             sleep 1
-            break
+            return 0
         fi
-        sleep 0.2
+        sleep 0.1
     done
+}
+
+# One at a time, gateway, OSD, monitor: each shuts down in well under a second while the
+# monitor is still there to hear from it (all at once, they take seconds).
+for name in client.rgw osd.0 mon.a; do
+    f=$dir/run/ceph-$name.pid
+    [ -r "$f" ] || continue
+    pid=$(tr -dc 0-9 <"$f")
+    [ -n "$pid" ] && ours "$pid" || continue
+    log "stopping $name (pid $pid)"
+    stop_pids "$pid"
+done
+# Stragglers without a pid file (a daemon that died before writing one, a hung ceph CLI),
+# identified by our exact config path, never by program name.
+strays=()
+for c in /proc/[0-9]*/cmdline; do
+    pid=${c#/proc/}; pid=${pid%/cmdline}
+    [ "$pid" != $$ ] && ours "$pid" && strays+=("$pid")
+done
+if [ ${#strays[@]} -gt 0 ]; then
+    log "stopping stray processes ${strays[*]}"
+    stop_pids "${strays[@]}"
 fi
 
 rm -rf -- "$dir"
