@@ -19,6 +19,10 @@
 # header fixes. bearssl has no patches; its "dfsg" tarball only lacks
 # T0Comp.exe, a prebuilt tool for regenerating T0 code we do not build.
 #
+# mxml needs a config.h: ours is wasm/deps/mxml-config.h (what configure
+# --disable-threads finds, plus size-driven stand-ins for printf/stdio/
+# strtod in wasm/deps/mxml-shim.c; see that header for what changes).
+#
 # Environment: S3MPU_WASM_DEPS_CFLAGS (default "-Oz -flto"), WASI_SYSROOT
 # (a wasi-sdk sysroot instead of Debian's wasi-libc), NO_APT=1 (never call
 # apt; fail if something is missing).
@@ -52,6 +56,9 @@ BEARSSL_SRCS=(src/hash/md5.c src/hash/sha2small.c src/mac/hmac.c
 	src/codec/dec32be.c src/codec/dec32le.c src/codec/enc32be.c src/codec/enc32le.c)
 MXML_SRCS=(mxml-attr.c mxml-entity.c mxml-file.c mxml-get.c mxml-index.c
 	mxml-node.c mxml-private.c mxml-string.c mxml-search.c mxml-set.c)
+# mxml's config.h for wasm and small libc stand-ins (why: see the header).
+MXML_CONFIG=$ROOT/wasm/deps/mxml-config.h
+MXML_SHIM=$ROOT/wasm/deps/mxml-shim.c
 
 APT_PACKAGES=(clang-14 lld lld-14 llvm-14 wasi-libc libclang-rt-14-dev-wasm32
 	emscripten binaryen wabt nodejs dpkg-dev xz-utils cmake make gzip)
@@ -157,36 +164,6 @@ fetch() { # fetch PKG VERSION DIR FILES...
 	say "$pkg $ver: unpacked with Debian's patches into build/deps-src/$dir"
 }
 
-# mxml's config.h as its configure writes it for wasm32 with
-# --disable-threads (checked with wasi-libc and emscripten's libc: both
-# have these functions). Without HAVE_PTHREAD_H mxml keeps its callbacks
-# in one static struct instead of pthread keys.
-write_mxml_config() {
-	cat > "$1/config.h" <<'EOF'
-/* config.h for Mini-XML 3.3.1 on wasm32 (written by scripts/wasm-deps.sh):
- * what ./configure --disable-threads finds in wasi-libc and emscripten. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <stdarg.h>
-#include <ctype.h>
-
-#define MXML_VERSION "Mini-XML v3.3.1"
-#define inline
-#define HAVE_LONG_LONG_INT 1
-#define HAVE_SNPRINTF 1
-#define HAVE_VASPRINTF 1
-#define HAVE_VSNPRINTF 1
-#define HAVE_STRDUP 1
-#define HAVE_STRLCAT 1
-#define HAVE_STRLCPY 1
-/* #undef HAVE_PTHREAD_H */
-
-extern char *_mxml_strdupf(const char *, ...);
-extern char *_mxml_vstrdupf(const char *, va_list);
-EOF
-}
-
 # Per toolchain: CC (array), AR.
 setup_toolchain() {
 	case $1 in
@@ -216,7 +193,8 @@ build_one() {
 	local want
 	want=$(printf '%s\n' "bearssl $BEARSSL_VERSION" "mxml $MXML_VERSION" \
 		"cc ${CC[*]} ($ccver)" "cflags $CFLAGS_DEPS" \
-		"srcs ${BEARSSL_SRCS[*]} ${MXML_SRCS[*]}" "script 1")
+		"srcs ${BEARSSL_SRCS[*]} ${MXML_SRCS[*]}" \
+		"$(sha256sum "$MXML_CONFIG" "$MXML_SHIM" | cut -d' ' -f1 | tr '\n' ' ')" "script 1")
 	if [ -f "$prefix/.stamp" ] && [ "$(cat "$prefix/.stamp")" = "$want" ] \
 		&& [ -f "$prefix/lib/libbearssl.a" ] && [ -f "$prefix/lib/libmxml.a" ] \
 		&& [ -f "$prefix/include/mxml.h" ] && [ -f "$prefix/include/bearssl/bearssl_hash.h" ]; then
@@ -241,12 +219,13 @@ build_one() {
 	done
 	"$AR" rcs "$prefix/lib/libbearssl.a" "${objs[@]}"
 
-	write_mxml_config "$prefix/obj/mxml"
+	# Our config.h (see wasm/deps/mxml-config.h) and its libc stand-ins.
+	cp "$MXML_CONFIG" "$prefix/obj/mxml/config.h"
 	objs=()
-	for f in "${MXML_SRCS[@]}"; do
+	for f in "${MXML_SRCS[@]/#/$SRC_DIR/$MXML_DIR/}" "$MXML_SHIM"; do
 		o=$prefix/obj/mxml/$(basename "$f" .c).o
 		"${CC[@]}" "${flags[@]}" -I"$prefix/obj/mxml" -I"$SRC_DIR/$MXML_DIR" \
-			-c "$SRC_DIR/$MXML_DIR/$f" -o "$o"
+			-c "$f" -o "$o"
 		objs+=("$o")
 	done
 	"$AR" rcs "$prefix/lib/libmxml.a" "${objs[@]}"
@@ -265,7 +244,7 @@ main() {
 	case $which in
 	all) tcs=(wasi emscripten) ;;
 	wasi|emscripten) tcs=("$which") ;;
-	-h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,29p' "$0"; exit 0 ;;
 	*) die "usage: $0 [wasi|emscripten|all]" ;;
 	esac
 	ensure_packages
