@@ -344,8 +344,8 @@ typedef struct {
  * token go in the query). In header mode the caller must also send
  * X-Amz-Date (sig->amz_date), x-amz-security-token when the signer has one,
  * and x-amz-content-sha256 when S3MPU_SIGV4_CONTENT_SHA256 is set.
- * Strings of `sig` are written to (buf, cap); S3MPU_E_SPACE with `*need` set
- * when cap is too small (need may be NULL).
+ * Strings of `sig` are written to (buf, cap); `*need` (need may be NULL)
+ * gets the bytes used, or on S3MPU_E_SPACE the bytes needed.
  * Errors: S3MPU_E_EXPIRES, S3MPU_E_HEADER, S3MPU_E_DATE, S3MPU_E_ARGUMENT.
  */
 S3MPU_API int s3mpu_sigv4_sign(s3mpu_signer *signer, const s3mpu_http *http,
@@ -502,9 +502,13 @@ typedef struct {
 
 /*
  * Validate `op` and build its signed request at time `now`.
- * Strings go to (arena, cap); S3MPU_E_SPACE with `*need` set when it is too
- * small (need may be NULL). 16 KiB is enough for every operation but a
- * Complete of many parts (about 100 bytes a part more).
+ * Strings go to (arena, cap), or point into `op`'s own strings; `*need`
+ * (need may be NULL) gets the bytes used, or on S3MPU_E_SPACE at least the
+ * bytes needed. 16 KiB is enough for every operation but a Complete of many
+ * parts (about 100 bytes a part more).
+ * Addressing is virtual-hosted (bucket.host) unless the client asks for
+ * path style, or the endpoint is an IP address, or a bucket with dots
+ * goes over https (the certificate cannot cover it).
  * Errors: any input error above, each with a detail sentence in `client`.
  */
 S3MPU_API int s3mpu_build(s3mpu_client *client, const s3mpu_op *op, int64_t now,

@@ -66,6 +66,11 @@ static inline char ascii_lower(char c)
 
 int str_ieq(s3mpu_str a, s3mpu_str b);
 
+/* client.c: leave "before"value"after" as the client's detail; returns err.
+ * A value with a NULL pointer is left out. */
+int client_fail(s3mpu_client *c, int err, const char *before, s3mpu_str value,
+	const char *after);
+
 /* uri.c */
 int uri_unreserved(unsigned char c);
 /* Append the S3 URI encoding of `in`. */

@@ -508,5 +508,7 @@ int s3mpu_sigv4_sign(s3mpu_signer *signer, const s3mpu_http *http,
 	sig->signed_headers.len = signed_str.len;
 	sig->query.ptr = buf + query_off;
 	sig->query.len = query_len;
+	if (need)
+		*need = o.len;
 	return S3MPU_OK;
 }
