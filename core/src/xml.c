@@ -25,6 +25,14 @@ static const char xml_tail[] = "<" XML_SENTINEL "/>";
  * current parent is never NULL: no orphan nodes, no second-root logic. */
 #define XML_TOP_NAME "\x01"
 
+/* The longest run of bytes mxml gathers in one piece: character data
+ * between two tags, a name, a comment. mxml grows its buffer 1 KiB at a
+ * time (mxml-file.c, mxml_add_char), which is quadratic wherever realloc
+ * copies (ASan's always does): 8 MiB of text took minutes. The longest
+ * real value, a CanonicalRequestBytes in SignatureDoesNotMatch, is tens
+ * of KiB. */
+#define XML_RUN_MAX (256u << 10)
+
 enum { COPY_STRICT, COPY_TRUNCATE };
 
 /*
@@ -83,7 +91,8 @@ enum {
 
 /*
  * Copy `in` to `out` (room for `len` bytes) without attributes; `*out_len`
- * gets the length. Also refused (S3MPU_E_XML): NUL (mxml needs a C
+ * gets the length; runs longer than XML_RUN_MAX are S3MPU_E_XML_SIZE.
+ * Also refused (S3MPU_E_XML): NUL (mxml needs a C
  * string); 0xFE and 0xFF (never in UTF-8: mxml takes them for a UTF-16
  * byte-order mark and then reads past the terminating NUL); U+FEFF past
  * the start (mxml drops it silently, even inside "-->" or a value); '&'
@@ -92,15 +101,21 @@ enum {
  */
 static int xml_prepare(const unsigned char *in, size_t len, char *out, size_t *out_len)
 {
-	size_t i = 0, o = 0, name_len = 0;
+	size_t i = 0, o = 0, name_len = 0, run = 0;
 	unsigned char name[8] = { 0 }, last[3] = { 0 }, quote = 0;
 	int state = LEX_TEXT;
 
+	/* mxml need not see whitespace around the document (S3 may send a
+	 * lot before a late Complete result), nor a UTF-8 byte-order mark. */
 	if (len >= 3 && memcmp(in, "\xef\xbb\xbf", 3) == 0)
 		i = 3;
+	while (i < len && xml_space(in[i]))
+		i++;
+	while (len > i && xml_space(in[len - 1]))
+		len--;
 	for (; i < len; i++) {
 		unsigned char c = in[i];
-		int space = xml_space(c), keep = 1;
+		int space = xml_space(c), keep = 1, before = state;
 
 		if (c == 0 || c == 0xfe || c == 0xff)
 			return S3MPU_E_XML;
@@ -241,6 +256,10 @@ static int xml_prepare(const unsigned char *in, size_t len, char *out, size_t *o
 		}
 		if (keep)
 			out[o++] = (char)c;
+		if (state != before)
+			run = 0;
+		else if (++run > XML_RUN_MAX)
+			return S3MPU_E_XML_SIZE;
 	}
 	if (state != LEX_TEXT)
 		return S3MPU_E_XML; /* cut inside markup */

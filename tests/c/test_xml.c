@@ -32,14 +32,15 @@
 #  define TORTURE 0
 #endif
 
+#if TORTURE
 static struct {
 	int active;
-	long count;   /* allocations attempted while active */
-	long fail_at; /* which one fails */
-	long live;    /* allocated minus freed while active */
+	long count;    /* allocations attempted while active */
+	long fail_at;  /* which one fails */
+	long live;     /* allocated minus freed while active */
+	long injected; /* failures injected, over the whole run */
 } tort;
 
-#if TORTURE
 extern void *__libc_malloc(size_t n);
 extern void *__libc_calloc(size_t n, size_t m);
 extern void *__libc_realloc(void *p, size_t n);
@@ -801,9 +802,9 @@ TEST(fixtures_every_parser)
 	each_fixture(check_cross);
 }
 
+#if TORTURE
 static void check_torture(const fixture *f)
 {
-#if TORTURE
 	results *r = malloc(sizeof *r);
 	buf d = { 0 };
 	long k;
@@ -831,6 +832,8 @@ static void check_torture(const fixture *f)
 		d.len = 0;
 		dump(&d, f->parser, rc, r, 1, &clean);
 		CHECK(clean);
+		if (tort.count > k)
+			tort.injected++;
 		if (tort.count <= k) {
 			/* Nothing failed: the full result. */
 			CHECK(d.len == f->expect.len && memcmp(d.p, f->expect.p, d.len) == 0);
@@ -847,17 +850,17 @@ static void check_torture(const fixture *f)
 	}
 	buf_free(&d);
 	free(r);
-#else
-	(void)f;
-#endif
 }
+#endif
 
 TEST(fixtures_allocation_failures)
 {
-#if !TORTURE
+#if TORTURE
+	each_fixture(check_torture);
+	fprintf(stderr, "note: %ld allocation failures injected\n", tort.injected);
+#else
 	fprintf(stderr, "note: allocation failures not injected in this build\n");
 #endif
-	each_fixture(check_torture);
 }
 
 /* ===================================================================== */
@@ -1028,10 +1031,31 @@ TEST(value_sizes)
 	doc_with(&b, "<Error><Code>X</Code>", "HostId", "h", 256, "</Error>");
 	CHECK_INT(s3mpu_parse_error(b.p, b.len, &err), S3MPU_OK);
 	CHECK_INT(strlen(err.host_id), 255);
-	/* A whole 8 MiB value. */
-	doc_with(&b, "<Error><Code>X</Code>", "Message", "0123456789abcdef", (S3MPU_XML_MAX - 64) / 16, "</Error>");
+	/* Any run of text (or name, or comment) is at most 256 KiB. */
+	doc_with(&b, "<Error><Code>X</Code>", "Message", "0123456789abcdef", (256 << 10) / 16, "</Error>");
 	CHECK_INT(s3mpu_parse_error(b.p, b.len, &err), S3MPU_OK);
 	CHECK_INT(strlen(err.message), 511);
+	doc_with(&b, "<Error><Code>X</Code>", "Message", "0123456789abcdef", (256 << 10) / 16 + 1, "</Error>");
+	CHECK_INT(s3mpu_parse_error(b.p, b.len, &err), S3MPU_E_XML_SIZE);
+	doc_with(&b, "<Error><Code>X</Code>", "Message", "0123456789abcdef", (S3MPU_XML_MAX - 64) / 16, "</Error>");
+	CHECK_INT(s3mpu_parse_error(b.p, b.len, &err), S3MPU_E_XML_SIZE);
+	doc_with(&b, "<Error><!--", "Code", "0123456789abcdef", (S3MPU_XML_MAX - 64) / 16, "--></Error>");
+	CHECK_INT(s3mpu_parse_error(b.p, b.len, &err), S3MPU_E_XML_SIZE);
+	b.len = 0;
+	buf_cstr(&b, "<Error>");
+	while (b.len < (300 << 10))
+		buf_cstr(&b, "  \n");
+	buf_cstr(&b, "</Error>");
+	CHECK_INT(s3mpu_parse_error(b.p, b.len, &err), S3MPU_E_XML_SIZE);
+	/* Whitespace around the document does not count. */
+	b.len = 0;
+	while (b.len < S3MPU_XML_MAX / 2)
+		buf_cstr(&b, " \r\n\t");
+	buf_cstr(&b, "<Error><Code>X</Code></Error>");
+	while (b.len < S3MPU_XML_MAX)
+		buf_cstr(&b, " ");
+	CHECK_INT(s3mpu_parse_error(b.p, b.len, &err), S3MPU_OK);
+	CHECK_CSTR(err.code, "X");
 	buf_free(&b);
 }
 
@@ -1320,7 +1344,7 @@ TEST(attributes)
 		static const struct { const char *pre; int rc; } tricks[] = {
 			{ "<Error", S3MPU_OK },
 			{ "<Error x=a\"b", S3MPU_OK },                   /* a quote inside an unquoted value */
-			{ "<!-- ---><Error x=\"-->\"", S3MPU_E_XML },   /* "--->" does not end a comment for mxml */
+			{ "<!-- ---><Error x=\"-->\"", S3MPU_E_XML_SIZE }, /* "--->" does not end a comment for mxml */
 			{ "<!-- a --->--><Error x=\">\"", S3MPU_OK },   /* a quoted '>' */
 			{ "<?a?b?><Error x='<'", S3MPU_OK },
 			{ "<![CDATA[ ]]]]><Error y=\"]]>\"", S3MPU_E_XML },
