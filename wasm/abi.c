@@ -2,56 +2,569 @@
  * abi.c -- the wasm ABI of s3mpu: marshalling only, no logic.
  *
  * The module is a reactor: call `_initialize` once, then any export.
- * Exports are listed in exports.txt (core functions whose C signature is
- * already wasm-friendly are exported as they are; this file adds what JS
- * needs besides). All pointers are offsets into the exported `memory`;
- * wasm32 is little-endian, size_t and pointers are 32 bits, uint32_t
- * results come back as signed i32 in JS (use `>>> 0`).
+ * Exports are listed in exports.txt: core functions whose C signature is
+ * already wasm-friendly (hashing, CRC) are exported as they are; this file
+ * adds what JS needs besides. Pointers are offsets into the exported
+ * `memory`; wasm32 is little-endian, size_t and pointers are 32 bits.
+ * Numbers that may pass 2^32 (sizes, times) travel as f64.
  *
- * Memory: JS lays out everything it passes in ONE region, the scratch
- * arena (s3mpu_wasm_scratch(), s3mpu_wasm_scratch_size() bytes, 16-byte
- * aligned): contexts (s3mpu_sha256 and s3mpu_md5: 128 bytes each,
- * s3mpu_crc_table: 8192), strings, and a window through which bodies are
- * fed in chunks. The arena is this instance's state, as all of linear
- * memory is; no C code keeps a cursor into it. Memory may grow (the XML
- * parsers allocate): rebuild typed-array views after such calls.
+ * One instance serves one client: the client context, the operation being
+ * built and the last result are this instance's state, as all of its linear
+ * memory is. JS creates an instance per S3Client (instantiating a compiled
+ * module is cheap).
  *
- * Versioning: s3mpu_wasm_abi_version() changes whenever an export's
- * meaning or a layout JS relies on changes; JS checks it at load.
+ * Memory:
+ *  - In: JS writes strings into the scratch arena (s3mpu_wasm_scratch(),
+ *    S3MPU_WASM_SCRATCH_SIZE bytes) and passes (ptr, len). Strings given to
+ *    s3mpu_wasm_op_str must stay there until s3mpu_wasm_build.
+ *  - Bodies and large inputs (an XML response, hash contexts, a window for
+ *    body chunks) go to blocks from s3mpu_wasm_alloc / s3mpu_wasm_free.
+ *  - Out: each producing call leaves its result as a list of fields, each a
+ *    little-endian u32 length and that many bytes, at s3mpu_wasm_result()
+ *    (total s3mpu_wasm_result_len() bytes), valid until the next call.
+ *  - Calls that allocate (alloc, build, parse, plan) may grow memory: JS
+ *    rebuilds its views when memory.buffer changed.
+ *
+ * Versioning: s3mpu_wasm_abi_version() changes whenever an export's meaning
+ * or a layout JS relies on changes; JS checks it at load.
  */
 #include "s3mpu.h"
 
-#define S3MPU_WASM_ABI_VERSION 1
-#define S3MPU_WASM_SCRATCH_SIZE (256u << 10)
+#include <stdlib.h>
+#include <string.h>
+
+#define S3MPU_WASM_ABI_VERSION 2
+#define S3MPU_WASM_SCRATCH_SIZE (64u << 10)
+#define S3MPU_WASM_ARENA_MIN (16u << 10)
+#define S3MPU_WASM_META_MAX 32
 
 S3MPU_API uint32_t s3mpu_wasm_abi_version(void);
 S3MPU_API unsigned char *s3mpu_wasm_scratch(void);
 S3MPU_API size_t s3mpu_wasm_scratch_size(void);
-S3MPU_API void s3mpu_wasm_strerror(int err, s3mpu_str *out);
+S3MPU_API void *s3mpu_wasm_alloc(size_t len);
+S3MPU_API void s3mpu_wasm_free(void *p);
+S3MPU_API const unsigned char *s3mpu_wasm_result(void);
+S3MPU_API size_t s3mpu_wasm_result_len(void);
+S3MPU_API void s3mpu_wasm_strerror(int err);
+S3MPU_API void s3mpu_wasm_detail(void);
+S3MPU_API int s3mpu_wasm_client_init(const s3mpu_str *strings, int path_style);
+S3MPU_API void s3mpu_wasm_client_wipe(void);
+S3MPU_API void s3mpu_wasm_op_reset(int op);
+S3MPU_API int s3mpu_wasm_op_str(int field, const char *ptr, size_t len);
+S3MPU_API int s3mpu_wasm_op_num(int field, double value);
+S3MPU_API int s3mpu_wasm_op_meta(const char *name, size_t name_len, const char *value, size_t value_len);
+S3MPU_API int s3mpu_wasm_op_part(size_t index, double number, const char *etag, size_t etag_len,
+	const char *checksum, size_t checksum_len);
+S3MPU_API int s3mpu_wasm_build(double now);
+S3MPU_API int s3mpu_wasm_sign(const s3mpu_str *strings, const s3mpu_kv *query, size_t query_count,
+	const s3mpu_kv *headers, size_t header_count, double now, double expires, int flags);
+S3MPU_API int s3mpu_wasm_parse(int kind, const char *xml, size_t len);
+S3MPU_API int s3mpu_wasm_plan(double total, double preferred);
+S3MPU_API double s3mpu_wasm_plan_part_size(double part_number);
+S3MPU_API double s3mpu_wasm_plan_part_offset(double part_number);
+S3MPU_API int s3mpu_wasm_retry_class(int status, const char *code, size_t len);
+S3MPU_API double s3mpu_wasm_time_parse_http(const char *date, size_t len);
+S3MPU_API int s3mpu_wasm_check(int what, const char *ptr, size_t len);
 
-/* The one mutable region of the module (see above). */
+/* ------------------------------------------------------------------ */
+/* State of this instance                                              */
+/* ------------------------------------------------------------------ */
+
 static _Alignas(16) unsigned char scratch[S3MPU_WASM_SCRATCH_SIZE];
+static s3mpu_client client;
+static s3mpu_op op;
+static s3mpu_kv metadata[S3MPU_WASM_META_MAX];
+static s3mpu_part *parts;
+static size_t parts_cap;
+static s3mpu_plan plan;
+static unsigned char *result;
+static size_t result_len, result_cap;
+static char *arena;
+static size_t arena_cap;
 
-uint32_t s3mpu_wasm_abi_version(void)
+uint32_t s3mpu_wasm_abi_version(void) { return S3MPU_WASM_ABI_VERSION; }
+unsigned char *s3mpu_wasm_scratch(void) { return scratch; }
+size_t s3mpu_wasm_scratch_size(void) { return sizeof scratch; }
+void *s3mpu_wasm_alloc(size_t len) { return malloc(len ? len : 1); }
+void s3mpu_wasm_free(void *p) { free(p); }
+const unsigned char *s3mpu_wasm_result(void) { return result; }
+size_t s3mpu_wasm_result_len(void) { return result_len; }
+
+/* ------------------------------------------------------------------ */
+/* Results: fields of (u32 length, bytes)                              */
+/* ------------------------------------------------------------------ */
+
+static int result_reserve(size_t more)
 {
-	return S3MPU_WASM_ABI_VERSION;
+	size_t want = result_len + more;
+	if (want > result_cap) {
+		size_t cap = result_cap ? result_cap : 4096;
+		unsigned char *p;
+		while (cap < want)
+			cap *= 2;
+		p = realloc(result, cap);
+		if (!p)
+			return S3MPU_E_NOMEM;
+		result = p;
+		result_cap = cap;
+	}
+	return S3MPU_OK;
 }
 
-unsigned char *s3mpu_wasm_scratch(void)
+static void result_reset(void) { result_len = 0; }
+
+static int field(const void *p, size_t len)
 {
-	return scratch;
+	uint32_t n = (uint32_t)len;
+	if (result_reserve(4 + len))
+		return S3MPU_E_NOMEM;
+	result[result_len++] = (unsigned char)n;
+	result[result_len++] = (unsigned char)(n >> 8);
+	result[result_len++] = (unsigned char)(n >> 16);
+	result[result_len++] = (unsigned char)(n >> 24);
+	if (len)
+		memcpy(result + result_len, p, len);
+	result_len += len;
+	return S3MPU_OK;
 }
 
-size_t s3mpu_wasm_scratch_size(void)
+static int field_str(s3mpu_str s) { return field(s.ptr, s.len); }
+static int field_cstr(const char *s) { return field(s, strlen(s)); }
+
+static int field_num(double v)
 {
-	return sizeof scratch;
+	char d[24];
+	size_t n = 0, i;
+	uint64_t u = (uint64_t)v;
+	char tmp[24];
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	for (i = 0; i < n; i++)
+		d[i] = tmp[n - 1 - i];
+	return field(d, n);
 }
 
-/* s3mpu_strerror as a (ptr, len) pair at `out` (8 bytes: ptr, len), so JS
- * never scans for a NUL. */
-void s3mpu_wasm_strerror(int err, s3mpu_str *out)
+void s3mpu_wasm_strerror(int err)
 {
-	*out = s3mpu_cstr(s3mpu_strerror(err));
+	result_reset();
+	field_cstr(s3mpu_strerror(err));
+}
+
+void s3mpu_wasm_detail(void)
+{
+	result_reset();
+	field_cstr(s3mpu_client_detail(&client));
+}
+
+/* ------------------------------------------------------------------ */
+/* Client                                                              */
+/* ------------------------------------------------------------------ */
+
+/* strings: endpoint, region, access key, secret key, session token,
+ * extra storage classes -- six (ptr, len) pairs. */
+int s3mpu_wasm_client_init(const s3mpu_str *strings, int path_style)
+{
+	s3mpu_config cfg;
+	int err;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.endpoint = strings[0];
+	cfg.region = strings[1];
+	cfg.access_key = strings[2];
+	cfg.secret_key = strings[3];
+	cfg.session_token = strings[4];
+	cfg.extra_storage_classes = strings[5];
+	cfg.path_style = path_style;
+	err = s3mpu_client_init(&client, &cfg);
+	/* The secret was copied into the client: erase JS's copy in scratch. */
+	s3mpu_wipe((void *)(uintptr_t)strings[3].ptr, strings[3].len);
+	s3mpu_wipe((void *)(uintptr_t)strings[4].ptr, strings[4].len);
+	return err;
+}
+
+void s3mpu_wasm_client_wipe(void)
+{
+	s3mpu_client_wipe(&client);
+	if (arena)
+		s3mpu_wipe(arena, arena_cap);
+	if (result)
+		s3mpu_wipe(result, result_cap);
+	s3mpu_wipe(scratch, sizeof scratch);
+}
+
+/* ------------------------------------------------------------------ */
+/* Operations                                                          */
+/* ------------------------------------------------------------------ */
+
+enum {
+	F_BUCKET = 1, F_KEY, F_UPLOAD_ID, F_PAYLOAD_HASH, F_CONTENT_MD5, F_CHECKSUM,
+	F_CONTENT_TYPE, F_CACHE_CONTROL, F_CONTENT_DISPOSITION, F_CONTENT_ENCODING,
+	F_EXPIRES, F_STORAGE_CLASS, F_PREFIX, F_KEY_MARKER, F_UPLOAD_ID_MARKER
+};
+
+enum {
+	N_PART_NUMBER = 1, N_CONTENT_LENGTH, N_CHECKSUM_ALGORITHM, N_MAX_PARTS,
+	N_PART_NUMBER_MARKER, N_MAX_UPLOADS, N_PRESIGN_EXPIRES
+};
+
+void s3mpu_wasm_op_reset(int kind)
+{
+	memset(&op, 0, sizeof op);
+	op.op = kind;
+	op.metadata = metadata;
+	op.parts = parts;
+}
+
+int s3mpu_wasm_op_str(int f, const char *ptr, size_t len)
+{
+	s3mpu_str s = { ptr, len };
+	switch (f) {
+	case F_BUCKET: op.bucket = s; break;
+	case F_KEY: op.key = s; break;
+	case F_UPLOAD_ID: op.upload_id = s; break;
+	case F_PAYLOAD_HASH: op.payload_hash = s; break;
+	case F_CONTENT_MD5: op.content_md5 = s; break;
+	case F_CHECKSUM: op.checksum = s; break;
+	case F_CONTENT_TYPE: op.content_type = s; break;
+	case F_CACHE_CONTROL: op.cache_control = s; break;
+	case F_CONTENT_DISPOSITION: op.content_disposition = s; break;
+	case F_CONTENT_ENCODING: op.content_encoding = s; break;
+	case F_EXPIRES: op.expires = s; break;
+	case F_STORAGE_CLASS: op.storage_class = s; break;
+	case F_PREFIX: op.prefix = s; break;
+	case F_KEY_MARKER: op.key_marker = s; break;
+	case F_UPLOAD_ID_MARKER: op.upload_id_marker = s; break;
+	default: return S3MPU_E_ARGUMENT;
+	}
+	return S3MPU_OK;
+}
+
+int s3mpu_wasm_op_num(int f, double value)
+{
+	if (!(value >= 0 && value <= 18014398509481984.0)) /* 2^54 */
+		return S3MPU_E_ARGUMENT;
+	switch (f) {
+	case N_PART_NUMBER: op.part_number = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value; break;
+	case N_CONTENT_LENGTH: op.content_length = (uint64_t)value; break;
+	case N_CHECKSUM_ALGORITHM: op.checksum_algorithm = (int)value; break;
+	case N_MAX_PARTS: op.max_parts = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value; break;
+	case N_PART_NUMBER_MARKER: op.part_number_marker = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value; break;
+	case N_MAX_UPLOADS: op.max_uploads = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value; break;
+	case N_PRESIGN_EXPIRES: op.presign_expires = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value; break;
+	default: return S3MPU_E_ARGUMENT;
+	}
+	return S3MPU_OK;
+}
+
+int s3mpu_wasm_op_meta(const char *name, size_t name_len, const char *value, size_t value_len)
+{
+	if (op.metadata_count == S3MPU_WASM_META_MAX)
+		return S3MPU_E_METADATA;
+	metadata[op.metadata_count].name = (s3mpu_str){ name, name_len };
+	metadata[op.metadata_count].value = (s3mpu_str){ value, value_len };
+	op.metadata_count++;
+	return S3MPU_OK;
+}
+
+/* Part `index` (0-based) of a Complete; values are copied. */
+int s3mpu_wasm_op_part(size_t index, double number, const char *etag, size_t etag_len,
+	const char *checksum, size_t checksum_len)
+{
+	s3mpu_part *p;
+	if (index >= S3MPU_PART_NUMBER_MAX || etag_len > S3MPU_ETAG_MAX || checksum_len > sizeof p->checksum)
+		return S3MPU_E_ARGUMENT;
+	if (index >= parts_cap) {
+		size_t cap = parts_cap ? parts_cap : 64;
+		while (cap <= index)
+			cap *= 2;
+		p = realloc(parts, cap * sizeof *parts);
+		if (!p)
+			return S3MPU_E_NOMEM;
+		parts = p;
+		parts_cap = cap;
+		op.parts = parts;
+	}
+	p = &parts[index];
+	memset(p, 0, sizeof *p);
+	p->number = number >= 0 && number <= UINT32_MAX ? (uint32_t)number : 0;
+	memcpy(p->etag, etag, etag_len);
+	p->etag_len = etag_len;
+	memcpy(p->checksum, checksum, checksum_len);
+	p->checksum_len = checksum_len;
+	if (index + 1 > op.part_count)
+		op.part_count = index + 1;
+	return S3MPU_OK;
+}
+
+/* Result fields: method, url, body, then name and value of each header. */
+int s3mpu_wasm_build(double now)
+{
+	s3mpu_request req;
+	size_t need = 0, i;
+	int err;
+
+	if (!arena) {
+		arena = malloc(S3MPU_WASM_ARENA_MIN);
+		if (!arena)
+			return S3MPU_E_NOMEM;
+		arena_cap = S3MPU_WASM_ARENA_MIN;
+	}
+	err = s3mpu_build(&client, &op, (int64_t)now, &req, arena, arena_cap, &need);
+	if (err == S3MPU_E_SPACE) {
+		char *bigger = malloc(need);
+		if (!bigger)
+			return S3MPU_E_NOMEM;
+		s3mpu_wipe(arena, arena_cap);
+		free(arena);
+		arena = bigger;
+		arena_cap = need;
+		err = s3mpu_build(&client, &op, (int64_t)now, &req, arena, arena_cap, &need);
+	}
+	if (err)
+		return err;
+	result_reset();
+	err = field_str(req.method) | field_str(req.url) | field_str(req.body);
+	for (i = 0; i < req.header_count; i++)
+		err |= field_str(req.headers[i].name) | field_str(req.headers[i].value);
+	return err ? S3MPU_E_NOMEM : S3MPU_OK;
+}
+
+/*
+ * The low-level signer, for `s3mpu sign` (debugging SignatureDoesNotMatch).
+ * strings: method, path, payload hash, access key, secret key, session
+ * token, region, service. Result fields: canonical request, string to sign,
+ * signature, signed headers, authorization, query, amz date.
+ */
+int s3mpu_wasm_sign(const s3mpu_str *strings, const s3mpu_kv *query, size_t query_count,
+	const s3mpu_kv *headers, size_t header_count, double now, double expires, int flags)
+{
+	s3mpu_signer signer;
+	s3mpu_http http;
+	s3mpu_signature sig;
+	size_t need = 0;
+	char *buf;
+	int err;
+
+	err = s3mpu_signer_init(&signer, strings[3], strings[4], strings[5], strings[6], strings[7]);
+	s3mpu_wipe((void *)(uintptr_t)strings[4].ptr, strings[4].len);
+	if (err)
+		return err;
+	memset(&http, 0, sizeof http);
+	http.method = strings[0];
+	http.path = strings[1];
+	http.payload_hash = strings[2];
+	http.query = query;
+	http.query_count = query_count;
+	http.headers = headers;
+	http.header_count = header_count;
+	if (!(expires >= 0 && expires <= UINT32_MAX)) {
+		s3mpu_signer_wipe(&signer);
+		return S3MPU_E_EXPIRES;
+	}
+	err = s3mpu_sigv4_sign(&signer, &http, (int64_t)now, (uint32_t)expires, (unsigned)flags,
+		&sig, NULL, 0, &need);
+	buf = err == S3MPU_E_SPACE ? malloc(need) : NULL;
+	if (buf)
+		err = s3mpu_sigv4_sign(&signer, &http, (int64_t)now, (uint32_t)expires, (unsigned)flags,
+			&sig, buf, need, &need);
+	else if (err == S3MPU_E_SPACE)
+		err = S3MPU_E_NOMEM;
+	s3mpu_signer_wipe(&signer);
+	if (!err) {
+		result_reset();
+		err = field_str(sig.canonical_request) | field_str(sig.string_to_sign) |
+			field(sig.signature, 64) | field_str(sig.signed_headers) |
+			field_str(sig.authorization) | field_str(sig.query) |
+			field(sig.amz_date, S3MPU_AMZ_DATE_LEN);
+		err = err ? S3MPU_E_NOMEM : S3MPU_OK;
+	}
+	free(buf);
+	return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* Responses                                                           */
+/* ------------------------------------------------------------------ */
+
+enum { P_ERROR = 1, P_CREATE, P_COMPLETE, P_LIST_PARTS, P_LIST_UPLOADS };
+
+static int error_fields(const s3mpu_s3_error *e)
+{
+	return field_cstr(e->code) | field_cstr(e->message) | field_cstr(e->request_id) |
+		field_cstr(e->host_id) | field_cstr(e->string_to_sign) |
+		field_cstr(e->canonical_request);
+}
+
+static int parse_list_parts(const char *xml, size_t len, s3mpu_s3_error *e)
+{
+	s3mpu_list_parts_result r;
+	size_t i;
+	int err;
+	memset(&r, 0, sizeof r);
+	r.parts = parts;
+	r.part_cap = parts_cap;
+	err = s3mpu_parse_list_parts(xml, len, &r, e);
+	if (err == S3MPU_E_SPACE) {
+		s3mpu_part *p = realloc(parts, r.part_count * sizeof *parts);
+		if (!p)
+			return S3MPU_E_NOMEM;
+		parts = p;
+		parts_cap = r.part_count;
+		r.parts = parts;
+		r.part_cap = parts_cap;
+		err = s3mpu_parse_list_parts(xml, len, &r, e);
+	}
+	if (err)
+		return err;
+	err = field_num(r.is_truncated) | field_num(r.next_part_number_marker);
+	for (i = 0; i < r.part_count; i++) {
+		const s3mpu_part *p = &r.parts[i];
+		err |= field_num(p->number) | field_num((double)p->size) |
+			field(p->etag, p->etag_len) | field_cstr(p->last_modified) |
+			field(p->checksum, p->checksum_len);
+	}
+	return err ? S3MPU_E_NOMEM : S3MPU_OK;
+}
+
+static int parse_list_uploads(const char *xml, size_t len, s3mpu_s3_error *e)
+{
+	s3mpu_list_uploads_result *r = malloc(sizeof *r);
+	size_t i, cap = 1000;
+	int err;
+	if (!r)
+		return S3MPU_E_NOMEM;
+	for (;;) {
+		memset(r, 0, sizeof *r);
+		r->uploads = malloc(cap * sizeof *r->uploads);
+		r->upload_cap = cap;
+		if (!r->uploads) {
+			free(r);
+			return S3MPU_E_NOMEM;
+		}
+		err = s3mpu_parse_list_uploads(xml, len, r, e);
+		if (err != S3MPU_E_SPACE || r->upload_count <= cap)
+			break;
+		cap = r->upload_count;
+		free(r->uploads);
+	}
+	if (!err) {
+		err = field_num(r->is_truncated) | field_cstr(r->next_key_marker) |
+			field_cstr(r->next_upload_id_marker);
+		for (i = 0; i < r->upload_count; i++) {
+			const s3mpu_upload *u = &r->uploads[i];
+			err |= field_cstr(u->key) | field_cstr(u->upload_id) |
+				field_cstr(u->initiated) | field_cstr(u->storage_class);
+		}
+		err = err ? S3MPU_E_NOMEM : S3MPU_OK;
+	}
+	free(r->uploads);
+	free(r);
+	return err;
+}
+
+/*
+ * Parse a response body. Result fields by kind:
+ *  ERROR, or any kind answering S3MPU_E_S3: code, message, request id,
+ *    host id, string to sign, canonical request.
+ *  CREATE: bucket, key, upload id.  COMPLETE: location, bucket, key, etag.
+ *  LIST_PARTS: is truncated (0/1), next part number marker, then for each
+ *    part: number, size, etag, last modified, checksum.
+ *  LIST_UPLOADS: is truncated, next key marker, next upload id marker, then
+ *    for each upload: key, upload id, initiated, storage class.
+ */
+int s3mpu_wasm_parse(int kind, const char *xml, size_t len)
+{
+	static s3mpu_s3_error e;
+	int err;
+	result_reset();
+	memset(&e, 0, sizeof e);
+	switch (kind) {
+	case P_ERROR:
+		err = s3mpu_parse_error(xml, len, &e);
+		if (!err)
+			err = S3MPU_E_S3;
+		break;
+	case P_CREATE: {
+		static s3mpu_create_result r;
+		err = s3mpu_parse_create(xml, len, &r, &e);
+		if (!err)
+			err = (field_cstr(r.bucket) | field_cstr(r.key) | field_cstr(r.upload_id))
+				? S3MPU_E_NOMEM : S3MPU_OK;
+		break;
+	}
+	case P_COMPLETE: {
+		static s3mpu_complete_result r;
+		err = s3mpu_parse_complete(xml, len, &r, &e);
+		if (!err)
+			err = (field_cstr(r.location) | field_cstr(r.bucket) | field_cstr(r.key) |
+				field_cstr(r.etag)) ? S3MPU_E_NOMEM : S3MPU_OK;
+		break;
+	}
+	case P_LIST_PARTS:
+		err = parse_list_parts(xml, len, &e);
+		break;
+	case P_LIST_UPLOADS:
+		err = parse_list_uploads(xml, len, &e);
+		break;
+	default:
+		return S3MPU_E_ARGUMENT;
+	}
+	if (err == S3MPU_E_S3) {
+		result_reset();
+		if (error_fields(&e))
+			return S3MPU_E_NOMEM;
+	}
+	return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* Planning, retry policy, dates, validation                           */
+/* ------------------------------------------------------------------ */
+
+/* total < 0: unknown length. Result fields: part size, part count, growth
+ * interval. The plan stays for the two functions below. */
+int s3mpu_wasm_plan(double total, double preferred)
+{
+	uint64_t t = total < 0 ? S3MPU_SIZE_UNKNOWN : (uint64_t)total;
+	int err;
+	if (total > 18014398509481984.0 || !(preferred >= 0 && preferred <= 18014398509481984.0))
+		return S3MPU_E_ARGUMENT;
+	err = s3mpu_plan_init(&plan, t, (uint64_t)preferred);
+	if (err)
+		return err;
+	result_reset();
+	return (field_num((double)plan.part_size) | field_num(plan.part_count) |
+		field_num(plan.growth_interval)) ? S3MPU_E_NOMEM : S3MPU_OK;
+}
+
+double s3mpu_wasm_plan_part_size(double n)
+{
+	return n >= 1 && n <= S3MPU_PART_NUMBER_MAX ? (double)s3mpu_plan_part_size(&plan, (uint32_t)n) : 0;
+}
+
+double s3mpu_wasm_plan_part_offset(double n)
+{
+	return n >= 1 && n <= S3MPU_PART_NUMBER_MAX + 1 ? (double)s3mpu_plan_part_offset(&plan, (uint32_t)n) : 0;
+}
+
+int s3mpu_wasm_retry_class(int status, const char *code, size_t len)
+{
+	return s3mpu_retry_class(status, (s3mpu_str){ code, len });
+}
+
+/* Unix seconds, or -1 when malformed. */
+double s3mpu_wasm_time_parse_http(const char *date, size_t len)
+{
+	int64_t t;
+	return s3mpu_time_parse_http((s3mpu_str){ date, len }, &t) ? -1 : (double)t;
+}
+
+/* what: 1 bucket, 2 key. */
+int s3mpu_wasm_check(int what, const char *ptr, size_t len)
+{
+	s3mpu_str s = { ptr, len };
+	return what == 1 ? s3mpu_check_bucket(s) : what == 2 ? s3mpu_check_key(s) : S3MPU_E_ARGUMENT;
 }
 
 #ifdef __EMSCRIPTEN__

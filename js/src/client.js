@@ -1,0 +1,438 @@
+// S3Client: one method per S3 operation. The core builds and signs each
+// request; this file sends it with fetch, retries what may be retried and
+// turns responses into results or S3Error.
+import { Core, OP, CHECKSUM, RETRY } from './core.js';
+import { loadCore } from './wasm.js';
+import { S3Error } from './errors.js';
+
+const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 200, maxDelayMs: 20_000 };
+// The runtime sets these itself; browsers forbid setting them.
+const RUNTIME_HEADERS = new Set(['host', 'content-length']);
+
+/**
+ * @typedef {object} S3ClientOptions
+ * @property {string} endpoint  "https://s3.cn-north-1.jcloudcs.com", "http://127.0.0.1:7480"
+ * @property {string} [region]  may be omitted for JD Cloud and AWS endpoints
+ * @property {{ accessKeyId: string, secretAccessKey: string, sessionToken?: string }} credentials
+ * @property {boolean} [forcePathStyle]
+ * @property {typeof fetch} [fetch]
+ * @property {BufferSource | URL | string | Response | WebAssembly.Module} [wasm]
+ * @property {string[]} [storageClasses]  allowed besides STANDARD and REDUCED_REDUNDANCY
+ * @property {{ attempts?: number, baseDelayMs?: number, maxDelayMs?: number }} [retry]
+ * @property {() => number} [clock]  milliseconds since the epoch (default Date.now)
+ */
+
+export class S3Client {
+  /** @param {S3ClientOptions} options */
+  static async create(options) {
+    checkOptions(options);
+    const core = await loadCore(options.wasm);
+    return new S3Client(core, options);
+  }
+
+  /** @param {Core} core @param {S3ClientOptions} options */
+  constructor(core, options) {
+    if (!(core instanceof Core)) throw new TypeError('use S3Client.create(options)');
+    checkOptions(options);
+    const { credentials } = options;
+    core.clientInit({
+      endpoint: options.endpoint,
+      region: options.region ?? '',
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      sessionToken: credentials.sessionToken ?? '',
+      storageClasses: (options.storageClasses ?? []).join(','),
+      pathStyle: Boolean(options.forcePathStyle),
+    });
+    this.core = core;
+    this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.clock = options.clock ?? Date.now;
+    // Server time minus ours, learnt from a RequestTimeTooSkewed answer.
+    this.clockOffsetMs = 0;
+  }
+
+  /** Erase the credentials from wasm memory; the client is unusable after. */
+  destroy() {
+    this.core.wipe();
+  }
+
+  /** Unix seconds as the server sees them. */
+  now() {
+    return Math.floor((this.clock() + this.clockOffsetMs) / 1000);
+  }
+
+  // ---- Transport ------------------------------------------------------------
+
+  /**
+   * Build, sign and send one operation, retrying transient failures with
+   * exponential backoff and full jitter, and a clock skew once after
+   * correcting the clock. `body` is a function giving a fresh body for each
+   * attempt. Resolves to { response, bytes } for a 2xx answer.
+   */
+  async send(kind, fields, { body, signal, onAttemptFailed, expect = 'body' } = {}) {
+    let skewFixed = false;
+    for (let attempt = 1; ; attempt++) {
+      signal?.throwIfAborted();
+      const request = this.core.build(OP[kind], fields, this.now());
+      const headers = request.headers.filter(([name]) => !RUNTIME_HEADERS.has(name));
+      let response;
+      let error;
+      try {
+        const payload = body ? body() : request.body || undefined;
+        response = await this.fetch(request.url, {
+          method: request.method,
+          headers,
+          body: payload,
+          signal,
+          ...(payload && typeof payload.getReader === 'function' ? { duplex: 'half' } : {}),
+        });
+      } catch (e) {
+        if (signal?.aborted) throw signal.reason;
+        error = e;
+      }
+      let cls = RETRY.yes;
+      if (response) {
+        const bytes = expect === 'none' && response.ok
+          ? new Uint8Array(0)
+          : new Uint8Array(await readBody(response, signal));
+        if (response.ok) {
+          try {
+            return { response, bytes, ...(kind === 'complete' ? { parsed: this.parse('complete', bytes, response) } : {}) };
+          } catch (e) {
+            // Complete's 200 that carries an <Error>.
+            if (!(e instanceof S3Error)) throw e;
+            error = e;
+          }
+        } else {
+          error = this.errorOf(bytes, response);
+        }
+        cls = this.core.retryClass(error.status, error.code);
+        if (cls === RETRY.skew && !skewFixed) {
+          const serverSeconds = this.core.parseHttpDate(response.headers.get('date'));
+          if (serverSeconds !== undefined) {
+            this.clockOffsetMs = serverSeconds * 1000 - this.clock();
+            skewFixed = true;
+            onAttemptFailed?.(error, attempt);
+            continue;
+          }
+        }
+      }
+      onAttemptFailed?.(error, attempt);
+      if (cls !== RETRY.yes || attempt >= this.retry.attempts) throw error;
+      await sleep(backoffMs(attempt, this.retry), signal);
+    }
+  }
+
+  /** An S3Error from an error response (HEAD answers have no body). */
+  errorOf(bytes, response) {
+    const requestId = response.headers.get('x-amz-request-id') ?? undefined;
+    if (bytes.length === 0) {
+      const code = response.status === 404 ? 'NotFound' : response.status === 403 ? 'Forbidden'
+        : response.status >= 500 ? 'ServiceUnavailable' : `HTTP${response.status}`;
+      return new S3Error({ code, message: response.statusText, status: response.status, requestId });
+    }
+    try {
+      this.core.parse('error', bytes, response.status, requestId);
+    } catch (e) {
+      if (e instanceof S3Error) return e;
+      throw e;
+    }
+    /* c8 ignore next */
+    return new S3Error({ code: `HTTP${response.status}`, status: response.status, requestId });
+  }
+
+  parse(kind, bytes, response) {
+    return this.core.parse(kind, bytes, response.status, response.headers.get('x-amz-request-id') ?? undefined);
+  }
+
+  // ---- Operations -------------------------------------------------------------
+
+  /**
+   * CreateMultipartUpload. A retry after an answer that got lost may have
+   * created an upload already: it is found and aborted, so none is left behind.
+   * @returns {Promise<{ bucket: string, key: string, uploadId: string }>}
+   */
+  async createMultipartUpload(params) {
+    const fields = objectFields(params);
+    if (params.checksumAlgorithm) fields.checksumAlgorithm = checksumId(params.checksumAlgorithm);
+    const startedSeconds = this.now();
+    let uncertain = false;
+    const { response, bytes } = await this.send('create', fields, {
+      signal: params.signal,
+      onAttemptFailed: (error) => {
+        uncertain ||= !(error instanceof S3Error) || error.status >= 500 || error.status === 200;
+      },
+    });
+    const [bucket, key, uploadId] = this.parse('create', bytes, response);
+    if (uncertain) await this.abortOrphans(params.bucket, params.key, uploadId, startedSeconds);
+    return { bucket: bucket || params.bucket, key: key || params.key, uploadId };
+  }
+
+  /** Abort uploads of `key` started since `sinceSeconds` other than `keep`. */
+  async abortOrphans(bucket, key, keep, sinceSeconds) {
+    for await (const upload of this.listAllMultipartUploads({ bucket, prefix: key })) {
+      if (upload.key !== key || upload.uploadId === keep) continue;
+      const initiated = Date.parse(upload.initiated) / 1000;
+      // A minute of slack for the server's clock.
+      if (!(initiated >= sinceSeconds - 60)) continue;
+      await this.abortMultipartUpload({ bucket, key, uploadId: upload.uploadId }).catch(() => {});
+    }
+  }
+
+  /**
+   * UploadPart. `body` is a Uint8Array, ArrayBuffer, Blob or string, or a
+   * function returning a fresh body for each attempt (with `contentLength`).
+   * @returns {Promise<{ partNumber: number, etag: string | undefined, checksum?: string }>}
+   */
+  async uploadPart(params) {
+    const { bucket, key, uploadId, partNumber, signal } = params;
+    const [body, length] = bodyOf(params);
+    const fields = {
+      bucket, key, uploadId, partNumber, contentLength: length,
+      contentMD5: params.contentMD5, payloadHash: params.payloadHash,
+    };
+    if (params.checksum) {
+      fields.checksumAlgorithm = checksumId(params.checksum.algorithm);
+      fields.checksum = params.checksum.value;
+    }
+    const { response } = await this.send('uploadPart', fields, { body, signal, expect: 'none' });
+    // Browsers hide ETag unless the bucket's CORS rule exposes it: then it
+    // is undefined here and comes from ListParts.
+    return { partNumber, etag: response.headers.get('etag') ?? undefined, checksum: params.checksum?.value };
+  }
+
+  /**
+   * CompleteMultipartUpload. Parts ascending, each { partNumber, etag, checksum? }.
+   * When a retry finds the upload gone because an earlier attempt did
+   * complete it, the object is checked with HEAD and success reported.
+   * @returns {Promise<{ etag: string, location: string, bucket: string, key: string }>}
+   */
+  async completeMultipartUpload(params) {
+    const { bucket, key, uploadId, parts, signal } = params;
+    const fields = { bucket, key, uploadId, parts };
+    if (params.checksumAlgorithm) fields.checksumAlgorithm = checksumId(params.checksumAlgorithm);
+    let uncertain = false;
+    try {
+      const { parsed } = await this.send('complete', fields, {
+        signal,
+        onAttemptFailed: (error) => {
+          uncertain ||= !(error instanceof S3Error) || error.status >= 500 || error.status === 200;
+        },
+      });
+      const [location, rbucket, rkey, etag] = parsed;
+      return { etag, location, bucket: rbucket || bucket, key: rkey || key };
+    } catch (error) {
+      if (!(uncertain && error instanceof S3Error && (error.code === 'NoSuchUpload' || error.status === 404))) throw error;
+      const head = await this.headObject({ bucket, key, signal }).catch(() => undefined);
+      const suffix = `-${parts.length}"`;
+      const matches = head && (params.expectedETag
+        ? unquote(head.etag) === unquote(params.expectedETag)
+        : head.etag?.endsWith(suffix));
+      if (!matches) throw error;
+      return { etag: head.etag, location: '', bucket, key };
+    }
+  }
+
+  /** AbortMultipartUpload. */
+  async abortMultipartUpload({ bucket, key, uploadId, signal }) {
+    await this.send('abort', { bucket, key, uploadId }, { signal, expect: 'none' });
+  }
+
+  /**
+   * ListParts: one page.
+   * @returns {Promise<{ parts: { partNumber: number, size: number, etag: string, lastModified: string, checksum?: string }[], isTruncated: boolean, nextPartNumberMarker: number }>}
+   */
+  async listParts({ bucket, key, uploadId, maxParts, partNumberMarker, signal }) {
+    const { response, bytes } = await this.send('listParts', { bucket, key, uploadId, maxParts, partNumberMarker }, { signal });
+    const f = this.parse('listParts', bytes, response);
+    const parts = [];
+    for (let i = 2; i + 4 < f.length; i += 5) {
+      parts.push({
+        partNumber: Number(f[i]), size: Number(f[i + 1]), etag: f[i + 2], lastModified: f[i + 3],
+        ...(f[i + 4] ? { checksum: f[i + 4] } : {}),
+      });
+    }
+    return { parts, isTruncated: f[0] === '1', nextPartNumberMarker: Number(f[1]) };
+  }
+
+  /** Every part of an upload, across pages. */
+  async *listAllParts(params) {
+    let partNumberMarker = params.partNumberMarker;
+    for (;;) {
+      const page = await this.listParts({ ...params, partNumberMarker });
+      yield* page.parts;
+      if (!page.isTruncated || !page.nextPartNumberMarker) return;
+      partNumberMarker = page.nextPartNumberMarker;
+    }
+  }
+
+  /**
+   * ListMultipartUploads: one page.
+   * @returns {Promise<{ uploads: { key: string, uploadId: string, initiated: string, storageClass: string }[], isTruncated: boolean, nextKeyMarker: string, nextUploadIdMarker: string }>}
+   */
+  async listMultipartUploads({ bucket, prefix, keyMarker, uploadIdMarker, maxUploads, signal }) {
+    const { response, bytes } = await this.send('listUploads',
+      { bucket, prefix, keyMarker, uploadIdMarker, maxUploads }, { signal });
+    const f = this.parse('listUploads', bytes, response);
+    const uploads = [];
+    for (let i = 3; i + 3 < f.length; i += 4) {
+      uploads.push({ key: f[i], uploadId: f[i + 1], initiated: f[i + 2], storageClass: f[i + 3] });
+    }
+    return { uploads, isTruncated: f[0] === '1', nextKeyMarker: f[1], nextUploadIdMarker: f[2] };
+  }
+
+  /** Every in-progress upload of a bucket (under `prefix`), across pages. */
+  async *listAllMultipartUploads(params) {
+    let { keyMarker, uploadIdMarker } = params;
+    for (;;) {
+      const page = await this.listMultipartUploads({ ...params, keyMarker, uploadIdMarker });
+      yield* page.uploads;
+      if (!page.isTruncated || !page.nextKeyMarker) return;
+      ({ nextKeyMarker: keyMarker, nextUploadIdMarker: uploadIdMarker } = page);
+    }
+  }
+
+  /**
+   * PutObject, for bodies below the multipart threshold.
+   * @returns {Promise<{ etag: string | undefined }>}
+   */
+  async putObject(params) {
+    const [body, length] = bodyOf(params);
+    const fields = { ...objectFields(params), contentLength: length, contentMD5: params.contentMD5, payloadHash: params.payloadHash };
+    if (params.checksum) {
+      fields.checksumAlgorithm = checksumId(params.checksum.algorithm);
+      fields.checksum = params.checksum.value;
+    }
+    const { response } = await this.send('putObject', fields, { body, signal: params.signal, expect: 'none' });
+    return { etag: response.headers.get('etag') ?? undefined };
+  }
+
+  /** HeadObject: the object's size, ETag, headers and metadata. */
+  async headObject({ bucket, key, signal }) {
+    const { response } = await this.send('headObject', { bucket, key }, { signal, expect: 'none' });
+    const h = response.headers;
+    const metadata = {};
+    h.forEach((value, name) => {
+      if (name.startsWith('x-amz-meta-')) metadata[name.slice(11)] = value;
+    });
+    return {
+      etag: h.get('etag') ?? undefined,
+      size: Number(h.get('content-length') ?? NaN),
+      contentType: h.get('content-type') ?? undefined,
+      cacheControl: h.get('cache-control') ?? undefined,
+      contentDisposition: h.get('content-disposition') ?? undefined,
+      contentEncoding: h.get('content-encoding') ?? undefined,
+      expires: h.get('expires') ?? undefined,
+      lastModified: h.get('last-modified') ?? undefined,
+      metadata,
+    };
+  }
+
+  // ---- Presigning ---------------------------------------------------------------
+
+  /**
+   * A presigned URL, synchronously. `operation`: 'uploadPart' (default),
+   * 'putObject', 'createMultipartUpload', 'completeMultipartUpload',
+   * 'abortMultipartUpload', 'listParts', 'headObject'.
+   * @returns {{ url: string, method: string, headers: Record<string, string> }}
+   */
+  presign({ operation = 'uploadPart', expiresIn = 3600, ...params }) {
+    const kind = PRESIGN_KINDS[operation];
+    if (!kind) throw new TypeError(`s3mpu: cannot presign ${operation}`);
+    const fields = { ...objectFields(params), ...params, presignExpires: expiresIn };
+    delete fields.signal;
+    const request = this.core.build(OP[kind], fields, this.now());
+    const headers = {};
+    for (const [name, value] of request.headers) if (!RUNTIME_HEADERS.has(name)) headers[name] = value;
+    return { url: request.url, method: request.method, headers };
+  }
+
+  /**
+   * Presigned UploadPart URLs for many parts in one call (a backend hands a
+   * browser all of an upload's URLs at once).
+   * @returns {{ partNumber: number, url: string }[]}
+   */
+  presignParts({ bucket, key, uploadId, partNumbers, expiresIn = 3600 }) {
+    if (!Array.isArray(partNumbers) || partNumbers.length === 0) throw new TypeError('s3mpu: partNumbers must be a non-empty array');
+    const now = this.now();
+    this.core.build(OP.uploadPart, { bucket, key, uploadId, partNumber: partNumbers[0], presignExpires: expiresIn }, now);
+    return partNumbers.map((partNumber) => ({ partNumber, url: this.core.rebuildPart(partNumber, now) }));
+  }
+}
+
+const PRESIGN_KINDS = {
+  uploadPart: 'uploadPart', putObject: 'putObject', createMultipartUpload: 'create',
+  completeMultipartUpload: 'complete', abortMultipartUpload: 'abort', listParts: 'listParts',
+  headObject: 'headObject',
+};
+
+// ---- Helpers ---------------------------------------------------------------------
+
+function checkOptions(options) {
+  if (!options || typeof options !== 'object') throw new TypeError('s3mpu: options are required');
+  if (typeof options.endpoint !== 'string' || !options.endpoint) throw new TypeError('s3mpu: options.endpoint is required');
+  const c = options.credentials;
+  if (!c || typeof c.accessKeyId !== 'string' || typeof c.secretAccessKey !== 'string') {
+    throw new TypeError('s3mpu: options.credentials { accessKeyId, secretAccessKey } are required');
+  }
+}
+
+function objectFields(p) {
+  return {
+    bucket: p.bucket, key: p.key, contentType: p.contentType, cacheControl: p.cacheControl,
+    contentDisposition: p.contentDisposition, contentEncoding: p.contentEncoding,
+    expires: p.expires instanceof Date ? p.expires.toUTCString() : p.expires,
+    storageClass: p.storageClass, metadata: p.metadata, contentMD5: p.contentMD5,
+  };
+}
+
+function checksumId(name) {
+  const id = CHECKSUM[name];
+  if (!id) throw new TypeError(`s3mpu: unknown checksum algorithm ${name}`);
+  return id;
+}
+
+/** [fresh-body factory, length] of an operation's body. */
+function bodyOf({ body, contentLength }) {
+  if (typeof body === 'function') {
+    if (!Number.isSafeInteger(contentLength)) throw new TypeError('s3mpu: a body function needs contentLength');
+    return [body, contentLength];
+  }
+  if (body === undefined || body === null) return [() => new Uint8Array(0), 0];
+  if (typeof body === 'string') body = new TextEncoder().encode(body);
+  if (body instanceof ArrayBuffer) body = new Uint8Array(body);
+  if (ArrayBuffer.isView(body)) return [() => body, body.byteLength];
+  if (typeof Blob !== 'undefined' && body instanceof Blob) return [() => body, body.size];
+  throw new TypeError('s3mpu: body must be a Uint8Array, ArrayBuffer, Blob, string or a function');
+}
+
+async function readBody(response, signal) {
+  if (signal?.aborted) throw signal.reason;
+  return response.arrayBuffer();
+}
+
+function unquote(etag) {
+  return etag?.replace(/^"|"$/g, '');
+}
+
+/** Full jitter: uniform in [0, min(max, base * 2^attempt)). */
+function backoffMs(attempt, { baseDelayMs, maxDelayMs }) {
+  return Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
+}
+
+function sleep(ms, signal) {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+

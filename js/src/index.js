@@ -1,0 +1,3 @@
+// s3mpu: S3 multipart uploads over fetch, signed by a C core in WebAssembly.
+export { S3Client } from './client.js';
+export { S3Error, S3InputError } from './errors.js';

@@ -1,0 +1,47 @@
+// Loading s3mpu.wasm from bytes, a URL, a Response or a precompiled
+// WebAssembly.Module (edge workers forbid compiling from bytes), caching the
+// compile of the default module.
+import { instantiate } from './core.js';
+
+let defaultLoader = () => new URL('../s3mpu.wasm', import.meta.url);
+let defaultModule;
+
+/** Where the module comes from when the caller gives none (index.node.js sets a file reader). */
+export function setDefaultWasm(loader) {
+  defaultLoader = loader;
+}
+
+async function compileUrl(url) {
+  const response = await fetch(url);
+  return compileResponse(response);
+}
+
+async function compileResponse(response) {
+  if (!response.ok) throw new Error(`s3mpu: cannot load wasm: HTTP ${response.status}`);
+  if (WebAssembly.compileStreaming && response.headers.get('content-type') === 'application/wasm') {
+    return WebAssembly.compileStreaming(response);
+  }
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+/** @param {BufferSource | URL | string | Response | WebAssembly.Module | undefined} source */
+export function compile(source) {
+  if (source === undefined) {
+    defaultModule ??= compile(defaultLoader()).catch((e) => {
+      defaultModule = undefined;
+      throw e;
+    });
+    return defaultModule;
+  }
+  if (source instanceof WebAssembly.Module) return Promise.resolve(source);
+  if (source instanceof Promise) return source.then(compile);
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source);
+  if (typeof Response !== 'undefined' && source instanceof Response) return compileResponse(source);
+  if (typeof source === 'string' || source instanceof URL) return compileUrl(source);
+  return Promise.reject(new TypeError('s3mpu: wasm must be bytes, a URL, a Response or a WebAssembly.Module'));
+}
+
+/** A fresh Core over the module from `source`. */
+export async function loadCore(source) {
+  return instantiate(await compile(source));
+}
