@@ -1,0 +1,78 @@
+// The S3 store the JS tests run against. Tests only read the environment: scripts/test-js.sh
+// starts a throwaway Ceph RGW (tests/server/start.sh) and exports S3MPU_TEST_ENDPOINT,
+// S3MPU_TEST_REGION, S3MPU_TEST_ACCESS_KEY_ID, S3MPU_TEST_SECRET_ACCESS_KEY (and
+// S3MPU_TEST_STORE=rgw); set those yourself to test another store. With S3MPU_TEST_BUCKET set
+// too, every bucket(name) is that existing bucket (for stores where tests may not create
+// buckets), so tests should always keep their keys under a prefix of their own.
+//
+//   const s3 = await s3Server();
+//   const bucket = await s3.bucket('upload-basic');
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  PutBucketCorsCommand,
+} from '@aws-sdk/client-s3';
+import { testConfig, verifierClient } from './verify.mjs';
+
+// Same rule as tests/server/cors.xml: pages on http://localhost:* and http://127.0.0.1:* may
+// use the bucket (the browser demo and tests), and may read the ETag header.
+const CORS = {
+  CORSRules: [{
+    ID: 's3mpu-local-browsers',
+    AllowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*'],
+    AllowedMethods: ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'],
+    AllowedHeaders: ['*'],
+    ExposeHeaders: ['ETag'],
+    MaxAgeSeconds: 3000,
+  }],
+};
+
+const made = new Map(); // bucket name -> Promise of its creation (once per process)
+
+async function createBucket(name, cors) {
+  const s3 = verifierClient();
+  try {
+    // No LocationConstraint: RGW's zonegroup is "default" and it rejects any other name.
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+  } catch (e) {
+    if (e?.name !== 'BucketAlreadyOwnedByYou') throw e;
+  }
+  if (cors) await s3.send(new PutBucketCorsCommand({ Bucket: name, CORSConfiguration: CORS }));
+  return name;
+}
+
+/**
+ * { endpoint, region, accessKeyId, secretAccessKey, store, bucket(name, { cors = true }) }:
+ * bucket() creates the bucket if needed (idempotent, with the CORS rule of
+ * tests/server/cors.xml) and resolves to its name.
+ */
+export async function s3Server() {
+  const c = testConfig();
+  return {
+    endpoint: c.endpoint,
+    region: c.region,
+    accessKeyId: c.accessKeyId,
+    secretAccessKey: c.secretAccessKey,
+    store: c.store,
+    async bucket(name, { cors = true } = {}) {
+      if (c.bucket) {
+        // An existing bucket given by the environment: check it is there, create nothing.
+        if (!made.has(c.bucket)) {
+          made.set(c.bucket, verifierClient().send(new HeadBucketCommand({ Bucket: c.bucket })));
+        }
+        await made.get(c.bucket);
+        return c.bucket;
+      }
+      if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)) {
+        throw new TypeError(`bucket(${JSON.stringify(name)}): 3-63 of a-z 0-9 . -`);
+      }
+      const id = `${name}\0${cors}`;
+      if (!made.has(id)) {
+        const p = createBucket(name, cors);
+        made.set(id, p);
+        p.catch(() => made.delete(id)); // let a later call try again
+      }
+      return made.get(id);
+    },
+  };
+}
