@@ -3,7 +3,7 @@
 // turns responses into results or S3Error.
 import { Core, OP, CHECKSUM, RETRY } from './core.js';
 import { loadCore } from './wasm.js';
-import { S3Error } from './errors.js';
+import { S3Error, S3InputError } from './errors.js';
 
 const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 200, maxDelayMs: 20_000 };
 // The runtime sets these itself; browsers forbid setting them.
@@ -340,6 +340,7 @@ export class S3Client {
   presign({ operation = 'uploadPart', expiresIn = 3600, ...params }) {
     const kind = PRESIGN_KINDS[operation];
     if (!kind) throw new TypeError(`s3mpu: cannot presign ${operation}`);
+    checkExpires(expiresIn);
     const fields = { ...objectFields(params), ...params, presignExpires: expiresIn };
     delete fields.signal;
     const request = this.core.build(OP[kind], fields, this.now());
@@ -355,6 +356,7 @@ export class S3Client {
    */
   presignParts({ bucket, key, uploadId, partNumbers, expiresIn = 3600 }) {
     if (!Array.isArray(partNumbers) || partNumbers.length === 0) throw new TypeError('s3mpu: partNumbers must be a non-empty array');
+    checkExpires(expiresIn);
     const now = this.now();
     this.core.build(OP.uploadPart, { bucket, key, uploadId, partNumber: partNumbers[0], presignExpires: expiresIn }, now);
     return partNumbers.map((partNumber) => ({ partNumber, url: this.core.rebuildPart(partNumber, now) }));
@@ -375,6 +377,13 @@ function checkOptions(options) {
   const c = options.credentials;
   if (!c || typeof c.accessKeyId !== 'string' || typeof c.secretAccessKey !== 'string') {
     throw new TypeError('s3mpu: options.credentials { accessKeyId, secretAccessKey } are required');
+  }
+}
+
+// The core reads an expiry of 0 as "sign with a header": a URL must say 1 s at least.
+function checkExpires(expiresIn) {
+  if (!(Number.isInteger(expiresIn) && expiresIn >= 1)) {
+    throw new S3InputError('InvalidExpires', `a presigned URL lives 1 to 604800 seconds (7 days), not ${expiresIn}`);
   }
 }
 

@@ -138,6 +138,7 @@ export class Core {
 
   wipe() {
     this.x.s3mpu_wasm_client_wipe();
+    this.wiped = true;
   }
 
   /**
@@ -146,6 +147,7 @@ export class Core {
    * @returns {{ method: string, url: string, body: string, headers: [string, string][] }}
    */
   build(kind, fields, now) {
+    if (this.wiped) throw new Error('s3mpu: this client was destroyed');
     const x = this.x;
     this.begin();
     x.s3mpu_wasm_op_reset(kind);

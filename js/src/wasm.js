@@ -5,6 +5,12 @@ import { instantiate } from './core.js';
 
 let defaultLoader = () => new URL('../s3mpu.wasm', import.meta.url);
 let defaultModule;
+let readFileUrl; // Node: its fetch cannot read file: URLs (index.node.js sets a reader)
+
+/** How to read a file: URL (index.node.js gives node:fs's readFile). */
+export function setFileUrlReader(reader) {
+  readFileUrl = reader;
+}
 
 /** Where the module comes from when the caller gives none (index.node.js sets a file reader). */
 export function setDefaultWasm(loader) {
@@ -12,6 +18,7 @@ export function setDefaultWasm(loader) {
 }
 
 async function compileUrl(url) {
+  if (readFileUrl && String(url).startsWith('file:')) return WebAssembly.compile(await readFileUrl(new URL(url)));
   const response = await fetch(url);
   return compileResponse(response);
 }
