@@ -1,0 +1,489 @@
+// The s3mpu command line (js/bin/s3mpu.js), run as a child process the way a
+// user runs it: `sign` against the AWS documentation's worked examples and bad
+// inputs, usage errors, and against the test store: upload of a file and of
+// stdin, an upload killed with SIGTERM and resumed, presigned part URLs used
+// with plain fetch, abort, list-uploads, and a wrong secret.
+// Every object uploaded is read back with the independent verifier.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes, createHash } from 'node:crypto';
+import http from 'node:http';
+import { mkdtemp, readFile, writeFile, rm, access } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../js/bin/s3mpu.js', import.meta.url));
+const VECTORS = '/work/shared/testvectors/s3-doc-examples.json';
+const MiB = 1024 * 1024;
+const HAVE_STORE = Boolean(process.env.S3MPU_TEST_ENDPOINT);
+
+// The child's environment: ours without any S3 settings, plus `extra`.
+function childEnv(extra = {}) {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!/^(S3MPU_(ENDPOINT|REGION|ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)|AWS_.*)$/.test(k)) env[k] = v;
+  }
+  return { ...env, ...extra };
+}
+
+/**
+ * Run the CLI. `input`: bytes or text for stdin. Resolves to
+ * { code, signal, stdout, stderr } (stdout and stderr as text).
+ */
+function runCli(args, { input, env = childEnv(), onSpawn } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out = [];
+    const err = [];
+    child.stdout.on('data', (c) => out.push(c));
+    child.stderr.on('data', (c) => err.push(c));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({
+      code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'),
+    }));
+    child.stdin.on('error', () => {}); // the CLI may exit before reading all of it
+    if (input !== undefined) child.stdin.end(input);
+    else child.stdin.end();
+    onSpawn?.(child);
+  });
+}
+
+// ---- sign: the AWS documentation's examples ---------------------------------------
+
+const examples = JSON.parse(readFileSync(VECTORS, 'utf8')).examples;
+
+/** The `s3mpu sign` input for one documented example (virtual-hosted on s3.amazonaws.com). */
+function signInput(e) {
+  const bucket = e.host.split('.')[0];
+  const input = {
+    method: e.method,
+    endpoint: `https://${e.host.slice(bucket.length + 1)}`,
+    addressing_style: 'virtual',
+    bucket,
+    key: e.path.slice(1),
+    // As documented: Host, x-amz-date and x-amz-content-sha256 included (the
+    // CLI checks Host and drops what the signer writes itself), and for the
+    // presigned one the X-Amz-* parameters too.
+    query: e.query,
+    headers: e.headers,
+    credentials: { access_key: e.access_key, secret_key: e.secret_key },
+    region: e.region,
+    service: e.service,
+    amz_date: e.amz_date,
+  };
+  if (e.auth_type === 'query') {
+    Object.assign(input, { presign: true, expires: e.expires, payload: 'UNSIGNED-PAYLOAD' });
+  } else if (e.body !== undefined) {
+    Object.assign(input, { payload: 'hash', body: e.body });
+  } else {
+    Object.assign(input, { payload: 'precomputed', payload_hash: e.payload_hash });
+  }
+  return input;
+}
+
+describe('s3mpu sign', () => {
+  assert.equal(examples.length, 5);
+  for (const e of examples) {
+    test(`reproduces the AWS example ${e.name}`, async () => {
+      const r = await runCli(['sign'], { input: JSON.stringify(signInput(e)) });
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout);
+      assert.equal(out.canonical_request, e.expected_canonical_request);
+      assert.equal(out.string_to_sign, e.expected_string_to_sign);
+      assert.equal(out.signature, e.expected_signature);
+      assert.equal(out.payload_hash, e.payload_hash);
+      if (e.auth_type === 'query') {
+        assert.equal(out.presigned_url, e.expected_url);
+        assert.equal(out.url, e.expected_url);
+        assert.equal(out.authorization, undefined);
+      } else {
+        // The docs write no space after the commas; S3 accepts both.
+        assert.equal(out.authorization.replace(/, /g, ','), e.expected_authorization);
+        assert.equal(out.presigned_url, undefined);
+        const sent = Object.fromEntries(out.headers.map(([n, v]) => [n.toLowerCase(), v]));
+        assert.equal(sent.authorization, out.authorization);
+        assert.equal(sent['x-amz-date'], e.amz_date);
+        assert.equal(sent['x-amz-content-sha256'], e.payload_hash);
+        assert.equal(sent.host, e.host);
+        const query = e.query.map(([n, v]) => `${n}=${v}`).join('&');
+        assert.equal(out.url, `https://${e.host}${e.canonical_uri}${query ? `?${query}` : ''}`);
+      }
+      assert.equal(out.signed_headers, e.expected_canonical_request.split('\n').at(-2));
+    });
+  }
+
+  test('path style, a session token and a default port', async () => {
+    const input = {
+      method: 'PUT', endpoint: 'http://127.0.0.1:80', addressing_style: 'path', bucket: 'b', key: 'dir/a b+c.txt',
+      query: [['partNumber', 3], ['uploadId', 'x~y']], headers: [['Content-Length', '5']], body: 'hello',
+      credentials: { access_key: 'AKID', secret_key: 'SECRET/KEY', session_token: 'TOKEN==' },
+      region: 'us-east-1', amz_date: '20240229T235959Z',
+    };
+    const r = await runCli(['sign'], { input: JSON.stringify(input) });
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.url, 'http://127.0.0.1/b/dir/a%20b%2Bc.txt?partNumber=3&uploadId=x~y');
+    assert.match(out.canonical_request, /^PUT\n\/b\/dir\/a%20b%2Bc\.txt\npartNumber=3&uploadId=x~y\ncontent-length:5\nhost:127\.0\.0\.1\n/);
+    assert.equal(out.signed_headers, 'content-length;host;x-amz-content-sha256;x-amz-date;x-amz-security-token');
+    assert.equal(out.payload_hash, createHash('sha256').update('hello').digest('hex'));
+    assert.deepEqual(out.headers.find(([n]) => n === 'x-amz-security-token'), ['x-amz-security-token', 'TOKEN==']);
+    assert.ok(!r.stdout.includes('SECRET/KEY'));
+  });
+
+  test('body_b64 is hashed as bytes', async () => {
+    const bytes = Buffer.from([0, 255, 128, 10]);
+    const input = {
+      method: 'PUT', endpoint: 'https://s3.example.com', bucket: 'b', key: 'k', body_b64: bytes.toString('base64'),
+      credentials: { access_key: 'AKID', secret_key: 'S' }, region: 'r1', amz_date: '20240101T000000Z',
+    };
+    const out = JSON.parse((await runCli(['sign'], { input: JSON.stringify(input) })).stdout);
+    assert.equal(out.payload_hash, createHash('sha256').update(bytes).digest('hex'));
+    assert.equal(out.url, 'https://b.s3.example.com/k');
+  });
+
+  const good = signInput(examples[0]);
+  const badInputs = [
+    ['not JSON', 'GET /', /stdin is not JSON/],
+    ['an array', '[]', /must be a JSON object/],
+    ['an unknown field', { ...good, secret: 'x' }, /unknown field "secret"/],
+    ['no region', { ...good, region: undefined }, /region must be/],
+    ['a bad amz_date', { ...good, amz_date: '2013-05-24T00:00:00Z' }, /amz_date must look like/],
+    ['a day that does not exist', { ...good, amz_date: '20130230T000000Z' }, /not a valid time/],
+    ['a bad endpoint', { ...good, endpoint: 's3.amazonaws.com' }, /endpoint must be a URL/],
+    ['an endpoint with a path', { ...good, endpoint: 'https://s3.amazonaws.com/x' }, /no path/],
+    ['a Host that is not the endpoint\'s', { ...good, bucket: 'other' }, /Host header .* is not the host/],
+    ['a bad addressing style', { ...good, addressing_style: 'vhost' }, /addressing_style/],
+    ['no credentials', { ...good, credentials: undefined }, /credentials must be/],
+    ['no secret', { ...good, credentials: { access_key: 'AKID' } }, /secret_key/],
+    ['a short payload hash', { ...good, payload_hash: 'abc' }, /payload_hash must be 64/],
+    ['an unknown payload mode', { ...good, payload: 'streaming', payload_hash: undefined }, /payload must be/],
+    ['a body with a precomputed hash', { ...good, body: 'x' }, /only hashed with "payload": "hash"/],
+    ['headers that are not pairs', { ...good, headers: { Host: 'x' } }, /headers must be a list/],
+    ['expires without presign', { ...good, expires: 60 }, /add "presign": true/],
+    ['expires over 7 days', { ...signInput(examples[4]), expires: 604801 }, /expires must be whole seconds/],
+    ['a method with a space', { ...good, method: 'GE T' }, /method must be/],
+    ['a header the core refuses', { ...good, headers: [...good.headers, ['bad name', 'v']] }, /core refused to sign: InvalidHeader/],
+  ];
+  for (const [what, input, message] of badInputs) {
+    test(`refuses ${what} with exit status 2`, async () => {
+      const r = await runCli(['sign'], { input: typeof input === 'string' ? input : JSON.stringify(input) });
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /^s3mpu: sign: /);
+      assert.match(r.stderr, message);
+      assert.ok(!r.stderr.includes(good.credentials.secret_key), 'the secret is not echoed');
+    });
+  }
+});
+
+// ---- usage ----------------------------------------------------------------------------
+
+describe('usage', () => {
+  test('--help and upload --help print usage and exit 0', async () => {
+    for (const args of [['--help'], ['upload', '--help'], ['presign', '--help'], ['sign', '--help'],
+      ['abort', '--help'], ['list-uploads', '--help']]) {
+      const r = await runCli(args);
+      assert.equal(r.code, 0, `${args}: ${r.stderr}`);
+      assert.match(r.stdout, /^usage: s3mpu/, args.join(' '));
+    }
+  });
+
+  const env = childEnv({ S3MPU_ENDPOINT: 'http://127.0.0.1:9', S3MPU_ACCESS_KEY_ID: 'AKID', S3MPU_SECRET_ACCESS_KEY: 'S' });
+  const cases = [
+    [[], /usage: s3mpu COMMAND/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['upload', 'a'], /upload needs FILE/],
+    [['upload', '--bogus', 'a', 's3://b/k'], /Unknown option '--bogus'/],
+    [['upload', '-', 's3://b/k', '--part-size', 'lots'], /--part-size: "lots" is not a size/],
+    [['upload', '-', 's3://b/k', '--concurrency', '0'], /--concurrency/],
+    [['upload', '-', 's3://b/k', '--checksum', 'sha1'], /--checksum must be one of/],
+    [['upload', '-', 's3://b/k', '--meta', 'novalue'], /--meta: "novalue" is not NAME=VALUE/],
+    [['upload', '-', 's3://b/', '--no-progress'], /names no key/],
+    [['upload', '-', 'https://b/k'], /is not an s3:\/\/BUCKET/],
+    [['presign', 's3://b/k', '--part', '1'], /need --upload-id/],
+    [['presign', 's3://b/k', '--upload-id', 'u', '--parts', '5-2'], /in order/],
+    [['presign', 's3://b/k', '--method', 'delete'], /needs --upload-id/],
+    [['presign', 's3://b/k', '--expires', '8d'], /--expires/],
+    [['abort', 's3://b/k'], /abort needs/],
+    [['list-uploads'], /list-uploads needs/],
+  ];
+  for (const [args, message] of cases) {
+    test(`exit 2: s3mpu ${args.join(' ')}`, async () => {
+      const r = await runCli(args, { env });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, message);
+    });
+  }
+
+  test('exit 2 without an endpoint or credentials', async () => {
+    let r = await runCli(['list-uploads', 's3://b'], { env: childEnv({ S3MPU_ACCESS_KEY_ID: 'A', S3MPU_SECRET_ACCESS_KEY: 'S' }) });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no endpoint/);
+    r = await runCli(['list-uploads', 's3://b'], { env: childEnv({ S3MPU_ENDPOINT: 'http://127.0.0.1:9' }) });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no credentials/);
+  });
+
+  test('a missing file: exit 1', async () => {
+    const r = await runCli(['upload', '/nonexistent/file', 's3://b/k'], { env });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cannot read \/nonexistent\/file: no such file/);
+  });
+});
+
+// ---- against the store ------------------------------------------------------------------
+
+/** A proxy to the store that counts part uploads and can hold each part's answer back. */
+async function slowProxy(target) {
+  const t = new URL(target);
+  const proxy = { partPuts: 0, delayMs: 0 };
+  const server = http.createServer((req, res) => {
+    const isPart = req.method === 'PUT' && /[?&]partNumber=/.test(req.url);
+    if (isPart) proxy.partPuts++;
+    const delay = isPart ? proxy.delayMs : 0;
+    // Headers as received: Host stays the proxy's, which is what the client signed.
+    const up = http.request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers }, (ur) => {
+      setTimeout(() => {
+        res.writeHead(ur.statusCode, ur.headers);
+        ur.pipe(res);
+      }, delay);
+    });
+    up.on('error', () => res.destroy());
+    req.on('error', () => up.destroy());
+    res.on('close', () => {
+      if (!res.writableFinished) up.destroy();
+    });
+    req.pipe(up);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  proxy.endpoint = `http://127.0.0.1:${server.address().port}`;
+  proxy.close = () => new Promise((resolve) => {
+    server.closeAllConnections?.();
+    server.close(resolve);
+  });
+  return proxy;
+}
+
+const exists = (path) => access(path).then(() => true, () => false);
+
+describe('against S3', { skip: !HAVE_STORE && 'S3MPU_TEST_ENDPOINT is not set (run scripts/test-js.sh)' }, () => {
+  let store;
+  let bucket;
+  let env;
+  let dir;
+  let verify;
+  // Keys under a prefix of this run's own.
+  const prefix = `cli-${process.pid}-${Date.now().toString(36)}/`;
+  const upload = (path, key, args = [], opts = {}) => runCli(['upload', path, `s3://${bucket}/${key}`, '--path-style', ...args], { env, ...opts });
+
+  before(async () => {
+    const { s3Server } = await import('./harness/server.mjs');
+    verify = await import('./harness/verify.mjs');
+    store = await s3Server();
+    bucket = await store.bucket('s3mpu-cli');
+    env = childEnv({
+      S3MPU_ENDPOINT: store.endpoint,
+      S3MPU_REGION: store.region,
+      S3MPU_ACCESS_KEY_ID: store.accessKeyId,
+      S3MPU_SECRET_ACCESS_KEY: store.secretAccessKey,
+    });
+    dir = await mkdtemp(join(tmpdir(), 's3mpu-cli-'));
+  });
+
+  after(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+    if (bucket) {
+      await verify.abortAll(bucket, prefix);
+      await verify.deleteAll(bucket, prefix);
+    }
+  });
+
+  test('upload of a 20 MiB file in 5 MiB parts, read back', async () => {
+    const path = join(dir, 'twenty.bin');
+    const bytes = randomBytes(20 * MiB);
+    await writeFile(path, bytes);
+    const key = `${prefix}twenty.bin`;
+    const r = await upload(path, key, ['--part-size', '5MiB', '--content-type', 'application/x-test',
+      '--meta', 'origin=cli-test', '--meta', 'note=a=b']);
+    assert.equal(r.code, 0, r.stderr);
+    const { etag } = await verify.verifyObject({
+      bucket, key, expectBytes: bytes, expectParts: [5 * MiB, 5 * MiB, 5 * MiB, 5 * MiB],
+      expectHeaders: { contentType: 'application/x-test', metadata: { origin: 'cli-test', note: 'a=b' } },
+    });
+    assert.equal(r.stdout, `${etag}\n`, 'stdout is the ETag, one line');
+    assert.match(r.stderr, /100\.0%/, 'a final progress line (stderr is not a terminal)');
+    assert.equal(await exists(`${path}.s3mpu-state.json`), false, 'the default state file is gone after success');
+    assert.deepEqual(await verify.listUploads(bucket, key), []);
+  });
+
+  test('upload to a key ending in / appends the file name; --json', async () => {
+    const path = join(dir, 'small.txt');
+    await writeFile(path, 'hello from s3mpu\n');
+    const r = await upload(path, `${prefix}dir/`, ['--json', '--no-progress']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '', '--no-progress prints nothing on success');
+    const result = JSON.parse(r.stdout);
+    assert.equal(result.key, `${prefix}dir/small.txt`);
+    assert.equal(result.size, 17);
+    assert.equal(result.parts, 0, 'a single PutObject');
+    const { etag } = await verify.verifyObject({ bucket, key: result.key, expectBytes: path });
+    assert.equal(result.etag.replace(/"/g, ''), etag);
+  });
+
+  test('upload from stdin (unknown length)', async () => {
+    const bytes = randomBytes(12 * MiB + 12345);
+    const key = `${prefix}stdin.bin`;
+    const r = await upload('-', key, ['--part-size', '5M', '--concurrency', '2'], { input: bytes });
+    assert.equal(r.code, 0, r.stderr);
+    const { etag } = await verify.verifyObject({ bucket, key, expectBytes: bytes, expectParts: [5 * MiB, 5 * MiB, 2 * MiB + 12345] });
+    assert.equal(r.stdout.trim(), etag);
+  });
+
+  test('an upload killed with SIGTERM resumes and sends only the missing parts', async () => {
+    const path = join(dir, 'resume.bin');
+    const state = join(dir, 'resume.state.json');
+    const bytes = randomBytes(24 * MiB);
+    await writeFile(path, bytes);
+    const key = `${prefix}resume.bin`;
+    const sizes = [5 * MiB, 5 * MiB, 5 * MiB, 5 * MiB, 4 * MiB];
+    const proxy = await slowProxy(store.endpoint);
+    try {
+      const args = ['--part-size', '5MiB', '--concurrency', '1', '--state', state, '--endpoint', proxy.endpoint];
+      // First run: each part's answer is held 500 ms; killed once a part is saved.
+      proxy.delayMs = 500;
+      let killed = false;
+      const first = await upload(path, key, args, {
+        onSpawn: (child) => {
+          const started = Date.now();
+          const poll = setInterval(async () => {
+            let parts = 0;
+            try {
+              parts = JSON.parse(await readFile(state, 'utf8')).parts?.length ?? 0;
+            } catch { /* not written yet */ }
+            if (parts >= 1 && !killed) {
+              killed = true;
+              clearInterval(poll);
+              child.kill('SIGTERM');
+            } else if (Date.now() - started > 60_000) {
+              clearInterval(poll);
+            }
+          }, 20);
+          child.on('close', () => clearInterval(poll));
+        },
+      });
+      assert.ok(killed, `killed mid-way (exit ${first.code}: ${first.stderr})`);
+      assert.equal(first.code, 130, first.stderr);
+      assert.match(first.stderr, /interrupted/);
+      const saved = JSON.parse(await readFile(state, 'utf8'));
+      assert.equal(saved.bucket, bucket);
+      assert.equal(saved.key, key);
+      const done = saved.parts.length;
+      assert.ok(done >= 1 && done < sizes.length, `parts saved: ${done}`);
+      const pending = await verify.listUploads(bucket, key);
+      assert.deepEqual(pending.map((u) => u.uploadId), [saved.uploadId], 'the upload is kept on the server');
+      const firstPuts = proxy.partPuts;
+
+      // Second run: resumes.
+      proxy.delayMs = 0;
+      proxy.partPuts = 0;
+      const second = await upload(path, key, args);
+      assert.equal(second.code, 0, second.stderr);
+      assert.match(second.stderr, /resuming upload/);
+      assert.ok(proxy.partPuts <= sizes.length - done,
+        `second run sent ${proxy.partPuts} parts, ${done} of ${sizes.length} were done (first run sent ${firstPuts})`);
+      assert.ok(proxy.partPuts >= 1);
+      assert.equal(await exists(state), false, 'the state file is removed after success');
+      const { etag } = await verify.verifyObject({ bucket, key, expectBytes: bytes, expectParts: sizes });
+      assert.equal(second.stdout.trim(), etag);
+      assert.deepEqual(await verify.listUploads(bucket, key), []);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test('presign: a part URL used with plain fetch; list-uploads; abort', async () => {
+    const key = `${prefix}presigned.bin`;
+    const target = `s3://${bucket}/${key}`;
+    const cli = (...args) => runCli([...args, '--path-style'], { env });
+
+    // CreateMultipartUpload through a presigned POST.
+    let r = await cli('presign', target, '--method', 'post');
+    assert.equal(r.code, 0, r.stderr);
+    let res = await fetch(r.stdout.trim(), { method: 'POST' });
+    const xml = await res.text();
+    assert.equal(res.status, 200, xml);
+    const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(xml)[1];
+
+    r = await cli('list-uploads', `s3://${bucket}/${prefix}presigned`);
+    assert.equal(r.code, 0, r.stderr);
+    const [line, ...more] = r.stdout.split('\n').filter(Boolean);
+    assert.deepEqual(more, []);
+    assert.deepEqual(line.split('\t').slice(0, 2), [key, uploadId]);
+    r = await cli('list-uploads', `s3://${bucket}/${prefix}presigned`, '--json');
+    assert.deepEqual(JSON.parse(r.stdout).map((u) => [u.key, u.uploadId]), [[key, uploadId]]);
+
+    // Three part URLs at once, one a line, in order; part 1 from --part.
+    r = await cli('presign', target, '--upload-id', uploadId, '--parts', '1-3', '--expires', '15m');
+    assert.equal(r.code, 0, r.stderr);
+    const urls = r.stdout.trim().split('\n');
+    assert.equal(urls.length, 3);
+    urls.forEach((u, i) => {
+      assert.equal(new URL(u).searchParams.get('partNumber'), String(i + 1));
+      assert.equal(new URL(u).searchParams.get('X-Amz-Expires'), '900');
+    });
+    r = await cli('presign', target, '--upload-id', uploadId, '--part', '1');
+    assert.equal(r.code, 0, r.stderr);
+    const body = randomBytes(MiB + 7);
+    res = await fetch(r.stdout.trim(), { method: 'PUT', body });
+    assert.equal(res.status, 200, await res.text());
+    const partEtag = res.headers.get('etag');
+    assert.ok(partEtag);
+
+    // CompleteMultipartUpload through a presigned POST, then read back.
+    r = await cli('presign', target, '--upload-id', uploadId, '--method', 'post', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const complete = JSON.parse(r.stdout);
+    assert.equal(complete.method, 'POST');
+    res = await fetch(complete.url, {
+      method: 'POST',
+      body: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${partEtag}</ETag></Part></CompleteMultipartUpload>`,
+    });
+    assert.equal(res.status, 200, await res.text());
+    await verify.verifyObject({ bucket, key, expectBytes: body, expectParts: [body.length] });
+
+    // abort: a second upload of the key.
+    const created = await fetch((await cli('presign', target, '--method', 'post')).stdout.trim(), { method: 'POST' });
+    const other = /<UploadId>([^<]+)<\/UploadId>/.exec(await created.text())[1];
+    r = await cli('abort', target, other);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(await verify.listUploads(bucket, key), []);
+    r = await cli('abort', target, other);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /NoSuchUpload/);
+    assert.match(r.stderr, /HTTP 404/);
+  });
+
+  test('a wrong secret: exit 1, SignatureDoesNotMatch, the secret printed nowhere', async () => {
+    const wrong = `wrong/secret/${randomBytes(8).toString('hex')}`;
+    const badEnv = { ...env, S3MPU_SECRET_ACCESS_KEY: wrong };
+    const path = join(dir, 'wrong.bin');
+    await writeFile(path, randomBytes(6 * MiB));
+    for (const args of [
+      ['list-uploads', `s3://${bucket}`],
+      ['upload', path, `s3://${bucket}/${prefix}wrong.bin`, '--part-size', '5MiB'],
+      ['upload', '-', `s3://${bucket}/${prefix}wrong-stdin.bin`],
+    ]) {
+      const r = await runCli([...args, '--path-style'], { env: badEnv, input: args[1] === '-' ? randomBytes(1000) : undefined });
+      assert.equal(r.code, 1, `${args[0]}: ${r.stderr}`);
+      assert.match(r.stderr, /SignatureDoesNotMatch/);
+      assert.match(r.stderr, /HTTP 403/);
+      for (const secret of [wrong, store.secretAccessKey]) {
+        assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret), 'no secret in the output');
+      }
+    }
+    assert.deepEqual(await verify.listUploads(bucket, `${prefix}wrong`), []);
+  });
+});
