@@ -396,7 +396,7 @@ describe('types', () => {
   }, async () => {
     const out = await new Promise((resolve) => {
       execFile(process.execPath, [tsc, '--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext',
-        '--moduleResolution', 'nodenext', '--skipLibCheck', 'false', '--types', 'node',
+        '--moduleResolution', 'nodenext', '--lib', 'es2022,dom,dom.iterable',
         path.join(here, 'types-check.ts')], { cwd: here }, (error, stdout, stderr) => resolve({ error, stdout, stderr }));
     });
     assert.equal(out.error, null, `${out.stdout}${out.stderr}`);

@@ -1,0 +1,402 @@
+// Type declarations for s3mpu (hand-written; the package is plain ESM with JSDoc).
+// S3 multipart uploads from browsers, Node and edge workers: a C core in WebAssembly over fetch.
+
+/** Where the WebAssembly module comes from. Edge workers must pass a compiled `WebAssembly.Module`. */
+export type WasmSource =
+  | BufferSource
+  | URL
+  | string
+  | Response
+  | WebAssembly.Module
+  | Promise<BufferSource | WebAssembly.Module>;
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface RetryOptions {
+  /** Requests per operation, the first included. Default 5. */
+  attempts?: number;
+  /** Backoff is full jitter: uniform in [0, min(maxDelayMs, baseDelayMs * 2^attempt)). Default 200. */
+  baseDelayMs?: number;
+  /** Default 20000. */
+  maxDelayMs?: number;
+}
+
+export interface S3ClientOptions {
+  /** "https://s3.cn-north-1.jcloudcs.com", "http://127.0.0.1:7480" */
+  endpoint: string;
+  /** May be omitted for JD Cloud and AWS endpoints (taken from the host name). */
+  region?: string;
+  credentials: Credentials;
+  /** https://endpoint/bucket/key instead of https://bucket.endpoint/key. */
+  forcePathStyle?: boolean;
+  /** Default: globalThis.fetch. */
+  fetch?: typeof fetch;
+  /** Default: the s3mpu.wasm shipped with the package. */
+  wasm?: WasmSource;
+  /** Storage classes allowed besides STANDARD and REDUCED_REDUNDANCY. */
+  storageClasses?: string[];
+  retry?: RetryOptions;
+  /** Milliseconds since the epoch. Default Date.now. */
+  clock?: () => number;
+}
+
+/** Flexible checksums (x-amz-checksum-*); values travel base64-encoded. */
+export type ChecksumAlgorithm = 'crc32' | 'crc32c' | 'sha256';
+
+export interface Checksum {
+  algorithm: ChecksumAlgorithm;
+  /** Base64 of the digest (CRCs as 4 big-endian bytes). */
+  value: string;
+}
+
+export interface ObjectRef {
+  bucket: string;
+  key: string;
+  signal?: AbortSignal;
+}
+
+export interface UploadRef extends ObjectRef {
+  uploadId: string;
+}
+
+/** Headers stored with the object (CreateMultipartUpload, PutObject, upload()). */
+export interface ObjectHeaders {
+  contentType?: string;
+  cacheControl?: string;
+  contentDisposition?: string;
+  contentEncoding?: string;
+  /** A Date, or an HTTP-date string sent as it is. */
+  expires?: Date | string;
+  storageClass?: string;
+  /** x-amz-meta-* (names without the prefix); at most 2 KB of names and values. */
+  metadata?: Record<string, string>;
+}
+
+/** A body sent once per attempt. A string is sent as its UTF-8 bytes. */
+export type BodyData = ArrayBuffer | ArrayBufferView | Blob | string;
+
+/** A body given as a function: called for each attempt, so a retry gets a fresh body. */
+export type BodyFactory = () => ArrayBuffer | ArrayBufferView | Blob | ReadableStream<Uint8Array> | string;
+
+/** `body` as data, or as a function with its `contentLength`. */
+export type PartBody =
+  | { body: BodyData; contentLength?: number }
+  | { body: BodyFactory; contentLength: number };
+
+export interface BodyIntegrity {
+  /** Base64 MD5 of the body: the server refuses a body that does not match. */
+  contentMD5?: string;
+  /** Hex SHA-256 of the body, or 'UNSIGNED-PAYLOAD' (the default). */
+  payloadHash?: string;
+  checksum?: Checksum;
+}
+
+export type CreateMultipartUploadParams = ObjectRef & ObjectHeaders & {
+  /** Declares the checksum every part will carry. */
+  checksumAlgorithm?: ChecksumAlgorithm;
+};
+
+export interface CreateMultipartUploadResult {
+  bucket: string;
+  key: string;
+  uploadId: string;
+}
+
+export type UploadPartParams = UploadRef & PartBody & BodyIntegrity & {
+  /** 1..10000 */
+  partNumber: number;
+};
+
+export interface UploadPartResult {
+  partNumber: number;
+  /** Undefined when a browser may not read the ETag header (a CORS rule without ExposeHeaders: ETag). */
+  etag: string | undefined;
+  checksum?: string;
+}
+
+export interface CompletedPart {
+  partNumber: number;
+  etag: string;
+  checksum?: string;
+}
+
+export interface CompleteMultipartUploadParams extends UploadRef {
+  /** Ascending part numbers. */
+  parts: CompletedPart[];
+  checksumAlgorithm?: ChecksumAlgorithm;
+  /**
+   * The multipart ETag expected, when known: if a retried Complete finds the upload gone
+   * (an earlier attempt completed it), success is reported only when HEAD shows this ETag.
+   */
+  expectedETag?: string;
+}
+
+export interface CompleteMultipartUploadResult {
+  /** As the server answered: may be empty (Ceph RGW 16); HEAD has the real one. */
+  etag: string;
+  /** As the server answered: not always a URL. */
+  location: string;
+  bucket: string;
+  key: string;
+}
+
+export interface ListPartsParams extends UploadRef {
+  maxParts?: number;
+  partNumberMarker?: number;
+}
+
+export interface Part {
+  partNumber: number;
+  size: number;
+  etag: string;
+  lastModified: string;
+  checksum?: string;
+}
+
+export interface ListPartsResult {
+  parts: Part[];
+  isTruncated: boolean;
+  nextPartNumberMarker: number;
+}
+
+export interface ListMultipartUploadsParams {
+  bucket: string;
+  prefix?: string;
+  keyMarker?: string;
+  uploadIdMarker?: string;
+  maxUploads?: number;
+  signal?: AbortSignal;
+}
+
+export interface MultipartUpload {
+  key: string;
+  uploadId: string;
+  /** ISO 8601, as the server sent it. */
+  initiated: string;
+  storageClass: string;
+}
+
+export interface ListMultipartUploadsResult {
+  uploads: MultipartUpload[];
+  isTruncated: boolean;
+  nextKeyMarker: string;
+  nextUploadIdMarker: string;
+}
+
+export type PutObjectParams = ObjectRef & ObjectHeaders & PartBody & BodyIntegrity;
+
+export interface PutObjectResult {
+  etag: string | undefined;
+}
+
+export interface HeadObjectResult {
+  etag: string | undefined;
+  size: number;
+  contentType: string | undefined;
+  cacheControl: string | undefined;
+  contentDisposition: string | undefined;
+  contentEncoding: string | undefined;
+  expires: string | undefined;
+  lastModified: string | undefined;
+  /** Names lower-cased, without "x-amz-meta-". */
+  metadata: Record<string, string>;
+}
+
+export type PresignOperation =
+  | 'uploadPart'
+  | 'putObject'
+  | 'createMultipartUpload'
+  | 'completeMultipartUpload'
+  | 'abortMultipartUpload'
+  | 'listParts'
+  | 'headObject';
+
+export type PresignParams = ObjectHeaders & {
+  /** Default 'uploadPart'. */
+  operation?: PresignOperation;
+  /** Seconds, 1..604800. Default 3600. */
+  expiresIn?: number;
+  bucket: string;
+  key: string;
+  uploadId?: string;
+  partNumber?: number;
+  /** completeMultipartUpload: the body to send is signed over these. */
+  parts?: CompletedPart[];
+  contentMD5?: string;
+};
+
+export interface PresignedRequest {
+  url: string;
+  method: string;
+  /** Headers the request must carry exactly as signed (e.g. content-type). */
+  headers: Record<string, string>;
+}
+
+export interface PresignPartsParams {
+  bucket: string;
+  key: string;
+  uploadId: string;
+  partNumbers: number[];
+  /** Seconds, 1..604800. Default 3600. */
+  expiresIn?: number;
+}
+
+export interface PresignedPart {
+  partNumber: number;
+  /** PUT the part's bytes to this URL. */
+  url: string;
+}
+
+// ---- upload() ----------------------------------------------------------------------------
+
+/**
+ * What upload() reads: bytes, a Blob or File, a web ReadableStream, an AsyncIterable (a
+ * Node Readable), or a string naming a FILE PATH (Node only; not text to upload).
+ */
+export type UploadBody =
+  | Uint8Array
+  | ArrayBuffer
+  | Blob
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array>
+  | string;
+
+/** 'md5' (default): Content-MD5 on every part and ETag checks; 'none': neither. */
+export type UploadChecksum = 'md5' | ChecksumAlgorithm | 'none';
+
+export interface UploadProgress {
+  loaded: number;
+  /** Undefined for a stream of unknown length. */
+  total: number | undefined;
+}
+
+export interface CheckpointPart {
+  partNumber: number;
+  size: number;
+  etag: string;
+  md5?: string;
+  checksum?: string;
+}
+
+/** Small plain JSON: store it, and pass it back as `resume` to finish the upload later. */
+export interface UploadCheckpoint {
+  version: 1;
+  abi: number;
+  bucket: string;
+  key: string;
+  uploadId: string;
+  /** Null for a stream of unknown length. */
+  size: number | null;
+  partSize: number;
+  growthInterval: number;
+  checksum: UploadChecksum;
+  fingerprint: { size: number | null; name?: string; lastModified?: number };
+  parts: CheckpointPart[];
+}
+
+export type UploadParams = ObjectHeaders & {
+  bucket: string;
+  key: string;
+  body: UploadBody;
+  /** Known length of a stream body. */
+  size?: number;
+  /** Preferred part size in bytes (raised when 10,000 parts would not hold the body). Default 8 MiB. */
+  partSize?: number;
+  /** Parts in flight. Default 4. */
+  concurrency?: number;
+  checksum?: UploadChecksum;
+  onProgress?: (progress: UploadProgress) => void;
+  /** Called after Create and after each part. */
+  onCheckpoint?: (state: UploadCheckpoint) => void | Promise<void>;
+  /** A state from onCheckpoint: parts the server has are kept, only the rest is sent. */
+  resume?: UploadCheckpoint;
+  /** Leave the multipart upload on the server after a failure (to resume it later). */
+  keepOnError?: boolean;
+  /** Aborting rejects with signal.reason, and aborts the upload on the server unless keepOnError. */
+  signal?: AbortSignal;
+};
+
+export interface UploadResult {
+  bucket: string;
+  key: string;
+  /** The object's ETag, checked against HEAD. */
+  etag: string | undefined;
+  size: number;
+  /** Parts uploaded; 0 for a single PutObject. */
+  parts: number;
+  /** Set for a multipart upload. */
+  uploadId?: string;
+}
+
+// ---- The client ----------------------------------------------------------------------------
+
+export declare class S3Client {
+  /** Validates the options (TypeError when a required one is missing) and loads the module. */
+  static create(options: S3ClientOptions): Promise<S3Client>;
+  private constructor(core: never, options: S3ClientOptions);
+
+  /** Upload a whole body: one PutObject when it fits in one part, else a multipart upload. */
+  upload(params: UploadParams): Promise<UploadResult>;
+
+  /**
+   * CreateMultipartUpload. If a retry follows an answer that got lost, the upload the lost
+   * attempt created is found and aborted.
+   */
+  createMultipartUpload(params: CreateMultipartUploadParams): Promise<CreateMultipartUploadResult>;
+  uploadPart(params: UploadPartParams): Promise<UploadPartResult>;
+  /** If a retry finds the upload gone because an earlier attempt completed it, HEAD decides. */
+  completeMultipartUpload(params: CompleteMultipartUploadParams): Promise<CompleteMultipartUploadResult>;
+  abortMultipartUpload(params: UploadRef): Promise<void>;
+  /** One page. */
+  listParts(params: ListPartsParams): Promise<ListPartsResult>;
+  /** Every part, across pages. */
+  listAllParts(params: ListPartsParams): AsyncGenerator<Part, void, undefined>;
+  /** One page. */
+  listMultipartUploads(params: ListMultipartUploadsParams): Promise<ListMultipartUploadsResult>;
+  /** Every upload in progress (under `prefix`), across pages. */
+  listAllMultipartUploads(params: ListMultipartUploadsParams): AsyncGenerator<MultipartUpload, void, undefined>;
+  putObject(params: PutObjectParams): Promise<PutObjectResult>;
+  headObject(params: ObjectRef): Promise<HeadObjectResult>;
+
+  /** A presigned request, synchronously. */
+  presign(params: PresignParams): PresignedRequest;
+  /** Presigned UploadPart URLs for many parts at once, in the order given. */
+  presignParts(params: PresignPartsParams): PresignedPart[];
+
+  /** Erase the credentials from wasm memory; every later call throws. */
+  destroy(): void;
+}
+
+/** What the server said: an S3 error code and HTTP status (also a 200 that carries an <Error>). */
+export declare class S3Error extends Error {
+  constructor(info: {
+    code: string;
+    message?: string;
+    status: number;
+    requestId?: string;
+    hostId?: string;
+    stringToSign?: string;
+    canonicalRequest?: string;
+    cause?: unknown;
+  });
+  readonly name: 'S3Error';
+  /** "NoSuchUpload", "SignatureDoesNotMatch", ...; "NotFound" etc. for a HEAD (no body). */
+  code: string;
+  status: number;
+  requestId: string | undefined;
+  hostId: string | undefined;
+  /** Sent by some servers with SignatureDoesNotMatch, to compare with ours. */
+  stringToSign: string | undefined;
+  canonicalRequest: string | undefined;
+}
+
+/** Input refused before anything was sent; `code` names the rule ("InvalidBucketName", ...). */
+export declare class S3InputError extends TypeError {
+  constructor(code: string, message: string);
+  readonly name: 'S3InputError';
+  code: string;
+}
