@@ -25,6 +25,14 @@ static int check_failures;
 #define TEST(name) static void test_##name(void)
 #define CASE(name) { #name, test_##name }
 
+/* Nonzero when S3MPU_TEST_LIGHT is set (the valgrind run): stress loops
+ * shrink, every code path still runs. */
+static inline int check_light(void)
+{
+	const char *e = getenv("S3MPU_TEST_LIGHT");
+	return e && *e && *e != '0';
+}
+
 static inline void check_hex(const char *label, const void *p, size_t len)
 {
 	const unsigned char *b = (const unsigned char *)p;
