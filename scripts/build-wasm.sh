@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# build-wasm.sh -- both wasm builds of the core (wasi and emscripten) and the
+# package's copy of the default one (js/s3mpu.wasm, the wasi build).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+export NODE_PATH=${NODE_PATH:-/usr/share/nodejs} # Debian's emcc with this Node
+scripts/wasm-deps.sh all
+for preset in wasi emscripten; do
+	cmake --preset "$preset" >/dev/null
+	cmake --build --preset "$preset" -j2
+done
+cp build/wasi/wasm/s3mpu.wasm js/s3mpu.wasm

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# install-deps.sh -- the Debian packages s3mpu's native build and tests need
+# (the wasm toolchains come with scripts/wasm-deps.sh, the S3 test server
+# with tests/server/start.sh). Installs only what is missing; needs root
+# for that (apt). Node.js 20+ and npm must already be present.
+set -euo pipefail
+
+packages=(cmake make gcc libbearssl-dev libmxml-dev valgrind curl ca-certificates)
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "install-deps: apt-get install ${missing[*]}" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get -o DPkg::Lock::Timeout=900 update -qq
+	apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+command -v node >/dev/null || { echo "install-deps: Node.js 20+ is required" >&2; exit 1; }

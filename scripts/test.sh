@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# test.sh -- every test of s3mpu, on a fresh Debian bookworm machine too:
+# installs what is missing, then runs
+#   1. the C core's unit tests and the C integration suite against a real
+#      S3 server (Ceph RGW on loopback, started and stopped by ctest),
+#   2. the unit tests again under ASan + UBSan, and under valgrind,
+#   3. both wasm builds and their smoke test,
+#   4. the JS suite (unit, CLI, integration against RGW) once per wasm build.
+# S3MPU_TEST_ENDPOINT (+ _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY,
+# _BUCKET) points the integration suites at another S3 store instead.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+step() { printf '\n=== %s\n' "$*"; }
+
+step "dependencies"
+scripts/install-deps.sh
+
+step "C: unit and integration tests (native, debug)"
+cmake --preset dev >/dev/null
+cmake --build --preset dev -j2
+ctest --preset dev -j2
+
+step "C: unit tests under ASan + UBSan"
+cmake --preset asan >/dev/null
+cmake --build --preset asan -j2
+ctest --preset asan -j2 -LE integration
+
+step "C: unit tests under valgrind"
+cmake --preset valgrind >/dev/null
+cmake --build --preset valgrind -j2
+ctest --preset valgrind -j2 -LE integration
+
+step "wasm: wasi and emscripten builds"
+scripts/build-wasm.sh
+node --test tests/wasm/smoke.mjs
+
+step "JS: unit, CLI and integration tests, once per wasm build"
+S3MPU_WASM_BUILDS="wasi emscripten" scripts/test-js.sh
