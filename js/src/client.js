@@ -4,6 +4,8 @@
 import { Core, OP, CHECKSUM, RETRY } from './core.js';
 import { loadCore } from './wasm.js';
 import { S3Error, S3InputError } from './errors.js';
+import { defaultTransport } from './transport.js';
+import { upload } from './upload.js';
 
 const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 200, maxDelayMs: 20_000 };
 // The runtime sets these itself; browsers forbid setting them.
@@ -46,6 +48,8 @@ export class S3Client {
     });
     this.core = core;
     this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    // What send() puts requests on the wire with (transport.js).
+    this.transport = defaultTransport(options.fetch);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.clock = options.clock ?? Date.now;
     // Server time minus ours, learnt from a RequestTimeTooSkewed answer.
@@ -70,7 +74,7 @@ export class S3Client {
    * correcting the clock. `body` is a function giving a fresh body for each
    * attempt. Resolves to { response, bytes } for a 2xx answer.
    */
-  async send(kind, fields, { body, signal, onAttemptFailed, expect = 'body' } = {}) {
+  async send(kind, fields, { body, signal, onAttemptFailed, onProgress, expect = 'body' } = {}) {
     let skewFixed = false;
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
@@ -80,11 +84,12 @@ export class S3Client {
       let error;
       try {
         const payload = body ? body() : request.body || undefined;
-        response = await this.fetch(request.url, {
+        response = await this.transport(request.url, {
           method: request.method,
           headers,
           body: payload,
           signal,
+          onProgress,
           ...(payload && typeof payload.getReader === 'function' ? { duplex: 'half' } : {}),
         });
       } catch (e) {
@@ -327,6 +332,15 @@ export class S3Client {
       lastModified: h.get('last-modified') ?? undefined,
       metadata,
     };
+  }
+
+  /**
+   * Upload a whole body: a single PutObject when it fits in one part, else
+   * a multipart upload with parts in parallel, checksums, progress,
+   * checkpoints and resume. See upload.js.
+   */
+  upload(params) {
+    return upload(this, params);
   }
 
   // ---- Presigning ---------------------------------------------------------------

@@ -1,0 +1,221 @@
+// Part sources: every kind of upload body behind one small interface, so
+// the upload engine never asks what the body is.
+//
+//   const src = await openBody(body, { size });
+//   src.size          total bytes, or undefined for a stream of unknown length
+//   src.fingerprint   { size, name?, lastModified? }: recorded in checkpoints
+//   src.sequential    true: parts must be read in order (streams)
+//   await src.read(offset, length)  -> Uint8Array of `length` bytes, fewer
+//                     only at the end of the body (0 bytes past it)
+//   await src.atEnd() -> true when no byte follows what was read (streams)
+//   await src.close() -> releases the stream or file (idempotent)
+//
+// Memory: bytes are views (no copies); Blobs and files are sliced lazily,
+// one part per read; streams are pulled only when read() is called (the
+// engine calls it when a concurrency slot is free) and each part is
+// gathered into one buffer of that part's size.
+import { S3InputError } from './errors.js';
+
+const BLOB_READ_ATTEMPTS = 4;
+
+/**
+ * @param {unknown} body
+ * @param {{ size?: number }} [options]  size: the length of a stream body, when known
+ */
+export async function openBody(body, { size } = {}) {
+  if (size !== undefined && size !== null && !(Number.isSafeInteger(size) && size >= 0)) {
+    throw new S3InputError('InvalidArgument', 'size must be a non-negative integer');
+  }
+  size ??= undefined;
+  let src;
+  if (typeof body === 'string') src = await fileSource(body);
+  else if (body instanceof ArrayBuffer) src = bytesSource(new Uint8Array(body));
+  else if (ArrayBuffer.isView(body)) src = bytesSource(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
+  else if (typeof Blob !== 'undefined' && body instanceof Blob) src = blobSource(body, body);
+  else if (body && typeof body.getReader === 'function') src = webStreamSource(body, size);
+  else if (body && typeof body[Symbol.asyncIterator] === 'function') src = iterableSource(body[Symbol.asyncIterator](), size);
+  else if (body && typeof body[Symbol.iterator] === 'function') src = iterableSource(body[Symbol.iterator](), size);
+  else {
+    throw new S3InputError('InvalidArgument',
+      'body must be a Uint8Array, ArrayBuffer, Blob, ReadableStream, async iterable or file path');
+  }
+  if (!src.sequential && size !== undefined && size !== src.size) {
+    await src.close();
+    throw new S3InputError('BodySizeMismatch', `size is ${size} but the body has ${src.size} bytes`);
+  }
+  return src;
+}
+
+// ---- Random access --------------------------------------------------------
+
+function bytesSource(bytes) {
+  return {
+    size: bytes.length,
+    fingerprint: { size: bytes.length },
+    sequential: false,
+    async read(offset, length) {
+      return bytes.subarray(offset, Math.min(offset + length, bytes.length));
+    },
+    async atEnd() {
+      return true;
+    },
+    async close() {},
+  };
+}
+
+/** A Blob (or a File: its name and lastModified go in the fingerprint). */
+function blobSource(blob, file, name) {
+  const fingerprint = { size: blob.size };
+  if (name ?? file.name) fingerprint.name = name ?? file.name;
+  if (typeof file.lastModified === 'number') fingerprint.lastModified = file.lastModified;
+  return {
+    size: blob.size,
+    fingerprint,
+    sequential: false,
+    read: (offset, length) => readBlob(blob, offset, Math.min(offset + length, blob.size)),
+    async atEnd() {
+      return true;
+    },
+    async close() {},
+  };
+}
+
+/**
+ * One slice of a Blob. Chromium sometimes fails a read with NotReadableError
+ * that a second read does not: retry those like a request.
+ */
+export async function readBlob(blob, start, end) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return new Uint8Array(await blob.slice(start, end).arrayBuffer());
+    } catch (e) {
+      if (e?.name !== 'NotReadableError' || attempt >= BLOB_READ_ATTEMPTS) throw e;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
+}
+
+/** A file path (Node): a lazy Blob over the file, or a FileHandle on Node < 19.8. */
+async function fileSource(path) {
+  if (!globalThis.process?.versions?.node) {
+    throw new S3InputError('InvalidArgument', 'a string body is a file path, which needs Node');
+  }
+  const fs = await import('node:fs');
+  const st = await fs.promises.stat(path);
+  if (!st.isFile()) throw new S3InputError('InvalidArgument', `${path} is not a file`);
+  const name = path.split(/[\\/]/).pop();
+  const file = { name, lastModified: Math.floor(st.mtimeMs) };
+  if (typeof fs.openAsBlob === 'function') {
+    // Reading fails with NotReadableError once the file changes: a file
+    // modified mid-upload is never sent half old, half new.
+    return blobSource(await fs.openAsBlob(path), file);
+  }
+  const handle = await fs.promises.open(path, 'r');
+  return {
+    size: st.size,
+    fingerprint: { size: st.size, ...file },
+    sequential: false,
+    async read(offset, length) {
+      const n = Math.max(0, Math.min(length, st.size - offset));
+      const buf = new Uint8Array(n);
+      for (let at = 0; at < n;) {
+        const { bytesRead } = await handle.read(buf, at, n - at, offset + at);
+        if (bytesRead === 0) throw new S3InputError('BodySizeMismatch', `${path} shrank during the upload`);
+        at += bytesRead;
+      }
+      return buf;
+    },
+    async atEnd() {
+      return true;
+    },
+    close: () => handle.close().catch(() => {}),
+  };
+}
+
+// ---- Streams --------------------------------------------------------------
+
+/**
+ * A sequential source over `pull()`, which resolves to the next chunk
+ * (a Uint8Array) or null at the end. `cancel()` releases the stream.
+ */
+export function chunkSource(pull, cancel, size) {
+  let pending = null; // the rest of the last chunk pulled
+  let position = 0;
+  let ended = false;
+  let closed = false;
+
+  async function more() {
+    while (!ended) {
+      const chunk = await pull();
+      if (chunk === null) ended = true;
+      else if (chunk.length) return chunk;
+    }
+    return null;
+  }
+
+  return {
+    size,
+    fingerprint: { size: size ?? null },
+    sequential: true,
+    async read(offset, length) {
+      if (offset !== position) throw new Error(`s3mpu: stream read at ${offset}, position ${position}`);
+      const buf = new Uint8Array(length);
+      let filled = 0;
+      while (filled < length) {
+        pending ??= await more();
+        if (!pending) break;
+        const take = Math.min(pending.length, length - filled);
+        buf.set(take === pending.length ? pending : pending.subarray(0, take), filled);
+        pending = take < pending.length ? pending.subarray(take) : null;
+        filled += take;
+      }
+      position += filled;
+      return filled === length ? buf : buf.subarray(0, filled);
+    },
+    async atEnd() {
+      pending ??= await more();
+      return pending === null;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      pending = null;
+      if (!ended) await Promise.resolve(cancel()).catch(() => {});
+    },
+  };
+}
+
+function toBytes(chunk) {
+  if (chunk instanceof Uint8Array) return chunk;
+  if (typeof chunk === 'string') return new TextEncoder().encode(chunk);
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  throw new S3InputError('InvalidArgument', 'a stream body must yield Uint8Array chunks');
+}
+
+function webStreamSource(stream, size) {
+  const reader = stream.getReader();
+  return chunkSource(
+    async () => {
+      const { done, value } = await reader.read();
+      return done ? null : toBytes(value);
+    },
+    async () => {
+      await reader.cancel();
+      reader.releaseLock();
+    },
+    size,
+  );
+}
+
+/** A Node Readable or any (async) iterator of chunks. */
+function iterableSource(iterator, size) {
+  return chunkSource(
+    async () => {
+      const { done, value } = await iterator.next();
+      return done ? null : toBytes(value);
+    },
+    () => iterator.return?.(),
+    size,
+  );
+}

@@ -1,0 +1,451 @@
+// S3Client.prototype.upload: a whole body to one object. Bodies that fit in
+// one part go as a single PutObject; larger ones as a multipart upload:
+// parts planned by the core, started in order, `concurrency` in flight,
+// each hashed and sent with retries (send()), checkpointed, then Complete
+// and an ETag check against HEAD. On failure the upload is aborted on the
+// server unless keepOnError; a checkpoint can resume it later.
+import { CHECKSUM } from './core.js';
+import { S3Error, S3InputError } from './errors.js';
+import { openBody } from './body.js';
+import { hashers, multipartEtag, fromHex, FLEXIBLE } from './hash.js';
+
+const STATE_VERSION = 1;
+const CHECKSUMS = ['md5', 'none', ...FLEXIBLE];
+
+/**
+ * @param {import('./client.js').S3Client} client
+ * @param {object} params  see S3Client.upload in types/index.d.ts
+ */
+export async function upload(client, params) {
+  if (!params || typeof params !== 'object') throw new TypeError('s3mpu: upload(params) needs an object');
+  const { bucket, key, body, resume, signal } = params;
+  if (typeof bucket !== 'string' || !bucket) throw new TypeError('s3mpu: upload needs a bucket');
+  if (typeof key !== 'string' || !key) throw new TypeError('s3mpu: upload needs a key');
+  if (body === undefined || body === null) throw new TypeError('s3mpu: upload needs a body');
+  if (resume !== undefined && (typeof resume !== 'object' || resume === null)) {
+    throw new S3InputError('ResumeMismatch', 'resume must be a state from onCheckpoint');
+  }
+  const checksum = params.checksum ?? resume?.checksum ?? 'md5';
+  if (!CHECKSUMS.includes(checksum)) {
+    throw new S3InputError('InvalidArgument', `checksum must be one of ${CHECKSUMS.join(', ')}`);
+  }
+  const concurrency = params.concurrency ?? 4;
+  if (!(Number.isSafeInteger(concurrency) && concurrency >= 1 && concurrency <= 64)) {
+    throw new S3InputError('InvalidArgument', 'concurrency must be an integer from 1 to 64');
+  }
+  signal?.throwIfAborted();
+
+  const source = await openBody(body, { size: params.size });
+  try {
+    const job = new Upload(client, params, source, checksum, concurrency);
+    return await job.run();
+  } finally {
+    await source.close();
+  }
+}
+
+class Upload {
+  constructor(client, params, source, checksum, concurrency) {
+    this.client = client;
+    this.core = client.core;
+    this.p = params;
+    this.source = source;
+    this.checksum = checksum;
+    this.flexible = FLEXIBLE.includes(checksum) ? checksum : undefined;
+    this.concurrency = concurrency;
+    this.total = source.size; // undefined: unknown length
+    const preferred = params.partSize ?? params.resume?.partSize ?? 0;
+    this.preferred = preferred;
+    this.plan = this.core.plan(this.total ?? -1, preferred);
+    /** @type {Map<number, { partNumber: number, size: number, etag?: string, md5?: string, checksum?: string }>} */
+    this.done = new Map();
+    this.progress = new Progress(this.total, params.onProgress);
+    client.transport.setMaxSockets?.(concurrency);
+  }
+
+  /** Size and offset of part n. The core keeps one plan per instance and
+   * other calls may replace it: plan again first (cheap, synchronous). */
+  part(n) {
+    this.core.plan(this.total ?? -1, this.preferred);
+    return this.core.planPart(n);
+  }
+
+  async run() {
+    this.h = await hashers(this.core);
+    if (this.p.resume) return this.multipart(this.p.resume);
+    if (this.total !== undefined && this.plan.partCount <= 1) {
+      const bytes = await this.readOrAbort(0, this.total);
+      if (bytes.length !== this.total || !(await this.source.atEnd())) throw sizeMismatch(this.total);
+      return this.single(bytes);
+    }
+    if (this.total === undefined) {
+      // Unknown length: one part's worth decides PutObject or multipart.
+      const first = await this.readOrAbort(0, this.plan.partSize);
+      if (first.length < this.plan.partSize || (await this.source.atEnd())) return this.single(first);
+      this.first = first;
+    }
+    return this.multipart();
+  }
+
+  /** A read that gives up at once when the caller aborts. */
+  readOrAbort(offset, length, signal = this.p.signal) {
+    return raceSignal(this.source.read(offset, length), signal);
+  }
+
+  // ---- One PutObject --------------------------------------------------------
+
+  async single(bytes) {
+    const { p } = this;
+    const d = await this.hash(bytes);
+    const fields = { ...objectFields(p), contentLength: bytes.length, contentMD5: d.contentMD5 };
+    if (this.flexible) {
+      fields.checksumAlgorithm = CHECKSUM[this.flexible];
+      fields.checksum = d.checksum;
+    }
+    const { response } = await this.client.send('putObject', fields, {
+      body: () => bytes, signal: p.signal, expect: 'none', onProgress: (n) => this.progress.set(1, n),
+    });
+    const etag = response.headers.get('etag') ?? undefined;
+    if (d.md5Hex && etag && unquote(etag).toLowerCase() !== d.md5Hex) {
+      throw etagMismatch(`PutObject ETag ${etag} is not the MD5 ${d.md5Hex} of the body`, response);
+    }
+    this.progress.finish(1, bytes.length);
+    return { bucket: p.bucket, key: p.key, etag, size: bytes.length, parts: 0 };
+  }
+
+  // ---- Multipart -----------------------------------------------------------------
+
+  async multipart(resume) {
+    const { client, p } = this;
+    let uploadId;
+    if (resume) {
+      this.checkResume(resume);
+      uploadId = resume.uploadId;
+      this.uploadId = uploadId;
+      await this.reconcile(resume);
+    } else {
+      const created = await client.createMultipartUpload({
+        ...objectFields(p), checksumAlgorithm: this.flexible, signal: p.signal,
+      });
+      uploadId = created.uploadId;
+      this.uploadId = uploadId;
+    }
+    // From here on a failure aborts the upload (unless keepOnError).
+    try {
+      if (!resume) await this.checkpoint();
+      const count = await this.sendParts();
+      return await this.complete(count);
+    } catch (error) {
+      const reason = p.signal?.aborted ? p.signal.reason : error;
+      if (!p.keepOnError && !(error instanceof S3InputError && error.code === 'ResumeMismatch')) {
+        await client.abortMultipartUpload({ bucket: p.bucket, key: p.key, uploadId }).catch(() => {});
+      }
+      throw reason;
+    }
+  }
+
+  /** The checkpoint: small plain JSON. */
+  state() {
+    const parts = [...this.done.values()].sort((a, b) => a.partNumber - b.partNumber).map((x) => ({ ...x }));
+    return {
+      version: STATE_VERSION,
+      abi: this.core.x.s3mpu_wasm_abi_version(),
+      bucket: this.p.bucket,
+      key: this.p.key,
+      uploadId: this.uploadId,
+      size: this.total ?? null,
+      partSize: this.plan.partSize,
+      growthInterval: this.plan.growthInterval,
+      checksum: this.checksum,
+      fingerprint: { ...this.source.fingerprint },
+      parts,
+    };
+  }
+
+  async checkpoint() {
+    if (this.p.onCheckpoint) await this.p.onCheckpoint(this.state());
+  }
+
+  /** Refuse a state made for another object, body or plan. */
+  checkResume(s) {
+    const want = this.state();
+    const differs = [];
+    if (s.version !== STATE_VERSION) differs.push('version');
+    for (const f of ['abi', 'bucket', 'key', 'size', 'partSize', 'growthInterval', 'checksum']) {
+      if ((s[f] ?? null) !== want[f]) differs.push(f);
+    }
+    if (JSON.stringify(sorted(s.fingerprint ?? {})) !== JSON.stringify(sorted(want.fingerprint))) differs.push('fingerprint');
+    if (typeof s.uploadId !== 'string' || !s.uploadId) differs.push('uploadId');
+    if (!Array.isArray(s.parts)) differs.push('parts');
+    if (differs.length) {
+      throw new S3InputError('ResumeMismatch', `the resume state does not match this upload (${differs.join(', ')})`);
+    }
+  }
+
+  /** Keep the state's parts the server has with the planned size; the rest is sent again. */
+  async reconcile(s) {
+    const { client, p } = this;
+    const listed = new Map();
+    for await (const part of client.listAllParts({ bucket: p.bucket, key: p.key, uploadId: s.uploadId, signal: p.signal })) {
+      listed.set(part.partNumber, part);
+    }
+    for (const sp of s.parts) {
+      const n = sp.partNumber;
+      const lp = listed.get(n);
+      const { size } = this.part(n);
+      if (!lp || !size || lp.size !== size || sp.size !== size) continue;
+      if (sp.etag && unquote(sp.etag) !== unquote(lp.etag)) continue; // replaced since
+      const kept = { partNumber: n, size, etag: sp.etag || lp.etag };
+      if (this.checksum === 'md5') {
+        const md5 = sp.md5 ?? (/^[0-9a-f]{32}$/i.test(unquote(lp.etag)) ? unquote(lp.etag).toLowerCase() : undefined);
+        if (!md5) continue; // the final ETag check needs it
+        kept.md5 = md5;
+      }
+      if (this.flexible) {
+        const c = sp.checksum ?? lp.checksum;
+        if (!c) continue;
+        kept.checksum = c;
+      }
+      this.done.set(n, kept);
+      this.progress.finish(n, size);
+    }
+  }
+
+  /** Read and send every part not done; resolves to the part count. */
+  async sendParts() {
+    const { p, source } = this;
+    const inner = new AbortController();
+    const signal = p.signal ? anySignal([p.signal, inner.signal]) : inner.signal;
+    const running = new Set();
+    let failure;
+    const fail = (e) => {
+      if (failure === undefined) {
+        failure = e;
+        inner.abort(e);
+      }
+    };
+    let n = 1;
+    let count = 0;
+    for (;; n++) {
+      while (running.size >= this.concurrency && failure === undefined) await Promise.race(running);
+      if (failure !== undefined || signal.aborted) break;
+      const { size, offset } = this.part(n);
+      if (this.total !== undefined && n > this.plan.partCount) break;
+      const kept = this.done.get(n);
+      if (kept && !source.sequential) {
+        count = n;
+        continue;
+      }
+      let bytes;
+      try {
+        if (n === 1 && this.first) {
+          bytes = this.first;
+          this.first = undefined;
+        } else {
+          bytes = await this.readOrAbort(offset, size, signal);
+        }
+        if (this.total !== undefined && bytes.length !== size) throw sizeMismatch(this.total);
+      } catch (e) {
+        fail(e);
+        break;
+      }
+      if (bytes.length === 0 && n > 1) break; // a stream that ended on a part boundary
+      count = n;
+      const last = bytes.length < size;
+      if (kept) {
+        // A stream re-read on resume: the part is on the server; it must be the same bytes.
+        if (kept.md5 && (await this.hash(bytes)).md5Hex !== kept.md5) {
+          fail(new S3InputError('ResumeMismatch', `part ${n} of the body differs from the one uploaded before`));
+          break;
+        }
+      } else {
+        const task = this.sendPart(n, bytes, signal).catch(fail).finally(() => running.delete(task));
+        running.add(task);
+      }
+      if (last) break;
+    }
+    await Promise.all(running);
+    if (p.signal?.aborted) throw p.signal.reason;
+    if (failure !== undefined) throw failure;
+    if (this.total !== undefined && source.sequential && !(await source.atEnd())) throw sizeMismatch(this.total);
+    return count;
+  }
+
+  async sendPart(n, bytes, signal) {
+    const { p } = this;
+    const d = await this.hash(bytes);
+    signal.throwIfAborted();
+    const fields = {
+      bucket: p.bucket, key: p.key, uploadId: this.uploadId, partNumber: n,
+      contentLength: bytes.length, contentMD5: d.contentMD5,
+    };
+    if (this.flexible) {
+      fields.checksumAlgorithm = CHECKSUM[this.flexible];
+      fields.checksum = d.checksum;
+    }
+    const { response } = await this.client.send('uploadPart', fields, {
+      body: () => bytes, signal, expect: 'none', onProgress: (sent) => this.progress.set(n, sent),
+    });
+    // Browsers hide ETag unless CORS exposes it: then ListParts fills it in.
+    const etag = response.headers.get('etag') ?? undefined;
+    if (d.md5Hex && etag && unquote(etag).toLowerCase() !== d.md5Hex) {
+      throw etagMismatch(`part ${n}: ETag ${etag} is not the MD5 ${d.md5Hex} of the part`, response);
+    }
+    const echoed = this.flexible && response.headers.get(`x-amz-checksum-${this.flexible}`);
+    if (echoed && echoed !== d.checksum) {
+      throw new S3Error({ code: 'ChecksumMismatch', message: `part ${n}: server ${this.flexible} ${echoed}, ours ${d.checksum}`, status: response.status });
+    }
+    const record = { partNumber: n, size: bytes.length };
+    if (etag) record.etag = etag;
+    if (d.md5Hex) record.md5 = d.md5Hex;
+    if (d.checksum) record.checksum = d.checksum;
+    this.done.set(n, record);
+    this.progress.finish(n, bytes.length);
+    await this.checkpoint();
+  }
+
+  async hash(bytes) {
+    const h = this.h.part({ md5: this.checksum === 'md5', checksum: this.flexible });
+    try {
+      h.update(bytes);
+      return await h.digest();
+    } finally {
+      h.dispose();
+    }
+  }
+
+  async complete(count) {
+    const { client, p, uploadId } = this;
+    const parts = [];
+    for (let n = 1; n <= count; n++) {
+      const d = this.done.get(n);
+      if (!d) throw new Error(`s3mpu: part ${n} is missing`); // never Complete with a gap
+      parts.push(d);
+    }
+    if (parts.length === 0) throw new Error('s3mpu: no part to complete');
+    if (parts.some((x) => !x.etag)) {
+      for await (const lp of client.listAllParts({ bucket: p.bucket, key: p.key, uploadId, signal: p.signal })) {
+        const d = this.done.get(lp.partNumber);
+        if (d && !d.etag && lp.size === d.size) d.etag = lp.etag;
+      }
+      const missing = parts.find((x) => !x.etag);
+      if (missing) throw new S3Error({ code: 'InvalidPart', message: `part ${missing.partNumber} has no ETag`, status: 0 });
+    }
+    const size = parts.reduce((a, x) => a + x.size, 0);
+    const expected = this.checksum === 'md5' ? multipartEtag(this.h, parts.map((x) => fromHex(x.md5))) : undefined;
+    const done = await client.completeMultipartUpload({
+      bucket: p.bucket, key: p.key, uploadId,
+      parts: parts.map((x) => ({ partNumber: x.partNumber, etag: x.etag, checksum: x.checksum })),
+      checksumAlgorithm: this.flexible, expectedETag: expected, signal: p.signal,
+    });
+    let etag = done.etag || undefined;
+    // RGW 16 answers Complete with an empty ETag: HEAD has the real one.
+    if (expected || !etag) {
+      const head = await client.headObject({ bucket: p.bucket, key: p.key, signal: p.signal });
+      etag = head.etag;
+      if (expected && unquote(etag) !== expected) {
+        throw new S3Error({ code: 'ETagMismatch', message: `object ETag ${etag}, expected "${expected}"`, status: 200 });
+      }
+      if (head.size !== size) {
+        throw new S3Error({ code: 'ETagMismatch', message: `object has ${head.size} bytes, expected ${size}`, status: 200 });
+      }
+    }
+    return { bucket: p.bucket, key: p.key, etag, size, parts: parts.length, uploadId };
+  }
+}
+
+/** Monotonic progress: bytes of finished parts plus the most seen of each part in flight. */
+class Progress {
+  constructor(total, cb) {
+    this.total = total;
+    this.cb = cb;
+    this.finished = 0;
+    this.live = new Map();
+    this.last = -1;
+  }
+
+  set(n, bytes) {
+    if (!this.cb || bytes <= (this.live.get(n) ?? 0)) return;
+    this.live.set(n, bytes);
+    this.emit();
+  }
+
+  finish(n, size) {
+    this.live.delete(n);
+    this.finished += size;
+    this.emit();
+  }
+
+  emit() {
+    if (!this.cb) return;
+    let loaded = this.finished;
+    for (const v of this.live.values()) loaded += v;
+    if (loaded <= this.last) return;
+    this.last = loaded;
+    this.cb({ loaded, total: this.total });
+  }
+}
+
+// ---- Helpers -------------------------------------------------------------------------
+
+function objectFields(p) {
+  return {
+    bucket: p.bucket, key: p.key, contentType: p.contentType, cacheControl: p.cacheControl,
+    contentDisposition: p.contentDisposition, contentEncoding: p.contentEncoding,
+    expires: p.expires instanceof Date ? p.expires.toUTCString() : p.expires,
+    storageClass: p.storageClass, metadata: p.metadata,
+  };
+}
+
+function unquote(etag) {
+  return (etag ?? '').replace(/^"|"$/g, '');
+}
+
+function sorted(o) {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+function sizeMismatch(size) {
+  return new S3InputError('BodySizeMismatch', `size is ${size} but the body has a different length`);
+}
+
+function etagMismatch(message, response) {
+  return new S3Error({
+    code: 'ETagMismatch', message, status: response.status,
+    requestId: response.headers.get('x-amz-request-id') ?? undefined,
+  });
+}
+
+/** AbortSignal.any, or its equivalent where the runtime lacks it. */
+function anySignal(signals) {
+  if (AbortSignal.any) return AbortSignal.any(signals);
+  const c = new AbortController();
+  for (const s of signals) {
+    if (s.aborted) {
+      c.abort(s.reason);
+      break;
+    }
+    s.addEventListener('abort', () => c.abort(s.reason), { once: true });
+  }
+  return c.signal;
+}
+
+/** `promise`, or a rejection with signal.reason as soon as the signal aborts. */
+function raceSignal(promise, signal) {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
