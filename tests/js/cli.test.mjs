@@ -84,7 +84,7 @@ function signInput(e) {
   return input;
 }
 
-describe('s3mpu sign', () => {
+describe('s3mpu sign', { concurrency: 4 }, () => {
   assert.equal(examples.length, 5);
   for (const e of examples) {
     test(`reproduces the AWS example ${e.name}`, async () => {
@@ -181,7 +181,7 @@ describe('s3mpu sign', () => {
 
 // ---- usage ----------------------------------------------------------------------------
 
-describe('usage', () => {
+describe('usage', { concurrency: 4 }, () => {
   test('--help and upload --help print usage and exit 0', async () => {
     for (const args of [['--help'], ['upload', '--help'], ['presign', '--help'], ['sign', '--help'],
       ['abort', '--help'], ['list-uploads', '--help']]) {
@@ -409,13 +409,23 @@ describe('against S3', { skip: !HAVE_STORE && 'S3MPU_TEST_ENDPOINT is not set (r
     const target = `s3://${bucket}/${key}`;
     const cli = (...args) => runCli([...args, '--path-style'], { env });
 
-    // CreateMultipartUpload through a presigned POST.
+    // CreateMultipartUpload through a presigned POST, with the headers it signed
+    // (the core gives objects a Content-Type): printed on stderr, in the JSON.
+    const create = async () => {
+      const p = await cli('presign', target, '--method', 'post', '--content-type', 'text/x-cli', '--json');
+      assert.equal(p.code, 0, p.stderr);
+      const { method, url, headers } = JSON.parse(p.stdout);
+      assert.equal(method, 'POST');
+      assert.equal(headers['content-type'], 'text/x-cli');
+      const created = await fetch(url, { method, headers });
+      const xml = await created.text();
+      assert.equal(created.status, 200, xml);
+      return /<UploadId>([^<]+)<\/UploadId>/.exec(xml)[1];
+    };
     let r = await cli('presign', target, '--method', 'post');
     assert.equal(r.code, 0, r.stderr);
-    let res = await fetch(r.stdout.trim(), { method: 'POST' });
-    const xml = await res.text();
-    assert.equal(res.status, 200, xml);
-    const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(xml)[1];
+    assert.match(r.stderr, /the request must also send: content-type: /);
+    const uploadId = await create();
 
     r = await cli('list-uploads', `s3://${bucket}/${prefix}presigned`);
     assert.equal(r.code, 0, r.stderr);
@@ -437,7 +447,7 @@ describe('against S3', { skip: !HAVE_STORE && 'S3MPU_TEST_ENDPOINT is not set (r
     r = await cli('presign', target, '--upload-id', uploadId, '--part', '1');
     assert.equal(r.code, 0, r.stderr);
     const body = randomBytes(MiB + 7);
-    res = await fetch(r.stdout.trim(), { method: 'PUT', body });
+    let res = await fetch(r.stdout.trim(), { method: 'PUT', body });
     assert.equal(res.status, 200, await res.text());
     const partEtag = res.headers.get('etag');
     assert.ok(partEtag);
@@ -449,14 +459,14 @@ describe('against S3', { skip: !HAVE_STORE && 'S3MPU_TEST_ENDPOINT is not set (r
     assert.equal(complete.method, 'POST');
     res = await fetch(complete.url, {
       method: 'POST',
+      headers: complete.headers,
       body: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${partEtag}</ETag></Part></CompleteMultipartUpload>`,
     });
     assert.equal(res.status, 200, await res.text());
-    await verify.verifyObject({ bucket, key, expectBytes: body, expectParts: [body.length] });
+    await verify.verifyObject({ bucket, key, expectBytes: body, expectParts: [body.length], expectHeaders: { contentType: 'text/x-cli' } });
 
     // abort: a second upload of the key.
-    const created = await fetch((await cli('presign', target, '--method', 'post')).stdout.trim(), { method: 'POST' });
-    const other = /<UploadId>([^<]+)<\/UploadId>/.exec(await created.text())[1];
+    const other = await create();
     r = await cli('abort', target, other);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(await verify.listUploads(bucket, key), []);

@@ -234,6 +234,12 @@ async function upload(argv, io, say, secrets) {
         (saved.uploadId ? `; its upload may still be on the server: s3mpu abort s3://${saved.bucket}/${saved.key} ${saved.uploadId}` : ''));
     } else {
       resume = saved;
+      if (options.partSize !== undefined && options.partSize !== saved.partSize) {
+        say(`s3mpu: resuming with the part size it was started with (${formatBytes(saved.partSize)}), not --part-size`);
+      }
+      if (options.checksum !== undefined && options.checksum !== saved.checksum) {
+        say(`s3mpu: resuming with the checksum it was started with (${saved.checksum}), not --checksum`);
+      }
     }
   }
 
@@ -260,10 +266,13 @@ async function upload(argv, io, say, secrets) {
     writing = writing.then(() => writeState(statePath, state)).catch((e) => {
       say(`s3mpu: cannot write ${statePath}: ${e.message}`);
     });
+    return writing; // the upload waits for it: a part counts as saved once on disk
   } : undefined;
 
   const run = (resumeState) => s3.upload({
     ...options,
+    // A resumed upload keeps the plan and checksum it was started with.
+    ...(resumeState ? { partSize: resumeState.partSize, checksum: resumeState.checksum } : {}),
     body: regular ? source : fromStdin ? io.stdin : createReadStream(source),
     onProgress: (p) => progress.update(p),
     onCheckpoint,
@@ -458,8 +467,14 @@ async function presign(argv, io, secrets) {
       const params = { operation, bucket, key, expiresIn };
       if (uploadId) params.uploadId = uploadId;
       if (partNumber) params.partNumber = partNumber;
+      // A presigned Complete signs no body (UNSIGNED-PAYLOAD): the core wants
+      // parts to build one, so it gets a stand-in; the caller POSTs the real XML.
+      if (operation === 'completeMultipartUpload') params.parts = [{ partNumber: 1, etag: '"-"' }];
       if (values['content-type'] !== undefined) params.contentType = values['content-type'];
       const p = s3.presign(params);
+      if (params.parts && Object.keys(p.headers).some((n) => /^(content-md5|x-amz-checksum-)/i.test(n))) {
+        throw new Error('cannot presign CompleteMultipartUpload: the core signs its body');
+      }
       out = [{ ...(params.partNumber ? { partNumber: params.partNumber } : {}), method: p.method, url: p.url, headers: p.headers }];
     }
   } finally {

@@ -33,7 +33,8 @@ export class Progress {
     this.clock = clock;
     this.start = clock();
     this.samples = []; // [time, loaded] over the last RATE_WINDOW_MS
-    this.lastDraw = 0;
+    // Plain lines start after one interval (a first line would show no rate yet).
+    this.lastDraw = this.tty ? 0 : this.start;
     this.drawn = false;
     this.loaded = 0;
     this.total = undefined;
