@@ -175,8 +175,9 @@ S3MPU_API void s3mpu_hex_encode(const void *in, size_t len, char *out);
 S3MPU_API size_t s3mpu_base64_encode(const void *in, size_t len, char *out);
 /*
  * Strict padded base64 decode into `out` (capacity `cap`); `*out_len` gets the
- * decoded length. S3MPU_E_DIGEST on bad characters or padding,
- * S3MPU_E_SPACE if cap is too small.
+ * decoded length. S3MPU_E_DIGEST on bad characters, padding or non-zero
+ * trailing bits (then *out_len is 0); S3MPU_E_SPACE if cap is too small
+ * (then *out_len is the size needed and nothing is written).
  */
 S3MPU_API int s3mpu_base64_decode(const char *in, size_t len,
 	unsigned char *out, size_t cap, size_t *out_len);
@@ -236,7 +237,9 @@ S3MPU_API int s3mpu_check_header(s3mpu_str name, s3mpu_str value);
  */
 typedef struct {
 	uint64_t total;           /* S3MPU_SIZE_UNKNOWN for a stream */
-	uint64_t part_size;       /* size of part 1 */
+	uint64_t part_size;       /* size of part 1 and (known total) of every
+	                           * part but the last; a body smaller than one
+	                           * part is one part of its own size */
 	uint32_t part_count;      /* known total only; 1 for an empty body */
 	uint32_t growth_interval; /* unknown total only; 0 = constant size */
 } s3mpu_plan;
@@ -539,7 +542,8 @@ typedef struct {
 	char canonical_request[2048];  /* idem */
 } s3mpu_s3_error;                  /* all NUL-terminated, "" when absent */
 
-/* Any <Error> document. */
+/* Any <Error> document: S3MPU_OK with `err` (not NULL) filled;
+ * S3MPU_E_XML_DOCUMENT for a well-formed document of another kind. */
 S3MPU_API int s3mpu_parse_error(const char *xml, size_t len, s3mpu_s3_error *err);
 
 typedef struct {
@@ -591,6 +595,8 @@ typedef struct {
 	char next_upload_id_marker[S3MPU_UPLOAD_ID_MAX + 1];
 } s3mpu_list_uploads_result;
 
+/* S3MPU_E_SPACE when the document holds more than upload_cap uploads
+ * (upload_count then says how many). */
 S3MPU_API int s3mpu_parse_list_uploads(const char *xml, size_t len,
 	s3mpu_list_uploads_result *out, s3mpu_s3_error *err);
 
@@ -606,9 +612,12 @@ enum {
 };
 
 /* How to treat a response with HTTP `status` and S3 error `code` (may be
- * empty): 5xx, SlowDown, RequestTimeout, InternalError, BadDigest,
- * XAmzContentSHA256Mismatch are transient; RequestTimeTooSkewed,
- * RequestExpired, RequestInTheFuture are skew; everything else is final. */
+ * empty): RequestTimeTooSkewed, RequestExpired, RequestInTheFuture are
+ * skew (whatever the status); SlowDown, RequestTimeout, InternalError,
+ * BadDigest, XAmzContentSHA256Mismatch are transient at any status (also
+ * in a 200: Complete's late error); other 5xx but 501 (NotImplemented)
+ * are transient; everything else is final. A network error has no status:
+ * the caller decides (the JS layer retries it). */
 S3MPU_API int s3mpu_retry_class(int status, s3mpu_str code);
 
 /* ===================================================================== */
@@ -620,7 +629,8 @@ S3MPU_API int s3mpu_retry_class(int status, s3mpu_str code);
  * followed by "-N". Feed each part's raw 16-byte MD5 in order with
  * `s3mpu_md5_update` into a context started by `s3mpu_md5_init`, then call
  * this with the number of parts. Writes the ETag, without quotes, to `out`
- * (at most 32 + 1 + 5 chars, no NUL); returns its length.
+ * (at most 32 + 1 + 5 chars, no NUL); returns its length, or 0 (writing
+ * nothing) when part_count is 0 or above 10,000.
  */
 S3MPU_API size_t s3mpu_multipart_etag(const s3mpu_md5 *md5_of_md5s,
 	uint32_t part_count, char out[38]);
