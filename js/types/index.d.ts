@@ -80,7 +80,7 @@ export interface ObjectHeaders {
 export type BodyData = ArrayBuffer | ArrayBufferView | Blob | string;
 
 /** A body given as a function: called for each attempt, so a retry gets a fresh body. */
-export type BodyFactory = () => ArrayBuffer | ArrayBufferView | Blob | ReadableStream<Uint8Array> | string;
+export type BodyFactory = () => BodyData;
 
 /** `body` as data, or as a function with its `contentLength`. */
 export type PartBody =

@@ -1,0 +1,334 @@
+// Every S3Client operation against a real server (scripts/test-js.sh starts a Ceph RGW).
+// Objects are read back with the independent verifier (AWS SDK, harness/verify.mjs).
+//
+//   scripts/test-js.sh tests/js/client.test.mjs
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { S3Client, S3Error } from '../../js/src/index.node.js';
+import { s3Server } from './harness/server.mjs';
+import { verifyObject, listUploads, abortAll, deleteAll } from './harness/verify.mjs';
+
+const MiB = 1024 * 1024;
+const prefix = `client-${process.pid}-${Date.now()}/`;
+const md5hex = (b) => createHash('md5').update(b).digest('hex');
+const md5b64 = (b) => createHash('md5').update(b).digest('base64');
+// A key that needs every kind of escaping in a path (and in a presigned URL).
+const ODD = "dir/sub dir/ü ñ+&=%?#~!$'()*,;:@[]{}^`|\\.bin";
+
+describe('S3Client operations', { timeout: 180_000 }, () => {
+  let server;
+  let bucket;
+  let s3;
+  const clients = [];
+  let n = 0;
+  const keyOf = (name) => `${prefix}${name}-${++n}`;
+
+  async function client(extra = {}) {
+    const c = await S3Client.create({
+      endpoint: server.endpoint,
+      region: server.region,
+      credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
+      forcePathStyle: true,
+      ...extra,
+    });
+    clients.push(c);
+    return c;
+  }
+
+  /** A fetch that counts requests by method and subresource. */
+  function countingFetch() {
+    const seen = [];
+    const f = (url, init) => {
+      const q = new URL(url).searchParams;
+      seen.push(`${init.method}${q.has('uploads') ? ' uploads' : ''}${q.has('uploadId') ? ' uploadId' : ''}`);
+      return fetch(url, init);
+    };
+    f.seen = seen;
+    return f;
+  }
+
+  before(async () => {
+    server = await s3Server();
+    bucket = await server.bucket('s3mpu-js-client');
+    s3 = await client();
+  });
+
+  after(async () => {
+    for (const c of clients) c.destroy();
+    if (bucket) {
+      await abortAll(bucket, prefix);
+      await deleteAll(bucket, prefix);
+    }
+  });
+
+  const headers = {
+    contentType: 'application/x-s3mpu; charset=utf-8',
+    cacheControl: 'max-age=60, private',
+    contentDisposition: 'attachment; filename="a b.bin"; filename*=UTF-8\'\'r%C3%A9sum%C3%A9.bin',
+    contentEncoding: 'identity',
+    expires: new Date('2031-02-03T04:05:06Z'),
+  };
+  const metadata = { origin: 'client-test', 'two-words': 'a  b', empty: '', Mixed: 'CaSe' };
+
+  it('create with every header and metadata, two parts, list, complete, HEAD', async () => {
+    const key = `${keyOf('full')}/${ODD}`;
+    const bodies = [randomBytes(5 * MiB), randomBytes(1234)];
+    const created = await s3.createMultipartUpload({ bucket, key, ...headers, storageClass: 'STANDARD', metadata });
+    assert.equal(created.bucket, bucket);
+    assert.equal(created.key, key);
+    assert.match(created.uploadId, /\S/);
+    const { uploadId } = created;
+
+    const parts = [];
+    for (const [i, body] of bodies.entries()) {
+      const p = await s3.uploadPart({ bucket, key, uploadId, partNumber: i + 1, body, contentMD5: md5b64(body) });
+      assert.equal(p.partNumber, i + 1);
+      assert.equal(p.etag, `"${md5hex(body)}"`);
+      parts.push(p);
+    }
+    const listed = await s3.listParts({ bucket, key, uploadId });
+    assert.equal(listed.isTruncated, false);
+    assert.deepEqual(listed.parts.map((p) => [p.partNumber, p.size, p.etag]),
+      parts.map((p, i) => [p.partNumber, bodies[i].length, p.etag]));
+    for (const p of listed.parts) assert.ok(Number.isFinite(Date.parse(p.lastModified)), p.lastModified);
+
+    const done = await s3.completeMultipartUpload({ bucket, key, uploadId, parts });
+    assert.equal(done.bucket, bucket);
+    assert.equal(done.key, key);
+
+    const v = await verifyObject({
+      bucket, key, expectBytes: Buffer.concat(bodies),
+      expectHeaders: { ...headers, metadata },
+      expectParts: bodies.map((b) => b.length),
+    });
+    // Our HEAD says the same as the SDK's.
+    const head = await s3.headObject({ bucket, key });
+    assert.equal(head.etag, `"${v.etag}"`);
+    assert.equal(head.size, 5 * MiB + 1234);
+    assert.equal(head.contentType, headers.contentType);
+    assert.equal(head.cacheControl, headers.cacheControl);
+    assert.equal(head.contentDisposition, headers.contentDisposition);
+    assert.equal(head.contentEncoding, headers.contentEncoding);
+    assert.equal(Date.parse(head.expires), headers.expires.getTime());
+    assert.ok(Number.isFinite(Date.parse(head.lastModified)));
+    assert.deepEqual(head.metadata, Object.fromEntries(Object.entries(metadata).map(([k, val]) => [k.toLowerCase(), val])));
+    assert.deepEqual(await listUploads(bucket, key), []);
+  });
+
+  it('uploadPart takes a Uint8Array, an ArrayBuffer, a Blob, a string, a function', async () => {
+    const key = keyOf('bodies');
+    const { uploadId } = await s3.createMultipartUpload({ bucket, key });
+    const bytes = randomBytes(3000);
+    const text = 'h\u00e9llo \u20ac\n';
+    const cases = [
+      [bytes, bytes],
+      [bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + 1000), bytes.subarray(0, 1000)],
+      [new Blob([bytes.subarray(0, 2000)]), bytes.subarray(0, 2000)],
+      [text, Buffer.from(text)],
+      [new Uint8Array(0), new Uint8Array(0)],
+    ];
+    for (const [i, [body, expect]] of cases.entries()) {
+      const p = await s3.uploadPart({ bucket, key, uploadId, partNumber: i + 1, body });
+      assert.equal(p.etag, `"${md5hex(expect)}"`, `case ${i}`);
+    }
+    // A function is called for each attempt: a fresh body each time.
+    let calls = 0;
+    const bodyOf = () => {
+      calls++;
+      return new Blob([bytes]);
+    };
+    const p = await s3.uploadPart({ bucket, key, uploadId, partNumber: 9, body: bodyOf, contentLength: bytes.length });
+    assert.equal(p.etag, `"${md5hex(bytes)}"`);
+    assert.equal(calls, 1);
+    const listed = await s3.listParts({ bucket, key, uploadId });
+    assert.deepEqual(listed.parts.map((x) => x.partNumber), [1, 2, 3, 4, 5, 9]);
+    assert.deepEqual(listed.parts.map((x) => x.size), [3000, 1000, 2000, Buffer.byteLength(text), 0, 3000]);
+    await s3.abortMultipartUpload({ bucket, key, uploadId });
+  });
+
+  it('a wrong Content-MD5: S3Error BadDigest (retried: the body may have been damaged on the way)', async () => {
+    const f = countingFetch();
+    const c = await client({ fetch: f, retry: { attempts: 2, baseDelayMs: 5 } });
+    const key = keyOf('bad-md5');
+    const { uploadId } = await c.createMultipartUpload({ bucket, key });
+    await assert.rejects(
+      c.uploadPart({ bucket, key, uploadId, partNumber: 1, body: 'abc', contentMD5: md5b64('abd') }),
+      (e) => {
+        assert.ok(e instanceof S3Error, e);
+        assert.equal(e.code, 'BadDigest');
+        assert.equal(e.status, 400);
+        return true;
+      });
+    assert.deepEqual(f.seen, ['POST uploads', 'PUT uploadId', 'PUT uploadId']);
+    await c.abortMultipartUpload({ bucket, key, uploadId });
+  });
+
+  it('listParts pages: maxParts 2 over 5 parts, and listAllParts across the pages', async () => {
+    const f = countingFetch();
+    const c = await client({ fetch: f });
+    const key = keyOf('list-parts');
+    const { uploadId } = await c.createMultipartUpload({ bucket, key });
+    const etags = [];
+    for (let i = 1; i <= 5; i++) etags.push((await c.uploadPart({ bucket, key, uploadId, partNumber: i, body: `part ${i}` })).etag);
+
+    const first = await c.listParts({ bucket, key, uploadId, maxParts: 2 });
+    assert.deepEqual(first.parts.map((p) => p.partNumber), [1, 2]);
+    assert.equal(first.isTruncated, true);
+    assert.equal(first.nextPartNumberMarker, 2);
+    const second = await c.listParts({ bucket, key, uploadId, maxParts: 2, partNumberMarker: first.nextPartNumberMarker });
+    assert.deepEqual(second.parts.map((p) => p.partNumber), [3, 4]);
+
+    f.seen.length = 0;
+    const all = [];
+    for await (const p of c.listAllParts({ bucket, key, uploadId, maxParts: 2 })) all.push(p);
+    assert.deepEqual(all.map((p) => p.partNumber), [1, 2, 3, 4, 5]);
+    assert.deepEqual(all.map((p) => p.etag), etags);
+    assert.deepEqual(all.map((p) => p.size), [6, 6, 6, 6, 6]);
+    assert.deepEqual(f.seen, ['GET uploadId', 'GET uploadId', 'GET uploadId']);
+
+    // From a marker; and stopping early stops the requests.
+    const rest = [];
+    for await (const p of c.listAllParts({ bucket, key, uploadId, maxParts: 2, partNumberMarker: 3 })) rest.push(p.partNumber);
+    assert.deepEqual(rest, [4, 5]);
+    f.seen.length = 0;
+    for await (const p of c.listAllParts({ bucket, key, uploadId, maxParts: 2 })) if (p.partNumber === 1) break;
+    assert.equal(f.seen.length, 1);
+    await c.abortMultipartUpload({ bucket, key, uploadId });
+  });
+
+  it('listMultipartUploads pages and listAllMultipartUploads', async () => {
+    const f = countingFetch();
+    const c = await client({ fetch: f });
+    const base = `${keyOf('list-uploads')}/`;
+    const made = [];
+    for (const k of ['a', 'a', 'b']) {
+      const key = `${base}${k}`;
+      made.push({ key, uploadId: (await c.createMultipartUpload({ bucket, key })).uploadId });
+    }
+    const sort = (list) => list.map(({ key, uploadId }) => `${key} ${uploadId}`).sort();
+
+    const page = await c.listMultipartUploads({ bucket, prefix: base });
+    assert.equal(page.isTruncated, false);
+    assert.deepEqual(sort(page.uploads), sort(made));
+    for (const u of page.uploads) {
+      assert.ok(Math.abs(Date.parse(u.initiated) - Date.now()) < 120_000, u.initiated);
+      assert.equal(u.storageClass, 'STANDARD');
+    }
+
+    const one = await c.listMultipartUploads({ bucket, prefix: base, maxUploads: 1 });
+    assert.equal(one.uploads.length, 1);
+    assert.equal(one.isTruncated, true);
+    assert.ok(one.nextKeyMarker);
+
+    f.seen.length = 0;
+    const all = [];
+    for await (const u of c.listAllMultipartUploads({ bucket, prefix: base, maxUploads: 1 })) all.push(u);
+    assert.deepEqual(sort(all), sort(made));
+    assert.ok(f.seen.length >= 3 && f.seen.every((s) => s === 'GET uploads'), JSON.stringify(f.seen));
+
+    // Abort: gone from the list; a second abort is NoSuchUpload.
+    for (const u of made) await c.abortMultipartUpload({ bucket, ...u });
+    assert.deepEqual((await c.listMultipartUploads({ bucket, prefix: base })).uploads, []);
+    await assert.rejects(c.abortMultipartUpload({ bucket, ...made[0] }),
+      { name: 'S3Error', code: 'NoSuchUpload', status: 404 });
+  });
+
+  it('putObject with headers and metadata; headObject; a missing key is a 404', async () => {
+    const key = `${keyOf('put')}/${ODD}`;
+    const body = randomBytes(10_000);
+    const r = await s3.putObject({ bucket, key, body, ...headers, metadata, contentMD5: md5b64(body) });
+    assert.equal(r.etag, `"${md5hex(body)}"`);
+    await verifyObject({ bucket, key, expectBytes: body, expectHeaders: { ...headers, metadata } });
+    const head = await s3.headObject({ bucket, key });
+    assert.equal(head.etag, r.etag);
+    assert.equal(head.size, body.length);
+    assert.equal(head.contentType, headers.contentType);
+
+    const empty = keyOf('put-empty');
+    await s3.putObject({ bucket, key: empty, body: new Uint8Array(0) });
+    await verifyObject({ bucket, key: empty, expectBytes: new Uint8Array(0), expectHeaders: { metadata: {} } });
+
+    await assert.rejects(s3.headObject({ bucket, key: keyOf('missing') }), (e) => {
+      assert.ok(e instanceof S3Error, e);
+      assert.equal(e.status, 404);
+      assert.equal(e.code, 'NotFound');
+      return true;
+    });
+  });
+
+  describe('presigned URLs', () => {
+    it('UploadPart URLs work with a plain fetch PUT (presign and presignParts)', async () => {
+      const key = `${keyOf('presigned')}/${ODD}`;
+      const bodies = [randomBytes(5 * MiB), randomBytes(5 * MiB), randomBytes(999)];
+      const { uploadId } = await s3.createMultipartUpload({ bucket, key, contentType: 'application/x-presigned' });
+      const urls = [
+        s3.presign({ bucket, key, uploadId, partNumber: 1 }),
+        ...s3.presignParts({ bucket, key, uploadId, partNumbers: [2, 3], expiresIn: 600 })
+          .map((p) => ({ url: p.url, method: 'PUT', headers: {} })),
+      ];
+      const parts = [];
+      for (const [i, p] of urls.entries()) {
+        assert.equal(p.method, 'PUT');
+        const res = await fetch(p.url, { method: 'PUT', headers: p.headers, body: bodies[i] });
+        assert.equal(res.status, 200, await res.text());
+        parts.push({ partNumber: i + 1, etag: res.headers.get('etag') });
+        assert.equal(parts[i].etag, `"${md5hex(bodies[i])}"`);
+      }
+      await s3.completeMultipartUpload({ bucket, key, uploadId, parts });
+      await verifyObject({
+        bucket, key, expectBytes: Buffer.concat(bodies), expectParts: bodies.map((b) => b.length),
+        expectHeaders: { contentType: 'application/x-presigned' },
+      });
+    });
+
+    it('a presigned PutObject carries its signed headers', async () => {
+      const key = keyOf('presigned-put');
+      const body = randomBytes(2048);
+      const p = s3.presign({ operation: 'putObject', bucket, key, contentType: 'text/x-presigned', metadata: { via: 'url' } });
+      assert.equal(p.method, 'PUT');
+      const res = await fetch(p.url, { method: p.method, headers: p.headers, body });
+      assert.equal(res.status, 200, await res.text());
+      await verifyObject({ bucket, key, expectBytes: body, expectHeaders: { contentType: 'text/x-presigned', metadata: { via: 'url' } } });
+      // Without the signed header the server refuses it.
+      const bad = await fetch(p.url, { method: p.method, body });
+      assert.equal(bad.status, 403);
+    });
+
+    it('a tampered URL (one signature character changed) is refused: 403', async () => {
+      const key = keyOf('tampered');
+      const { uploadId } = await s3.createMultipartUpload({ bucket, key });
+      const { url } = s3.presign({ bucket, key, uploadId, partNumber: 1 });
+      const u = new URL(url);
+      const sig = u.searchParams.get('X-Amz-Signature');
+      const flipped = `${sig.slice(0, 10)}${sig[10] === '0' ? '1' : '0'}${sig.slice(11)}`;
+      u.searchParams.set('X-Amz-Signature', flipped);
+      const res = await fetch(u, { method: 'PUT', body: 'tampered' });
+      assert.equal(res.status, 403);
+      assert.match(await res.text(), /SignatureDoesNotMatch/);
+      // Another part number under the same signature: refused too.
+      const v = new URL(url);
+      v.searchParams.set('partNumber', '2');
+      assert.equal((await fetch(v, { method: 'PUT', body: 'x' })).status, 403);
+      // The untouched URL works.
+      const ok = await fetch(url, { method: 'PUT', body: 'fine' });
+      assert.equal(ok.status, 200);
+      assert.deepEqual((await s3.listParts({ bucket, key, uploadId })).parts.map((p) => p.partNumber), [1]);
+      await s3.abortMultipartUpload({ bucket, key, uploadId });
+    });
+
+    it('an expired URL (the client clock set back) is refused: 403', async () => {
+      const key = keyOf('expired');
+      const { uploadId } = await s3.createMultipartUpload({ bucket, key });
+      const past = await client({ clock: () => Date.now() - 2 * 3600e3 });
+      const { url } = past.presign({ bucket, key, uploadId, partNumber: 1, expiresIn: 60 });
+      const res = await fetch(url, { method: 'PUT', body: 'late' });
+      assert.equal(res.status, 403);
+      assert.match(await res.text(), /<Code>(AccessDenied|RequestExpired|ExpiredToken)<\/Code>/);
+      // A long enough expiry from the same clock is still valid.
+      const { url: ok } = past.presign({ bucket, key, uploadId, partNumber: 1, expiresIn: 3 * 3600 });
+      assert.equal((await fetch(ok, { method: 'PUT', body: 'in time' })).status, 200);
+      await s3.abortMultipartUpload({ bucket, key, uploadId });
+    });
+  });
+});
