@@ -80,7 +80,8 @@ export class Progress {
     const width = Math.max(40, this.stream.columns || 80);
     let bar = '';
     if (this.total !== undefined) {
-      const cells = Math.max(10, Math.min(40, width - text.length - 4));
+      // A fixed width, so the bar does not move as the numbers change.
+      const cells = Math.max(10, Math.min(30, width - 64));
       const full = this.total > 0 ? Math.round((cells * this.loaded) / this.total) : cells;
       bar = `[${'#'.repeat(Math.min(full, cells))}${'-'.repeat(Math.max(0, cells - full))}] `;
     }
