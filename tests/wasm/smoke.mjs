@@ -1,5 +1,7 @@
-// Smoke test of the two wasm builds: same imports, same exports, and the
-// hashes and CRCs they compute match node:crypto / known vectors.
+// Smoke test of the two wasm builds, on the raw ABI (wasm/abi.c, v2) without
+// js/: same imports (none), same exports (wasm/exports.txt), hashes and CRCs
+// that match node:crypto / known vectors, and the same requests, parses and
+// plans from both builds.
 //
 //   node --test tests/wasm/smoke.mjs
 //
@@ -58,6 +60,7 @@ const CTX = 0; // 128-byte hash context
 const OUT = 256; // digest / (ptr, len) pair
 const TABLE = 1024; // 8 KiB CRC table
 const WINDOW = 16384; // body chunks
+const STRINGS = TABLE; // call inputs (not while a CRC table is in use)
 
 function load(file) {
   const mod = new WebAssembly.Module(readFileSync(file));
@@ -96,15 +99,102 @@ function load(file) {
     return c;
   }
 
-  function strerror(err) {
-    x.s3mpu_wasm_strerror(err, base + OUT);
+  // The last result: fields of (u32 little-endian length, bytes).
+  function fields() {
     const dv = new DataView(x.memory.buffer);
-    const ptr = dv.getUint32(base + OUT, true);
-    const len = dv.getUint32(base + OUT + 4, true);
-    return new TextDecoder().decode(u8().subarray(ptr, ptr + len));
+    let at = x.s3mpu_wasm_result() >>> 0;
+    const end = at + (x.s3mpu_wasm_result_len() >>> 0);
+    const out = [];
+    while (at < end) {
+      const len = dv.getUint32(at, true);
+      out.push(new TextDecoder().decode(u8().subarray(at + 4, at + 4 + len)));
+      at += 4 + len;
+    }
+    assert.equal(at, end, 'fields fill the result exactly');
+    return out;
   }
 
-  return { mod, x, base, size, window, put, get, hex, digest, crc, strerror };
+  function strerror(err) {
+    x.s3mpu_wasm_strerror(err);
+    const f = fields();
+    assert.equal(f.length, 1);
+    return f[0];
+  }
+
+  // Strings for calls go to the scratch arena from STRINGS on: str() returns
+  // [ptr, len]; strs() lays out an array of s3mpu_str (ptr, len) pairs.
+  let cursor = STRINGS;
+  const reset = () => { cursor = STRINGS; };
+  function str(value) {
+    const bytes = typeof value === 'string' ? new TextEncoder().encode(value) : value;
+    assert.ok(cursor + bytes.length + 8 <= size, 'scratch full');
+    put(cursor, bytes);
+    const at = [base + cursor, bytes.length];
+    cursor = (cursor + bytes.length + 7) & ~7;
+    return at;
+  }
+  function strs(values) {
+    const pairs = values.map(str);
+    const at = cursor;
+    cursor += pairs.length * 8;
+    const dv = new DataView(x.memory.buffer);
+    pairs.forEach(([p, l], i) => {
+      dv.setUint32(base + at + i * 8, p, true);
+      dv.setUint32(base + at + i * 8 + 4, l, true);
+    });
+    return base + at;
+  }
+  /** A block from s3mpu_wasm_alloc holding `bytes`. */
+  function block(bytes) {
+    const p = x.s3mpu_wasm_alloc(bytes.length) >>> 0;
+    assert.ok(p, 'alloc');
+    u8().set(bytes, p);
+    return p;
+  }
+
+  return { mod, x, base, size, window, put, get, hex, digest, crc, strerror, fields, reset, str, strs, block, u8 };
+}
+
+// Ids of wasm/abi.c (js/src/core.js has the same tables).
+const OP_UPLOAD_PART = 2;
+const OP_PUT_OBJECT = 7;
+const F_BUCKET = 1;
+const F_KEY = 2;
+const F_UPLOAD_ID = 3;
+const F_CONTENT_TYPE = 7;
+const N_PART_NUMBER = 1;
+const N_CONTENT_LENGTH = 2;
+const N_PRESIGN_EXPIRES = 7;
+const P_ERROR = 1;
+const P_COMPLETE = 3;
+const P_LIST_PARTS = 4;
+const E_S3 = 23;
+const SECRET = 'smoke/SECRET/key+0123456789abcdefXYZ';
+const NOW = 1767323045; // 2026-01-02T03:04:05Z
+
+/** Client init + one UploadPart (or presigned PutObject): the request's fields. */
+function buildRequests(w) {
+  const { x } = w;
+  w.reset();
+  const cfg = w.strs(['http://127.0.0.1:7480', 'us-east-1', 'AKIDSMOKE', SECRET, '', 'GLACIER']);
+  assert.equal(x.s3mpu_wasm_client_init(cfg, 1), 0);
+  const out = [];
+  x.s3mpu_wasm_op_reset(OP_UPLOAD_PART);
+  for (const [f, v] of [[F_BUCKET, 'smoke-bucket'], [F_KEY, 'a dir/\u00fc.bin'], [F_UPLOAD_ID, '2~abc']]) {
+    assert.equal(x.s3mpu_wasm_op_str(f, ...w.str(v)), 0);
+  }
+  assert.equal(x.s3mpu_wasm_op_num(N_PART_NUMBER, 7), 0);
+  assert.equal(x.s3mpu_wasm_op_num(N_CONTENT_LENGTH, 5 * 2 ** 30), 0);
+  assert.equal(x.s3mpu_wasm_build(NOW), 0);
+  out.push(w.fields());
+  x.s3mpu_wasm_op_reset(OP_PUT_OBJECT);
+  assert.equal(x.s3mpu_wasm_op_str(F_BUCKET, ...w.str('smoke-bucket')), 0);
+  assert.equal(x.s3mpu_wasm_op_str(F_KEY, ...w.str('k')), 0);
+  assert.equal(x.s3mpu_wasm_op_str(F_CONTENT_TYPE, ...w.str('text/plain')), 0);
+  assert.equal(x.s3mpu_wasm_op_num(N_PRESIGN_EXPIRES, 600), 0);
+  assert.equal(x.s3mpu_wasm_build(NOW), 0);
+  out.push(w.fields());
+  return out;
 }
 
 // Reference CRC-32C (Castagnoli, reflected 0x82F63B78), bit by bit.
@@ -144,6 +234,11 @@ describe('wasm builds', () => {
       assert.deepEqual(listExports(m), listExports(first));
     }
   });
+
+  it('build the same signed requests', { skip: modules.length < 2 && 'one module' }, () => {
+    const [first, ...rest] = modules.map((f) => buildRequests(load(f)));
+    for (const r of rest) assert.deepEqual(r, first);
+  });
 });
 
 for (const file of modules) {
@@ -156,26 +251,92 @@ for (const file of modules) {
       assert.equal(WebAssembly.Module.exports(w.mod).find((e) => e.name === 'memory').kind, 'memory');
     });
 
-    it('imports at most stubbed WASI calls', () => {
-      // importsFor() already refused anything else; print what there is.
-      const imports = listImports(w.mod);
-      if (imports.length) console.log(`# ${path.relative(root, file)} imports: ${imports.join(', ')}`);
+    it('imports nothing (the core does no I/O)', () => {
+      // importsFor() already refused anything but stubbed WASI calls.
+      assert.deepEqual(listImports(w.mod), []);
     });
 
-    it('ABI version 1, 2 MiB initial memory, aligned scratch inside memory', () => {
-      assert.equal(w.x.s3mpu_wasm_abi_version(), 1);
+    it('ABI version 2, 2 MiB initial memory, aligned scratch inside memory', () => {
+      assert.equal(w.x.s3mpu_wasm_abi_version(), 2);
       assert.equal(w.x.memory.buffer.byteLength, 2 << 20);
       assert.equal(w.base % 16, 0);
       assert.ok(w.size >= 64 << 10, `scratch ${w.size}`);
       assert.ok(w.base + w.size <= w.x.memory.buffer.byteLength);
     });
 
-    it('strerror as a (ptr, len) pair', () => {
+    it('strerror as a result field', () => {
       assert.equal(w.strerror(0), 'ok');
       assert.equal(w.strerror(-1), 'unknown error');
       assert.equal(w.strerror(1 << 20), 'unknown error');
-      const space = w.strerror(1);
-      assert.ok(space.length > 0 && space !== 'unknown error', space);
+      for (let e = 1; e <= E_S3 + 1; e++) {
+        const name = w.strerror(e);
+        assert.ok(name.length > 0 && name !== 'unknown error', `${e}: ${name}`);
+      }
+    });
+
+    it('builds and signs requests; client_wipe erases the secret', () => {
+      const [part, presigned] = buildRequests(w);
+      const [method, url, body, ...h] = part;
+      assert.equal(method, 'PUT');
+      assert.equal(url, 'http://127.0.0.1:7480/smoke-bucket/a%20dir/%C3%BC.bin?partNumber=7&uploadId=2~abc');
+      assert.equal(body, '');
+      const headers = Object.fromEntries(h.flatMap((v, i) => (i % 2 ? [] : [[v.toLowerCase(), h[i + 1]]])));
+      assert.equal(headers['x-amz-date'], '20260102T030405Z');
+      assert.equal(headers['content-length'], String(5 * 2 ** 30));
+      assert.match(headers.authorization, /^AWS4-HMAC-SHA256 Credential=AKIDSMOKE\/20260102\/us-east-1\/s3\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$/);
+      assert.match(presigned[1], /[?&]X-Amz-Expires=600&X-Amz-SignedHeaders=content-type%3Bhost&.*X-Amz-Signature=[0-9a-f]{64}$/);
+      // A field id the ABI does not know, a number out of range.
+      assert.notEqual(w.x.s3mpu_wasm_op_str(99, ...w.str('x')), 0);
+      assert.notEqual(w.x.s3mpu_wasm_op_num(N_PART_NUMBER, -1), 0);
+      const secret = Buffer.from(SECRET);
+      const count = () => { const m = Buffer.from(w.x.memory.buffer); let n = 0; for (let i = m.indexOf(secret); i >= 0; i = m.indexOf(secret, i + 1)) n++; return n; };
+      assert.ok(count() >= 1, 'the client holds the secret');
+      w.x.s3mpu_wasm_client_wipe();
+      assert.equal(count(), 0, 'secret left in memory after client_wipe');
+      // The wiped client refuses to build.
+      assert.notEqual(w.x.s3mpu_wasm_build(NOW), 0);
+    });
+
+    it('parses responses: Complete, ListParts, an <Error>', () => {
+      const parse = (kind, xml) => {
+        const bytes = new TextEncoder().encode(xml);
+        const p = w.block(bytes);
+        const err = w.x.s3mpu_wasm_parse(kind, p, bytes.length);
+        w.x.s3mpu_wasm_free(p);
+        return [err, w.fields()];
+      };
+      assert.deepEqual(parse(P_COMPLETE, '<?xml version="1.0"?><CompleteMultipartUploadResult><Location>localhost/b/k</Location>' +
+        '<Bucket>b</Bucket><Key>k</Key><ETag></ETag></CompleteMultipartUploadResult>'), [0, ['localhost/b/k', 'b', 'k', '']]);
+      assert.deepEqual(parse(P_LIST_PARTS, '<ListPartsResult><IsTruncated>true</IsTruncated><NextPartNumberMarker>2</NextPartNumberMarker>' +
+        '<Part><PartNumber>2</PartNumber><Size>6442450944</Size><ETag>&quot;e&quot;</ETag><LastModified>2026-01-02T03:04:05.000Z</LastModified></Part>' +
+        '</ListPartsResult>'), [0, ['1', '2', '2', '6442450944', '"e"', '2026-01-02T03:04:05.000Z', '']]);
+      const [err, f] = parse(P_ERROR, '<Error><Code>NoSuchUpload</Code><Message>gone</Message><RequestId>r1</RequestId></Error>');
+      assert.equal(err, E_S3);
+      assert.deepEqual(f.slice(0, 3), ['NoSuchUpload', 'gone', 'r1']);
+      // A 200 Complete that carries an <Error>.
+      assert.equal(parse(P_COMPLETE, '<Error><Code>InternalError</Code></Error>')[0], E_S3);
+      assert.notEqual(parse(P_COMPLETE, '<CompleteMultipartUploadResult>')[0], 0);
+    });
+
+    it('plans, retry classes, HTTP dates, name checks', () => {
+      const { x } = w;
+      assert.equal(x.s3mpu_wasm_plan(2 ** 30, 8 * 2 ** 20), 0);
+      assert.deepEqual(w.fields().slice(0, 2), [String(8 * 2 ** 20), '128']);
+      assert.equal(x.s3mpu_wasm_plan_part_size(128), 8 * 2 ** 20);
+      assert.equal(x.s3mpu_wasm_plan_part_offset(3), 16 * 2 ** 20);
+      assert.equal(x.s3mpu_wasm_plan(5 * 2 ** 40, 0), 0); // 5 TiB: parts grow past 5 MiB
+      assert.ok(Number(w.fields()[1]) <= 10000);
+      assert.notEqual(x.s3mpu_wasm_plan(5 * 2 ** 40 + 1, 0), 0);
+      w.reset();
+      assert.equal(x.s3mpu_wasm_retry_class(503, ...w.str('')), 1);
+      assert.equal(x.s3mpu_wasm_retry_class(403, ...w.str('RequestTimeTooSkewed')), 2);
+      assert.equal(x.s3mpu_wasm_retry_class(404, ...w.str('NoSuchUpload')), 0);
+      assert.equal(x.s3mpu_wasm_time_parse_http(...w.str('Sun, 06 Nov 1994 08:49:37 GMT')), 784111777);
+      assert.equal(x.s3mpu_wasm_time_parse_http(...w.str('yesterday')), -1);
+      assert.equal(x.s3mpu_wasm_check(1, ...w.str('ok-bucket')), 0);
+      assert.notEqual(x.s3mpu_wasm_check(1, ...w.str('No')), 0);
+      assert.equal(x.s3mpu_wasm_check(2, ...w.str('k'.repeat(1024))), 0);
+      assert.notEqual(x.s3mpu_wasm_check(2, ...w.str('k'.repeat(1025))), 0);
     });
 
     it('SHA-256 and MD5 of "abc"', () => {
