@@ -191,6 +191,8 @@ describe('S3Client against RGW behaviours', { timeout: 180_000 }, () => {
         assert.ok(e instanceof S3Error, e);
         assert.equal(e.code, 'SignatureDoesNotMatch');
         assert.equal(e.status, 403);
+        const text = `${e.message}\n${e.stack}\n${JSON.stringify(e)}\n${e.stringToSign ?? ''}\n${e.canonicalRequest ?? ''}`;
+        assert.ok(!text.includes(server.secretAccessKey), 'the secret is in the error');
         return true;
       });
       assert.equal(f.calls.length, 1, JSON.stringify(f.calls));
