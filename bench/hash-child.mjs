@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+// Hashing throughput of one implementation, in a fresh process; prints one
+// JSON line { mbPerSec, bytes, ms, digest }.
+//
+//   node bench/hash-child.mjs <impl> <md5|sha256|crc32|crc32c> <bufferMiB> <durationMs>
+//
+// impl: s3mpu-wasm (the exported s3mpu_md5_* / s3mpu_sha256_* /
+// s3mpu_crc_update, fed through a 64 KiB window in wasm memory as
+// js/src/hash.js does: the copy in is part of the cost), s3mpu-wasm-inplace
+// (the same over bytes already in wasm memory: the compiled code alone),
+// node (node:crypto createHash), webcrypto (crypto.subtle.digest), zlib
+// (zlib.crc32), spark-md5 (pure JS, what browser uploaders use), sdk-js (the
+// AWS SDK's JS CRCs, what it runs in browsers). MB = 10^6 bytes.
+import { readFile } from 'node:fs/promises';
+
+const [impl, algo, mibArg, durationArg] = process.argv.slice(2);
+const size = Number(mibArg ?? 64) * 1024 * 1024;
+const duration = Number(durationArg ?? 1000);
+// Deterministic bytes (xorshift32), so every implementation's digest can be compared.
+const data = Buffer.allocUnsafe(size);
+{
+  const w = new Uint32Array(data.buffer, data.byteOffset, size / 4);
+  let s = 0x9e3779b9;
+  for (let i = 0; i < w.length; i++) {
+    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
+    w[i] = s;
+  }
+}
+const hex = (u8) => Buffer.from(u8).toString('hex');
+
+async function wasmCore() {
+  const { loadCore } = await import('../js/src/wasm.js');
+  const bytes = await readFile(process.env.S3MPU_WASM || new URL('../js/s3mpu.wasm', import.meta.url));
+  return loadCore(bytes);
+}
+
+/** @returns {Promise<(buf: Uint8Array) => string>} one-shot hash of buf, hex */
+async function make() {
+  switch (impl) {
+    case 's3mpu-wasm':
+    case 's3mpu-wasm-inplace': {
+      const core = await wasmCore();
+      const x = core.x;
+      const WINDOW = 64 * 1024;
+      const inplace = impl.endsWith('inplace');
+      // In place: the whole buffer lives in wasm memory (copied once, untimed).
+      const region = core.alloc(inplace ? size : WINDOW);
+      const ctx = core.alloc(128);
+      const out = core.alloc(64);
+      if (inplace) {
+        core.refresh();
+        core.u8.set(data, region);
+      }
+      const feed = (buf, fn) => {
+        if (inplace) return fn(region, buf.length);
+        for (let at = 0; at < buf.length; at += WINDOW) {
+          const piece = buf.subarray(at, Math.min(at + WINDOW, buf.length));
+          core.refresh();
+          core.u8.set(piece, region);
+          fn(region, piece.length);
+        }
+      };
+      if (algo === 'md5' || algo === 'sha256') {
+        const init = x[`s3mpu_${algo}_init`];
+        const update = x[`s3mpu_${algo}_update`];
+        const final = x[`s3mpu_${algo}_out`];
+        const len = algo === 'md5' ? 16 : 32;
+        return (buf) => {
+          init(ctx);
+          feed(buf, (p, n) => update(ctx, p, n));
+          final(ctx, out);
+          core.refresh();
+          return hex(core.u8.subarray(out, out + len));
+        };
+      }
+      const table = core.alloc(8192);
+      x[algo === 'crc32' ? 's3mpu_crc32_table_init' : 's3mpu_crc32c_table_init'](table);
+      return (buf) => {
+        let crc = 0;
+        feed(buf, (p, n) => { crc = x.s3mpu_crc_update(table, crc, p, n) >>> 0; });
+        return crc.toString(16).padStart(8, '0');
+      };
+    }
+    case 'node': {
+      const { createHash } = await import('node:crypto');
+      return (buf) => createHash(algo).update(buf).digest('hex');
+    }
+    case 'webcrypto': {
+      if (algo !== 'sha256') throw new Error('webcrypto: sha256 only');
+      return async (buf) => hex(new Uint8Array(await crypto.subtle.digest('SHA-256', buf)));
+    }
+    case 'zlib': {
+      const zlib = await import('node:zlib');
+      if (algo !== 'crc32' || typeof zlib.crc32 !== 'function') throw new Error('zlib: crc32 only (Node >= 20.15)');
+      return (buf) => (zlib.crc32(buf) >>> 0).toString(16).padStart(8, '0');
+    }
+    case 'spark-md5': {
+      if (algo !== 'md5') throw new Error('spark-md5: md5 only');
+      const SparkMD5 = (await import('spark-md5')).default;
+      return (buf) => SparkMD5.ArrayBuffer.hash(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+    }
+    case 'sdk-js': {
+      const { Crc32cJs } = await import('@aws-sdk/checksums/crc');
+      const { Crc32Js } = await import('@smithy/core/checksum');
+      const C = algo === 'crc32' ? Crc32Js : algo === 'crc32c' ? Crc32cJs : undefined;
+      if (!C) throw new Error('sdk-js: crc32 and crc32c only');
+      return async (buf) => {
+        const h = new C();
+        h.update(buf);
+        return hex(await h.digest());
+      };
+    }
+    default:
+      throw new Error(`unknown impl ${impl}`);
+  }
+}
+
+const fn = await make();
+// Warm up on a small slice, then hash the whole buffer until `duration` passes.
+await fn(data.subarray(0, 1 << 20));
+const digest = await fn(data);
+let bytes = 0;
+const t0 = performance.now();
+let ms = 0;
+do {
+  await fn(data);
+  bytes += data.length;
+  ms = performance.now() - t0;
+} while (ms < duration);
+process.stdout.write(`${JSON.stringify({ mbPerSec: bytes / 1e6 / (ms / 1000), bytes, ms, digest })}\n`);
