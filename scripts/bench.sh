@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Benchmarks of s3mpu against its peers, all measured in one run; writes BENCHMARKS.md.
+#
+#   scripts/bench.sh [--full | --smoke] [--no-gateway] [-- extra bench/run.mjs options]
+#
+#   (default)  512 MiB uploads to a loopback sink and to a throwaway RGW, scale, signing,
+#              hashing, workerd, size: ~20-30 min on 2 cores. Writes BENCHMARKS.md.
+#   --full     adds 4 GiB file uploads (and 4 GiB in the size scale).
+#   --smoke    every code path once with tiny sizes and no RGW, in about a minute; writes
+#              build/bench-smoke.md (never BENCHMARKS.md). For CI: exits non-zero when any
+#              contender crashes or an upload does not arrive whole; no timing assertions.
+#   --no-gateway  skip the RGW runs.
+#
+# Installs bench/'s dev dependencies (npm ci) when stale, builds js/s3mpu.wasm when missing
+# (scripts/build-wasm.sh) and the native signing benchmark (bench/native, Release) when its
+# sources exist, starts RGW with tests/server/start.sh in a directory and on a port of its
+# own, and stops it at exit.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+log() { printf 'bench.sh: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+mode=default
+gateway=1
+extra=()
+while [ $# -gt 0 ]; do
+    case $1 in
+        --full) mode=full ;;
+        --smoke) mode=smoke; gateway=0 ;;
+        --no-gateway) gateway=0 ;;
+        --) shift; extra=("$@"); break ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        *) die "unknown option $1 (see --help)" ;;
+    esac
+    shift
+done
+
+command -v node >/dev/null || die "node is not installed"
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+[ "$node_major" -ge 20 ] || die "node >= 20 needed, found $(node --version)"
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+
+# ---- dev dependencies (one npm ci at a time; npm stamps node_modules/.package-lock.json) ----
+stamp=bench/node_modules/.package-lock.json
+if [ ! -f "$stamp" ] || [ bench/package-lock.json -nt "$stamp" ] || [ bench/package.json -nt "$stamp" ]; then
+    (
+        exec 8>"${TMPDIR:-/tmp}/s3mpu-bench-npm.lock"
+        flock -w 600 8 || die "could not lock the npm install"
+        log "installing bench/ dev dependencies (npm ci)"
+        (cd bench && npm ci --no-audit --no-fund --loglevel=error </dev/null >&2)
+        touch "$stamp"
+    )
+fi
+
+# ---- builds ------------------------------------------------------------------------------------
+if [ ! -f js/s3mpu.wasm ]; then
+    log "js/s3mpu.wasm is missing: scripts/build-wasm.sh"
+    scripts/build-wasm.sh >&2
+fi
+native=
+if [ -f bench/native/CMakeLists.txt ]; then
+    bdir=build/bench-native
+    log "building bench/native (Release, $bdir)"
+    if cmake -S . -B "$bdir" -DCMAKE_BUILD_TYPE=Release -DS3MPU_BENCH=ON -DS3MPU_TESTS=OFF >"$bdir.log" 2>&1 \
+        && cmake --build "$bdir" -j2 --target s3mpu_bench >>"$bdir.log" 2>&1; then
+        native=$(find "$bdir" -type f -name s3mpu_bench -perm -u+x | head -n1)
+    else
+        log "bench/native did not build (see $bdir.log): the native figures are skipped"
+    fi
+fi
+[ -z "$native" ] || export S3MPU_BENCH_NATIVE=$root/$native
+
+# ---- RGW for the gateway runs ---------------------------------------------------------------------
+server_dir=
+on_exit() {
+    local rc=$?
+    trap - EXIT INT TERM HUP
+    if [ -n "$server_dir" ]; then
+        tests/server/stop.sh --dir "$server_dir" >&2 || log "stop.sh failed"
+        rm -f -- "$server_dir.lock"
+    fi
+    exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+if [ "$gateway" = 1 ]; then
+    port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+    port=$((9000 + $$ % 800))
+    while port_busy "$port" || port_busy $((port + 10000)); do port=$((port + 1)); done
+    server_dir=/tmp/s3mpu-bench-rgw-$$
+    log "starting RGW on port $port ($server_dir)"
+    if out=$(tests/server/start.sh --dir "$server_dir" --port "$port"); then
+        kv() { printf '%s\n' "$out" | sed -n "s/^$1=//p" | head -n1; }
+        export S3MPU_BENCH_RGW_ENDPOINT
+        S3MPU_BENCH_RGW_ENDPOINT=$(printf '%s\n' "$out" | tail -n1)
+        export S3MPU_BENCH_RGW_ACCESS_KEY S3MPU_BENCH_RGW_SECRET_KEY S3MPU_BENCH_RGW_REGION
+        S3MPU_BENCH_RGW_ACCESS_KEY=$(kv S3MPU_TEST_ACCESS_KEY)
+        S3MPU_BENCH_RGW_SECRET_KEY=$(kv S3MPU_TEST_SECRET_KEY)
+        S3MPU_BENCH_RGW_REGION=$(kv S3MPU_TEST_REGION)
+        export S3MPU_BENCH_RGW_BUCKET=bench-bucket
+        S3MPU_SERVER_DIR=$server_dir S3MPU_SERVER_PORT=$port \
+            tests/server/mkbucket.sh --endpoint "$S3MPU_BENCH_RGW_ENDPOINT" "$S3MPU_BENCH_RGW_BUCKET" >&2
+    else
+        log "RGW did not start: the gateway runs are skipped"
+        server_dir=
+    fi
+fi
+
+# ---- run ---------------------------------------------------------------------------------------------
+args=()
+case $mode in
+    smoke) args+=(--smoke) ;;
+    full) args+=(--full) ;;
+esac
+rc=0
+node bench/run.mjs ${args[@]+"${args[@]}"} ${extra[@]+"${extra[@]}"} || rc=$?
+if [ "$mode" = smoke ]; then
+    out=build/bench-smoke.md
+else
+    out=BENCHMARKS.md
+fi
+if [ "$rc" = 0 ]; then
+    log "wrote $out"
+else
+    log "bench/run.mjs failed (exit $rc): see its failures above and in $out"
+fi
+exit "$rc"
