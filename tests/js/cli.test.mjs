@@ -30,10 +30,11 @@ function childEnv(extra = {}) {
 }
 
 /**
- * Run the CLI. `input`: bytes or text for stdin. Resolves to
+ * Run the CLI. `input`: bytes or text for stdin (else stdin is closed at
+ * once, unless keepStdin: onSpawn(child) then writes it). Resolves to
  * { code, signal, stdout, stderr } (stdout and stderr as text).
  */
-function runCli(args, { input, env = childEnv(), onSpawn } = {}) {
+function runCli(args, { input, env = childEnv(), onSpawn, keepStdin = false } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out = [];
@@ -46,7 +47,7 @@ function runCli(args, { input, env = childEnv(), onSpawn } = {}) {
     }));
     child.stdin.on('error', () => {}); // the CLI may exit before reading all of it
     if (input !== undefined) child.stdin.end(input);
-    else child.stdin.end();
+    else if (!keepStdin) child.stdin.end();
     onSpawn?.(child);
   });
 }
@@ -402,6 +403,59 @@ describe('against S3', { skip: !HAVE_STORE && 'S3MPU_TEST_ENDPOINT is not set (r
     } finally {
       await proxy.close();
     }
+  });
+
+  test('an interrupted stdin upload ends at once and is aborted on the server', async () => {
+    const key = `${prefix}interrupted-stdin.bin`;
+    let sawUpload = false;
+    const r = await upload('-', key, ['--part-size', '5MiB'], {
+      onSpawn: (child) => {
+        // 6 MiB and the pipe left open: one part is sent, the next waits for bytes.
+        child.stdin.write(randomBytes(6 * MiB));
+        const started = Date.now();
+        const poll = setInterval(async () => {
+          if (Date.now() - started > 30_000) return clearInterval(poll);
+          if ((await verify.listUploads(bucket, key)).length === 0) return;
+          clearInterval(poll);
+          sawUpload = true;
+          setTimeout(() => child.kill('SIGINT'), 300);
+          // It must not hang on the open pipe: a watchdog.
+          setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+        }, 50);
+        child.on('close', () => clearInterval(poll));
+      },
+      keepStdin: true,
+    });
+    assert.ok(sawUpload, r.stderr);
+    assert.equal(r.signal, null, 'ended by itself, not by the watchdog');
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /interrupted/);
+    assert.deepEqual(await verify.listUploads(bucket, key), [], 'no state file: nothing to resume, aborted');
+  });
+
+  test('a state file of an upload gone from the server, or of another key: a fresh upload', async () => {
+    const path = join(dir, 'stale.bin');
+    const bytes = randomBytes(11 * MiB);
+    await writeFile(path, bytes);
+    const key = `${prefix}stale.bin`;
+    const statePath = `${path}.s3mpu-state.json`;
+    const stale = {
+      version: 1, abi: 2, bucket, key, uploadId: '2~no-such-upload-id', size: bytes.length, partSize: 5 * MiB,
+      growthInterval: 0, checksum: 'md5', fingerprint: { size: bytes.length }, parts: [{ partNumber: 1, size: 5 * MiB, etag: '"x"' }],
+    };
+    await writeFile(statePath, JSON.stringify(stale));
+    let r = await upload(path, key, ['--part-size', '5MiB']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /upload 2~no-such-upload-id no longer exists on the server; starting again/);
+    assert.equal(await exists(statePath), false);
+    const sizes = [5 * MiB, 5 * MiB, MiB];
+    await verify.verifyObject({ bucket, key, expectBytes: bytes, expectParts: sizes });
+
+    await writeFile(statePath, JSON.stringify({ ...stale, key: `${prefix}other.bin` }));
+    r = await upload(path, key, ['--part-size', '5MiB']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`ignoring .*: it is for s3://${bucket}/${prefix}other\\.bin`));
+    await verify.verifyObject({ bucket, key, expectBytes: bytes, expectParts: sizes });
   });
 
   test('presign: a part URL used with plain fetch; list-uploads; abort', async () => {

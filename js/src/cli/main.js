@@ -273,7 +273,7 @@ async function upload(argv, io, say, secrets) {
     ...options,
     // A resumed upload keeps the plan and checksum it was started with.
     ...(resumeState ? { partSize: resumeState.partSize, checksum: resumeState.checksum } : {}),
-    body: regular ? source : fromStdin ? io.stdin : createReadStream(source),
+    body: regular ? source : releasable(fromStdin ? io.stdin : createReadStream(source)),
     onProgress: (p) => progress.update(p),
     onCheckpoint,
     resume: resumeState,
@@ -284,21 +284,17 @@ async function upload(argv, io, say, secrets) {
 
   let result;
   try {
-    if (resume) say(`s3mpu: resuming upload ${resume.uploadId} (${resume.parts?.length ?? 0} parts done) from ${statePath}`);
-    try {
-      result = await run(resume);
-    } catch (e) {
-      // The saved upload was aborted or expired meanwhile: start again.
-      if (!(resume && e instanceof S3Error && e.code === 'NoSuchUpload') || controller.signal.aborted) throw e;
-      progress.interrupt();
+    if (resume && !(await uploadExists(s3, resume, controller.signal))) {
+      // Aborted or expired meanwhile: start again (before reading any of a stream).
       say(`s3mpu: upload ${resume.uploadId} no longer exists on the server; starting again`);
-      result = await run(undefined);
+      resume = undefined;
     }
+    if (resume) say(`s3mpu: resuming upload ${resume.uploadId} (${resume.parts?.length ?? 0} parts done) from ${statePath}`);
+    result = await run(resume);
   } catch (e) {
     await writing;
     progress.interrupt();
     if (controller.signal.aborted) {
-      if (fromStdin) io.stdin.destroy();
       if (statePath && lastState?.uploadId) {
         say(`s3mpu: interrupted; upload ${lastState.uploadId} is kept (${lastState.parts?.length ?? 0} parts done), ` +
           `state in ${statePath}: run the same command to resume, or s3mpu abort s3://${bucket}/${key} ${lastState.uploadId}`);
@@ -328,6 +324,36 @@ async function upload(argv, io, say, secrets) {
       `${result.parts ? ` in ${result.parts} parts` : ''}`);
   }
   return 0;
+}
+
+/** Whether a saved upload is still on the server (RGW says NoSuchKey when not). */
+async function uploadExists(s3, { bucket, key, uploadId }, signal) {
+  try {
+    await s3.listParts({ bucket, key, uploadId, maxParts: 1, signal });
+    return true;
+  } catch (e) {
+    if (e instanceof S3Error && (e.code === 'NoSuchUpload' || e.status === 404)) return false;
+    throw e;
+  }
+}
+
+/**
+ * A stream's chunks, as an iterator whose return() ends at once: a Node
+ * Readable's own return() waits for a read in progress, which never comes
+ * when an interrupted upload stops reading a pipe that stays open.
+ */
+function releasable(stream) {
+  const chunks = stream[Symbol.asyncIterator]();
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    next: () => chunks.next(),
+    async return() {
+      stream.destroy();
+      return { done: true, value: undefined };
+    },
+  };
 }
 
 async function readState(path, say) {
