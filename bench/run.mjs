@@ -5,7 +5,7 @@
 //
 //   node bench/run.mjs [--smoke | --full] [--out FILE] [--only a,b,...]
 //
-// Sections (--only): upload, gateway, scale, sign, hash, worker, size.
+// Sections (--only): upload, gateway, scale, sign, hash, browser, worker, size.
 // Every measurement runs in a fresh child process; contenders alternate
 // within each round (the order rotates from round to round), figures are
 // medians with min-max, and ratios are taken between runs of the same round.
@@ -44,7 +44,7 @@ const C = {
     nativeIters: 2000, timeoutMs: 120_000,
   },
   default: {
-    size: 512 * MiB, plainRounds: 5, md5Rounds: 3, gatewayRounds: 2, bigSize: 0,
+    size: 512 * MiB, plainRounds: 5, fileRounds: 3, md5Rounds: 3, gatewayRounds: 2, bigSize: 0,
     signMs: 1000, signRounds: 5, hashMiB: 64, hashMs: 1000, hashRounds: 3,
     worker: { n: 1000, per: 10, rounds: 5 }, scaleSizes: [64 * MiB, 128 * MiB, 256 * MiB, 512 * MiB], scaleConc: [1, 2, 4, 8, 16], scaleRounds: 2, scaleConcSize: 256 * MiB,
     nativeIters: 200_000, timeoutMs: 600_000,
@@ -220,26 +220,27 @@ function pairedRatio(rows, a, b, key) {
 }
 
 function uploadTable(rows, contenders, { floor = 'floor-undici', base = 'lib-storage', connections = true } = {}) {
-  const head = ['contender', 'wall s', 'MiB/s', 'CPU s/GiB', `CPU vs ${floor}`, `CPU vs ${base}`, 'MiB/s vs ' + base, 'peak RSS over body, MiB'];
+  const cols = floor === base ? [floor] : [floor, base];
+  const head = ['contender', 'wall s', 'MiB/s', 'CPU s/GiB', ...cols.map((c) => `CPU vs ${c}`), `MiB/s vs ${base}`, 'peak RSS over body, MiB'];
   if (connections) head.push('connections');
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  const section = rows[0] && `${rows[0].section}/${rows[0].target}/${rows[0].source}/`;
   for (const c of contenders) {
     const mine = rows.filter((r) => r.contender === c);
     if (!mine.length) {
-      lines.push(`| ${c} | crashed |${head.slice(2).map(() => '').join(' |')} |`);
+      // Listed only when it was run and crashed (see Failures).
+      if (section && failures.some((f) => f.label.startsWith(section) && f.label.includes(`/${c}#`))) {
+        lines.push(`| \`${c}\` | crashed (see Failures) |${head.slice(2).map(() => '').join(' |')} |`);
+      }
       continue;
     }
-    const cpuF = pairedRatio(rows, c, floor, 'cpuPerGiB');
-    const cpuB = pairedRatio(rows, c, base, 'cpuPerGiB');
-    const thrB = pairedRatio(rows, c, base, 'mibps');
     const cells = [
       `\`${c}\``,
       withRange(mine.map((r) => r.wallMs / 1000)),
       withRange(mine.map((r) => r.mibps), 0),
       withRange(mine.map((r) => r.cpuPerGiB)),
-      `${fmt(cpuF.med)}×`,
-      `${fmt(cpuB.med)}×`,
-      `${fmt(thrB.med)}×`,
+      ...cols.map((k) => `${fmt(pairedRatio(rows, c, k, 'cpuPerGiB').med)}×`),
+      `${fmt(pairedRatio(rows, c, base, 'mibps').med)}×`,
       withRange(mine.map((r) => r.extraRssMiB), 0),
     ];
     if (connections) cells.push(String(median(mine.map((r) => r.connections ?? NaN))));
@@ -277,12 +278,23 @@ async function hashBench() {
     for (const [algo, impl] of rotate(HASHES, round)) {
       const r = await runJson(`hash/${algo}/${impl}#${round}`, process.execPath, [join(here, 'hash-child.mjs'), impl, algo, String(cfg.hashMiB), String(cfg.hashMs)]);
       if (!r) continue;
-      results.hash.push({ algo, impl, round, mbPerSec: r.mbPerSec });
+      results.hash.push({ algo, impl, round, mbPerSec: r.mbPerSec, digest: r.digest });
       (digests[algo] ??= new Set()).add(r.digest);
     }
   }
   for (const [algo, set] of Object.entries(digests)) {
     if (set.size !== 1) failures.push({ label: `hash/${algo}`, why: `implementations disagree: ${[...set].join(' ')}` });
+  }
+}
+
+async function browserBench() {
+  const r = await runJson('browser-hash', process.execPath, [join(here, 'browser-hash.mjs'), join(WORK, 'browser'), String(cfg.hashMiB), String(cfg.hashMs), String(cfg.hashRounds)]);
+  results.browser = r;
+  if (!r?.runs) return;
+  // Same bytes as hash-child.mjs: the digests must match Node's.
+  for (const run of r.runs) {
+    const node = results.hash.find((h) => h.algo === run.algo && h.digest);
+    if (node && node.digest !== run.digest) failures.push({ label: `browser-hash/${run.algo}/${run.impl}`, why: `digest ${run.digest}, Node's ${node.digest}` });
   }
 }
 
@@ -406,7 +418,7 @@ try {
   if (want('upload')) {
     log('uploads to the sink');
     await uploadMatrix('upload', sinkTarget('plain'), [...S3MPU, ...PEERS], ['memory'], cfg.size, cfg.plainRounds);
-    await uploadMatrix('upload', sinkTarget('plain'), cfg.fileContenders ?? [...S3MPU, ...PEERS], ['file'], cfg.size, cfg.plainRounds);
+    await uploadMatrix('upload', sinkTarget('plain'), cfg.fileContenders ?? [...S3MPU, ...PEERS], ['file'], cfg.size, cfg.fileRounds ?? cfg.plainRounds);
     await uploadMatrix('upload', sinkTarget('md5'), cfg.md5Contenders ?? MD5_SINK, ['memory', 'file'], cfg.size, cfg.md5Rounds);
     if (cfg.bigSize) {
       log('4 GiB file uploads');
@@ -454,6 +466,10 @@ try {
   if (want('hash')) {
     log('hashing');
     await hashBench();
+  }
+  if (want('browser')) {
+    log('hashing in Chromium');
+    await browserBench();
   }
   if (want('worker')) {
     log('workerd');

@@ -31,7 +31,7 @@ export function render(R, h) {
   p('scripts/bench.sh           # this report: 512 MiB uploads, RGW runs; ~20-30 min on 2 cores');
   p('scripts/bench.sh --full    # adds 4 GiB file uploads and 4 GiB to the size scale');
   p('scripts/bench.sh --smoke   # seconds, tiny sizes, no verdicts; writes build/bench-smoke.md (CI)');
-  p('node bench/run.mjs --only sign,hash   # sections: upload, gateway, scale, sign, hash, worker, size');
+  p('node bench/run.mjs --only sign,hash   # sections: upload, gateway, scale, sign, hash, browser, worker, size');
   p('```', '');
   p('scripts/bench.sh installs bench/\'s dev dependencies (`npm ci`), builds js/s3mpu.wasm if missing and');
   p('bench/native if present, starts RGW (tests/server/start.sh) for the gateway runs and stops it at exit.');
@@ -184,8 +184,23 @@ export function render(R, h) {
       }
     }
     p('');
-    p('Chromium (spark-md5 against the wasm MD5 in a browser): not run here: Debian\'s chromium and playwright-core');
-    p('are not part of this harness yet. /work/shared/reference/runtime-facts.md has figures from another machine.', '');
+  }
+  const b = R.browser;
+  if (b?.runs?.length) {
+    p(`## Hashing in Chromium ${b.chromium} (headless, main thread)`, '');
+    p(`MB/s over a ${cfg.hashMiB} MiB Uint8Array (the same bytes as in Node: digests checked), medians (min–max); Debian's chromium driven by playwright-core.`, '');
+    p('| algorithm | implementation | MB/s | vs s3mpu-wasm |', '|---|---|---|---|');
+    const names = { 'spark-md5': 'spark-md5 (JS)', 's3mpu-wasm': 's3mpu wasm (64 KiB window)', webcrypto: 'WebCrypto (crypto.subtle)' };
+    for (const algo of ['md5', 'sha256', 'crc32c']) {
+      const rows = b.runs.filter((r) => r.algo === algo).map((r) => ({ ...r, contender: r.impl }));
+      for (const impl of [...new Set(rows.map((r) => r.impl))]) {
+        const v = pairedRatio(rows, impl, 's3mpu-wasm', 'mbPerSec');
+        p(`| ${algo.toUpperCase()} | ${names[impl] ?? impl} | ${withRange(rows.filter((r) => r.impl === impl).map((r) => r.mbPerSec), 0)} | ${fmt(v.med)}× |`);
+      }
+    }
+    p('');
+  } else if (b?.skipped) {
+    p('## Hashing in Chromium', '', `Skipped: ${b.skipped}.`, '');
   }
 
   // ---- Worker ----------------------------------------------------------------------------------

@@ -1,0 +1,76 @@
+// Hashing in the browser page (bench/browser-hash.mjs bundles and drives it):
+// window.runHash(impl, algo, mib, ms) -> { mbPerSec, digest }.
+import SparkMD5 from 'spark-md5';
+import { loadCore } from '../../js/src/wasm.js';
+
+const hex = (u8) => Array.from(u8, (b) => b.toString(16).padStart(2, '0')).join('');
+let data;
+let dataMiB = 0;
+let core;
+
+function bytes(mib) {
+  if (dataMiB !== mib) {
+    data = new Uint8Array(mib * 1024 * 1024);
+    const w = new Uint32Array(data.buffer);
+    let s = 0x9e3779b9;
+    for (let i = 0; i < w.length; i++) {
+      s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
+      w[i] = s >>> 0;
+    }
+    dataMiB = mib;
+  }
+  return data;
+}
+
+async function make(impl, algo) {
+  if (impl === 'spark-md5') return (buf) => SparkMD5.ArrayBuffer.hash(buf.buffer);
+  if (impl === 'webcrypto') return async (buf) => hex(new Uint8Array(await crypto.subtle.digest('SHA-256', buf)));
+  // s3mpu wasm through its exports, fed through a 64 KiB window as js/src/hash.js does.
+  core ??= await loadCore(await (await fetch('/s3mpu.wasm')).arrayBuffer());
+  const x = core.x;
+  const WINDOW = 64 * 1024;
+  const win = core.alloc(WINDOW);
+  const ctx = core.alloc(128);
+  const out = core.alloc(64);
+  const feed = (buf, fn) => {
+    for (let at = 0; at < buf.length; at += WINDOW) {
+      const piece = buf.subarray(at, Math.min(at + WINDOW, buf.length));
+      core.refresh();
+      core.u8.set(piece, win);
+      fn(win, piece.length);
+    }
+  };
+  if (algo === 'md5' || algo === 'sha256') {
+    const len = algo === 'md5' ? 16 : 32;
+    return (buf) => {
+      x[`s3mpu_${algo}_init`](ctx);
+      feed(buf, (p, n) => x[`s3mpu_${algo}_update`](ctx, p, n));
+      x[`s3mpu_${algo}_out`](ctx, out);
+      core.refresh();
+      return hex(core.u8.subarray(out, out + len));
+    };
+  }
+  const table = core.alloc(8192);
+  x[algo === 'crc32' ? 's3mpu_crc32_table_init' : 's3mpu_crc32c_table_init'](table);
+  return (buf) => {
+    let crc = 0;
+    feed(buf, (p, n) => { crc = x.s3mpu_crc_update(table, crc, p, n) >>> 0; });
+    return crc.toString(16).padStart(8, '0');
+  };
+}
+
+window.runHash = async (impl, algo, mib, ms) => {
+  const buf = bytes(mib);
+  const fn = await make(impl, algo);
+  await fn(buf.subarray(0, 1 << 20));
+  const digest = await fn(buf);
+  let n = 0;
+  const t0 = performance.now();
+  let t = 0;
+  do {
+    await fn(buf);
+    n += buf.length;
+    t = performance.now() - t0;
+  } while (t < ms);
+  return { mbPerSec: n / 1e6 / (t / 1000), digest };
+};
