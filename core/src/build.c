@@ -410,8 +410,8 @@ int s3mpu_build(s3mpu_client *client, const s3mpu_op *op, int64_t now,
 	kind = op->op;
 	presign = op->presign_expires != 0;
 	path_style = use_path_style(client, op->bucket);
-	memset(&query, 0, sizeof query);
-	memset(&headers, 0, sizeof headers);
+	query.count = 0; /* items are written before they are read */
+	headers.count = 0;
 	out_init(&o, arena, cap);
 
 	/* Body (Complete only) and its hash. */

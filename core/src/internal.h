@@ -71,6 +71,11 @@ int str_ieq(s3mpu_str a, s3mpu_str b);
 int client_fail(s3mpu_client *c, int err, const char *before, s3mpu_str value,
 	const char *after);
 
+/* hash.c: HMAC-SHA256 of `data` under a prepared key, its working state
+ * erased after (cheaper than an s3mpu_hmac context and s3mpu_wipe). */
+void hmac_once(const s3mpu_hmac_key *key, const void *data, size_t len,
+	unsigned char out[S3MPU_SHA256_SIZE]);
+
 /* uri.c */
 int uri_unreserved(unsigned char c);
 /* Append the S3 URI encoding of `in`. */

@@ -312,7 +312,6 @@ int s3mpu_sigv4_sign(s3mpu_signer *signer, const s3mpu_http *http,
 	size_t canonical_len, query_off, query_len, sts_off, sts_len, signed_off, sent_off;
 	s3mpu_out o, t;
 	s3mpu_sha256 sha;
-	s3mpu_hmac mac;
 	unsigned char digest[S3MPU_SHA256_SIZE];
 	int presign = expires != 0, err;
 
@@ -458,11 +457,8 @@ int s3mpu_sigv4_sign(s3mpu_signer *signer, const s3mpu_http *http,
 	o.len += 64;
 	sts_len = o.len - sts_off;
 	if (out_fits(&o)) {
-		s3mpu_hmac_init(&mac, signing_key(signer, sig->amz_date));
-		s3mpu_hmac_update(&mac, buf + sts_off, sts_len);
-		s3mpu_hmac_out(&mac, digest);
+		hmac_once(signing_key(signer, sig->amz_date), buf + sts_off, sts_len, digest);
 		s3mpu_hex_encode(digest, sizeof digest, sig->signature);
-		s3mpu_wipe(&mac, sizeof mac);
 	}
 
 	/* What is sent: SignedHeaders, then Authorization or the whole query. */
