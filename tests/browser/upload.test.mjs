@@ -133,7 +133,7 @@ test('cancel mid-way aborts the upload on the server', { timeout: 120_000 }, asy
     await page.setInputFiles('#file', file('cancel'));
     await page.click('#start');
     const s = await waitDemo(page, (x) => x.upload?.loaded >= 0.35 * SIZE, 'a third of the bytes sent');
-    assert.equal(s.upload.partsDone, 0, 'still mid-way: no part finished');
+    assert.ok(s.upload.partsDone < s.upload.partCount && s.upload.inFlight > 0, 'still mid-way: parts in flight');
     // The progress UI mid-way, as a test artifact (bar, speed, ETA, parts).
     await mkdir(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'browser-progress.png') });
