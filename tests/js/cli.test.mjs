@@ -320,17 +320,25 @@ describe('against S3', { skip: !HAVE_STORE && 'S3MPU_TEST_ENDPOINT is not set (r
     assert.deepEqual(await verify.listUploads(bucket, key), []);
   });
 
-  test('upload to a key ending in / appends the file name; --json', async () => {
+  test('upload to a key ending in / appends the file name; headers; --json', async () => {
     const path = join(dir, 'small.txt');
     await writeFile(path, 'hello from s3mpu\n');
-    const r = await upload(path, `${prefix}dir/`, ['--json', '--no-progress']);
+    const r = await upload(path, `${prefix}dir/`, ['--json', '--no-progress', '--cache-control', 'max-age=60',
+      '--content-disposition', 'attachment; filename="small.txt"', '--content-encoding', 'identity',
+      '--expires', '2030-01-02T03:04:05Z', '--storage-class', 'STANDARD', '--checksum', 'sha256']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '', '--no-progress prints nothing on success');
     const result = JSON.parse(r.stdout);
     assert.equal(result.key, `${prefix}dir/small.txt`);
     assert.equal(result.size, 17);
     assert.equal(result.parts, 0, 'a single PutObject');
-    const { etag } = await verify.verifyObject({ bucket, key: result.key, expectBytes: path });
+    const { etag } = await verify.verifyObject({
+      bucket, key: result.key, expectBytes: path,
+      expectHeaders: {
+        cacheControl: 'max-age=60', contentDisposition: 'attachment; filename="small.txt"',
+        contentEncoding: 'identity', expires: new Date('2030-01-02T03:04:05Z'), metadata: {},
+      },
+    });
     assert.equal(result.etag.replace(/"/g, ''), etag);
   });
 
