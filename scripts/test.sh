@@ -37,3 +37,6 @@ node --test tests/wasm/smoke.mjs
 
 step "JS: unit, CLI and integration tests, once per wasm build"
 S3MPU_WASM_BUILDS="wasi emscripten" scripts/test-js.sh
+
+step "Browser (headless Chromium) and edge worker (workerd) tests, once per wasm build"
+S3MPU_WASM_BUILDS="wasi emscripten" scripts/test-e2e.sh
