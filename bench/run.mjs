@@ -3,7 +3,7 @@
 // the report (BENCHMARKS.md). scripts/bench.sh is the way to run it: it
 // installs, builds and starts what this needs.
 //
-//   node bench/run.mjs [--smoke | --full] [--out FILE] [--only a,b,...]
+//   node bench/run.mjs [--smoke | --full] [--out FILE] [--only a,b,...] [--report-only]
 //
 // Sections (--only): upload, gateway, scale, sign, hash, browser, worker, size.
 // Every measurement runs in a fresh child process; contenders alternate
@@ -401,6 +401,16 @@ async function machine() {
 }
 
 // ---- Main ------------------------------------------------------------------------------------------------
+
+// --report-only: render OUT again from the last run's results (no measuring).
+if (flag('--report-only')) {
+  const saved = JSON.parse(await readFile(join(WORK, `results-${MODE}.json`), 'utf8'));
+  failures.push(...saved.failures);
+  const { render } = await import('./lib/report.mjs');
+  await writeFile(OUT, render(saved, { cfg, MiB, GiB, PART, CONC, S3MPU, PEERS, MD5_SINK, GATEWAY, SCALE, median, min, max, fmt, big, withRange, pairedRatio, uploadTable, metric }));
+  log(`rendered ${OUT} from build/bench/results-${MODE}.json`);
+  process.exit(0);
+}
 
 const t0 = Date.now();
 results.machine = await machine();

@@ -61,7 +61,7 @@ export function render(R, h) {
   p('  at a time. Same UploadPart request for all (virtual-hosted AWS URL, ~100-character upload id, Content-MD5,');
   p('  UNSIGNED-PAYLOAD). s3mpu header = `core.build` of the operation (what `send()` does per attempt: URL,');
   p('  canonical request, signature, header list), presign = `S3Client.presign`, batch = `presignParts` of 1,000.');
-  p('- **Hashing**: one 64 MiB buffer (MB = 10^6 bytes), deterministic bytes so every implementation\'s digest');
+  p(`- **Hashing**: one ${cfg.hashMiB} MiB buffer (MB = 10^6 bytes), deterministic bytes so every implementation\'s digest`);
   p('  is checked against the others. `s3mpu-wasm` = the exported `s3mpu_md5_*` / `s3mpu_sha256_*` /');
   p('  `s3mpu_crc_update` fed through a 64 KiB window in wasm memory (the copy counts, as in js/src/hash.js);');
   p('  `-inplace` = the same over bytes already in wasm memory.', '');
@@ -274,6 +274,9 @@ function evaluate(R, h) {
   const ratio = (rs, a, b, key) => pairedRatio(rs, a, b, key).med;
   const top = (name) => (R.profiles?.[name] ?? []).slice(0, 5).map(([f, pc]) => `\`${f}\` ${fmt(pc, 0)}%`).join(', ');
   const add = (t) => out.push(t);
+  const cpu = (rs, c) => median(rs.filter((r) => r.contender === c).map((r) => r.cpuPerGiB));
+  // CPU s/GiB of a hash alone, from the Node hashing section: 1 GiB = 1073.74 MB.
+  const hashCost = (algo, impl) => 1073.74 / median(R.hash.filter((r) => r.algo === algo && r.impl === impl).map((r) => r.mbPerSec));
 
   // CPU/GiB, checksum none vs the floor.
   {
@@ -294,7 +297,15 @@ function evaluate(R, h) {
     const ok = Number.isFinite(rm) ? rm <= 0.6 : undefined;
     add({
       short: 'Content-MD5 vs minio', target: 'CPU/GiB, Content-MD5 on ≤ 0.6× minio-js', measured: `${fmt(rm)}× from memory, ${fmt(rf)}× from a file`, verdict: verdict(ok),
-      why: ok === false ? `MD5 itself costs the same in both (node:crypto); the rest is per-byte transport work. Profile of s3mpu-md5: ${top('s3mpu-md5') || 'not taken'}.` : undefined,
+      why: ok === false ? (() => {
+        const none = cpu(pm, 's3mpu-none');
+        const md5 = cpu(pm, 's3mpu-md5');
+        const mi = cpu(pm, 'minio');
+        return `s3mpu-md5 costs ${fmt(md5)} CPU s/GiB = s3mpu-none's ${fmt(none)} plus ${fmt(md5 - none)} for MD5; `
+          + `node:crypto's MD5 alone costs ${fmt(hashCost('md5', 'node'))} s/GiB here (the Hashing section; s3mpu's wasm MD5 ${fmt(hashCost('md5', 's3mpu-wasm'))}). `
+          + `0.6× minio (${fmt(mi)}) is ${fmt(0.6 * mi)} s/GiB: less than the transport floor (${fmt(cpu(pm, 'floor-undici'))}) plus MD5 itself, so no client that computes MD5 with these hashes can meet it on this machine. `
+          + `Profile of s3mpu-md5: ${top('s3mpu-md5') || 'not taken'}.`;
+      })() : undefined,
     });
   }
   // CRC32 or SHA-256 vs lib-storage.
@@ -305,7 +316,13 @@ function evaluate(R, h) {
     const ok = Number.isFinite(best) ? best <= 0.5 : undefined;
     add({
       short: 'CRC32/SHA-256 vs lib-storage', target: 'CPU/GiB, CRC32 or SHA-256 ≤ 0.5× lib-storage defaults', measured: `CRC32 ${fmt(c)}×, SHA-256 ${fmt(s)}× (memory); file: CRC32 ${fmt(ratio(pf, 's3mpu-crc32', 'lib-storage', 'cpuPerGiB'))}×, SHA-256 ${fmt(ratio(pf, 's3mpu-sha256', 'lib-storage', 'cpuPerGiB'))}×`, verdict: verdict(ok),
-      why: ok === false ? 'see the upload tables: lib-storage hashes SHA-256 and CRC32 per part; s3mpu one checksum; the difference left is transport.' : undefined,
+      why: ok === false ? (() => {
+        const lib = cpu(pm, 'lib-storage');
+        const fl = cpu(pm, 'floor-undici');
+        return `lib-storage costs ${fmt(lib)} CPU s/GiB; 0.5× is ${fmt(0.5 * lib)}, while the transport floor alone (unsigned, unhashed, undici Pool) costs ${fmt(fl)} (${fmt(fl / lib)}× lib-storage) and s3mpu-none ${fmt(cpu(pm, 's3mpu-none'))}. `
+          + `CRC32 adds ${fmt(cpu(pm, 's3mpu-crc32') - cpu(pm, 's3mpu-none'))} s/GiB to s3mpu-none (zlib.crc32 alone: ${fmt(hashCost('crc32', 'zlib'))}), SHA-256 ${fmt(cpu(pm, 's3mpu-sha256') - cpu(pm, 's3mpu-none'))} (node:crypto alone: ${fmt(hashCost('sha256', 'node'))}). `
+          + 'The target is below what sending the bytes costs on this machine.';
+      })() : undefined,
     });
   }
   // Throughput vs lib-storage.
@@ -315,7 +332,7 @@ function evaluate(R, h) {
     const ok = Number.isFinite(md5) ? md5 >= 2 : undefined;
     add({
       short: 'throughput vs lib-storage', target: 'throughput to the non-hashing sink ≥ 2× lib-storage (s3mpu default, md5)', measured: `md5 ${fmt(md5)}×, none ${fmt(none)}× (memory); file: md5 ${fmt(ratio(pf, 's3mpu-md5', 'lib-storage', 'mibps'))}×`, verdict: verdict(ok),
-      why: ok === false ? 'client and sink share 2 cores: throughput is bounded by the CPU both spend per byte; see the CPU columns.' : undefined,
+      why: ok === false ? `client, sink (and here everything else on the machine: load average ${R.machine.loadStart.map((x) => fmt(x, 1)).join(', ')} at the start) share ${R.machine.nproc} cores, so throughput follows the CPU spent per byte on both sides rather than the client's design: even the unsigned floor reaches only ${fmt(ratio(pm, 'floor-undici', 'lib-storage', 'mibps'))}× lib-storage's MiB/s (node:http floor ${fmt(ratio(pm, 'floor-http', 'lib-storage', 'mibps'))}×). s3mpu-md5 spends ${fmt(cpu(pm, 's3mpu-md5'))} CPU s/GiB against lib-storage's ${fmt(cpu(pm, 'lib-storage'))}.` : undefined,
     });
   }
   // Signing.
@@ -376,7 +393,12 @@ function evaluate(R, h) {
     add({
       short: 'RSS', target: `peak RSS over the body, 4 GiB file ≤ concurrency × part size + 32 MiB (${limit} MiB)`,
       measured: worst === undefined ? 'not run' : `${fmt(worst, 0)} MiB (worst s3mpu mode${big4.length ? ', 4 GiB' : `, ${fmt(h.cfg.size / MiB, 0)} MiB file; 4 GiB with --full`})`,
-      verdict: verdict(ok), why: ok === false ? 'each part is read whole (Blob slice → ArrayBuffer) while it is hashed and sent; the hashing and HTTP paths may hold more copies.' : undefined,
+      verdict: verdict(ok), why: ok === false ? (() => {
+        const rss = (rs, c) => median(rs.filter((r) => r.contender === c).map((r) => r.extraRssMiB));
+        return `s3mpu reads each part of a file into a fresh 8 MiB ArrayBuffer (fs.openAsBlob, blob.slice().arrayBuffer()) and V8 frees those only when it gets round to collecting them: `
+          + `the transport floors, which also read each part into a fresh Buffer, add ${fmt(rss(pf, 'floor-http'), 0)} (node:http) and ${fmt(rss(pf, 'floor-undici'), 0)} (undici) MiB from a file but ${fmt(rss(pm, 'floor-http'), 0)} and ${fmt(rss(pm, 'floor-undici'), 0)} from memory, where nothing is allocated per part; s3mpu-none adds ${fmt(rss(pm, 's3mpu-none'), 0)} MiB from memory. `
+          + `Reusing concurrency + 1 part buffers (FileHandle.read into them) would bound it.`;
+      })() : undefined,
     });
   }
   return out;
