@@ -207,8 +207,9 @@ class Upload {
         kept.checksum = c;
       }
       this.done.set(n, kept);
-      this.progress.finish(n, size);
+      this.progress.finished += size;
     }
+    this.progress.emit(); // one event: where the upload starts again
   }
 
   /** Read and send every part not done; resolves to the part count. */
@@ -231,6 +232,11 @@ class Upload {
       if (failure !== undefined || signal.aborted) break;
       const { size, offset } = this.part(n);
       if (this.total !== undefined && n > this.plan.partCount) break;
+      if (!size) {
+        // Past 10,000 parts of a stream (beyond 5 TiB): never truncate silently.
+        if (!(await source.atEnd())) fail(new S3InputError('EntityTooLarge', 'the stream is longer than an object may be'));
+        break;
+      }
       const kept = this.done.get(n);
       if (kept && !source.sequential) {
         count = n;
