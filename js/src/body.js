@@ -100,7 +100,7 @@ async function fileSource(path) {
   if (!globalThis.process?.versions?.node) {
     throw new S3InputError('InvalidArgument', 'a string body is a file path, which needs Node');
   }
-  const fs = await import('node:fs');
+  const fs = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs');
   const st = await fs.promises.stat(path);
   if (!st.isFile()) throw new S3InputError('InvalidArgument', `${path} is not a file`);
   const name = path.split(/[\\/]/).pop();

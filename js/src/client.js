@@ -1,6 +1,6 @@
 // S3Client: one method per S3 operation. The core builds and signs each
-// request; this file sends it with fetch, retries what may be retried and
-// turns responses into results or S3Error.
+// request; this file sends it (fetch, or node:http on Node: transport.js),
+// retries what may be retried and turns responses into results or S3Error.
 import { Core, OP, CHECKSUM, RETRY } from './core.js';
 import { loadCore } from './wasm.js';
 import { S3Error, S3InputError } from './errors.js';

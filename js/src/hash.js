@@ -26,7 +26,11 @@ export function useNative(allowed) {
 
 function loadNative() {
   if (!globalThis.process?.versions?.node) return Promise.resolve(null);
-  native ??= Promise.all([import('node:crypto'), import('node:zlib')])
+  // The comments keep bundlers from trying to resolve Node's modules.
+  native ??= Promise.all([
+    import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:crypto'),
+    import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:zlib'),
+  ])
     .then(([crypto, zlib]) => ({ crypto, zlib }))
     .catch(() => null);
   return native;

@@ -36,7 +36,10 @@ export function nodeTransport({ maxSockets = 4, idleTimeoutMs = 120_000 } = {}) 
   let mods;
   const agents = {};
   const load = () => {
-    mods ??= Promise.all([import('node:http'), import('node:https')]).then(([http, https]) => {
+    mods ??= Promise.all([
+      import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:http'),
+      import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:https'),
+    ]).then(([http, https]) => {
       agents['http:'] = new http.Agent({ keepAlive: true, maxSockets });
       agents['https:'] = new https.Agent({ keepAlive: true, maxSockets });
       return { 'http:': http, 'https:': https };
@@ -142,6 +145,9 @@ function request(mod, url, options, bytes, onProgress, idleTimeoutMs) {
 export function defaultTransport(fetchFn) {
   if (fetchFn) return fetchTransport(fetchFn);
   const g = globalThis;
-  if (g.process?.versions?.node && !g.process.versions.bun && !g.Deno) return nodeTransport();
+  // Deno, Bun and Workers with nodejs_compat pose as Node; their fetch is native.
+  const node = g.process?.versions?.node && !g.process.versions.bun && !g.Deno &&
+    g.navigator?.userAgent !== 'Cloudflare-Workers';
+  if (node) return nodeTransport();
   return fetchTransport(g.fetch.bind(g));
 }

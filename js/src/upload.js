@@ -367,16 +367,18 @@ class Progress {
     this.cb = cb;
     this.finished = 0;
     this.live = new Map();
+    this.closed = new Set();
     this.last = -1;
   }
 
   set(n, bytes) {
-    if (!this.cb || bytes <= (this.live.get(n) ?? 0)) return;
+    if (!this.cb || this.closed.has(n) || bytes <= (this.live.get(n) ?? 0)) return;
     this.live.set(n, bytes);
     this.emit();
   }
 
   finish(n, size) {
+    this.closed.add(n); // a late count from the transport must not add it twice
     this.live.delete(n);
     this.finished += size;
     this.emit();
