@@ -230,7 +230,7 @@ public addr = 127.0.0.1
 cluster addr = 127.0.0.1
 osd objectstore = memstore
 # Only a cap: memstore allocates as objects are written.
-memstore device bytes = 4294967296
+memstore device bytes = 8589934592
 
 [client.rgw]
 rgw data = $dir/rgw/\$cluster-\$id
@@ -238,6 +238,11 @@ rgw frontends = beast endpoint=127.0.0.1:$port
 # Lets virtual-hosted requests (Host: BUCKET.localhost:PORT) name the bucket.
 rgw dns name = localhost
 rgw thread pool size = 64
+# Free deleted and aborted data within seconds, not hours: the memstore OSD
+# keeps everything in memory and a test run writes gigabytes.
+rgw gc obj min wait = 0
+rgw gc processor period = 5
+rgw gc processor max time = 5
 EOF
 
 cephq() { timeout 30 ceph -c "$conf" --connect-timeout 10 "$@" </dev/null; }
