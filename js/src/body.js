@@ -33,7 +33,7 @@ export async function openBody(body, { size } = {}) {
   else if (ArrayBuffer.isView(body)) src = bytesSource(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
   else if (typeof Blob !== 'undefined' && body instanceof Blob) src = blobSource(body, body);
   else if (body && typeof body.getReader === 'function') src = webStreamSource(body, size);
-  else if (body && typeof body[Symbol.asyncIterator] === 'function') src = iterableSource(body[Symbol.asyncIterator](), size);
+  else if (body && typeof body[Symbol.asyncIterator] === 'function') src = iterableSource(body[Symbol.asyncIterator](), size, body);
   else if (body && typeof body[Symbol.iterator] === 'function') src = iterableSource(body[Symbol.iterator](), size);
   else {
     throw new S3InputError('InvalidArgument',
@@ -209,13 +209,15 @@ function webStreamSource(stream, size) {
 }
 
 /** A Node Readable or any (async) iterator of chunks. */
-function iterableSource(iterator, size) {
+function iterableSource(iterator, size, stream) {
   return chunkSource(
     async () => {
       const { done, value } = await iterator.next();
       return done ? null : toBytes(value);
     },
-    () => iterator.return?.(),
+    // A Node Readable's iterator return() waits for the read under way, which
+    // never ends on an idle pipe: destroy the stream instead.
+    () => (typeof stream?.destroy === 'function' ? stream.destroy() : iterator.return?.()),
     size,
   );
 }
