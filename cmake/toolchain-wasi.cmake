@@ -2,7 +2,8 @@
 # wasi-sdk way). Default: Debian's wasi-libc (/usr/include/wasm32-wasi,
 # /usr/lib/wasm32-wasi) and libclang-rt-14-dev-wasm32; set WASI_SYSROOT in
 # the environment to use a wasi-sdk sysroot instead.
-# Opt levels: MinSizeRel -Oz, Release -O2; both with full LTO.
+# Opt levels: MinSizeRel -Oz, Release -O2; both with full LTO
+# (cmake/wasm-features.cmake, shared with the Emscripten toolchain).
 set(CMAKE_SYSTEM_NAME WASI)
 set(CMAKE_SYSTEM_VERSION 1)
 set(CMAKE_SYSTEM_PROCESSOR wasm32)
@@ -21,10 +22,9 @@ else()
   set(_s3mpu_wasi_inc "-nostdlibinc -isystem /usr/include/wasm32-wasi")
 endif()
 
-set(CMAKE_C_FLAGS_INIT "${_s3mpu_wasi_inc} -flto")
-set(CMAKE_C_FLAGS_MINSIZEREL_INIT "-Oz -DNDEBUG")
-set(CMAKE_C_FLAGS_RELEASE_INIT "-O2 -DNDEBUG")
-set(CMAKE_EXE_LINKER_FLAGS_INIT "-flto -Wno-unused-command-line-argument") # -nostdlibinc
+include("${CMAKE_CURRENT_LIST_DIR}/wasm-features.cmake")
+set(CMAKE_C_FLAGS_INIT "${_s3mpu_wasi_inc} -flto ${S3MPU_WASM_FEATURES}")
+set(CMAKE_EXE_LINKER_FLAGS_INIT "-flto ${S3MPU_WASM_FEATURES} -Wno-unused-command-line-argument") # -nostdlibinc
 
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)

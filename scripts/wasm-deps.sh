@@ -23,14 +23,16 @@
 # --disable-threads finds, plus size-driven stand-ins for printf/stdio/
 # strtod in wasm/deps/mxml-shim.c; see that header for what changes).
 #
-# Environment: S3MPU_WASM_DEPS_CFLAGS (default "-Oz -flto"), WASI_SYSROOT
+# Environment: S3MPU_WASM_DEPS_CFLAGS (default "-Oz -flto" and the wasm
+# features of cmake/toolchain-*.cmake), WASI_SYSROOT
 # (a wasi-sdk sysroot instead of Debian's wasi-libc), NO_APT=1 (never call
 # apt; fail if something is missing).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SRC_DIR=$ROOT/build/deps-src
-CFLAGS_DEPS=${S3MPU_WASM_DEPS_CFLAGS:--Oz -flto}
+# The same wasm features as the core (cmake/toolchain-*.cmake).
+CFLAGS_DEPS=${S3MPU_WASM_DEPS_CFLAGS:--Oz -flto -mbulk-memory -mnontrapping-fptoint -msign-ext}
 # Debian's emscripten with a Node that is not Debian's needs acorn's path.
 export NODE_PATH=${NODE_PATH:-/usr/share/nodejs}
 
@@ -185,6 +187,15 @@ setup_toolchain() {
 	esac
 }
 
+# Per-file flags: mxml's own mxml_error and HTML entity table are renamed
+# away, wasm/deps/mxml-shim.c has the small ones (why: mxml-config.h).
+mxml_file_flags() {
+	case $(basename "$1") in
+	mxml-private.c) echo "-Dmxml_error=s3mpu_mxml_error_unused" ;;
+	mxml-entity.c) echo "-D_mxml_entity_cb=s3mpu_mxml_html_entity_cb_unused" ;;
+	esac
+}
+
 build_one() {
 	local tc=$1 prefix=$ROOT/build/deps-$1
 	setup_toolchain "$tc"
@@ -194,7 +205,7 @@ build_one() {
 	want=$(printf '%s\n' "bearssl $BEARSSL_VERSION" "mxml $MXML_VERSION" \
 		"cc ${CC[*]} ($ccver)" "cflags $CFLAGS_DEPS" \
 		"srcs ${BEARSSL_SRCS[*]} ${MXML_SRCS[*]}" \
-		"$(sha256sum "$MXML_CONFIG" "$MXML_SHIM" | cut -d' ' -f1 | tr '\n' ' ')" "script 1")
+		"$(sha256sum "$MXML_CONFIG" "$MXML_SHIM" | cut -d' ' -f1 | tr '\n' ' ')" "script 2")
 	if [ -f "$prefix/.stamp" ] && [ "$(cat "$prefix/.stamp")" = "$want" ] \
 		&& [ -f "$prefix/lib/libbearssl.a" ] && [ -f "$prefix/lib/libmxml.a" ] \
 		&& [ -f "$prefix/include/mxml.h" ] && [ -f "$prefix/include/bearssl/bearssl_hash.h" ]; then
@@ -224,8 +235,9 @@ build_one() {
 	objs=()
 	for f in "${MXML_SRCS[@]/#/$SRC_DIR/$MXML_DIR/}" "$MXML_SHIM"; do
 		o=$prefix/obj/mxml/$(basename "$f" .c).o
-		"${CC[@]}" "${flags[@]}" -I"$prefix/obj/mxml" -I"$SRC_DIR/$MXML_DIR" \
-			-c "$f" -o "$o"
+		# shellcheck disable=SC2046 # word splitting of the per-file flags
+		"${CC[@]}" "${flags[@]}" $(mxml_file_flags "$f") -I"$prefix/obj/mxml" \
+			-I"$SRC_DIR/$MXML_DIR" -c "$f" -o "$o"
 		objs+=("$o")
 	done
 	"$AR" rcs "$prefix/lib/libmxml.a" "${objs[@]}"

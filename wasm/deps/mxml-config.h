@@ -48,3 +48,26 @@ double s3mpu_mxml_strtod(const char *s, char **end);
 #define strtod s3mpu_mxml_strtod
 #undef stderr
 #define stderr ((FILE *)0)
+
+/*
+ * Also for size, three things scripts/wasm-deps.sh and mxml-shim.c swap:
+ *  - mxml_error() is empty: mxml-private.c is compiled with its own renamed
+ *    away. Its messages only ever reached the core's error callback, which
+ *    ignores them (core/src/xml.c); with LTO the ~2.5 KB of message
+ *    formats then drop out of the module.
+ *  - Named entities are XML's five (amp lt gt quot apos): mxml-entity.c's
+ *    _mxml_entity_cb, with HTML's ~250 names (~3.5 KB), is renamed away.
+ *    XML 1.0 has no other named entity without a DTD, and S3 servers
+ *    escape with these five and numeric references; an HTML name such as
+ *    &eacute; is malformed XML here, while the native build (Debian's
+ *    libmxml) still decodes it.
+ *  - strtol: mxml needs it only for numeric character references (&#65;,
+ *    &#x41;), base 10 or 16, and musl's general one costs ~2 KB. The
+ *    stand-in gives the same values there (an optional 0x after base 16,
+ *    LONG_MAX on overflow) and traps on any other base (MXML_INTEGER
+ *    nodes, unused).
+ */
+void mxml_error(const char *format, ...);
+int _mxml_entity_cb(const char *name);
+long s3mpu_mxml_strtol(const char *s, char **end, int base);
+#define strtol s3mpu_mxml_strtol
