@@ -16,8 +16,5 @@ set(CMAKE_C_COMPILER_LAUNCHER env "NODE_PATH=$ENV{NODE_PATH}")
 set(CMAKE_C_LINKER_LAUNCHER env "NODE_PATH=$ENV{NODE_PATH}")
 
 include("${CMAKE_CURRENT_LIST_DIR}/wasm-features.cmake")
-# emcc adds -fno-inline-functions at -Os/-Oz, clang for WASI does not:
-# inline in both (the signing path's small helpers are ~30% of the time of
-# 1,000 presigns without it, for ~3 KB; bench/SIZE.md).
-set(CMAKE_C_FLAGS_INIT "-flto ${S3MPU_WASM_FEATURES} -finline-functions")
-set(CMAKE_EXE_LINKER_FLAGS_INIT "-flto ${S3MPU_WASM_FEATURES}")
+set(CMAKE_C_FLAGS_INIT "-flto")
+set(CMAKE_EXE_LINKER_FLAGS_INIT "-flto")

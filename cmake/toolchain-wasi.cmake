@@ -2,8 +2,8 @@
 # wasi-sdk way). Default: Debian's wasi-libc (/usr/include/wasm32-wasi,
 # /usr/lib/wasm32-wasi) and libclang-rt-14-dev-wasm32; set WASI_SYSROOT in
 # the environment to use a wasi-sdk sysroot instead.
-# Opt levels: MinSizeRel -Oz, Release -O2; both with full LTO
-# (cmake/wasm-features.cmake, shared with the Emscripten toolchain).
+# Opt levels: MinSizeRel -Oz, Release -O2 (cmake/wasm-features.cmake, shared
+# with the Emscripten toolchain); both with full LTO.
 set(CMAKE_SYSTEM_NAME WASI)
 set(CMAKE_SYSTEM_VERSION 1)
 set(CMAKE_SYSTEM_PROCESSOR wasm32)
@@ -23,8 +23,8 @@ else()
 endif()
 
 include("${CMAKE_CURRENT_LIST_DIR}/wasm-features.cmake")
-set(CMAKE_C_FLAGS_INIT "${_s3mpu_wasi_inc} -flto ${S3MPU_WASM_FEATURES}")
-set(CMAKE_EXE_LINKER_FLAGS_INIT "-flto ${S3MPU_WASM_FEATURES} -Wno-unused-command-line-argument") # -nostdlibinc
+set(CMAKE_C_FLAGS_INIT "${_s3mpu_wasi_inc} -flto")
+set(CMAKE_EXE_LINKER_FLAGS_INIT "-flto -Wno-unused-command-line-argument") # -nostdlibinc
 
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)

@@ -1,4 +1,5 @@
-# What both wasm toolchain files share (included by them; see bench/SIZE.md).
+# What the two wasm toolchains share (included by the toolchain files and by
+# wasm/CMakeLists.txt; see bench/SIZE.md).
 #
 # Opt levels as cache entries, not *_INIT: CMake appends its own defaults
 # to the *_INIT values ("-Oz -DNDEBUG -Os -DNDEBUG"), and the last -O wins,
@@ -15,7 +16,9 @@ set(CMAKE_C_FLAGS_RELEASE "-O2 -DNDEBUG" CACHE STRING "C flags of Release builds
 #  - non-trapping float-to-int: double -> integer casts of the ABI without
 #    range-check code around them;
 #  - sign extension: one instruction instead of shift pairs.
-set(S3MPU_WASM_FEATURES "-mbulk-memory -mnontrapping-fptoint -msign-ext")
+# wasm/CMakeLists.txt puts them on the targets (not in CMAKE_C_FLAGS, so
+# that build directories configured before them get them too).
+set(S3MPU_WASM_FEATURES -mbulk-memory -mnontrapping-fptoint -msign-ext)
 # The same for binaryen (wasm-metadce, wasm-opt: cmake/wasm-finish.cmake),
 # which cannot always read them from the module (emcc strips the
 # target_features section).

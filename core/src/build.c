@@ -567,11 +567,20 @@ int s3mpu_build(s3mpu_client *client, const s3mpu_op *op, int64_t now,
 	else if (kind == S3MPU_OP_CREATE || kind == S3MPU_OP_COMPLETE)
 		out_str(&o, decimal(body.len, number));
 
-	/* URL: scheme, host, encoded path, query. */
+	/* URL: scheme, host, encoded path, query. The path is encoded as the
+	 * canonical request has it (S3 encodes it once): copy it from there. */
 	url_off = o.len;
 	out_cstr(&o, client->https ? "https://" : "http://");
 	out_str(&o, host);
-	out_uri(&o, path, 1);
+	{
+		s3mpu_str cr = out->signature.canonical_request;
+		const char *start = cr.ptr + http.method.len + 1;
+		const char *end = memchr(start, '\n', cr.len - http.method.len - 1);
+		if (end)
+			out_bytes(&o, start, (size_t)(end - start));
+		else
+			out_uri(&o, path, 1);
+	}
 	if (out->signature.query.len) {
 		out_char(&o, '?');
 		out_str(&o, out->signature.query);

@@ -160,6 +160,17 @@ static void out_trimmed(s3mpu_out *o, s3mpu_str v)
 {
 	size_t i = 0, end = v.len;
 	int gap = 0;
+
+	/* Most values have nothing to trim or fold: copy them whole. */
+	for (i = 0; i < end; i++)
+		if (v.ptr[i] == '\t' || (v.ptr[i] == ' ' &&
+		    (i == 0 || i + 1 == end || v.ptr[i + 1] == ' ')))
+			break;
+	if (i == end) {
+		out_bytes(o, v.ptr, v.len);
+		return;
+	}
+	i = 0;
 	while (i < end && is_space(v.ptr[i]))
 		i++;
 	while (end > i && is_space(v.ptr[end - 1]))

@@ -28,6 +28,40 @@ int uri_unreserved(unsigned char c)
 	return copied(c, 1) != 0;
 }
 
+/*
+ * Eight bytes at a time: are they all copied as is? Byte-wise range tests
+ * on a 64-bit word, valid once every byte is below 0x80: adding 0x80 - lo
+ * sets a byte's top bit when it is >= lo, adding 0x7f - hi when it is > hi,
+ * and no sum carries into the next byte. Letters are tested folded to
+ * lower case. '-' '.' '/' are 0x2d..0x2f, just below the digits.
+ */
+#define ONES UINT64_C(0x0101010101010101)
+#define TOPS (ONES * 0x80)
+#define IN_RANGE(x, lo, hi) (((x) + ONES * (0x80 - (lo))) & ~((x) + ONES * (0x7f - (hi))) & TOPS)
+#define IS_BYTE(x, c) (~(((x) ^ ONES * (c)) + ONES * 0x7f) & TOPS)
+
+static int copied8(const unsigned char *p, unsigned keep)
+{
+	uint64_t x, ok;
+	memcpy(&x, p, 8);
+	if (x & TOPS)
+		return 0;
+	ok = IN_RANGE(x | ONES * 0x20, 'a', 'z') | IN_RANGE(x, '0', '9') |
+		IN_RANGE(x, '-', keep == 3 ? '/' : '.') | IS_BYTE(x, '_') | IS_BYTE(x, '~');
+	return ok == TOPS;
+}
+
+/* How many bytes from p are copied as is. */
+static size_t copied_run(const unsigned char *p, size_t len, unsigned keep)
+{
+	size_t i = 0;
+	while (len - i >= 8 && copied8(p + i, keep))
+		i += 8;
+	while (i < len && copied(p[i], keep))
+		i++;
+	return i;
+}
+
 size_t s3mpu_uri_encode(s3mpu_str in, int keep_slash, char *out)
 {
 	const unsigned char *p = (const unsigned char *)in.ptr;
@@ -35,13 +69,12 @@ size_t s3mpu_uri_encode(s3mpu_str in, int keep_slash, char *out)
 	size_t i = 0, n = 0;
 
 	while (i < in.len) {
-		size_t start = i;
+		size_t run = copied_run(p + i, in.len - i, keep);
 		unsigned char c;
-		while (i < in.len && copied(p[i], keep))
-			i++;
-		if (i > start) {
-			memcpy(out + n, p + start, i - start);
-			n += i - start;
+		if (run) {
+			memcpy(out + n, p + i, run);
+			n += run;
+			i += run;
 		}
 		if (i == in.len)
 			break;
