@@ -116,10 +116,14 @@ S3MPU_API const char *s3mpu_strerror(int err);
 S3MPU_API void s3mpu_wipe(void *p, size_t len);
 
 /* ===================================================================== */
-/* Hashing (BearSSL inside)                                              */
+/* Hashing                                                               */
 /*                                                                       */
 /* init / update / out: `out` does not consume the context, so a running */
 /* hash can be read and continued. Contexts may be copied with memcpy.   */
+/* MD5 is BearSSL's. SHA-256 and HMAC-SHA256 are the core's own, on      */
+/* purpose: signing is SHA-256 bound, and this code is faster than       */
+/* BearSSL's in wasm and natively, and uses the SHA instructions of      */
+/* x86-64 CPUs that have them (bench/SIZE.md, BENCHMARKS.md).            */
 /* ===================================================================== */
 
 #define S3MPU_SHA256_SIZE 32
