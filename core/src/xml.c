@@ -671,6 +671,24 @@ int s3mpu_parse_complete(const char *xml, size_t len,
 	return rc;
 }
 
+/* The part's flexible checksum (the first of ChecksumCRC32, ChecksumCRC32C,
+ * ChecksumSHA256 present), as Complete needs it back. */
+static int part_checksum(mxml_node_t *el, s3mpu_part *part)
+{
+	static const char *const names[] = { "ChecksumCRC32", "ChecksumCRC32C", "ChecksumSHA256" };
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (child(el, names[i]) == NULL)
+			continue;
+		rc = copy_req(el, names[i], part->checksum, sizeof part->checksum, &part->checksum_len);
+		if (rc != S3MPU_OK || part->checksum_len > 0)
+			return rc;
+	}
+	return S3MPU_OK;
+}
+
 /* One <Part> of ListParts into `part`. */
 static int part_fill(mxml_node_t *el, s3mpu_part *part)
 {
@@ -684,9 +702,11 @@ static int part_fill(mxml_node_t *el, s3mpu_part *part)
 		return S3MPU_E_XML_DOCUMENT;
 	part->number = (uint32_t)v;
 	if ((rc = copy_req(el, "ETag", part->etag, sizeof part->etag, &part->etag_len)) != S3MPU_OK
-		|| (rc = number_opt(el, "Size", UINT64_MAX, 0, &part->size, NULL)) != S3MPU_OK)
+		|| (rc = number_opt(el, "Size", UINT64_MAX, 0, &part->size, NULL)) != S3MPU_OK
+		|| (rc = copy_opt(el, "LastModified", part->last_modified, sizeof part->last_modified,
+			COPY_STRICT)) != S3MPU_OK)
 		return rc;
-	return copy_opt(el, "LastModified", part->last_modified, sizeof part->last_modified, COPY_STRICT);
+	return part_checksum(el, part);
 }
 
 /* see s3mpu.h */

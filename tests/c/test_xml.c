@@ -314,6 +314,11 @@ static void dump(buf *b, int parser, int rc, const results *r, int with_err, int
 					buf_cstr(b, " ");
 					buf_val(b, p->last_modified);
 				}
+				CHECK_INT(p->checksum_len, strlen(p->checksum));
+				if (p->checksum_len) {
+					buf_cstr(b, " | ");
+					buf_val(b, p->checksum);
+				}
 				buf_cstr(b, "\n");
 			}
 		} else {
