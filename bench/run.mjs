@@ -3,7 +3,7 @@
 // the report (BENCHMARKS.md). scripts/bench.sh is the way to run it: it
 // installs, builds and starts what this needs.
 //
-//   node bench/run.mjs [--smoke | --full] [--out FILE] [--only a,b,...] [--report-only]
+//   node bench/run.mjs [--smoke | --full] [--out FILE] [--only a,b,...] [--report-only | --reprofile]
 //
 // Sections (--only): upload, gateway, scale, sign, hash, browser, worker, size.
 // Every measurement runs in a fresh child process; contenders alternate
@@ -355,7 +355,7 @@ async function profileTop(dir, n = 8) {
   let total = 0;
   for (const node of prof.nodes) {
     const hits = counts.get(node.id) ?? 0;
-    if (!hits) continue;
+    if (!hits || node.callFrame.functionName === '(idle)') continue; // waiting is not CPU
     const cf = node.callFrame;
     const where = cf.url ? `${cf.url.replace(/^file:\/\//, '').replace(`${root}/`, '').replace(/.*node_modules\//, '')}:${cf.lineNumber + 1}` : '';
     const name = `${cf.functionName || '(anonymous)'}${where ? ` ${where}` : ''}`;
@@ -375,7 +375,9 @@ async function profileUpload(name, target, contender, size) {
     secretAccessKey: target.creds.secretAccessKey, bucket: target.bucket, key: `prof/${name}`, source: 'memory', size,
     partSize: PART, concurrency: CONC,
   };
-  await runJson(`profile/${name}`, process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, join(here, 'upload-child.mjs'), JSON.stringify(opts)]);
+  childEnv.S3MPU_BENCH_PROFILE = join(dir, 'upload.cpuprofile');
+  await runJson(`profile/${name}`, process.execPath, [join(here, 'upload-child.mjs'), JSON.stringify(opts)]);
+  delete childEnv.S3MPU_BENCH_PROFILE;
   results.profiles[name] = await profileTop(dir);
 }
 
@@ -419,6 +421,28 @@ if (flag('--report-only')) {
   const { render } = await import('./lib/report.mjs');
   await writeFile(OUT, render(saved, { cfg, MiB, GiB, PART, CONC, S3MPU, PEERS, MD5_SINK, GATEWAY, SCALE, median, min, max, fmt, big, withRange, pairedRatio, uploadTable, metric }));
   log(`rendered ${OUT} from build/bench/results-${MODE}.json`);
+  process.exit(0);
+}
+
+// --reprofile: take the profiles again into the last run's results and re-render.
+if (flag('--reprofile')) {
+  const saved = JSON.parse(await readFile(join(WORK, `results-${MODE}.json`), 'utf8'));
+  const sink = await startSink(false);
+  try {
+    const t = { kind: 'plain', sink, endpoint: sink.url, creds: CREDS, bucket: BUCKET };
+    await profileUpload('s3mpu-none', t, 's3mpu-none', 256 * MiB);
+    await profileUpload('s3mpu-md5', t, 's3mpu-md5', 256 * MiB);
+    await profileUpload('floor-http', t, 'floor-http', 256 * MiB);
+    await profileSign('sign-s3mpu-header', 's3mpu', 'header');
+  } finally {
+    sink.stop();
+  }
+  saved.profiles = results.profiles;
+  await writeFile(join(WORK, `results-${MODE}.json`), JSON.stringify(saved, null, 1));
+  const { render } = await import('./lib/report.mjs');
+  failures.push(...saved.failures);
+  await writeFile(OUT, render(saved, { cfg, MiB, GiB, PART, CONC, S3MPU, PEERS, MD5_SINK, GATEWAY, SCALE, median, min, max, fmt, big, withRange, pairedRatio, uploadTable, metric }));
+  log(`re-profiled into ${OUT}`);
   process.exit(0);
 }
 
@@ -506,6 +530,7 @@ try {
     log('profiles');
     await profileUpload('s3mpu-none', sinkTarget('plain'), 's3mpu-none', 256 * MiB);
     await profileUpload('s3mpu-md5', sinkTarget('plain'), 's3mpu-md5', 256 * MiB);
+    await profileUpload('floor-http', sinkTarget('plain'), 'floor-http', 256 * MiB);
   }
   if (MODE !== 'smoke' && want('sign')) await profileSign('sign-s3mpu-header', 's3mpu', 'header');
 } finally {

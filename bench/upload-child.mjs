@@ -28,12 +28,27 @@ if (opts.source === 'memory') {
 // caches them).
 await import('./lib/preload.mjs').then((m) => m.preload(opts.contender));
 
+// S3MPU_BENCH_PROFILE=FILE: a CPU profile of the upload alone (not the setup above).
+const profileTo = process.env.S3MPU_BENCH_PROFILE;
+let session;
+if (profileTo) {
+  const { Session } = await import('node:inspector/promises');
+  session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+}
 const rssBefore = process.memoryUsage().rss;
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 await fn(opts, mode);
 const wallMs = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
+if (session) {
+  const { profile } = await session.post('Profiler.stop');
+  const { writeFile } = await import('node:fs/promises');
+  await writeFile(profileTo, JSON.stringify(profile));
+}
 const ru = process.resourceUsage();
 process.stdout.write(`${JSON.stringify({
   wallMs, cpuUserUs: cpu.user, cpuSysUs: cpu.system, maxRssBytes: ru.maxRSS * 1024,
