@@ -8,12 +8,15 @@
 //   await src.read(offset, length)  -> Uint8Array of `length` bytes, fewer
 //                     only at the end of the body (0 bytes past it)
 //   await src.atEnd() -> true when no byte follows what was read (streams)
+//   src.release(bytes) the engine is done with what read() gave: its memory
+//                     may hold a later part
 //   await src.close() -> releases the stream or file (idempotent)
 //
-// Memory: bytes are views (no copies); Blobs and files are sliced lazily,
-// one part per read; streams are pulled only when read() is called (the
-// engine calls it when a concurrency slot is free) and each part is
-// gathered into one buffer of that part's size.
+// Memory: bytes are views (no copies); Blobs are sliced lazily, one part per
+// read; files and streams fill part buffers that release() recycles, so an
+// upload holds at most the parts in flight (plus one read ahead) whatever
+// the body's size. Streams are pulled only when read() is called (the
+// engine calls it when a concurrency slot is free).
 import { S3InputError } from './errors.js';
 
 const BLOB_READ_ATTEMPTS = 4;
@@ -59,7 +62,31 @@ function bytesSource(bytes) {
     async atEnd() {
       return true;
     },
+    release() {},
     async close() {},
+  };
+}
+
+/**
+ * Part buffers, reused once released. Fresh ones per part are freed only
+ * when V8 gets round to it: a 512 MiB file then peaked 128 MiB over the
+ * body, against concurrency x part size (32 MiB) of memory in use.
+ */
+function partBuffers() {
+  const free = [];
+  const ours = new WeakSet();
+  return {
+    take(length) {
+      let buffer = free.pop();
+      if (!buffer || buffer.byteLength < length) {
+        buffer = new ArrayBuffer(length);
+        ours.add(buffer);
+      }
+      return new Uint8Array(buffer, 0, length);
+    },
+    give(bytes) {
+      if (ours.has(bytes.buffer) && !free.includes(bytes.buffer)) free.push(bytes.buffer);
+    },
   };
 }
 
@@ -76,6 +103,7 @@ function blobSource(blob, file, name) {
     async atEnd() {
       return true;
     },
+    release() {},
     async close() {},
   };
 }
@@ -95,39 +123,47 @@ export async function readBlob(blob, start, end) {
   }
 }
 
-/** A file path (Node): a lazy Blob over the file, or a FileHandle on Node < 19.8. */
+/**
+ * A file path (Node), read through one FileHandle into reused part buffers.
+ * A file changed in place during the upload (size or mtime) fails the read
+ * that sees it, so an object is never half old, half new; a file replaced
+ * under its name is read whole from the file first opened.
+ */
 async function fileSource(path) {
   if (!globalThis.process?.versions?.node) {
     throw new S3InputError('InvalidArgument', 'a string body is a file path, which needs Node');
   }
   const fs = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs');
-  const st = await fs.promises.stat(path);
-  if (!st.isFile()) throw new S3InputError('InvalidArgument', `${path} is not a file`);
-  const name = path.split(/[\\/]/).pop();
-  const file = { name, lastModified: Math.floor(st.mtimeMs) };
-  if (typeof fs.openAsBlob === 'function') {
-    // Reading fails with NotReadableError once the file changes: a file
-    // modified mid-upload is never sent half old, half new.
-    return blobSource(await fs.openAsBlob(path), file);
-  }
   const handle = await fs.promises.open(path, 'r');
+  let st;
+  try {
+    st = await handle.stat();
+    if (!st.isFile()) throw new S3InputError('InvalidArgument', `${path} is not a file`);
+  } catch (e) {
+    await handle.close();
+    throw e;
+  }
+  const buffers = partBuffers();
+  const changed = () => new S3InputError('BodyChanged', `${path} changed during the upload`);
   return {
     size: st.size,
-    fingerprint: { size: st.size, ...file },
+    fingerprint: { size: st.size, name: path.split(/[\\/]/).pop(), lastModified: Math.floor(st.mtimeMs) },
     sequential: false,
     async read(offset, length) {
-      const n = Math.max(0, Math.min(length, st.size - offset));
-      const buf = new Uint8Array(n);
-      for (let at = 0; at < n;) {
-        const { bytesRead } = await handle.read(buf, at, n - at, offset + at);
-        if (bytesRead === 0) throw new S3InputError('BodySizeMismatch', `${path} shrank during the upload`);
+      const bytes = buffers.take(Math.max(0, Math.min(length, st.size - offset)));
+      for (let at = 0; at < bytes.length;) {
+        const { bytesRead } = await handle.read(bytes, at, bytes.length - at, offset + at);
+        if (bytesRead === 0) throw changed();
         at += bytesRead;
       }
-      return buf;
+      const now = await handle.stat();
+      if (now.size !== st.size || now.mtimeMs !== st.mtimeMs) throw changed();
+      return bytes;
     },
     async atEnd() {
       return true;
     },
+    release: buffers.give,
     close: () => handle.close().catch(() => {}),
   };
 }
@@ -143,6 +179,7 @@ export function chunkSource(pull, cancel, size) {
   let position = 0;
   let ended = false;
   let closed = false;
+  const buffers = partBuffers();
 
   async function more() {
     while (!ended) {
@@ -159,7 +196,7 @@ export function chunkSource(pull, cancel, size) {
     sequential: true,
     async read(offset, length) {
       if (offset !== position) throw new Error(`s3mpu: stream read at ${offset}, position ${position}`);
-      const buf = new Uint8Array(length);
+      const buf = buffers.take(length);
       let filled = 0;
       while (filled < length) {
         pending ??= await more();
@@ -176,6 +213,7 @@ export function chunkSource(pull, cancel, size) {
       pending ??= await more();
       return pending === null;
     },
+    release: buffers.give,
     async close() {
       if (closed) return;
       closed = true;

@@ -260,12 +260,18 @@ class Upload {
       const last = bytes.length < size;
       if (kept) {
         // A stream re-read on resume: the part is on the server; it must be the same bytes.
-        if (kept.md5 && (await this.hash(bytes)).md5Hex !== kept.md5) {
+        const same = !kept.md5 || (await this.hash(bytes)).md5Hex === kept.md5;
+        source.release(bytes);
+        if (!same) {
           fail(new S3InputError('ResumeMismatch', `part ${n} of the body differs from the one uploaded before`));
           break;
         }
       } else {
-        const task = this.sendPart(n, bytes, signal).catch(fail).finally(() => running.delete(task));
+        // The part's memory goes back to the source once it is sent or given up.
+        const task = this.sendPart(n, bytes, signal).catch(fail).finally(() => {
+          running.delete(task);
+          source.release(bytes);
+        });
         running.add(task);
       }
       if (last) break;

@@ -7,7 +7,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { crc32 as zlibCrc32 } from 'node:zlib';
-import { mkdtemp, writeFile, rm, utimes } from 'node:fs/promises';
+import { mkdtemp, writeFile, rm, utimes, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -257,7 +257,51 @@ describe('part sources', () => {
       await writeFile(file, data);
       const src = await openBody(file);
       await writeFile(file, randomBytes(60));
-      await assert.rejects(src.read(0, 10), { name: 'NotReadableError' });
+      await assert.rejects(src.read(0, 10), { name: 'S3InputError', code: 'BodyChanged' });
+      await src.close();
+    });
+
+    it('a file replaced under its name is read whole from the file first opened', async () => {
+      const file = path.join(dir, 'r.bin');
+      await writeFile(file, data);
+      const src = await openBody(file);
+      await writeFile(`${file}.new`, randomBytes(50));
+      await rename(`${file}.new`, file);
+      assert.deepEqual(concat(await readAll(src, [16])), data);
+      await src.close();
+    });
+
+    it('part buffers are reused once released: memory stays at the parts in flight', async () => {
+      const file = path.join(dir, 'pool.bin');
+      const big = randomBytes(10 * 1024);
+      await writeFile(file, big);
+      const src = await openBody(file);
+      const a = await src.read(0, 4096);
+      const b = await src.read(4096, 4096);
+      assert.notEqual(a.buffer, b.buffer, 'parts in flight never share memory');
+      assert.deepEqual(Buffer.from(a), big.subarray(0, 4096));
+      const aMemory = a.buffer;
+      src.release(a);
+      const c = await src.read(8192, 4096); // the short last part, in a's memory
+      assert.equal(c.buffer, aMemory);
+      assert.deepEqual(Buffer.from(c), big.subarray(8192));
+      src.release(c);
+      src.release(c); // twice is harmless
+      const d = await src.read(0, 4096);
+      const e = await src.read(4096, 4096);
+      assert.notEqual(d.buffer, e.buffer, 'a buffer released twice is handed out once');
+      await src.close();
+    });
+
+    it('caller memory is never recycled', async () => {
+      const mine = new Uint8Array(64).fill(7);
+      const src = await openBody(mine);
+      const part = await src.read(0, 32);
+      src.release(part);
+      assert.equal(part.buffer, mine.buffer);
+      const stream = await openBody(Readable.from([Buffer.from(mine)]), { size: 64 });
+      stream.release(mine);
+      assert.notEqual((await stream.read(0, 64)).buffer, mine.buffer);
     });
 
     it('a missing file or a directory is refused', async () => {
