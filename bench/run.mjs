@@ -193,6 +193,7 @@ async function uploadRun(section, target, contender, source, size, concurrency, 
   const row = {
     section, target: target.kind, source, size, concurrency, contender, round,
     wallMs: r.wallMs, mibps: size / MiB / (r.wallMs / 1000), cpuS, cpuPerGiB: cpuS / (size / GiB),
+    cpuUserPerGiB: r.cpuUserUs / 1e6 / (size / GiB), cpuSysPerGiB: r.cpuSysUs / 1e6 / (size / GiB),
     extraRssMiB: Math.max(0, r.maxRssBytes - r.rssBeforeBytes) / MiB, maxRssMiB: r.maxRssBytes / MiB,
     connections: sink?.connections,
   };

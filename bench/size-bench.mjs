@@ -7,7 +7,8 @@
 import { build } from 'esbuild';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 
 const outDir = process.argv[2];
@@ -29,12 +30,20 @@ const entries = [
 const rows = [];
 for (const e of entries) {
   const outfile = join(outDir, `${e.name}.min.js`);
-  await build({
+  const { metafile } = await build({
     entryPoints: [join(here, 'size', e.file)], bundle: true, minify: true, format: 'esm',
     platform: e.platform, outfile, external: e.external ?? [], logLevel: 'error', legalComments: 'none',
+    metafile: true,
   });
   const js = await readFile(outfile);
-  rows.push({ name: e.name, platform: e.platform, jsRaw: js.length, jsGzip: gz(js), note: e.note });
+  const row = { name: e.name, platform: e.platform, jsRaw: js.length, jsGzip: gz(js), note: e.note };
+  if (e.name === 's3mpu') {
+    // Minified bytes each source file puts in the bundle.
+    const inputs = Object.values(metafile.outputs)[0].inputs;
+    row.byFile = Object.entries(inputs).map(([file, v]) => ({ file: relative(root, file), bytes: v.bytesInOutput }))
+      .filter((x) => x.bytes > 0).sort((a, b) => b.bytes - a.bytes);
+  }
+  rows.push(row);
 }
 
 const shim = rows.find((r) => r.name === 's3mpu');
@@ -45,4 +54,14 @@ for (const [build_, path] of [['wasi', 'build/wasi/wasm/s3mpu.wasm'], ['emscript
   const w = await readFile(p);
   wasms.push({ build: build_, raw: w.length, gzip: gz(w) });
 }
-process.stdout.write(`${JSON.stringify({ rows, shim, wasms, esbuild: (await import('esbuild')).version })}\n`);
+// Where the wasm's bytes go (sections, sources, functions): bench/wasm/sizes.mjs
+// relinks the wasi build with names; it needs that build's tree and toolchain.
+let wasmBreakdown;
+try {
+  wasmBreakdown = execFileSync(process.execPath, [join(here, 'wasm/sizes.mjs'), join(root, 'build/wasi'), '12'],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+} catch (e) {
+  wasmBreakdown = undefined;
+  process.stderr.write(`size-bench: no wasm breakdown (${String(e.stderr || e.message).trim().split('\n').pop()})\n`);
+}
+process.stdout.write(`${JSON.stringify({ rows, shim, wasms, wasmBreakdown, esbuild: (await import('esbuild')).version })}\n`);

@@ -21,6 +21,16 @@ import { S3InputError } from './errors.js';
 
 const BLOB_READ_ATTEMPTS = 4;
 
+// Opens a file path as a source: set by the Node entry (index.node.js).
+let openFile = async () => {
+  throw new S3InputError('InvalidArgument', 'a string body is a file path, which needs Node');
+};
+
+/** @param {(path: string) => Promise<object>} opener */
+export function setFileOpener(opener) {
+  openFile = opener;
+}
+
 /**
  * @param {unknown} body
  * @param {{ size?: number }} [options]  size: the length of a stream body, when known
@@ -31,7 +41,7 @@ export async function openBody(body, { size } = {}) {
   }
   size ??= undefined;
   let src;
-  if (typeof body === 'string') src = await fileSource(body);
+  if (typeof body === 'string') src = await openFile(body);
   else if (body instanceof ArrayBuffer) src = bytesSource(new Uint8Array(body));
   else if (ArrayBuffer.isView(body)) src = bytesSource(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
   else if (typeof Blob !== 'undefined' && body instanceof Blob) src = blobSource(body, body);
@@ -72,7 +82,7 @@ function bytesSource(bytes) {
  * when V8 gets round to it: a 512 MiB file then peaked 128 MiB over the
  * body, against concurrency x part size (32 MiB) of memory in use.
  */
-function partBuffers() {
+export function partBuffers() {
   const free = [];
   const ours = new WeakSet();
   return {
@@ -121,51 +131,6 @@ export async function readBlob(blob, start, end) {
       await new Promise((r) => setTimeout(r, 50 * attempt));
     }
   }
-}
-
-/**
- * A file path (Node), read through one FileHandle into reused part buffers.
- * A file changed in place during the upload (size or mtime) fails the read
- * that sees it, so an object is never half old, half new; a file replaced
- * under its name is read whole from the file first opened.
- */
-async function fileSource(path) {
-  if (!globalThis.process?.versions?.node) {
-    throw new S3InputError('InvalidArgument', 'a string body is a file path, which needs Node');
-  }
-  const fs = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs');
-  const handle = await fs.promises.open(path, 'r');
-  let st;
-  try {
-    st = await handle.stat();
-    if (!st.isFile()) throw new S3InputError('InvalidArgument', `${path} is not a file`);
-  } catch (e) {
-    await handle.close();
-    throw e;
-  }
-  const buffers = partBuffers();
-  const changed = () => new S3InputError('BodyChanged', `${path} changed during the upload`);
-  return {
-    size: st.size,
-    fingerprint: { size: st.size, name: path.split(/[\\/]/).pop(), lastModified: Math.floor(st.mtimeMs) },
-    sequential: false,
-    async read(offset, length) {
-      const bytes = buffers.take(Math.max(0, Math.min(length, st.size - offset)));
-      for (let at = 0; at < bytes.length;) {
-        const { bytesRead } = await handle.read(bytes, at, bytes.length - at, offset + at);
-        if (bytesRead === 0) throw changed();
-        at += bytesRead;
-      }
-      const now = await handle.stat();
-      if (now.size !== st.size || now.mtimeMs !== st.mtimeMs) throw changed();
-      return bytes;
-    },
-    async atEnd() {
-      return true;
-    },
-    release: buffers.give,
-    close: () => handle.close().catch(() => {}),
-  };
 }
 
 // ---- Streams --------------------------------------------------------------

@@ -10,8 +10,8 @@
 // fetch is the transport everywhere (browsers, workers, Deno, Bun, or a
 // fetch the caller injects); it reports no progress (browsers cannot
 // stream a request body of known length). On Node the default is
-// node:http(s) with a keep-alive Agent, which writes the body in pieces
-// and counts each as the socket takes it. Measured against Node 20's fetch
+// node:http(s) with a keep-alive Agent (node.js), which writes the body in
+// pieces and counts each as the socket takes it. Measured against Node 20's fetch
 // (256 MiB, 8 MiB parts, 4 in flight, no hashing, 2 shared cores): to a
 // loopback sink 0.14-0.22 s CPU and 0.3-0.5 s wall against fetch's
 // 0.6-0.9 s CPU and 0.9-1.6 s wall; to RGW (the server is the bottleneck,
@@ -25,168 +25,13 @@ export function fetchTransport(fetchFn) {
   return t;
 }
 
-// Pieces of at most this size: one progress event each. Each piece costs a
-// write and a 'drain' round: 512 KiB pieces measured ~10% more CPU per GiB
-// than 1-2 MiB ones (loopback, 8 MiB parts).
-const PIECE = 1024 * 1024;
-const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
+// The node:http(s) transport's factory: the Node entry (index.node.js) sets
+// it, so browser and worker bundles never carry it.
+let makeNodeTransport;
 
-const NODE_MODULES = {
-  'http:': () => import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:http'),
-  'https:': () => import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:https'),
-};
-
-/**
- * The node:http(s) transport. Its Agents keep connections alive and open
- * at most `maxSockets` per host (raise it with setMaxSockets).
- */
-export function nodeTransport({ maxSockets = 4, idleTimeoutMs = 120_000 } = {}) {
-  const mods = {};
-  const agents = {};
-  // Only the module a URL needs: loading node:https costs a first request ~5 ms.
-  const load = (protocol) => {
-    const importer = NODE_MODULES[protocol];
-    if (!importer) return Promise.reject(new TypeError(`s3mpu: unsupported protocol ${protocol}`));
-    mods[protocol] ??= importer().then((mod) => {
-      agents[protocol] = new mod.Agent({ keepAlive: true, maxSockets });
-      return mod;
-    });
-    return mods[protocol];
-  };
-
-  const t = async (url, { method, headers, body, signal, onProgress }) => {
-    const u = new URL(url);
-    const mod = await load(u.protocol);
-    signal?.throwIfAborted();
-    const bytes = await toBytes(body);
-    const h = {};
-    for (const [name, value] of headers ?? []) h[name] = value;
-    h['content-length'] = String(bytes.length);
-    return request(mod, u, { method, headers: h, agent: agents[u.protocol], signal }, bytes, onProgress, idleTimeoutMs);
-  };
-  t.kind = 'node';
-  t.setMaxSockets = (n) => {
-    maxSockets = Math.max(maxSockets, n);
-    for (const a of Object.values(agents)) a.maxSockets = maxSockets;
-  };
-  /** Close the idle connections (they do not keep the process alive anyway). */
-  t.close = () => {
-    for (const a of Object.values(agents)) a.destroy();
-  };
-  return t;
-}
-
-async function toBytes(body) {
-  if (body === undefined || body === null) return new Uint8Array(0);
-  if (typeof body === 'string') return new TextEncoder().encode(body);
-  if (body instanceof Uint8Array) return body;
-  if (body instanceof ArrayBuffer) return new Uint8Array(body);
-  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-  if (typeof Blob !== 'undefined' && body instanceof Blob) return new Uint8Array(await body.arrayBuffer());
-  throw new TypeError('s3mpu: the node transport sends strings, bytes and Blobs');
-}
-
-function request(mod, url, options, bytes, onProgress, idleTimeoutMs) {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    let responded = false;
-    const fail = (e) => {
-      if (settled) return;
-      settled = true;
-      reject(e);
-    };
-    const req = mod.request(url, options);
-    req.on('error', fail);
-    // A connection silent that long is dead: fail the attempt (send() retries it).
-    req.setTimeout(idleTimeoutMs, () => req.destroy(new Error(`s3mpu: no answer for ${idleTimeoutMs / 1000} s`)));
-    req.on('response', (res) => {
-      responded = true;
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('error', fail);
-      res.on('end', () => {
-        if (settled) return;
-        settled = true;
-        const status = res.statusCode;
-        const data = NULL_BODY_STATUS.has(status) ? [] : chunks;
-        resolve(new NodeResponse(res, data));
-        // An early answer (an error before the body was all sent): the
-        // connection cannot serve another request.
-        if (at < bytes.length) req.destroy();
-      });
-    });
-
-    // Write in pieces, each counted when the socket has taken it; wait for
-    // 'drain' so at most one piece sits in Node's buffer.
-    let sent = 0;
-    let at = 0;
-    const writeMore = () => {
-      while (at < bytes.length && !responded && !settled) {
-        const piece = bytes.subarray(at, Math.min(at + PIECE, bytes.length));
-        at += piece.length;
-        const more = req.write(piece, (err) => {
-          if (err) return;
-          sent += piece.length;
-          onProgress?.(sent);
-        });
-        if (!more) {
-          req.once('drain', writeMore);
-          return;
-        }
-      }
-      if (!settled) req.end();
-    };
-    writeMore();
-  });
-}
-
-/**
- * What send() reads of an answer: the part of fetch's Response it uses.
- * Building a real Response would load Node's fetch (undici) on first use:
- * ~40 ms of CPU and ~10 MiB of RSS that a node:http upload never needs.
- */
-class NodeResponse {
-  constructor(res, chunks) {
-    this.status = res.statusCode;
-    this.statusText = res.statusMessage ?? '';
-    this.ok = this.status >= 200 && this.status < 300;
-    this.headers = new NodeHeaders(res.headers);
-    this.chunks = chunks;
-  }
-
-  async arrayBuffer() {
-    const body = new Uint8Array(this.chunks.reduce((n, c) => n + c.length, 0));
-    let at = 0;
-    for (const c of this.chunks) {
-      body.set(c, at);
-      at += c.length;
-    }
-    return body.buffer;
-  }
-
-  async text() {
-    return new TextDecoder().decode(await this.arrayBuffer());
-  }
-}
-
-/** Headers over node:http's lower-cased header object (repeats joined by ', ', as fetch does). */
-class NodeHeaders {
-  constructor(fields) {
-    this.fields = fields;
-  }
-
-  get(name) {
-    const v = this.fields[name.toLowerCase()];
-    return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
-  }
-
-  has(name) {
-    return this.get(name) !== null;
-  }
-
-  forEach(fn) {
-    for (const name of Object.keys(this.fields).sort()) fn(this.get(name), name, this);
-  }
+/** @param {() => Function} factory */
+export function setNodeTransport(factory) {
+  makeNodeTransport = factory;
 }
 
 /**
@@ -199,6 +44,6 @@ export function defaultTransport(fetchFn) {
   // Deno, Bun and Workers with nodejs_compat pose as Node; their fetch is native.
   const node = g.process?.versions?.node && !g.process.versions.bun && !g.Deno &&
     g.navigator?.userAgent !== 'Cloudflare-Workers';
-  if (node) return nodeTransport();
+  if (node && makeNodeTransport) return makeNodeTransport();
   return fetchTransport(g.fetch.bind(g));
 }

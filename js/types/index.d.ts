@@ -256,6 +256,9 @@ export interface PresignedPart {
 /**
  * What upload() reads: bytes, a Blob or File, a web ReadableStream, an AsyncIterable (a
  * Node Readable), or a string naming a FILE PATH (Node only; not text to upload).
+ * Files and streams are read part by part into buffers that are reused, so memory stays
+ * near concurrency × part size whatever the size; a file changed in place during the upload
+ * fails it with S3InputError "BodyChanged" (never an object half old, half new).
  */
 export type UploadBody =
   | Uint8Array
