@@ -12,7 +12,8 @@
 //                     may hold a later part
 //   await src.close() -> releases the stream or file (idempotent)
 //
-// Memory: bytes are views (no copies); Blobs are sliced lazily, one part per
+// Memory: bytes are views (copies in reused buffers for the node:http
+// transport, see bytesSource); Blobs are sliced lazily, one part per
 // read; files and streams fill part buffers that release() recycles, so an
 // upload holds at most the parts in flight (plus one read ahead) whatever
 // the body's size. Streams are pulled only when read() is called (the
@@ -33,17 +34,18 @@ export function setFileOpener(opener) {
 
 /**
  * @param {unknown} body
- * @param {{ size?: number }} [options]  size: the length of a stream body, when known
+ * @param {{ size?: number, copyParts?: boolean }} [options]  size: the length of a stream
+ *   body, when known; copyParts: memory bodies are read as copies in reused buffers
  */
-export async function openBody(body, { size } = {}) {
+export async function openBody(body, { size, copyParts = false } = {}) {
   if (size !== undefined && size !== null && !(Number.isSafeInteger(size) && size >= 0)) {
     throw new S3InputError('InvalidArgument', 'size must be a non-negative integer');
   }
   size ??= undefined;
   let src;
   if (typeof body === 'string') src = await openFile(body);
-  else if (body instanceof ArrayBuffer) src = bytesSource(new Uint8Array(body));
-  else if (ArrayBuffer.isView(body)) src = bytesSource(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
+  else if (body instanceof ArrayBuffer) src = bytesSource(new Uint8Array(body), copyParts);
+  else if (ArrayBuffer.isView(body)) src = bytesSource(new Uint8Array(body.buffer, body.byteOffset, body.byteLength), copyParts);
   else if (typeof Blob !== 'undefined' && body instanceof Blob) src = blobSource(body, body);
   else if (body && typeof body.getReader === 'function') src = webStreamSource(body, size);
   else if (body && typeof body[Symbol.asyncIterator] === 'function') src = iterableSource(body[Symbol.asyncIterator](), size, body);
@@ -61,18 +63,30 @@ export async function openBody(body, { size } = {}) {
 
 // ---- Random access --------------------------------------------------------
 
-function bytesSource(bytes) {
+/**
+ * Bytes in memory: parts are views, or with `copyParts` copies in reused
+ * part buffers. The node:http transport sends those cheaper than views of
+ * a large body: on 2-core AMD EPYC VMs, 512 MiB in 8 MiB parts took 1.4-1.5
+ * CPU s/GiB copied against 2.0-2.4 as views (the copy costs user time, the
+ * kernel's socket copies out of a cache-warm part buffer save more).
+ */
+function bytesSource(bytes, copyParts) {
+  const buffers = copyParts ? partBuffers() : undefined;
   return {
     size: bytes.length,
     fingerprint: { size: bytes.length },
     sequential: false,
     async read(offset, length) {
-      return bytes.subarray(offset, Math.min(offset + length, bytes.length));
+      const part = bytes.subarray(offset, Math.min(offset + length, bytes.length));
+      if (!buffers) return part;
+      const copy = buffers.take(part.length);
+      copy.set(part);
+      return copy;
     },
     async atEnd() {
       return true;
     },
-    release() {},
+    release: (part) => buffers?.give(part),
     async close() {},
   };
 }

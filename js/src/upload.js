@@ -35,7 +35,7 @@ export async function upload(client, params) {
   }
   signal?.throwIfAborted();
 
-  const source = await openBody(body, { size: params.size });
+  const source = await openBody(body, { size: params.size, copyParts: client.transport.kind === 'node' });
   try {
     const job = new Upload(client, params, source, checksum, concurrency);
     return await job.run();

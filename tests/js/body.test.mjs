@@ -293,6 +293,21 @@ describe('part sources', () => {
       await src.close();
     });
 
+    it('copyParts: memory parts are copies in reused buffers; the caller\'s bytes stay as they were', async () => {
+      const mine = randomBytes(96);
+      const before = Buffer.from(mine);
+      const src = await openBody(mine, { copyParts: true });
+      const a = await src.read(0, 64);
+      assert.notEqual(a.buffer, mine.buffer);
+      assert.deepEqual(Buffer.from(a), before.subarray(0, 64));
+      const aMemory = a.buffer;
+      src.release(a);
+      const b = await src.read(64, 64);
+      assert.equal(b.buffer, aMemory, 'the released buffer holds the next part');
+      assert.deepEqual(Buffer.from(b), before.subarray(64));
+      assert.deepEqual(mine, before);
+    });
+
     it('caller memory is never recycled', async () => {
       const mine = new Uint8Array(64).fill(7);
       const src = await openBody(mine);
