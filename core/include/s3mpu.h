@@ -271,6 +271,7 @@ S3MPU_API uint64_t s3mpu_plan_part_offset(const s3mpu_plan *plan, uint32_t part_
 #define S3MPU_TOKEN_MAX 4096
 #define S3MPU_REGION_MAX 64
 #define S3MPU_SERVICE_MAX 32
+#define S3MPU_SIGNER_PREFIX_MAX 512
 
 /* Payload hash for requests whose body is not hashed. */
 #define S3MPU_UNSIGNED_PAYLOAD "UNSIGNED-PAYLOAD"
@@ -305,6 +306,19 @@ typedef struct {
 	size_t service_len;
 	char key_date[8];         /* YYYYMMDD of the cached key; zeros if none */
 	s3mpu_hmac_key signing_key;
+	/* The head of a recent canonical request, and the SHA-256 state after
+	 * the whole 64-byte blocks of it that requests shared: a request that
+	 * starts with those blocks (the presigned parts of one upload differ
+	 * from partNumber on) hashes only the rest. */
+	unsigned char prefix[S3MPU_SIGNER_PREFIX_MAX];
+	size_t prefix_len;        /* bytes of prefix kept */
+	size_t state_len;         /* a multiple of 64, <= prefix_len; 0: no state */
+	s3mpu_sha256 prefix_state;
+	/* The string to sign's first block (algorithm, time, scope) and the
+	 * HMAC state after it, for the signatures of one second. */
+	char sts_head[64];
+	int sts_kept;
+	s3mpu_hmac sts_state;
 } s3mpu_signer;
 
 /* S3MPU_E_CREDENTIALS, S3MPU_E_REGION (also for a bad service name). */

@@ -412,6 +412,16 @@ void hmac_once(const s3mpu_hmac_key *key, const void *data, size_t len,
 	wipe(&m, sizeof(hmac_ctx));
 }
 
+void hmac_resume(const s3mpu_hmac *kept, const void *data, size_t len,
+	unsigned char out[S3MPU_SHA256_SIZE])
+{
+	s3mpu_hmac m;
+	memcpy(&m, kept, sizeof(hmac_ctx));
+	s3mpu_hmac_update(&m, data, len);
+	s3mpu_hmac_out(&m, out);
+	wipe(&m, sizeof(hmac_ctx));
+}
+
 void s3mpu_hmac_sha256(const void *secret, size_t secret_len,
 	const void *data, size_t len, unsigned char out[S3MPU_SHA256_SIZE])
 {

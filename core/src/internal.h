@@ -75,6 +75,9 @@ int client_fail(s3mpu_client *c, int err, const char *before, s3mpu_str value,
  * erased after (cheaper than an s3mpu_hmac context and s3mpu_wipe). */
 void hmac_once(const s3mpu_hmac_key *key, const void *data, size_t len,
 	unsigned char out[S3MPU_SHA256_SIZE]);
+/* hash.c: the same, going on from a kept context (which stays as it was). */
+void hmac_resume(const s3mpu_hmac *kept, const void *data, size_t len,
+	unsigned char out[S3MPU_SHA256_SIZE]);
 
 /* uri.c */
 int uri_unreserved(unsigned char c);

@@ -78,6 +78,45 @@ void s3mpu_signer_wipe(s3mpu_signer *signer)
 }
 
 /* The signing key of `date` (YYYYMMDD), derived only when the date changes. */
+/*
+ * SHA-256 of a canonical request, resuming from the state the signer kept
+ * after the whole blocks its head shares with the requests before it:
+ * presigning 1,000 parts of an upload hashes their common head once. The
+ * kept state moves to the whole blocks this request shares with the last
+ * one (the time in a presigned query changes each second).
+ */
+static void hash_canonical(s3mpu_signer *s, const char *request, size_t len,
+	unsigned char digest[S3MPU_SHA256_SIZE])
+{
+	s3mpu_sha256 sha;
+	size_t keep = len < sizeof s->prefix ? len : sizeof s->prefix;
+	size_t done = s->state_len, same, whole;
+	int resume = done && done <= len && memcmp(s->prefix, request, done) == 0;
+
+	if (resume) {
+		sha = s->prefix_state;
+		same = done;
+	} else {
+		s3mpu_sha256_init(&sha);
+		done = same = 0;
+	}
+	while (same < keep && same < s->prefix_len &&
+	       s->prefix[same] == (unsigned char)request[same])
+		same++;
+	whole = same - same % 64;
+	if (whole > done || !resume) {
+		s3mpu_sha256_update(&sha, request + done, whole - done);
+		done = whole;
+		s->prefix_state = sha;
+		s->state_len = whole;
+	}
+	/* The head to compare the next request with: this one's. */
+	memcpy(s->prefix + same, request + same, keep - same);
+	s->prefix_len = keep;
+	s3mpu_sha256_update(&sha, request + done, len - done);
+	s3mpu_sha256_out(&sha, digest);
+}
+
 static const s3mpu_hmac_key *signing_key(s3mpu_signer *s, const char *date)
 {
 	unsigned char k[S3MPU_SHA256_SIZE];
@@ -96,6 +135,29 @@ static const s3mpu_hmac_key *signing_key(s3mpu_signer *s, const char *date)
 	s3mpu_wipe(k, sizeof k);
 	s3mpu_wipe(first, sizeof first);
 	return &s->signing_key;
+}
+
+/*
+ * The signature: HMAC of the string to sign with the day's key, resuming
+ * after the string's first block when it is the last one's (same second,
+ * same scope), as it is for every URL of a presignParts call.
+ */
+static void sign_string(s3mpu_signer *s, const char *amz_date,
+	const char *sts, size_t len, unsigned char digest[S3MPU_SHA256_SIZE])
+{
+	const s3mpu_hmac_key *key = signing_key(s, amz_date);
+
+	if (len < sizeof s->sts_head) {
+		hmac_once(key, sts, len, digest);
+		return;
+	}
+	if (!s->sts_kept || memcmp(s->sts_head, sts, sizeof s->sts_head) != 0) {
+		s3mpu_hmac_init(&s->sts_state, key);
+		s3mpu_hmac_update(&s->sts_state, sts, sizeof s->sts_head);
+		memcpy(s->sts_head, sts, sizeof s->sts_head);
+		s->sts_kept = 1;
+	}
+	hmac_resume(&s->sts_state, sts + sizeof s->sts_head, len - sizeof s->sts_head, digest);
 }
 
 /* ------------------------------------------------------------------ */
@@ -322,7 +384,6 @@ int s3mpu_sigv4_sign(s3mpu_signer *signer, const s3mpu_http *http,
 	size_t nh = 0, nq = 0, i;
 	size_t canonical_len, query_off, query_len, sts_off, sts_len, signed_off, sent_off;
 	s3mpu_out o, t;
-	s3mpu_sha256 sha;
 	unsigned char digest[S3MPU_SHA256_SIZE];
 	int presign = expires != 0, err;
 
@@ -449,11 +510,8 @@ int s3mpu_sigv4_sign(s3mpu_signer *signer, const s3mpu_http *http,
 	out_char(&o, '\n');
 	out_str(&o, http->payload_hash);
 	canonical_len = o.len;
-	if (out_fits(&o)) {
-		s3mpu_sha256_init(&sha);
-		s3mpu_sha256_update(&sha, buf, canonical_len);
-		s3mpu_sha256_out(&sha, digest);
-	}
+	if (out_fits(&o))
+		hash_canonical(signer, buf, canonical_len, digest);
 
 	/* String to sign. */
 	sts_off = o.len;
@@ -468,7 +526,7 @@ int s3mpu_sigv4_sign(s3mpu_signer *signer, const s3mpu_http *http,
 	o.len += 64;
 	sts_len = o.len - sts_off;
 	if (out_fits(&o)) {
-		hmac_once(signing_key(signer, sig->amz_date), buf + sts_off, sts_len, digest);
+		sign_string(signer, sig->amz_date, buf + sts_off, sts_len, digest);
 		s3mpu_hex_encode(digest, sizeof digest, sig->signature);
 	}
 
