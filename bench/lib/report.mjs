@@ -366,7 +366,8 @@ function evaluate(R, h) {
         + `Content-MD5 must be known before a part's first byte goes out, and one MD5 runs at ${fmt(1073.74 / hashCost('md5', 'node'), 0)} MB/s here (node:crypto): from memory lib-storage moves ${fmt(cpuOf(pm, 'lib-storage', 'mibps'), 0)} MiB/s, so 2× needs ${fmt(2 * cpuOf(pm, 'lib-storage', 'mibps'), 0)} MiB/s, `
         + `beside the unsigned floor's ${fmt(cpuOf(pm, 'floor-http', 'mibps'), 0)} (node:http) and ${fmt(cpuOf(pm, 'floor-undici', 'mibps'), 0)} (undici). s3mpu-md5 spends ${fmt(cpuOf(pm, 's3mpu-md5'))} CPU s/GiB from memory against lib-storage's ${fmt(cpuOf(pm, 'lib-storage'))}. `
         + 'MD5 in worker threads would spread the hashing over both cores: measured apart on this machine, 512 MiB of 8 MiB parts hashed by 2 workers over shared buffers in 0.54 s against 0.78 s on the main thread, '
-        + 'but for 1.04 s of CPU against 0.78 (two Node workers starting, messages): more than the CPU targets leave, so s3mpu hashes on the calling thread.' : undefined,
+        + 'but for 1.04 s of CPU against 0.78 (two Node workers starting, messages): more than the CPU targets leave, so s3mpu hashes on the calling thread. '
+        + `Profile of s3mpu-md5 (memory body, the main thread): ${top('s3mpu-md5') || 'not taken'}.` : undefined,
     });
   }
   // Signing.
