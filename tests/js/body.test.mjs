@@ -306,6 +306,8 @@ describe('part sources', () => {
       assert.equal(b.buffer, aMemory, 'the released buffer holds the next part');
       assert.deepEqual(Buffer.from(b), before.subarray(64));
       assert.deepEqual(mine, before);
+      const whole = await src.read(0, 200);
+      assert.equal(whole.buffer, mine.buffer, 'the whole body in one read: a view, no copy');
     });
 
     it('caller memory is never recycled', async () => {
