@@ -66,9 +66,10 @@ export async function openBody(body, { size, copyParts = false } = {}) {
 /**
  * Bytes in memory: parts are views, or with `copyParts` (and a body of more
  * than one part) copies in reused part buffers. The node:http transport
- * sends those cheaper than views of a large body: on 2-core AMD EPYC VMs, 512 MiB in 8 MiB parts took 1.4-1.5
- * CPU s/GiB copied against 2.0-2.4 as views (the copy costs user time, the
- * kernel's socket copies out of a cache-warm part buffer save more).
+ * sends those cheaper than views of a large body: on 2-core AMD EPYC VMs,
+ * 512 MiB in 8 MiB parts took 1.4-1.5 CPU s/GiB copied against 2.0-2.4 as
+ * views (the copy costs user time; the kernel's socket copies out of a
+ * cache-warm part buffer save more).
  */
 function bytesSource(bytes, copyParts) {
   const buffers = copyParts ? partBuffers() : undefined;
