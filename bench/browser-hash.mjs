@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // Hashing in headless Chromium (Debian's /usr/bin/chromium, or S3MPU_CHROMIUM,
 // driven by playwright-core): spark-md5 against s3mpu's wasm MD5, WebCrypto
-// SHA-256 against the wasm SHA-256, on the page's main thread.
+// SHA-256 against the wasm SHA-256, on the page's main thread; then MD5 of
+// each part as an uploader computes Content-MD5 (a part per task), with the
+// longest main-thread task that makes.
 //
-//   node bench/browser-hash.mjs <outDir> <bufferMiB> <durationMs> <rounds>
+//   node bench/browser-hash.mjs <outDir> <bufferMiB> <durationMs> <rounds> [partMiB]
 //
-// Prints one JSON line { chromium, runs: [{ impl, algo, round, mbPerSec, digest }] },
+// Prints one JSON line { chromium, runs: [{ impl, algo, round, mbPerSec, digest }],
+// parts: [{ impl, round, partMiB, mbPerSec, longestTaskMs, longTasks, longestLongTaskMs, digest }] },
 // or { skipped } when there is no browser.
 import { build } from 'esbuild';
 import http from 'node:http';
@@ -17,6 +20,7 @@ const [outDir, mibArg, msArg, roundsArg] = process.argv.slice(2);
 const mib = Number(mibArg ?? 64);
 const ms = Number(msArg ?? 1000);
 const rounds = Number(roundsArg ?? 3);
+const partMiB = Number(process.argv[6] ?? 8);
 const here = fileURLToPath(new URL('.', import.meta.url));
 const exe = process.env.S3MPU_CHROMIUM || '/usr/bin/chromium';
 
@@ -66,7 +70,15 @@ try {
       runs.push({ impl, algo, round, ...r });
     }
   }
-  process.stdout.write(`${JSON.stringify({ chromium: browser.version(), runs })}\n`);
+  // Content-MD5 per part on the main thread: the longest task it makes.
+  const parts = [];
+  for (let round = 0; round < rounds; round++) {
+    for (const impl of round % 2 ? ['s3mpu-wasm', 'spark-md5'] : ['spark-md5', 's3mpu-wasm']) {
+      const r = await page.evaluate(([a, b, c]) => window.runParts(a, b, c), [impl, mib, partMiB]);
+      parts.push({ impl, round, partMiB, ...r });
+    }
+  }
+  process.stdout.write(`${JSON.stringify({ chromium: browser.version(), runs, parts })}\n`);
 } finally {
   await browser.close();
   server.close();

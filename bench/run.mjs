@@ -299,7 +299,7 @@ async function hashBench() {
 }
 
 async function browserBench() {
-  const r = await runJson('browser-hash', process.execPath, [join(here, 'browser-hash.mjs'), join(WORK, 'browser'), String(cfg.hashMiB), String(cfg.hashMs), String(cfg.hashRounds)]);
+  const r = await runJson('browser-hash', process.execPath, [join(here, 'browser-hash.mjs'), join(WORK, 'browser'), String(cfg.hashMiB), String(cfg.hashMs), String(cfg.hashRounds), String(Math.min(PART / MiB, cfg.hashMiB))]);
   results.browser = r;
   if (!r?.runs) return;
   // Same bytes as hash-child.mjs: the digests must match Node's.
@@ -307,6 +307,8 @@ async function browserBench() {
     const node = results.hash.find((h) => h.algo === run.algo && h.digest);
     if (node && node.digest !== run.digest) failures.push({ label: `browser-hash/${run.algo}/${run.impl}`, why: `digest ${run.digest}, Node's ${node.digest}` });
   }
+  const partDigests = new Set((r.parts ?? []).map((x) => x.digest));
+  if (partDigests.size > 1) failures.push({ label: 'browser-hash/parts', why: 'spark-md5 and s3mpu disagree on the parts\' MD5s' });
 }
 
 async function nativeBench() {
@@ -331,7 +333,26 @@ async function nativeBench() {
       else if (/presign/i.test(line)) runs.presign.push(Number(m[1]));
     }
   }
-  results.native = { bin: bin.replace(`${root}/`, ''), ...runs };
+  // Hashing: MB/s per algorithm (medians of the binary's 7 runs, one per round), digests checked.
+  const hash = {};
+  for (let round = 0; round < cfg.hashRounds; round++) {
+    let out;
+    try {
+      out = execFileSync(bin, ['hash', String(cfg.hashMiB)], { encoding: 'utf8', timeout: 300_000 });
+    } catch (e) {
+      failures.push({ label: 'native/hash', why: String(e.message).slice(0, 300) });
+      break;
+    }
+    for (const line of out.split('\n')) {
+      const m = /^hash (\w+)\s+median\s+([\d.]+) MB\/s.*digest ([0-9a-f]+)$/.exec(line);
+      if (!m) continue;
+      const [, algo, mbPerSec, digest] = m;
+      (hash[algo] ??= []).push(Number(mbPerSec));
+      const node = results.hash.find((h) => h.algo === algo && h.digest);
+      if (node && node.digest !== digest) failures.push({ label: `native/hash/${algo}`, why: `digest ${digest}, Node's ${node.digest}` });
+    }
+  }
+  results.native = { bin: bin.replace(`${root}/`, ''), ...runs, hash };
 }
 
 async function workerBench() {
@@ -466,8 +487,8 @@ try {
     await uploadMatrix('upload', sinkTarget('plain'), cfg.fileContenders ?? [...S3MPU, ...PEERS], ['file'], cfg.size, cfg.fileRounds ?? cfg.plainRounds);
     await uploadMatrix('upload', sinkTarget('md5'), cfg.md5Contenders ?? MD5_SINK, ['memory', 'file'], cfg.size, cfg.md5Rounds);
     if (cfg.bigSize) {
-      log('4 GiB file uploads');
-      await uploadMatrix('big', sinkTarget('plain'), ['s3mpu-md5', 's3mpu-none', 'lib-storage', 'floor-undici'], ['file'], cfg.bigSize, 1);
+      log('4 GiB uploads from memory and from a file');
+      await uploadMatrix('big', sinkTarget('plain'), ['s3mpu-md5', 's3mpu-none', 'lib-storage', 'floor-undici'], ['memory', 'file'], cfg.bigSize, 1);
     }
   }
   if (want('gateway') && process.env.S3MPU_BENCH_RGW_ENDPOINT) {
@@ -508,12 +529,12 @@ try {
   if (want('sign')) {
     log('signing');
     await signBench();
-    await nativeBench();
   }
   if (want('hash')) {
     log('hashing');
     await hashBench();
   }
+  if (want('sign') || want('hash')) await nativeBench();
   if (want('browser')) {
     log('hashing in Chromium');
     await browserBench();

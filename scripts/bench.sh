@@ -5,7 +5,7 @@
 #
 #   (default)  512 MiB uploads to a loopback sink and to a throwaway RGW, scale, signing,
 #              hashing, workerd, size: ~20-30 min on 2 cores. Writes BENCHMARKS.md.
-#   --full     adds 4 GiB file uploads (and 4 GiB in the size scale).
+#   --full     adds 4 GiB uploads from memory and from a file (and 4 GiB in the size scale).
 #   --smoke    every code path once with tiny sizes and no RGW, in about a minute; writes
 #              build/bench-smoke.md (never BENCHMARKS.md). For CI: exits non-zero when any
 #              contender crashes or an upload does not arrive whole; no timing assertions.

@@ -1,7 +1,9 @@
 // Hashing in the browser page (bench/browser-hash.mjs bundles and drives it):
-// window.runHash(impl, algo, mib, ms) -> { mbPerSec, digest }.
+// window.runHash(impl, algo, mib, ms) -> { mbPerSec, digest };
+// window.runParts(impl, mib, partMiB) -> { mbPerSec, longestTaskMs, longTasks, digest }.
 import SparkMD5 from 'spark-md5';
 import { loadCore } from '../../js/src/wasm.js';
+import { hashers, hex as toHex } from '../../js/src/hash.js';
 
 const hex = (u8) => Array.from(u8, (b) => b.toString(16).padStart(2, '0')).join('');
 let data;
@@ -73,4 +75,45 @@ window.runHash = async (impl, algo, mib, ms) => {
     t = performance.now() - t0;
   } while (t < ms);
   return { mbPerSec: n / 1e6 / (t / 1000), digest };
+};
+
+// Content-MD5 of each part as an uploader computes it on the main thread:
+// one part per task (a macrotask between parts, as reading the next part
+// gives), s3mpu through the package's own hashers (js/src/hash.js: wasm in
+// a browser). The longest task is the longest part hashed, timed here, and
+// the browser's own Long Tasks (PerformanceObserver 'longtask', >= 50 ms).
+let longTaskMs = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) longTaskMs.push(e.duration);
+}).observe({ type: 'longtask' });
+
+window.runParts = async (impl, mib, partMiB) => {
+  const buf = bytes(mib);
+  const part = partMiB * 1024 * 1024;
+  core ??= await loadCore(await (await fetch('/s3mpu.wasm')).arrayBuffer());
+  const h = await hashers(core);
+  const md5 = impl === 'spark-md5'
+    ? (b) => SparkMD5.ArrayBuffer.hash(b.buffer)
+    : (b) => toHex(h.md5(b));
+  md5(buf.slice(0, 1 << 20));
+  await new Promise((r) => setTimeout(r, 100)); // let the warm-up's long task, if any, be reported
+  longTaskMs = [];
+  const digests = [];
+  let longest = 0;
+  let busy = 0;
+  for (let at = 0; at < buf.length; at += part) {
+    // A part of its own, as a Blob read gives (spark-md5 takes a whole ArrayBuffer); not timed.
+    const piece = buf.slice(at, Math.min(at + part, buf.length));
+    await new Promise((r) => setTimeout(r, 0));
+    const t0 = performance.now();
+    digests.push(md5(piece));
+    const t = performance.now() - t0;
+    busy += t;
+    longest = Math.max(longest, t);
+  }
+  await new Promise((r) => setTimeout(r, 100)); // long task entries arrive after the task
+  return {
+    mbPerSec: buf.length / 1e6 / (busy / 1000), longestTaskMs: longest,
+    longTasks: longTaskMs.length, longestLongTaskMs: Math.max(0, ...longTaskMs), digest: digests.join(''),
+  };
 };

@@ -29,7 +29,7 @@ export function render(R, h) {
   p('## How to run', '');
   p('```sh');
   p('scripts/bench.sh           # this report: 512 MiB uploads, RGW runs; ~20-30 min on 2 cores');
-  p('scripts/bench.sh --full    # adds 4 GiB file uploads and 4 GiB to the size scale');
+  p('scripts/bench.sh --full    # adds 4 GiB uploads (memory and file) and 4 GiB to the size scale');
   p('scripts/bench.sh --smoke   # seconds, tiny sizes, no verdicts; writes build/bench-smoke.md (CI)');
   p('node bench/run.mjs --only sign,hash   # sections: upload, gateway, scale, sign, hash, browser, worker, size');
   p('```', '');
@@ -93,9 +93,11 @@ export function render(R, h) {
     }
   }
   const bigRows = up((r) => r.section === 'big');
-  if (bigRows.length) {
-    p(`## 4 GiB from a file, non-hashing sink`, '');
-    p(uploadTable(bigRows, ['s3mpu-md5', 's3mpu-none', 'lib-storage', 'floor-undici']), '');
+  for (const source of ['memory', 'file']) {
+    const rows = bigRows.filter((r) => r.source === source);
+    if (!rows.length) continue;
+    p(`## ${fmtSize(rows[0].size, MiB, GiB)} from ${source === 'file' ? 'a file' : 'memory'}, non-hashing sink`, '');
+    p(uploadTable(rows, ['s3mpu-md5', 's3mpu-none', 'lib-storage', 'floor-undici']), '');
   }
   const gw = up((r) => r.section === 'gateway');
   if (gw.length) {
@@ -182,8 +184,13 @@ export function render(R, h) {
         const v = pairedRatio(rows, impl, 's3mpu-wasm', 'mbPerSec');
         p(`| ${algo.toUpperCase()} | ${names[impl] ?? impl} | ${withRange(mine.map((r) => r.mbPerSec), 0)} | ${fmt(v.med)}× |`);
       }
+      // Native: its own process, not paired by round; the ratio is of medians.
+      const nat = R.native?.hash?.[algo];
+      const wasm = rows.filter((r) => r.impl === 's3mpu-wasm').map((r) => r.mbPerSec);
+      if (nat?.length) p(`| ${algo.toUpperCase()} | s3mpu native C (bench/native) | ${withRange(nat, 0)} | ${wasm.length ? `${fmt(median(nat) / median(wasm))}×` : ''} |`);
     }
     p('');
+    if (R.native?.hash) p(`Native: \`${R.native.bin} hash ${cfg.hashMiB}\` (the same bytes, digests checked; medians of its own 7 runs per round; its ratio is of medians, not paired by round).`, '');
   }
   const b = R.browser;
   if (b?.runs?.length) {
@@ -199,6 +206,18 @@ export function render(R, h) {
       }
     }
     p('');
+    if (b.parts?.length) {
+      const partMiB = b.parts[0].partMiB;
+      p(`Content-MD5 of each ${partMiB} MiB part on the main thread, as an uploader computes it: one part per task, s3mpu through js/src/hash.js (wasm in a browser). `
+        + 'Longest task: the longest part, timed in the page; long tasks: what Chromium\'s Long Tasks API (PerformanceObserver \'longtask\', ≥ 50 ms) reported, per run of the whole buffer.', '');
+      p('| implementation | MB/s | longest task, ms | long tasks per run | longest long task, ms |', '|---|---|---|---|---|');
+      for (const impl of ['spark-md5', 's3mpu-wasm']) {
+        const rows = b.parts.filter((r) => r.impl === impl);
+        if (!rows.length) continue;
+        p(`| ${names[impl]} | ${withRange(rows.map((r) => r.mbPerSec), 0)} | ${withRange(rows.map((r) => r.longestTaskMs), 0)} | ${withRange(rows.map((r) => r.longTasks), 0)} | ${withRange(rows.map((r) => r.longestLongTaskMs), 0)} |`);
+      }
+      p('');
+    }
   } else if (b?.skipped) {
     p('## Hashing in Chromium', '', `Skipped: ${b.skipped}.`, '');
   }
@@ -386,7 +405,28 @@ function evaluate(R, h) {
   {
     const n = R.native?.header?.length ? median(R.native.header) : undefined;
     const ok = n === undefined ? undefined : n >= 500_000;
-    add({ short: 'native signing', target: 'native ≥ 500,000 signatures/s', measured: n === undefined ? (R.native?.skipped ?? 'not run') : `${big(n)}/s (presigned: ${big(median(R.native.presign ?? []))}/s)`, verdict: verdict(ok), why: ok === false ? 'see bench/native/sign.c and the callgrind hint there.' : undefined });
+    add({ short: 'native signing', target: 'native ≥ 500,000 signatures/s', measured: n === undefined ? (R.native?.skipped ?? 'not run') : `${big(n)}/s (presigned: ${big(median(R.native.presign ?? []))}/s)`, verdict: verdict(ok), why: ok === false ? 'see bench/native/bench.c and the callgrind hint there.' : undefined });
+  }
+  // Chromium MD5.
+  {
+    const b = R.browser;
+    const md5 = (b?.runs ?? []).filter((r) => r.algo === 'md5').map((r) => ({ ...r, contender: r.impl }));
+    const v = md5.length ? pairedRatio(md5, 's3mpu-wasm', 'spark-md5', 'mbPerSec').med : undefined;
+    const own = (b?.parts ?? []).filter((r) => r.impl === 's3mpu-wasm');
+    const spark = (b?.parts ?? []).filter((r) => r.impl === 'spark-md5');
+    const longest = own.length ? Math.max(...own.map((r) => r.longestTaskMs)) : undefined;
+    const longTasks = own.reduce((n, r) => n + r.longTasks, 0);
+    const fast = Number.isFinite(v) ? v >= 4 : undefined;
+    const calm = longest === undefined ? undefined : longTasks === 0 && longest < 50;
+    const ok = fast === undefined || calm === undefined ? undefined : fast && calm;
+    const partMiB = own[0]?.partMiB;
+    add({
+      short: 'Chromium MD5', target: 'Chromium: wasm MD5 ≥ 4× spark-md5, no long task (≥ 50 ms) on the main thread',
+      measured: v === undefined ? (b?.skipped ?? 'not run') : `${fmt(v)}×; longest task ${longest === undefined ? 'not measured' : `${fmt(longest, 0)} ms`} hashing ${partMiB} MiB parts, ${longTasks} long task(s)`
+        + (spark.length ? ` (spark-md5: ${fmt(Math.max(...spark.map((r) => r.longestTaskMs)), 0)} ms, ${spark.reduce((n, r) => n + r.longTasks, 0)})` : ''),
+      verdict: verdict(ok),
+      why: ok === false ? (fast === false ? 'wasm MD5 against V8\'s JIT on spark-md5: see the Chromium table.' : `one ${partMiB} MiB part at ${fmt(median(own.map((r) => r.mbPerSec)), 0)} MB/s takes ${fmt(longest, 0)} ms: hash in a Worker (examples/browser does) or smaller pieces.`) : undefined,
+    });
   }
   // Worker.
   {
@@ -424,7 +464,7 @@ function evaluate(R, h) {
   // RSS.
   {
     const limit = (CONC * PART) / MiB + 32;
-    const big4 = R.upload.filter((r) => r.section === 'big' && r.contender.startsWith('s3mpu'));
+    const big4 = R.upload.filter((r) => r.section === 'big' && r.source === 'file' && r.contender.startsWith('s3mpu'));
     const use = big4.length ? big4 : pf.filter((r) => r.contender.startsWith('s3mpu'));
     const worst = use.length ? Math.max(...use.map((r) => r.extraRssMiB)) : undefined;
     const ok = worst === undefined ? undefined : worst <= limit;
