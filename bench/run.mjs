@@ -195,7 +195,7 @@ async function uploadRun(section, target, contender, source, size, concurrency, 
     wallMs: r.wallMs, mibps: size / MiB / (r.wallMs / 1000), cpuS, cpuPerGiB: cpuS / (size / GiB),
     cpuUserPerGiB: r.cpuUserUs / 1e6 / (size / GiB), cpuSysPerGiB: r.cpuSysUs / 1e6 / (size / GiB),
     extraRssMiB: Math.max(0, r.maxRssBytes - r.rssBeforeBytes) / MiB, maxRssMiB: r.maxRssBytes / MiB,
-    connections: sink?.connections,
+    connections: sink?.connections, sinkCpuPerGiB: sink ? sink.cpuUs / 1e6 / (size / GiB) : undefined,
   };
   results.upload.push(row);
   log(`${label}: ${fmt(row.mibps, 0)} MiB/s, ${fmt(row.cpuPerGiB)} CPU s/GiB, +${fmt(row.extraRssMiB, 0)} MiB RSS${sink ? `, ${sink.connections} conn` : ''}`);
@@ -233,7 +233,7 @@ function pairedRatio(rows, a, b, key) {
 function uploadTable(rows, contenders, { floor = 'floor-undici', base = 'lib-storage', connections = true } = {}) {
   const cols = floor === base ? [floor] : [floor, base];
   const head = ['contender', 'wall s', 'MiB/s', 'CPU s/GiB', ...cols.map((c) => `CPU vs ${c}`), `MiB/s vs ${base}`, 'peak RSS over body, MiB'];
-  if (connections) head.push('connections');
+  if (connections) head.push('connections', 'sink CPU s/GiB');
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   const section = rows[0] && `${rows[0].section}/${rows[0].target}/${rows[0].source}/`;
   for (const c of contenders) {
@@ -254,7 +254,7 @@ function uploadTable(rows, contenders, { floor = 'floor-undici', base = 'lib-sto
       `${fmt(pairedRatio(rows, c, base, 'mibps').med)}×`,
       withRange(mine.map((r) => r.extraRssMiB), 0),
     ];
-    if (connections) cells.push(String(median(mine.map((r) => r.connections ?? NaN))));
+    if (connections) cells.push(String(median(mine.map((r) => r.connections ?? NaN))), withRange(mine.map((r) => r.sinkCpuPerGiB ?? NaN)));
     lines.push(`| ${cells.join(' | ')} |`);
   }
   return lines.join('\n');

@@ -5,7 +5,8 @@
 //   node bench/sink.mjs [--port N] [--check-md5]
 //
 // Prints one JSON line { port, control } when listening. `control` is a second
-// port (its connections are not counted): GET /stats -> counters as JSON,
+// port (its connections are not counted): GET /stats -> counters and the
+// sink's CPU microseconds since the reset as JSON,
 // POST /reset -> zero them.
 //
 // Part ETags. Default mode computes no hash: a part's ETag is the hex of its
@@ -29,7 +30,9 @@ const port = portArg >= 0 ? Number(args[portArg + 1]) : 0;
 
 const FAKE_ETAG = '"0123456789abcdef0123456789abcdef"';
 let stats;
+let cpuAtReset;
 const reset = () => {
+  cpuAtReset = process.cpuUsage();
   stats = { connections: 0, requests: 0, partBytes: 0, parts: 0, puts: 0, creates: 0, completes: 0, aborts: 0, heads: 0, badDigests: 0, other: 0 };
 };
 reset();
@@ -217,7 +220,8 @@ const control = http.createServer((req, res) => {
     res.end('{}');
   } else if (req.url === '/stats') {
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ ...stats, checkMd5 }));
+    const cpu = process.cpuUsage(cpuAtReset); // the sink's own CPU since the reset: what serving the upload cost
+    res.end(JSON.stringify({ ...stats, cpuUs: cpu.user + cpu.system, checkMd5 }));
   } else {
     res.statusCode = 404;
     res.end();
