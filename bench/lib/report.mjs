@@ -215,7 +215,8 @@ export function render(R, h) {
       for (const impl of ['spark-md5', 's3mpu-wasm']) {
         const rows = b.parts.filter((r) => r.impl === impl);
         if (!rows.length) continue;
-        p(`| ${names[impl]} | ${withRange(rows.map((r) => r.mbPerSec), 0)} | ${withRange(rows.map((r) => r.longestTaskMs), 0)} | ${withRange(rows.map((r) => r.longTasks), 0)} | ${withRange(rows.map((r) => r.longestLongTaskMs), 0)} |`);
+        const label = { 'spark-md5': 'spark-md5 (JS)', 's3mpu-wasm': 's3mpu (js/src/hash.js: wasm MD5)' }[impl];
+        p(`| ${label} | ${withRange(rows.map((r) => r.mbPerSec), 0)} | ${withRange(rows.map((r) => r.longestTaskMs), 0)} | ${withRange(rows.map((r) => r.longTasks), 0)} | ${withRange(rows.map((r) => r.longestLongTaskMs), 0)} |`);
       }
       p('');
     }
