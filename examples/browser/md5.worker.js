@@ -8,25 +8,21 @@
 // Errors come back as { id, error }.
 //
 // The page's origin serves the package's ESM under /s3mpu/ (see server.mjs);
-// these modules are the package's internals (the core loader, its hashers,
-// the Blob reader that retries Chromium's spurious NotReadableError).
-import { loadCore } from '/s3mpu/wasm.js';
-import { hashers, multipartEtag, fromHex, hex, base64 } from '/s3mpu/hash.js';
-import { readBlob } from '/s3mpu/body.js';
+// with a bundler: import { createMd5 } from 's3mpu'.
+import { createMd5 } from '/s3mpu/index.js';
 
-// One instance of the module for this worker, loaded once.
-const ready = loadCore().then(hashers);
+// The module, loaded once for this worker.
+const ready = createMd5();
 
 self.onmessage = async ({ data }) => {
   const { id } = data;
   try {
-    const h = await ready;
+    const md5 = await ready;
     if (data.op === 'part') {
-      const bytes = await readBlob(data.file, data.start, data.end);
-      const md5 = h.md5(bytes);
-      self.postMessage({ id, md5Hex: hex(md5), contentMD5: base64(md5) });
+      const { hex, base64 } = await md5.digestBlob(data.file, data.start, data.end);
+      self.postMessage({ id, md5Hex: hex, contentMD5: base64 });
     } else if (data.op === 'etag') {
-      self.postMessage({ id, etag: multipartEtag(h, data.md5s.map(fromHex)) });
+      self.postMessage({ id, etag: md5.multipartEtag(data.md5s) });
     } else {
       throw new Error(`unknown op ${data.op}`);
     }

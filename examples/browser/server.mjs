@@ -149,10 +149,9 @@ async function create(app, body, res) {
   if (!Number.isSafeInteger(size) || size < 1 || !name) {
     return sendJson(res, 400, { error: 'BadRequest', message: 'name and size (>= 1 byte) are required' });
   }
-  // The core's plan: the part size (raised for huge files so 10,000 parts
+  // upload()'s plan: the part size (raised for huge files so 10,000 parts
   // hold them) and the count. Every part but the last has partSize bytes.
-  // (S3Client exposes no plan method yet: this reads its core.)
-  const plan = app.s3.core.plan(size, app.partSize);
+  const plan = app.s3.plan({ size, partSize: app.partSize });
   const key = app.prefix + name.replace(/[\\/]+/g, '_').replace(/[\u0000-\u001f\u007f]/g, '');
   const contentType = typeof body.type === 'string' && /^[\w.+-]+\/[\w.+-]+$/.test(body.type) ? body.type : undefined;
   const { uploadId } = await app.s3.createMultipartUpload({ bucket: app.bucket, key, contentType });

@@ -343,6 +343,22 @@ export class S3Client {
     return upload(this, params);
   }
 
+  /**
+   * How upload() cuts a body of `size` bytes: every part but the last has
+   * `partSize` bytes (the preferred size, 8 MiB by default, raised only when
+   * 10,000 parts would not hold the body). A backend that hands a page
+   * presigned part URLs plans with this.
+   * @returns {{ partSize: number, partCount: number }}
+   */
+  plan({ size, partSize } = {}) {
+    if (!(Number.isSafeInteger(size) && size >= 0)) throw new S3InputError('InvalidArgument', 'size must be a non-negative integer');
+    if (partSize !== undefined && !(Number.isSafeInteger(partSize) && partSize > 0)) {
+      throw new S3InputError('InvalidArgument', 'partSize must be a positive integer');
+    }
+    const planned = this.core.plan(size, partSize ?? 0);
+    return { partSize: planned.partSize, partCount: planned.partCount };
+  }
+
   // ---- Presigning ---------------------------------------------------------------
 
   /**

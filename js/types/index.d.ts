@@ -370,6 +370,13 @@ export declare class S3Client {
   /** Presigned UploadPart URLs for many parts at once, in the order given. */
   presignParts(params: PresignPartsParams): PresignedPart[];
 
+  /**
+   * How upload() cuts a body of `size` bytes: every part but the last has `partSize` bytes
+   * (the preferred size, default 8 MiB, raised only when 10,000 parts would not hold the body).
+   * S3InputError for a size or part size S3 refuses.
+   */
+  plan(params: { size: number; partSize?: number }): { partSize: number; partCount: number };
+
   /** Erase the credentials from wasm memory; every later call throws. */
   destroy(): void;
 }
@@ -403,3 +410,23 @@ export declare class S3InputError extends TypeError {
   readonly name: 'S3InputError';
   code: string;
 }
+
+// ---- MD5 without a client ----------------------------------------------------------------
+
+export interface Md5Digest {
+  hex: string;
+  /** The Content-MD5 header's value. */
+  base64: string;
+}
+
+/** The package's MD5 (wasm; node:crypto on Node): for pages that send parts to presigned URLs. */
+export interface Md5 {
+  digest(bytes: ArrayBufferView | ArrayBuffer): Md5Digest;
+  /** The bytes [start, end) of a Blob or File; default the whole of it. */
+  digestBlob(blob: Blob, start?: number, end?: number): Promise<Md5Digest>;
+  /** The multipart ETag (unquoted) of an upload whose parts have these MD5s (hex, in order). */
+  multipartEtag(partMd5Hexes: string[]): string;
+}
+
+/** Loads the module (`wasm` as for S3Client.create) and returns its MD5; no credentials involved. */
+export declare function createMd5(options?: { wasm?: WasmSource }): Promise<Md5>;

@@ -10,7 +10,8 @@ import { existsSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
-import { S3Client, S3Error, S3InputError } from '../../js/src/index.node.js';
+import { S3Client, S3Error, S3InputError, createMd5 } from '../../js/src/index.node.js';
+import { useNative } from '../../js/src/hash.js';
 import { Core } from '../../js/src/core.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -343,6 +344,63 @@ describe('input refused before sending: S3InputError', () => {
   });
 
   after(() => s3?.destroy());
+});
+
+describe('plan: how upload() cuts a body', () => {
+  const MiB = 1024 * 1024;
+  it('equal parts of the preferred size but the last; raised only past 10,000 parts', async () => {
+    const s3 = await S3Client.create(options());
+    assert.deepEqual(s3.plan({ size: 0 }), { partSize: 8 * MiB, partCount: 1 });
+    assert.deepEqual(s3.plan({ size: 8 * MiB }), { partSize: 8 * MiB, partCount: 1 });
+    assert.deepEqual(s3.plan({ size: 8 * MiB + 1 }), { partSize: 8 * MiB, partCount: 2 });
+    assert.deepEqual(s3.plan({ size: 100 * MiB, partSize: 5 * MiB }), { partSize: 5 * MiB, partCount: 20 });
+    const huge = s3.plan({ size: 5 * 1024 * 1024 * MiB }); // 5 TiB, S3's largest object
+    assert.ok(huge.partCount <= 10_000 && huge.partSize * huge.partCount >= 5 * 1024 * 1024 * MiB, JSON.stringify(huge));
+    assert.ok(huge.partSize * (huge.partCount - 1) < 5 * 1024 * 1024 * MiB, 'no empty last part');
+    for (const [params, code] of [
+      [{ size: -1 }, 'InvalidArgument'], [{ size: 1.5 }, 'InvalidArgument'], [{}, 'InvalidArgument'],
+      [{ size: MiB, partSize: 0 }, 'InvalidArgument'], [{ size: 100 * MiB, partSize: MiB }, 'InvalidPartSize'],
+      [{ size: 5 * 1024 * 1024 * MiB + 1 }, 'EntityTooLarge'],
+    ]) {
+      assert.throws(() => s3.plan(params), (e) => e instanceof S3InputError && e.code === code, JSON.stringify(params));
+    }
+    s3.destroy();
+  });
+});
+
+describe('createMd5: MD5 without a client (pages sending parts to presigned URLs)', () => {
+  const bytes = new Uint8Array(3 * 1024 * 1024 + 17).map((_, i) => (i * 7919) & 255);
+  const md5 = (b) => createHash('md5').update(b).digest();
+  for (const native of [true, false]) {
+    it(native ? 'node:crypto (Node)' : 'wasm (what browsers and workers run)', async () => {
+      useNative(native);
+      try {
+        const m = await createMd5({ wasm: wasmBytes });
+        assert.deepEqual(m.digest(bytes), { hex: md5(bytes).toString('hex'), base64: md5(bytes).toString('base64') });
+        assert.equal(m.digest(bytes.buffer).hex, md5(bytes).toString('hex'), 'an ArrayBuffer');
+        assert.equal(m.digest(new DataView(bytes.buffer, 5, 100)).hex, md5(bytes.subarray(5, 105)).toString('hex'), 'a view');
+        const blob = new Blob([bytes]);
+        assert.equal((await m.digestBlob(blob)).hex, md5(bytes).toString('hex'));
+        assert.equal((await m.digestBlob(blob, 1000, 2_000_000)).base64, md5(bytes.subarray(1000, 2_000_000)).toString('base64'));
+        const parts = [bytes.subarray(0, 2 * 1024 * 1024), bytes.subarray(2 * 1024 * 1024)];
+        const whole = md5(Buffer.concat(parts.map(md5))).toString('hex');
+        assert.equal(m.multipartEtag(parts.map((p) => m.digest(p).hex)), `${whole}-2`);
+      } finally {
+        useNative(true);
+      }
+    });
+  }
+  it('bad input: S3InputError', async () => {
+    const m = await createMd5({ wasm: wasmBytes });
+    for (const [what, fn] of [
+      ['a string', () => m.digest('abc')], ['nothing', () => m.digest()],
+      ['not a Blob', () => m.digestBlob(new Uint8Array(3))], ['a range past the end', () => m.digestBlob(new Blob(['abc']), 0, 4)],
+      ['a backwards range', () => m.digestBlob(new Blob(['abc']), 2, 1)],
+      ['no parts', () => m.multipartEtag([])], ['not hex', () => m.multipartEtag(['xyz'])],
+    ]) {
+      await assert.rejects(async () => fn(), (e) => e instanceof S3InputError && e.code === 'InvalidArgument', what);
+    }
+  });
 });
 
 describe('destroy', () => {

@@ -5,6 +5,8 @@ import {
   S3Client,
   S3Error,
   S3InputError,
+  createMd5,
+  type Md5Digest,
   type S3ClientOptions,
   type UploadCheckpoint,
   type UploadResult,
@@ -100,8 +102,16 @@ export async function example(wasm: WebAssembly.Module): Promise<string> {
       void [code, isType];
     }
   }
+  const { partSize: plannedSize, partCount } = s3.plan({ size: 1 << 30, partSize: 16 << 20 });
+  const md5 = await createMd5();
+  const { hex: md5Hex, base64: contentMD5 } = md5.digest(new Uint8Array(3));
+  const blobMd5: Md5Digest = await md5.digestBlob(new Blob(['abc']), 0, 2);
+  const multipart: string = md5.multipartEtag([md5Hex]);
+  void [plannedSize, partCount, contentMD5, blobMd5, multipart];
   s3.destroy();
 
+  // @ts-expect-error  a plan needs the size
+  s3.plan({ partSize: 5 << 20 });
   // @ts-expect-error  S3Client.create is the way in
   new S3Client(null, options);
   // @ts-expect-error  credentials are required
