@@ -124,10 +124,7 @@ class Upload {
       this.uploadId = uploadId;
       await this.reconcile(resume);
     } else {
-      const created = await client.createMultipartUpload({
-        ...objectFields(p), checksumAlgorithm: this.flexible, signal: p.signal,
-      });
-      uploadId = created.uploadId;
+      uploadId = (await this.create()).uploadId;
       this.uploadId = uploadId;
     }
     // From here on a failure aborts the upload (unless keepOnError).
@@ -142,6 +139,24 @@ class Upload {
       }
       throw reason;
     }
+  }
+
+  /**
+   * CreateMultipartUpload, carried to its end even when the caller aborts
+   * meanwhile: the server may have made the upload already, and only the
+   * answer names it. The caller's promise rejects at once; the upload, when
+   * the answer comes, is aborted (no checkpoint holds it: nothing to resume).
+   */
+  create() {
+    const { client, p } = this;
+    p.signal?.throwIfAborted();
+    const creating = client.createMultipartUpload({ ...objectFields(p), checksumAlgorithm: this.flexible });
+    return raceSignal(creating, p.signal).catch((error) => {
+      if (p.signal?.aborted) {
+        creating.then(({ uploadId }) => client.abortMultipartUpload({ bucket: p.bucket, key: p.key, uploadId })).catch(() => {});
+      }
+      throw error;
+    });
   }
 
   /** The checkpoint: small plain JSON. */

@@ -347,6 +347,32 @@ describe('S3Client.upload', { timeout: 600_000 }, () => {
     assert.equal(t.calls.length, 0);
   });
 
+  it('AbortSignal while Create is in flight: rejects at once; the upload the server made is aborted when its answer comes', async () => {
+    const s3 = await client();
+    const key = newKey('abort-create');
+    const ac = new AbortController();
+    const reason = new Error('stop during Create (test)');
+    let answered;
+    const answer = new Promise((r) => { answered = r; });
+    const t = spy(s3, async ({ op, real }) => {
+      if (op !== 'create') return undefined;
+      const response = await real(); // the server has made the upload
+      ac.abort(reason); // the caller gives up before the answer is read
+      await new Promise((r) => setTimeout(r, 200));
+      answered();
+      return response;
+    });
+    const p = s3.upload({ bucket, key, body: bytesOf(12 * MiB), partSize: P, signal: ac.signal });
+    await assert.rejects(p, (e) => e === reason);
+    assert.equal(t.count('uploadPart'), 0);
+    await answer;
+    for (let i = 0; i < 50 && t.count('abort') === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(t.count('create'), 1);
+    assert.equal(t.count('abort'), 1, 'the upload Create made is aborted');
+    for (let i = 0; i < 50 && (await listUploads(bucket, key)).length; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(await listUploads(bucket, key), []);
+  });
+
   // ---- Checkpoints and resume ------------------------------------------------------------------
 
   /** Start an upload of `bytes` and stop it (keepOnError) once `stopAfter` parts are done. */
