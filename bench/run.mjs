@@ -64,7 +64,7 @@ const GATEWAY = ['s3mpu-md5', 's3mpu-crc32', 's3mpu-none', 'lib-storage', 'minio
 const SCALE = ['s3mpu-md5', 's3mpu-none', 'lib-storage', 'floor-undici'];
 
 const failures = [];
-const results = { mode: MODE, started: new Date().toISOString(), upload: [], sign: [], hash: [], native: null, worker: null, size: null, profiles: {} };
+const results = { mode: MODE, started: new Date().toISOString(), upload: [], sign: [], hash: [], md5Threads: [], native: null, worker: null, size: null, profiles: {} };
 const log = (...a) => process.stderr.write(`bench: ${a.join(' ')}\n`);
 
 // ---- Child processes -------------------------------------------------------------
@@ -296,6 +296,20 @@ async function hashBench() {
   for (const [algo, set] of Object.entries(digests)) {
     if (set.size !== 1) failures.push({ label: `hash/${algo}`, why: `implementations disagree: ${[...set].join(' ')}` });
   }
+}
+
+/** MD5 of an upload's parts on the calling thread against 1 and 2 worker threads (the throughput target's question). */
+async function md5ThreadsBench() {
+  const digests = new Set();
+  for (let round = 0; round < cfg.hashRounds; round++) {
+    for (const threads of rotate([0, 1, 2], round)) {
+      const r = await runJson(`md5-threads/${threads}#${round}`, process.execPath, [join(here, 'md5-threads-child.mjs'), String(threads), String(cfg.size / MiB), String(PART / MiB)]);
+      if (!r) continue;
+      results.md5Threads.push({ threads, round, ...r, contender: String(threads), mibps: cfg.size / MiB / (r.wallMs / 1000), cpuPerGiB: r.cpuUs / 1e6 / (cfg.size / GiB) });
+      digests.add(r.digest);
+    }
+  }
+  if (digests.size > 1) failures.push({ label: 'md5-threads', why: `digests disagree: ${[...digests].join(' ')}` });
 }
 
 async function browserBench() {
@@ -533,6 +547,7 @@ try {
   if (want('hash')) {
     log('hashing');
     await hashBench();
+    await md5ThreadsBench();
   }
   if (want('sign') || want('hash')) await nativeBench();
   if (want('browser')) {

@@ -193,6 +193,21 @@ export function render(R, h) {
     p('');
     if (R.native?.hash) p(`Native: \`${R.native.bin} hash ${cfg.hashMiB}\` (the same bytes, digests checked; medians of its own 7 runs per round; its ratio is of medians, not paired by round).`, '');
   }
+  const mt = R.md5Threads ?? [];
+  if (mt.length) {
+    p('## MD5 on worker threads (Node)', '');
+    p(`Content-MD5 of a ${fmt(cfg.size / MiB, 0)} MiB body in ${PART / MiB} MiB parts with node:crypto, on the calling thread or spread over worker threads `
+      + `(bench/md5-threads-child.mjs: the body in a SharedArrayBuffer, only offsets and digests cross threads; the workers start inside the timed span, as they would per upload). `
+      + `Medians (min–max) of ${cfg.hashRounds} round(s); ratios per round. Digests agree.`, '');
+    p('| threads | wall s | MiB/s | CPU s/GiB | CPU s starting the workers | wall vs calling thread | CPU vs calling thread |', '|---|---|---|---|---|---|---|');
+    for (const t of [0, 1, 2]) {
+      const rows = mt.filter((r) => r.threads === t);
+      if (!rows.length) continue;
+      p(`| ${t ? `${t} worker${t > 1 ? 's' : ''}` : 'calling thread'} | ${withRange(rows.map((r) => r.wallMs / 1000))} | ${withRange(rows.map((r) => r.mibps), 0)} | ${withRange(rows.map((r) => r.cpuPerGiB))} | `
+        + `${t ? withRange(rows.map((r) => r.startCpuUs / 1e6)) : ''} | ${fmt(pairedRatio(mt, String(t), '0', 'wallMs').med)}× | ${fmt(pairedRatio(mt, String(t), '0', 'cpuPerGiB').med)}× |`);
+    }
+    p('');
+  }
   const b = R.browser;
   if (b?.runs?.length) {
     p(`## Hashing in Chromium ${b.chromium} (headless, main thread)`, '');
@@ -374,6 +389,21 @@ function evaluate(R, h) {
       })() : undefined,
     });
   }
+  // What hashing on 2 worker threads would do to s3mpu-md5: the MD5 section's extra CPU per GiB,
+  // against the Content-MD5 CPU target (0.6x minio) and the cores at the throughput target.
+  const workersNote = (rs, client, needGiBs, sink) => {
+    const mt = R.md5Threads ?? [];
+    const of = (t, k) => median(mt.filter((r) => r.threads === t).map((r) => r[k]));
+    if (!mt.some((r) => r.threads === 2)) return 'MD5 on worker threads was not measured in this run (the hash section). ';
+    const extra = of(2, 'cpuPerGiB') - of(0, 'cpuPerGiB');
+    const startS = of(2, 'startCpuUs') / 1e6;
+    const limit = 0.6 * cpuOf(rs, 'minio');
+    const cores = needGiBs * (client + extra + (Number.isFinite(sink) ? sink : 0));
+    return `Spreading MD5 over 2 worker threads (the MD5-on-worker-threads section) hashes ${fmt(h.cfg.size / MiB, 0)} MiB in ${fmt(of(2, 'wallMs') / 1000)} s against ${fmt(of(0, 'wallMs') / 1000)} s on the calling thread, `
+      + `for ${fmt(extra)} more CPU s/GiB (${fmt(startS)} s of it starting the workers): s3mpu-md5 would spend about ${fmt(client + extra)} s/GiB, against the Content-MD5 CPU target's ${fmt(limit)} (0.6× minio)`
+      + `${client + extra > limit ? ', which it would then miss' : ''}, and still need ${fmt(cores)} cores at the throughput target with the sink on ${R.machine.nproc}. `
+      + 'So s3mpu hashes on the calling thread. ';
+  };
   // Throughput vs lib-storage.
   {
     const md5 = ratio(pm, 's3mpu-md5', 'lib-storage', 'mibps');
@@ -400,8 +430,7 @@ function evaluate(R, h) {
           + ` on a machine of ${R.machine.nproc} (load average ${R.machine.loadStart.map((x) => fmt(x, 1)).join(', ')} at the start). `
           + `One thread can do one core's worth: the hashing and the sending would have to be split over threads${total > R.machine.nproc ? ', and even split at no cost the work exceeds the machine' : ''}. `
           + `Content-MD5 must be known before a part's first byte goes out, and MD5 alone runs at ${fmt(1073.74 / hashCost('md5', 'node'), 0)} MB/s here (node:crypto; ${fmt(hashCost('md5', 'node'))} s/GiB of the ${fmt(client)}). `
-          + 'MD5 in worker threads, measured apart on this machine: 512 MiB of 8 MiB parts hashed by 2 workers over shared buffers in 0.54 s against 0.78 s on the main thread, '
-          + 'but for 1.04 s of CPU against 0.78 (two Node workers starting, messages): more CPU per GiB than the Content-MD5 CPU target leaves, so s3mpu hashes on the calling thread. '
+          + workersNote(rs, client, needGiBs, sink)
           + `With crc32 (lib-storage's own default checksum) or none, s3mpu is ${fmt(ratio(rs, 's3mpu-crc32', 'lib-storage', 'mibps'))}× and ${fmt(ratio(rs, 's3mpu-none', 'lib-storage', 'mibps'))}× ${from}. `
           + `Profile of s3mpu-md5 (memory body, the main thread): ${top('s3mpu-md5') || 'not taken'}.`;
       })() : undefined,
