@@ -12,20 +12,13 @@
 // (zlib.crc32), spark-md5 (pure JS, what browser uploaders use), sdk-js (the
 // AWS SDK's JS CRCs, what it runs in browsers). MB = 10^6 bytes.
 import { readFile } from 'node:fs/promises';
+import { fillTestBytes } from './lib/bytes.mjs';
 
 const [impl, algo, mibArg, durationArg] = process.argv.slice(2);
 const size = Number(mibArg ?? 64) * 1024 * 1024;
 const duration = Number(durationArg ?? 1000);
-// Deterministic bytes (xorshift32), so every implementation's digest can be compared.
-const data = Buffer.allocUnsafe(size);
-{
-  const w = new Uint32Array(data.buffer, data.byteOffset, size / 4);
-  let s = 0x9e3779b9;
-  for (let i = 0; i < w.length; i++) {
-    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
-    w[i] = s;
-  }
-}
+// Deterministic bytes, so every implementation's digest can be compared.
+const data = fillTestBytes(Buffer.allocUnsafe(size));
 const hex = (u8) => Buffer.from(u8).toString('hex');
 
 async function wasmCore() {

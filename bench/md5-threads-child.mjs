@@ -13,20 +13,12 @@
 // the parts' MD5s (the multipart ETag's), the same whatever the threads.
 import { Worker } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
+import { fillTestBytes } from './lib/bytes.mjs';
 
 const [threads, mib, partMib] = process.argv.slice(2).map(Number);
 const size = mib * 1024 * 1024;
 const part = partMib * 1024 * 1024;
-const data = new Uint8Array(new SharedArrayBuffer(size));
-{
-  // Deterministic bytes (xorshift32 MiB after MiB), so every run's digest is the same.
-  const w = new Uint32Array(data.buffer, 0, size >>> 2);
-  let s = 0x9e3779b9;
-  for (let i = 0; i < w.length; i++) {
-    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
-    w[i] = s;
-  }
-}
+const data = fillTestBytes(new Uint8Array(new SharedArrayBuffer(size))); // every run's digest the same
 const parts = [];
 for (let at = 0; at < size; at += part) parts.push([at, Math.min(part, size - at)]);
 const md5 = (at, len) => createHash('md5').update(data.subarray(at, at + len)).digest();

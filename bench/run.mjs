@@ -332,7 +332,7 @@ async function nativeBench() {
     return;
   }
   const runs = { header: [], presign: [] };
-  for (let round = 0; round < cfg.signRounds; round++) {
+  for (let round = 0; round < (want('sign') ? cfg.signRounds : 0); round++) {
     let out;
     try {
       out = execFileSync(bin, [String(cfg.nativeIters)], { encoding: 'utf8', timeout: 300_000 });
@@ -349,7 +349,7 @@ async function nativeBench() {
   }
   // Hashing: MB/s per algorithm (medians of the binary's 7 runs, one per round), digests checked.
   const hash = {};
-  for (let round = 0; round < cfg.hashRounds; round++) {
+  for (let round = 0; round < (want('hash') ? cfg.hashRounds : 0); round++) {
     let out;
     try {
       out = execFileSync(bin, ['hash', String(cfg.hashMiB)], { encoding: 'utf8', timeout: 300_000 });

@@ -3,22 +3,18 @@
 // window.runParts(impl, mib, partMiB) -> { mbPerSec, longestTaskMs, longTasks, digest }.
 import SparkMD5 from 'spark-md5';
 import { loadCore } from '../../js/src/wasm.js';
-import { hashers, hex as toHex } from '../../js/src/hash.js';
+import { createMd5 } from '../../js/src/index.js';
+import { fillTestBytes } from '../lib/bytes.mjs';
 
 const hex = (u8) => Array.from(u8, (b) => b.toString(16).padStart(2, '0')).join('');
 let data;
 let dataMiB = 0;
 let core;
+let ownMd5; // createMd5(), once
 
 function bytes(mib) {
   if (dataMiB !== mib) {
-    data = new Uint8Array(mib * 1024 * 1024);
-    const w = new Uint32Array(data.buffer);
-    let s = 0x9e3779b9;
-    for (let i = 0; i < w.length; i++) {
-      s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
-      w[i] = s >>> 0;
-    }
+    data = fillTestBytes(new Uint8Array(mib * 1024 * 1024));
     dataMiB = mib;
   }
   return data;
@@ -79,8 +75,7 @@ window.runHash = async (impl, algo, mib, ms) => {
 
 // Content-MD5 of each part as an uploader computes it on the main thread:
 // one part per task (a macrotask between parts, as reading the next part
-// gives), s3mpu through the package's own hashers (js/src/hash.js: wasm in
-// a browser). The longest task is the longest part hashed, timed here, and
+// gives), s3mpu through its public createMd5() (wasm in a browser). The longest task is the longest part hashed, timed here, and
 // the browser's own Long Tasks (PerformanceObserver 'longtask', >= 50 ms).
 let longTaskMs = [];
 new PerformanceObserver((list) => {
@@ -90,11 +85,8 @@ new PerformanceObserver((list) => {
 window.runParts = async (impl, mib, partMiB) => {
   const buf = bytes(mib);
   const part = partMiB * 1024 * 1024;
-  core ??= await loadCore(await (await fetch('/s3mpu.wasm')).arrayBuffer());
-  const h = await hashers(core);
-  const md5 = impl === 'spark-md5'
-    ? (b) => SparkMD5.ArrayBuffer.hash(b.buffer)
-    : (b) => toHex(h.md5(b));
+  const own = impl === 'spark-md5' ? undefined : (ownMd5 ??= await createMd5({ wasm: fetch('/s3mpu.wasm') }));
+  const md5 = own ? (b) => own.digest(b).hex : (b) => SparkMD5.ArrayBuffer.hash(b.buffer);
   md5(buf.slice(0, 1 << 20));
   await new Promise((r) => setTimeout(r, 100)); // let the warm-up's long task, if any, be reported
   longTaskMs = [];

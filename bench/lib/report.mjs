@@ -224,13 +224,13 @@ export function render(R, h) {
     p('');
     if (b.parts?.length) {
       const partMiB = b.parts[0].partMiB;
-      p(`Content-MD5 of each ${partMiB} MiB part on the main thread, as an uploader computes it: one part per task, s3mpu through js/src/hash.js (wasm in a browser). `
+      p(`Content-MD5 of each ${partMiB} MiB part on the main thread, as an uploader computes it: one part per task, s3mpu through its public \`createMd5()\` (wasm in a browser). `
         + 'Longest task: the longest part, timed in the page; long tasks: what Chromium\'s Long Tasks API (PerformanceObserver \'longtask\', ≥ 50 ms) reported, per run of the whole buffer.', '');
       p('| implementation | MB/s | longest task, ms | long tasks per run | longest long task, ms |', '|---|---|---|---|---|');
       for (const impl of ['spark-md5', 's3mpu-wasm']) {
         const rows = b.parts.filter((r) => r.impl === impl);
         if (!rows.length) continue;
-        const label = { 'spark-md5': 'spark-md5 (JS)', 's3mpu-wasm': 's3mpu (js/src/hash.js: wasm MD5)' }[impl];
+        const label = { 'spark-md5': 'spark-md5 (JS)', 's3mpu-wasm': 's3mpu createMd5() (wasm)' }[impl];
         p(`| ${label} | ${withRange(rows.map((r) => r.mbPerSec), 0)} | ${withRange(rows.map((r) => r.longestTaskMs), 0)} | ${withRange(rows.map((r) => r.longTasks), 0)} | ${withRange(rows.map((r) => r.longestLongTaskMs), 0)} |`);
       }
       p('');

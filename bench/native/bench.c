@@ -10,10 +10,10 @@
  *
  * Cases: an UploadPart signed with an Authorization header, the same
  * presigned (what S3Client.presignParts does per part), and SHA-256 of
- * 64-byte blocks for scale. `hash` runs MD5, SHA-256, CRC32 and CRC32C
- * over one buffer of the bytes bench/hash-child.mjs hashes (xorshift32),
- * and prints each digest so the benchmark checks it against Node's. Inputs look like a real AWS multipart upload
- * (AWS upload ids are ~100 characters). Wall time is noisy: compare
+ * 64-byte blocks for scale. Inputs look like a real AWS multipart upload
+ * (AWS upload ids are ~100 characters). `hash` runs MD5, SHA-256, CRC32
+ * and CRC32C over the test bytes of bench/lib/bytes.mjs and prints each
+ * digest, so the benchmark checks it against Node's. Wall time is noisy: compare
  * medians, or count instructions with
  *   valgrind --tool=callgrind s3mpu_bench 20000
  */
@@ -99,7 +99,7 @@ static double run_sha(long iters)
 	return (now_ns() - t0) / (double)iters;
 }
 
-/* The bytes of bench/hash-child.mjs: xorshift32 words, little-endian. */
+/* The test bytes of bench/lib/bytes.mjs: xorshift32 words, little-endian. */
 static unsigned char *hash_input(size_t size)
 {
 	unsigned char *data = malloc(size);
