@@ -205,7 +205,7 @@ static int check_parts(s3mpu_client *c, const s3mpu_op *op)
 	return S3MPU_OK;
 }
 
-static int check_op(s3mpu_client *c, const s3mpu_op *op)
+int check_op(s3mpu_client *c, const s3mpu_op *op)
 {
 	int err, kind = op->op;
 
@@ -289,7 +289,7 @@ static int is_ip_literal(s3mpu_str host)
 /* Path style when asked for, and where a bucket sub-domain cannot work: an
  * IP address, or a dotted bucket over TLS (the wildcard certificate does
  * not cover it), as the AWS SDKs do. */
-static int use_path_style(const s3mpu_client *c, s3mpu_str bucket)
+int use_path_style(const s3mpu_client *c, s3mpu_str bucket)
 {
 	return c->path_style || is_ip_literal((s3mpu_str){ c->host, c->host_len }) ||
 		(c->https && memchr(bucket.ptr, '.', bucket.len) != NULL);
