@@ -58,6 +58,9 @@ S3MPU_API int s3mpu_wasm_op_part(size_t index, double number, const char *etag, 
 S3MPU_API int s3mpu_wasm_build(double now);
 S3MPU_API int s3mpu_wasm_sign(const s3mpu_str *strings, const s3mpu_kv *query, size_t query_count,
 	const s3mpu_kv *headers, size_t header_count, double now, double expires, int flags);
+S3MPU_API int s3mpu_wasm_post_field(const char *name, size_t name_len, const char *value,
+	size_t value_len, int starts_with);
+S3MPU_API int s3mpu_wasm_post(double now, int flags, double length_min, double length_max);
 S3MPU_API int s3mpu_wasm_parse(int kind, const char *xml, size_t len);
 S3MPU_API int s3mpu_wasm_plan(double total, double preferred);
 S3MPU_API double s3mpu_wasm_plan_part_size(double part_number);
@@ -74,6 +77,8 @@ static _Alignas(16) unsigned char scratch[S3MPU_WASM_SCRATCH_SIZE];
 static s3mpu_client client;
 static s3mpu_op op;
 static s3mpu_kv metadata[S3MPU_WASM_META_MAX];
+static s3mpu_post_field post_fields[S3MPU_WASM_META_MAX];
+static size_t post_field_count;
 static s3mpu_part *parts;
 static size_t parts_cap;
 static s3mpu_plan plan;
@@ -214,6 +219,7 @@ void s3mpu_wasm_op_reset(int kind)
 	op.op = kind;
 	op.metadata = metadata;
 	op.parts = parts;
+	post_field_count = 0;
 }
 
 int s3mpu_wasm_op_str(int f, const char *ptr, size_t len)
@@ -297,6 +303,25 @@ int s3mpu_wasm_op_part(size_t index, double number, const char *etag, size_t eta
 	return S3MPU_OK;
 }
 
+/* The signing arena holds at least `want` bytes (a bigger one replaces it,
+ * the old one wiped: it held signatures). */
+static int arena_reserve(size_t want)
+{
+	char *bigger;
+	if (arena && arena_cap >= want)
+		return S3MPU_OK;
+	bigger = malloc(want);
+	if (!bigger)
+		return S3MPU_E_NOMEM;
+	if (arena) {
+		s3mpu_wipe(arena, arena_cap);
+		free(arena);
+	}
+	arena = bigger;
+	arena_cap = want;
+	return S3MPU_OK;
+}
+
 /* Result fields: method, url, body, then name and value of each header. */
 int s3mpu_wasm_build(double now)
 {
@@ -304,21 +329,12 @@ int s3mpu_wasm_build(double now)
 	size_t need = 0, i;
 	int err;
 
-	if (!arena) {
-		arena = malloc(S3MPU_WASM_ARENA_MIN);
-		if (!arena)
-			return S3MPU_E_NOMEM;
-		arena_cap = S3MPU_WASM_ARENA_MIN;
-	}
+	if (arena_reserve(S3MPU_WASM_ARENA_MIN))
+		return S3MPU_E_NOMEM;
 	err = s3mpu_build(&client, &op, (int64_t)now, &req, arena, arena_cap, &need);
 	if (err == S3MPU_E_SPACE) {
-		char *bigger = malloc(need);
-		if (!bigger)
+		if (arena_reserve(need))
 			return S3MPU_E_NOMEM;
-		s3mpu_wipe(arena, arena_cap);
-		free(arena);
-		arena = bigger;
-		arena_cap = need;
 		err = s3mpu_build(&client, &op, (int64_t)now, &req, arena, arena_cap, &need);
 	}
 	if (err)
@@ -381,6 +397,73 @@ int s3mpu_wasm_sign(const s3mpu_str *strings, const s3mpu_kv *query, size_t quer
 	}
 	free(buf);
 	return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* POST policies                                                       */
+/* ------------------------------------------------------------------ */
+
+/* A form field of the caller's own for the next s3mpu_wasm_post (until
+ * s3mpu_wasm_op_reset); strings stay in scratch until then. */
+int s3mpu_wasm_post_field(const char *name, size_t name_len, const char *value,
+	size_t value_len, int starts_with)
+{
+	if (post_field_count == S3MPU_WASM_META_MAX)
+		return S3MPU_E_ARGUMENT;
+	post_fields[post_field_count].name = (s3mpu_str){ name, name_len };
+	post_fields[post_field_count].value = (s3mpu_str){ value, value_len };
+	post_fields[post_field_count].starts_with = starts_with != 0;
+	post_field_count++;
+	return S3MPU_OK;
+}
+
+/*
+ * A signed POST form from the op's bucket, key, content type, metadata,
+ * checksum and presign expiry, the fields above, and: flags bit 0 = the key
+ * is a prefix, bit 1 = the content type is a prefix; length_max > 0 sets
+ * content-length-range. Result fields: url, expiration, policy (JSON),
+ * then name and value of each form field, in order.
+ */
+int s3mpu_wasm_post(double now, int flags, double length_min, double length_max)
+{
+	s3mpu_post_policy p;
+	s3mpu_post_form form;
+	size_t need = 0, i;
+	int err;
+
+	if (!(length_min >= 0 && length_max >= 0 && length_max <= 18014398509481984.0))
+		return S3MPU_E_ARGUMENT;
+	memset(&p, 0, sizeof p);
+	p.bucket = op.bucket;
+	p.key = op.key;
+	p.key_is_prefix = flags & 1;
+	p.expires = op.presign_expires;
+	p.length_min = (uint64_t)length_min;
+	p.length_max = (uint64_t)length_max;
+	p.content_type = op.content_type;
+	p.content_type_is_prefix = (flags >> 1) & 1;
+	p.metadata = op.metadata;
+	p.metadata_count = op.metadata_count;
+	p.checksum_algorithm = op.checksum_algorithm;
+	p.checksum = op.checksum;
+	p.fields = post_fields;
+	p.field_count = post_field_count;
+	if (arena_reserve(S3MPU_WASM_ARENA_MIN))
+		return S3MPU_E_NOMEM;
+	err = s3mpu_post_build(&client, &p, (int64_t)now, &form, arena, arena_cap, &need);
+	if (err == S3MPU_E_SPACE) {
+		if (arena_reserve(need))
+			return S3MPU_E_NOMEM;
+		err = s3mpu_post_build(&client, &p, (int64_t)now, &form, arena, arena_cap, &need);
+	}
+	if (err)
+		return err;
+	result_reset();
+	err = field_str(form.url) | field(form.expiration, sizeof form.expiration) |
+		field_str(form.policy);
+	for (i = 0; i < form.field_count; i++)
+		err |= field_str(form.fields[i].name) | field_str(form.fields[i].value);
+	return err ? S3MPU_E_NOMEM : S3MPU_OK;
 }
 
 /* ------------------------------------------------------------------ */

@@ -147,6 +147,39 @@ export class Core {
    * @returns {{ method: string, url: string, body: string, headers: [string, string][] }}
    */
   build(kind, fields, now) {
+    this.load(kind, fields);
+    this.check(this.x.s3mpu_wasm_build(now));
+    const f = this.fields();
+    const headers = [];
+    for (let i = 3; i + 1 < f.length; i += 2) headers.push([f[i], f[i + 1]]);
+    return { method: f[0], url: f[1], body: f[2], headers };
+  }
+
+  /**
+   * A signed POST form (SigV4 POST policy): `fields` as build's, plus
+   * `formFields` [[name, value], ...] of the caller's own, `keyIsPrefix`,
+   * `contentTypeIsPrefix` and `lengthRange` [min, max].
+   * @returns {{ url: string, expiration: string, policy: string, fields: [string, string][] }}
+   */
+  post({ formFields = [], keyIsPrefix, contentTypeIsPrefix, lengthRange, ...fields }, now) {
+    const x = this.x;
+    this.load(OP.putObject, fields);
+    for (const [name, value] of formFields) {
+      const [np, nl] = this.put(String(name));
+      const [vp, vl] = this.put(String(value));
+      this.check(x.s3mpu_wasm_post_field(np, nl, vp, vl, 0));
+    }
+    const flags = (keyIsPrefix ? 1 : 0) | (contentTypeIsPrefix ? 2 : 0);
+    const [min, max] = lengthRange ?? [0, 0];
+    this.check(x.s3mpu_wasm_post(now, flags, min, max));
+    const f = this.fields();
+    const form = [];
+    for (let i = 3; i + 1 < f.length; i += 2) form.push([f[i], f[i + 1]]);
+    return { url: f[0], expiration: f[1], policy: f[2], fields: form };
+  }
+
+  /** Lay out one operation's fields in wasm (see build). */
+  load(kind, fields) {
     if (this.wiped) throw new Error('s3mpu: this client was destroyed');
     const x = this.x;
     this.begin();
@@ -175,11 +208,6 @@ export class Core {
         });
       }
     }
-    this.check(x.s3mpu_wasm_build(now));
-    const f = this.fields();
-    const headers = [];
-    for (let i = 3; i + 1 < f.length; i += 2) headers.push([f[i], f[i + 1]]);
-    return { method: f[0], url: f[1], body: f[2], headers };
   }
 
   /** Rebuild the op last built with a new part number (presigning many parts). */

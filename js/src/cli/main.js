@@ -10,6 +10,7 @@ import {
   connection, CONNECTION_OPTIONS,
 } from './args.js';
 import { signRequest, SIGN_HELP } from './sign.js';
+import { presignPost } from './post.js';
 import { Progress, formatBytes } from './progress.js';
 
 const HELP = `usage: s3mpu COMMAND [options]
@@ -75,6 +76,7 @@ Prints presigned URLs, one a line (--json: objects with method, url, headers).
                               (HeadObject)
   --expires SECONDS           validity (default 3600; at most 604800 = 7d; 15m, 12h, 7d)
   --content-type T            PutObject/Create: signed, so the uploader must send it
+  --post                      a presigned POST form instead (presign --post --help)
   --endpoint URL, --region R, --path-style`;
 
 export async function main(argv, io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }) {
@@ -450,6 +452,7 @@ const PRESIGN_OPTIONS = {
 };
 
 async function presign(argv, io, secrets) {
+  if (argv.includes('--post')) return presignPost(argv, io, secrets);
   const { values, positionals } = parse(argv, PRESIGN_OPTIONS);
   if (values.help) {
     io.stdout.write(`${PRESIGN_HELP}\n`);
