@@ -1,9 +1,12 @@
-// The interop tests' page: a bundle of uppy-entry.mjs (esbuild, from tests/e2e's dev
-// dependencies) served with a one-line HTML page by a node:http server on 127.0.0.1 and a free
-// port. `handler`, when given, serves every path under /s3/ (a fetch-style
+// The interop tests' pages, served by a node:http server on 127.0.0.1 and a free port:
+//   /            Uppy: a bundle of uppy-entry.mjs (esbuild, from tests/e2e's dev dependencies)
+//   /direct.html s3mpu/direct as plain ES modules (/s3mpu/src/... = js/src/...), as a page
+//                using the package would load it; window.directUpload is its directUpload
+// `handler`, when given, serves every path under /s3/ (a fetch-style
 // (Request) => Promise<Response>, e.g. s3mpu's createDirectUploadHandler), so that Uppy's
 // companionEndpoint can be the page's own origin.
 import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -20,11 +23,16 @@ export async function bundleUppy() {
   return out.outputFiles[0].contents;
 }
 
+const JS_ROOT = new URL('../../js/', import.meta.url);
 const HTML = '<!doctype html><meta charset="utf-8"><title>uppy interop</title>' +
   '<input type="file" id="file"><script type="module" src="/uppy.js"></script>';
+const DIRECT_HTML = '<!doctype html><meta charset="utf-8"><title>s3mpu/direct interop</title>' +
+  '<input type="file" id="file"><script type="module">' +
+  "import { directUpload } from '/s3mpu/src/direct/index.js';" +
+  'window.directUpload = directUpload; window.directReady = true;</script>';
 
 /**
- * @param {{ script: Uint8Array, handler?: (req: Request) => Promise<Response> }} options
+ * @param {{ script?: Uint8Array, handler?: (req: Request) => Promise<Response> }} options
  * @returns {Promise<{ url: string, origin: string, close(): Promise<void> }>}
  */
 export async function startPage({ script, handler }) {
@@ -33,6 +41,13 @@ export async function startPage({ script, handler }) {
       const path = new URL(req.url, 'http://x').pathname;
       if (path === '/') return send(res, 200, 'text/html; charset=utf-8', HTML);
       if (path === '/uppy.js') return send(res, 200, 'text/javascript', script);
+      if (path === '/direct.html') return send(res, 200, 'text/html; charset=utf-8', DIRECT_HTML);
+      if (path === '/s3mpu/s3mpu.wasm') {
+        return send(res, 200, 'application/wasm', await readFile(process.env.S3MPU_WASM || new URL('s3mpu.wasm', JS_ROOT)));
+      }
+      if (/^\/s3mpu\/src\/[\w/.-]+\.js$/.test(path) && !path.includes('..')) {
+        return send(res, 200, 'text/javascript', await readFile(new URL(path.slice('/s3mpu/'.length), JS_ROOT)));
+      }
       if (handler && path.startsWith('/s3/')) return await serveFetch(handler, req, res);
       return send(res, 404, 'text/plain', 'not found');
     } catch (e) {
