@@ -14,8 +14,7 @@ const e2eRequire = createRequire(fileURLToPath(new URL('../e2e/package.json', im
 const ENTRY = fileURLToPath(new URL('./uppy-entry.mjs', import.meta.url));
 
 /** The page's script: @uppy/core + @uppy/aws-s3 as a browser bundle (ESM, minified). */
-export async function bundleUppy() {
-  const esbuild = e2eRequire('esbuild');
+export async function bundleUppy(esbuild = e2eRequire('esbuild')) {
   const out = await esbuild.build({
     entryPoints: [ENTRY], bundle: true, write: false, format: 'esm', platform: 'browser',
     target: 'chrome120', minify: true, logLevel: 'silent',

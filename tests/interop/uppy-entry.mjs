@@ -1,12 +1,13 @@
 // The page side of the Uppy interop tests: the published @uppy/core + @uppy/aws-s3 with no UI,
-// bundled for Chromium by esbuild (page.mjs). window.uppyUpload(file, companionEndpoint)
-// uploads one File as a page using Uppy would, and resolves to what Uppy reports.
+// bundled for Chromium by esbuild (page.mjs). window.uppyUpload(file, companionEndpoint,
+// options) uploads one File as a page using Uppy would (options go to @uppy/aws-s3, e.g.
+// shouldUseMultipart), and resolves to what Uppy reports.
 import Uppy from '@uppy/core';
 import AwsS3 from '@uppy/aws-s3';
 
-window.uppyUpload = async (file, companionEndpoint, { limit } = {}) => {
+window.uppyUpload = async (file, companionEndpoint, options = {}) => {
   const uppy = new Uppy({ autoProceed: false });
-  uppy.use(AwsS3, { companionEndpoint, ...(limit ? { limit } : {}) });
+  uppy.use(AwsS3, { companionEndpoint, ...options });
   const progress = [];
   uppy.on('upload-progress', (_f, p) => progress.push(p.bytesUploaded));
   const parts = [];
