@@ -16,13 +16,14 @@
  * Memory:
  *  - In: JS writes strings into the scratch arena (s3mpu_wasm_scratch(),
  *    S3MPU_WASM_SCRATCH_SIZE bytes) and passes (ptr, len). Strings given to
- *    s3mpu_wasm_op_str must stay there until s3mpu_wasm_build.
+ *    s3mpu_wasm_op_str (or _op_meta, _post_field) must stay there until
+ *    s3mpu_wasm_build (or s3mpu_wasm_post).
  *  - Bodies and large inputs (an XML response, hash contexts, a window for
  *    body chunks) go to blocks from s3mpu_wasm_alloc / s3mpu_wasm_free.
  *  - Out: each producing call leaves its result as a list of fields, each a
  *    little-endian u32 length and that many bytes, at s3mpu_wasm_result()
  *    (total s3mpu_wasm_result_len() bytes), valid until the next call.
- *  - Calls that allocate (alloc, build, parse, plan) may grow memory: JS
+ *  - Calls that allocate (alloc, build, post, parse, plan) may grow memory: JS
  *    rebuilds its views when memory.buffer changed.
  *
  * Versioning: s3mpu_wasm_abi_version() changes whenever an export's meaning
