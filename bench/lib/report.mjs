@@ -64,7 +64,7 @@ export function render(R, h) {
   p('  canonical request, signature, header list), presign = `S3Client.presign`, batch = `presignParts` of 1,000.');
   p(`- **Hashing**: one ${cfg.hashMiB} MiB buffer (MB = 10^6 bytes), deterministic bytes so every implementation\'s digest`);
   p('  is checked against the others. `s3mpu-wasm` = the exported `s3mpu_md5_*` / `s3mpu_sha256_*` /');
-  p('  `s3mpu_crc_update` fed through a 64 KiB window in wasm memory (the copy counts, as in js/src/hash.js);');
+  p('  `s3mpu_crc_update` fed through a 64 KiB window in wasm memory (the copy counts, as in js/src/abi.js);');
   p('  `-inplace` = the same over bytes already in wasm memory.', '');
 
   // ---- Targets ----------------------------------------------------------------

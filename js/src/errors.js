@@ -1,18 +1,6 @@
 // Errors: S3Error is what the server said (or a response that made no
-// sense); S3InputError is input refused before anything was sent.
-
-const CORE_ERRORS = [
-  'OK', 'BufferTooSmall', 'InvalidArgument', 'InvalidCredentials', 'InvalidRegion',
-  'InvalidEndpoint', 'InvalidBucketName', 'InvalidKey', 'InvalidUploadId', 'InvalidPartNumber',
-  'InvalidPartOrder', 'InvalidPartSize', 'EntityTooLarge', 'InvalidExpires', 'InvalidStorageClass',
-  'InvalidHeader', 'InvalidMetadata', 'InvalidDate', 'InvalidDigest', 'InvalidETag',
-  'MalformedXML', 'XMLTooLarge', 'UnexpectedXML', 'S3Error', 'OutOfMemory',
-];
-
-/** The name of a core error code. */
-export function coreErrorName(err) {
-  return CORE_ERRORS[err] ?? `CoreError${err}`;
-}
+// sense); S3InputError is input refused before anything was sent. The codes
+// of errors the core reports are named in wasm/abi.c (WasmAbi.errorName).
 
 /** A failure reported by the S3 server (HTTP status and S3 error code). */
 export class S3Error extends Error {

@@ -4,7 +4,6 @@
 // each hashed and sent with retries (send()), checkpointed, then Complete
 // and an ETag check against HEAD. On failure the upload is aborted on the
 // server unless keepOnError; a checkpoint can resume it later.
-import { CHECKSUM } from './core.js';
 import { S3Error, S3InputError } from './errors.js';
 import { openBody } from './body.js';
 import { hashers, multipartEtag, fromHex, FLEXIBLE } from './hash.js';
@@ -47,7 +46,7 @@ export async function upload(client, params) {
 class Upload {
   constructor(client, params, source, checksum, concurrency) {
     this.client = client;
-    this.core = client.core;
+    this.abi = client.abi;
     this.p = params;
     this.source = source;
     this.checksum = checksum;
@@ -56,22 +55,20 @@ class Upload {
     this.total = source.size; // undefined: unknown length
     const preferred = params.partSize ?? params.resume?.partSize ?? 0;
     this.preferred = preferred;
-    this.plan = this.core.plan(this.total ?? -1, preferred);
+    this.plan = this.abi.plan(this.total, preferred);
     /** @type {Map<number, { partNumber: number, size: number, etag?: string, md5?: string, checksum?: string }>} */
     this.done = new Map();
     this.progress = new Progress(this.total, params.onProgress);
     client.transport.setMaxSockets?.(concurrency);
   }
 
-  /** Size and offset of part n. The core keeps one plan per instance and
-   * other calls may replace it: plan again first (cheap, synchronous). */
+  /** Size (0 past the last) and offset of part n. */
   part(n) {
-    this.core.plan(this.total ?? -1, this.preferred);
-    return this.core.planPart(n);
+    return this.abi.planPart(this.total, this.preferred, n);
   }
 
   async run() {
-    this.h = await hashers(this.core);
+    this.h = await hashers(this.abi);
     if (this.p.resume) return this.multipart(this.p.resume);
     if (this.total !== undefined && this.plan.partCount <= 1) {
       const bytes = await this.readOrAbort(0, this.total);
@@ -99,7 +96,7 @@ class Upload {
     const d = await this.hash(bytes);
     const fields = { ...objectFields(p), contentLength: bytes.length, contentMD5: d.contentMD5 };
     if (this.flexible) {
-      fields.checksumAlgorithm = CHECKSUM[this.flexible];
+      fields.checksumAlgorithm = this.flexible;
       fields.checksum = d.checksum;
     }
     const { response } = await this.client.send('putObject', fields, {
@@ -164,7 +161,7 @@ class Upload {
     const parts = [...this.done.values()].sort((a, b) => a.partNumber - b.partNumber).map((x) => ({ ...x }));
     return {
       version: STATE_VERSION,
-      abi: this.core.x.s3mpu_wasm_abi_version(),
+      abi: this.abi.version,
       bucket: this.p.bucket,
       key: this.p.key,
       uploadId: this.uploadId,
@@ -307,7 +304,7 @@ class Upload {
       contentLength: bytes.length, contentMD5: d.contentMD5,
     };
     if (this.flexible) {
-      fields.checksumAlgorithm = CHECKSUM[this.flexible];
+      fields.checksumAlgorithm = this.flexible;
       fields.checksum = d.checksum;
     }
     const { response } = await this.client.send('uploadPart', fields, {

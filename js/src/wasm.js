@@ -1,7 +1,7 @@
 // Loading s3mpu.wasm from bytes, a URL, a Response or a precompiled
 // WebAssembly.Module (edge workers forbid compiling from bytes), caching the
 // compile of the default module.
-import { instantiate } from './core.js';
+import { instantiate } from './abi.js';
 
 let defaultLoader = () => new URL('../s3mpu.wasm', import.meta.url);
 let defaultModule;
@@ -48,7 +48,7 @@ export function compile(source) {
   return Promise.reject(new TypeError('s3mpu: wasm must be bytes, a URL, a Response or a WebAssembly.Module'));
 }
 
-/** A fresh Core over the module from `source`. */
-export async function loadCore(source) {
+/** A fresh WasmAbi over the module from `source`. */
+export async function loadAbi(source) {
   return instantiate(await compile(source));
 }

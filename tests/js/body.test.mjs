@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import '../../js/src/index.node.js'; // sets the default wasm (S3MPU_WASM)
-import { loadCore } from '../../js/src/wasm.js';
+import { loadAbi } from '../../js/src/wasm.js';
 import { openBody, readBlob } from '../../js/src/body.js';
 import { hashers, useNative, multipartEtag, hex } from '../../js/src/hash.js';
 
@@ -331,7 +331,7 @@ describe('part sources', () => {
 describe('part hashing', () => {
   let core;
   before(async () => {
-    core = await loadCore();
+    core = await loadAbi();
   });
   after(() => useNative(true));
 

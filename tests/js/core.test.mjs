@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { S3Client, S3Error, S3InputError, createMd5 } from '../../js/src/index.node.js';
 import { useNative } from '../../js/src/hash.js';
-import { Core } from '../../js/src/core.js';
+import { WasmAbi } from '../../js/src/abi.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const wasmPath = path.resolve(process.env.S3MPU_WASM || path.join(here, '../../js/s3mpu.wasm'));
@@ -125,7 +125,7 @@ describe('loading the module', () => {
     const b = await S3Client.create(options({
       wasm: module, credentials: { accessKeyId: 'OTHERKEY', secretAccessKey: 'other-secret' },
     }));
-    assert.notEqual(a.core.x.memory, b.core.x.memory);
+    assert.notEqual(a.abi.memoryBytes().buffer, b.abi.memoryBytes().buffer);
     a.destroy();
     // b is untouched by a's destroy.
     verifyPresigned(b.presign({ ...UPLOAD, partNumber: 1 }), 'other-secret');
@@ -142,12 +142,12 @@ describe('loading the module', () => {
 
   it('checks the ABI version', async () => {
     const { instance } = await WebAssembly.instantiate(wasmBytes, {});
-    assert.equal(instance.exports.s3mpu_wasm_abi_version(), 2);
+    assert.equal(instance.exports.s3mpu_wasm_abi_version(), 3);
     const other = { exports: { ...instance.exports, s3mpu_wasm_abi_version: () => 1 } };
-    assert.throws(() => new Core(other), /ABI 1, this package needs 2/);
+    assert.throws(() => new WasmAbi(other), /ABI 1, this package needs 3/);
   });
 
-  it('S3Client cannot be constructed without a Core', () => {
+  it('S3Client cannot be constructed without a WasmAbi', () => {
     assert.throws(() => new S3Client({}, options()), TypeError);
   });
 });
@@ -412,15 +412,13 @@ describe('destroy', () => {
     s3.presignParts({ ...UPLOAD, partNumbers: [1, 2, 3] });
     await assert.rejects(s3.uploadPart({ ...UPLOAD, partNumber: 1, body: 'x' }), /must not be called/);
     fetchCalls.length = 0;
-    s3.core.refresh();
     // The scan finds it while the client lives (the client keeps it to derive each day's key).
-    assert.ok(occurrences(s3.core.u8, secret) >= 1, 'secret in memory before destroy');
+    assert.ok(occurrences(s3.abi.memoryBytes(), secret) >= 1, 'secret in memory before destroy');
     s3.destroy();
-    s3.core.refresh();
-    assert.equal(occurrences(s3.core.u8, secret), 0, 'secret left in wasm memory after destroy');
+    assert.equal(occurrences(s3.abi.memoryBytes(), secret), 0, 'secret left in wasm memory after destroy');
     // Nor a large piece of it (an "AWS4" + secret buffer, a copy missing its first bytes).
-    assert.equal(occurrences(s3.core.u8, secret.subarray(4, 24)), 0);
-    assert.equal(occurrences(s3.core.u8, Buffer.from(`AWS4${SECRET}`)), 0);
+    assert.equal(occurrences(s3.abi.memoryBytes(), secret.subarray(4, 24)), 0);
+    assert.equal(occurrences(s3.abi.memoryBytes(), Buffer.from(`AWS4${SECRET}`)), 0);
     assert.throws(() => s3.presign({ ...UPLOAD, partNumber: 1 }), /destroyed/);
     await assert.rejects(s3.uploadPart({ ...UPLOAD, partNumber: 1, body: 'x' }), /destroyed/);
     assert.deepEqual(fetchCalls, [], 'a destroyed client sends nothing');

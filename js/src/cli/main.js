@@ -4,7 +4,7 @@ import { stat, readFile, writeFile, rename, unlink } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { S3Client, S3Error } from '../index.node.js';
-import { loadCore } from '../wasm.js';
+import { loadAbi } from '../wasm.js';
 import {
   UsageError, parse, parseSize, parseDuration, parseCount, parseRanges, parseS3Url,
   connection, CONNECTION_OPTIONS,
@@ -534,7 +534,7 @@ async function sign(argv, io) {
   } catch (e) {
     throw new UsageError(`sign: stdin is not JSON: ${e.message}`);
   }
-  const core = await loadCore();
+  const core = await loadAbi();
   printJson(io, signRequest(core, input));
   return 0;
 }
