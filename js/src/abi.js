@@ -4,7 +4,7 @@
 // Every number it passes (operation, field and checksum ids, error codes,
 // sizes) is read from the module at load (s3mpu_wasm_constants): C is the one
 // source. ABI_VERSION must match wasm/abi.c's.
-import { S3Error, S3InputError } from './errors.js';
+import { S3Error, S3InputError, S3VerifyError } from './errors.js';
 
 const ABI_VERSION = 3;
 const encoder = new TextEncoder();
@@ -210,7 +210,7 @@ export class WasmAbi {
    * @returns {{ method: string, url: string, body: string, headers: [string, string][] }}
    */
   build(kind, fields, now) {
-    if (this.wiped) throw new Error('s3mpu: this client was destroyed');
+    if (this.wiped) throw new S3InputError('ClientDestroyed', 's3mpu: this client was destroyed');
     const x = this.x;
     this.begin();
     x.s3mpu_wasm_op_reset(this.id('OP_', kind));
@@ -290,8 +290,9 @@ export class WasmAbi {
   /**
    * Parse an XML body: `kind` is 'error', 'create', 'complete', 'listParts'
    * or 'listUploads'. Returns the result as an object, or throws S3Error for
-   * an <Error> document (also inside a 200) and for a body that is not the
-   * document expected.
+   * an <Error> document (also inside a 200), and S3VerifyError for a body that
+   * is not the document expected (S3Error when it is the body of an error
+   * status, kind 'error': the status already says no).
    */
   parse(kind, bytes, status, requestId) {
     const x = this.x;
@@ -305,7 +306,8 @@ export class WasmAbi {
       }
       if (err === this.constants.E_NOMEM) throw new RangeError('s3mpu: wasm memory exhausted');
       if (err !== 0) {
-        throw new S3Error({ code: this.errorName(err), message: `${this.strerror(err)} (HTTP ${status})`, status, requestId });
+        const Failure = kind === 'error' ? S3Error : S3VerifyError;
+        throw new Failure({ code: this.errorName(err), message: this.strerror(err), status, requestId });
       }
       return RESULTS[kind](this.fields());
     } finally {

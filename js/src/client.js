@@ -3,7 +3,7 @@
 // retries what may be retried and turns responses into results or S3Error.
 import { WasmAbi } from './abi.js';
 import { loadAbi } from './wasm.js';
-import { S3Error, S3InputError } from './errors.js';
+import { S3Error, S3InputError, S3VerifyError } from './errors.js';
 import { defaultTransport } from './transport.js';
 import { upload } from './upload.js';
 
@@ -34,7 +34,7 @@ export class S3Client {
 
   /** @param {WasmAbi} abi @param {S3ClientOptions} options */
   constructor(abi, options) {
-    if (!(abi instanceof WasmAbi)) throw new TypeError('use S3Client.create(options)');
+    if (!(abi instanceof WasmAbi)) throw new S3InputError('InvalidArgument', 'use S3Client.create(options)');
     checkOptions(options);
     const { credentials } = options;
     abi.clientInit({
@@ -105,8 +105,8 @@ export class S3Client {
           try {
             return { response, bytes, ...(kind === 'complete' ? { parsed: this.parse('complete', bytes, response) } : {}) };
           } catch (e) {
-            // Complete's 200 that carries an <Error>.
-            if (!(e instanceof S3Error)) throw e;
+            // Complete's 200 that carries an <Error>, or that we cannot read.
+            if (!(e instanceof S3Error || e instanceof S3VerifyError)) throw e;
             error = e;
           }
         } else {
@@ -356,7 +356,7 @@ export class S3Client {
    */
   presign({ operation = 'uploadPart', expiresIn = 3600, ...params }) {
     const kind = PRESIGN_KINDS[operation];
-    if (!kind) throw new TypeError(`s3mpu: cannot presign ${operation}`);
+    if (!kind) throw new S3InputError('InvalidArgument', `s3mpu: cannot presign ${operation}`);
     checkExpires(expiresIn, this.abi.constants.EXPIRES_MAX);
     const fields = { ...objectFields(params), ...params, presignExpires: expiresIn };
     delete fields.signal;
@@ -372,7 +372,9 @@ export class S3Client {
    * @returns {{ partNumber: number, url: string }[]}
    */
   presignParts({ bucket, key, uploadId, partNumbers, expiresIn = 3600 }) {
-    if (!Array.isArray(partNumbers) || partNumbers.length === 0) throw new TypeError('s3mpu: partNumbers must be a non-empty array');
+    if (!Array.isArray(partNumbers) || partNumbers.length === 0) {
+      throw new S3InputError('InvalidPartNumber', 's3mpu: partNumbers must be a non-empty array');
+    }
     checkExpires(expiresIn, this.abi.constants.EXPIRES_MAX);
     const now = this.now();
     this.abi.build('uploadPart', { bucket, key, uploadId, partNumber: partNumbers[0], presignExpires: expiresIn }, now);
@@ -389,11 +391,11 @@ const PRESIGN_KINDS = {
 // ---- Helpers ---------------------------------------------------------------------
 
 function checkOptions(options) {
-  if (!options || typeof options !== 'object') throw new TypeError('s3mpu: options are required');
-  if (typeof options.endpoint !== 'string' || !options.endpoint) throw new TypeError('s3mpu: options.endpoint is required');
+  if (!options || typeof options !== 'object') throw new S3InputError('InvalidArgument', 's3mpu: options are required');
+  if (typeof options.endpoint !== 'string' || !options.endpoint) throw new S3InputError('InvalidEndpoint', 's3mpu: options.endpoint is required');
   const c = options.credentials;
   if (!c || typeof c.accessKeyId !== 'string' || typeof c.secretAccessKey !== 'string') {
-    throw new TypeError('s3mpu: options.credentials { accessKeyId, secretAccessKey } are required');
+    throw new S3InputError('InvalidCredentials', 's3mpu: options.credentials { accessKeyId, secretAccessKey } are required');
   }
 }
 
@@ -416,7 +418,7 @@ function objectFields(p) {
 /** [fresh-body factory, length] of an operation's body. */
 function bodyOf({ body, contentLength }) {
   if (typeof body === 'function') {
-    if (!Number.isSafeInteger(contentLength)) throw new TypeError('s3mpu: a body function needs contentLength');
+    if (!Number.isSafeInteger(contentLength)) throw new S3InputError('InvalidArgument', 's3mpu: a body function needs contentLength');
     return [body, contentLength];
   }
   if (body === undefined || body === null) return [() => new Uint8Array(0), 0];
@@ -424,7 +426,7 @@ function bodyOf({ body, contentLength }) {
   if (body instanceof ArrayBuffer) body = new Uint8Array(body);
   if (ArrayBuffer.isView(body)) return [() => body, body.byteLength];
   if (typeof Blob !== 'undefined' && body instanceof Blob) return [() => body, body.size];
-  throw new TypeError('s3mpu: body must be a Uint8Array, ArrayBuffer, Blob, string or a function');
+  throw new S3InputError('InvalidArgument', 's3mpu: body must be a Uint8Array, ArrayBuffer, Blob, string or a function');
 }
 
 async function readBody(response, signal) {

@@ -5,6 +5,7 @@
 //
 // The wasm side goes through abi.js (contexts, the window the bytes are
 // copied through, the CRC tables): a part is never copied whole into wasm.
+import { S3InputError } from './errors.js';
 
 /** @type {Promise<{ crypto: any, zlib: any } | null> | undefined} */
 let native;
@@ -168,7 +169,7 @@ export async function hashers(abi) {
       case 'crc32c':
         return new WasmCrc(abi, 'crc32c');
       default:
-        throw new TypeError(`s3mpu: unknown hash ${algo}`);
+        throw new S3InputError('InvalidArgument', `s3mpu: unknown hash ${algo}`);
     }
   };
   return {

@@ -4,7 +4,7 @@
 // each hashed and sent with retries (send()), checkpointed, then Complete
 // and an ETag check against HEAD. On failure the upload is aborted on the
 // server unless keepOnError; a checkpoint can resume it later.
-import { S3Error, S3InputError } from './errors.js';
+import { S3InputError, S3VerifyError } from './errors.js';
 import { openBody } from './body.js';
 import { hashers, multipartEtag, fromHex, FLEXIBLE } from './hash.js';
 
@@ -16,11 +16,11 @@ const CHECKSUMS = ['md5', 'none', ...FLEXIBLE];
  * @param {object} params  see S3Client.upload in types/index.d.ts
  */
 export async function upload(client, params) {
-  if (!params || typeof params !== 'object') throw new TypeError('s3mpu: upload(params) needs an object');
+  if (!params || typeof params !== 'object') throw new S3InputError('InvalidArgument', 's3mpu: upload(params) needs an object');
   const { bucket, key, body, resume, signal } = params;
-  if (typeof bucket !== 'string' || !bucket) throw new TypeError('s3mpu: upload needs a bucket');
-  if (typeof key !== 'string' || !key) throw new TypeError('s3mpu: upload needs a key');
-  if (body === undefined || body === null) throw new TypeError('s3mpu: upload needs a body');
+  if (typeof bucket !== 'string' || !bucket) throw new S3InputError('InvalidBucketName', 's3mpu: upload needs a bucket');
+  if (typeof key !== 'string' || !key) throw new S3InputError('InvalidKey', 's3mpu: upload needs a key');
+  if (body === undefined || body === null) throw new S3InputError('InvalidArgument', 's3mpu: upload needs a body');
   if (resume !== undefined && (typeof resume !== 'object' || resume === null)) {
     throw new S3InputError('ResumeMismatch', 'resume must be a state from onCheckpoint');
   }
@@ -317,7 +317,9 @@ class Upload {
     }
     const echoed = this.flexible && response.headers.get(`x-amz-checksum-${this.flexible}`);
     if (echoed && echoed !== d.checksum) {
-      throw new S3Error({ code: 'ChecksumMismatch', message: `part ${n}: server ${this.flexible} ${echoed}, ours ${d.checksum}`, status: response.status });
+      throw new S3VerifyError({
+        code: 'ChecksumMismatch', message: `part ${n}: server ${this.flexible} ${echoed}, ours ${d.checksum}`, status: response.status,
+      });
     }
     const record = { partNumber: n, size: bytes.length };
     if (etag) record.etag = etag;
@@ -353,7 +355,7 @@ class Upload {
         if (d && !d.etag && lp.size === d.size) d.etag = lp.etag;
       }
       const missing = parts.find((x) => !x.etag);
-      if (missing) throw new S3Error({ code: 'InvalidPart', message: `part ${missing.partNumber} has no ETag`, status: 0 });
+      if (missing) throw new S3VerifyError({ code: 'MissingETag', message: `part ${missing.partNumber} has no ETag in ListParts` });
     }
     const size = parts.reduce((a, x) => a + x.size, 0);
     const expected = this.checksum === 'md5' ? multipartEtag(this.h, parts.map((x) => fromHex(x.md5))) : undefined;
@@ -368,10 +370,10 @@ class Upload {
       const head = await client.headObject({ bucket: p.bucket, key: p.key, signal: p.signal });
       etag = head.etag;
       if (expected && unquote(etag) !== expected) {
-        throw new S3Error({ code: 'ETagMismatch', message: `object ETag ${etag}, expected "${expected}"`, status: 200 });
+        throw new S3VerifyError({ code: 'ETagMismatch', message: `object ETag ${etag}, expected "${expected}"` });
       }
       if (head.size !== size) {
-        throw new S3Error({ code: 'ETagMismatch', message: `object has ${head.size} bytes, expected ${size}`, status: 200 });
+        throw new S3VerifyError({ code: 'SizeMismatch', message: `object has ${head.size} bytes, expected ${size}` });
       }
     }
     return { bucket: p.bucket, key: p.key, etag, size, parts: parts.length, uploadId };
@@ -436,7 +438,7 @@ function sizeMismatch(size) {
 }
 
 function etagMismatch(message, response) {
-  return new S3Error({
+  return new S3VerifyError({
     code: 'ETagMismatch', message, status: response.status,
     requestId: response.headers.get('x-amz-request-id') ?? undefined,
   });

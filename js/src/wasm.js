@@ -2,6 +2,7 @@
 // WebAssembly.Module (edge workers forbid compiling from bytes), caching the
 // compile of the default module.
 import { instantiate } from './abi.js';
+import { S3InputError } from './errors.js';
 
 let defaultLoader = () => new URL('../s3mpu.wasm', import.meta.url);
 let defaultModule;
@@ -45,7 +46,7 @@ export function compile(source) {
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source);
   if (typeof Response !== 'undefined' && source instanceof Response) return compileResponse(source);
   if (typeof source === 'string' || source instanceof URL) return compileUrl(source);
-  return Promise.reject(new TypeError('s3mpu: wasm must be bytes, a URL, a Response or a WebAssembly.Module'));
+  return Promise.reject(new S3InputError('InvalidArgument', 's3mpu: wasm must be bytes, a URL, a Response or a WebAssembly.Module'));
 }
 
 /** A fresh WasmAbi over the module from `source`. */

@@ -561,7 +561,7 @@ describe('S3Client.upload', { timeout: 600_000 }, () => {
       h.set('etag', '"00000000000000000000000000000000"');
       return new Response(null, { status: r.status, headers: h });
     });
-    await assert.rejects(s3.upload({ bucket, key, body: bytes, partSize: P }), { name: 'S3Error', code: 'ETagMismatch' });
+    await assert.rejects(s3.upload({ bucket, key, body: bytes, partSize: P }), { name: 'S3VerifyError', code: 'ETagMismatch' });
     assert.deepEqual(await listUploads(bucket, key), []);
   });
 
@@ -574,8 +574,8 @@ describe('S3Client.upload', { timeout: 600_000 }, () => {
       h.set('etag', op === 'headObject' ? '"00000000000000000000000000000000-3"' : '"00000000000000000000000000000000"');
       return new Response(null, { status: r.status, headers: h });
     });
-    await assert.rejects(s3.upload({ bucket, key: newKey('etag-object'), body: bytesOf(2 * P + 1), partSize: P }), { code: 'ETagMismatch' });
-    await assert.rejects(s3.upload({ bucket, key: newKey('etag-single'), body: bytesOf(1000) }), { code: 'ETagMismatch' });
+    await assert.rejects(s3.upload({ bucket, key: newKey('etag-object'), body: bytesOf(2 * P + 1), partSize: P }), { name: 'S3VerifyError', code: 'ETagMismatch' });
+    await assert.rejects(s3.upload({ bucket, key: newKey('etag-single'), body: bytesOf(1000) }), { name: 'S3VerifyError', code: 'ETagMismatch' });
   });
 
   it('input errors are thrown before anything is sent', async () => {

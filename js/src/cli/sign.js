@@ -3,6 +3,7 @@
 // client) computed when it answers SignatureDoesNotMatch.
 import { createHash } from 'node:crypto';
 import { UsageError } from './args.js';
+import { S3InputError } from '../errors.js';
 
 const FIELDS = new Set([
   'method', 'endpoint', 'addressing_style', 'bucket', 'key', 'query', 'headers', 'body', 'body_b64',
@@ -122,7 +123,7 @@ export function signRequest(abi, input) {
       contentSha256: !presign && service === 's3',
     });
   } catch (e) {
-    if (e?.name === 'S3InputError') throw bad(`the core refused to sign: ${e.code}${e.message && e.message !== e.code ? `: ${e.message}` : ''}`);
+    if (e instanceof S3InputError) throw bad(`the core refused to sign: ${e.code}${e.message && e.message !== e.code ? `: ${e.message}` : ''}`);
     throw e;
   }
 
