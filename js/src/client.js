@@ -6,6 +6,7 @@ import { loadAbi } from './wasm.js';
 import { S3Error, S3InputError, S3VerifyError } from './errors.js';
 import { defaultTransport } from './transport.js';
 import { upload } from './upload.js';
+import { objectFields, unquote } from './object.js';
 
 const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 200, maxDelayMs: 20_000 };
 // The runtime sets these itself; browsers forbid setting them.
@@ -406,15 +407,6 @@ function checkExpires(expiresIn, max) {
   }
 }
 
-function objectFields(p) {
-  return {
-    bucket: p.bucket, key: p.key, contentType: p.contentType, cacheControl: p.cacheControl,
-    contentDisposition: p.contentDisposition, contentEncoding: p.contentEncoding,
-    expires: p.expires instanceof Date ? p.expires.toUTCString() : p.expires,
-    storageClass: p.storageClass, metadata: p.metadata, contentMD5: p.contentMD5,
-  };
-}
-
 /** [fresh-body factory, length] of an operation's body. */
 function bodyOf({ body, contentLength }) {
   if (typeof body === 'function') {
@@ -432,10 +424,6 @@ function bodyOf({ body, contentLength }) {
 async function readBody(response, signal) {
   if (signal?.aborted) throw signal.reason;
   return response.arrayBuffer();
-}
-
-function unquote(etag) {
-  return etag?.replace(/^"|"$/g, '');
 }
 
 /** Full jitter: uniform in [0, min(max, base * 2^attempt)). */

@@ -7,6 +7,7 @@
 import { S3InputError, S3VerifyError } from './errors.js';
 import { openBody } from './body.js';
 import { hashers, multipartEtag, fromHex, FLEXIBLE } from './hash.js';
+import { objectFields, unquote } from './object.js';
 
 const STATE_VERSION = 1;
 const CHECKSUMS = ['md5', 'none', ...FLEXIBLE];
@@ -224,7 +225,7 @@ class Upload {
     this.progress.emit(); // one event: where the upload starts again
   }
 
-  /** Read and send every part not done; resolves to the part count. */
+  /** Read and send every part not done, `concurrency` at a time; resolves to the part count. */
   async sendParts() {
     const { p, source } = this;
     const inner = new AbortController();
@@ -237,62 +238,74 @@ class Upload {
         inner.abort(e);
       }
     };
-    let n = 1;
     let count = 0;
-    for (;; n++) {
+    for (let n = 1; ; n++) {
       while (running.size >= this.concurrency && failure === undefined) await Promise.race(running);
       if (failure !== undefined || signal.aborted) break;
-      const { size, offset } = this.part(n);
-      if (this.total !== undefined && n > this.plan.partCount) break;
-      if (!size) {
-        // Past 10,000 parts of a stream (beyond 5 TiB): never truncate silently.
-        if (!(await source.atEnd())) fail(new S3InputError('EntityTooLarge', 'the stream is longer than an object may be'));
-        break;
-      }
-      const kept = this.done.get(n);
-      if (kept && !source.sequential) {
-        count = n;
-        continue;
-      }
-      let bytes;
+      let part;
       try {
-        if (n === 1 && this.first) {
-          bytes = this.first;
-          this.first = undefined;
-        } else {
-          bytes = await this.readOrAbort(offset, size, signal);
-        }
-        if (this.total !== undefined && bytes.length !== size) throw sizeMismatch(this.total);
+        part = await this.readPart(n, signal);
       } catch (e) {
         fail(e);
         break;
       }
-      if (bytes.length === 0 && n > 1) break; // a stream that ended on a part boundary
+      if (part.end) break;
       count = n;
-      const last = bytes.length < size;
-      if (kept) {
-        // A stream re-read on resume: the part is on the server; it must be the same bytes.
-        const same = !kept.md5 || (await this.hash(bytes)).md5Hex === kept.md5;
-        source.release(bytes);
-        if (!same) {
-          fail(new S3InputError('ResumeMismatch', `part ${n} of the body differs from the one uploaded before`));
-          break;
-        }
-      } else {
-        // The part's memory goes back to the source once it is sent or given up.
-        const task = this.sendPart(n, bytes, signal).catch(fail).finally(() => {
-          running.delete(task);
-          source.release(bytes);
-        });
-        running.add(task);
+      const kept = this.done.get(n);
+      if (part.bytes && kept && !(await this.sameAsKept(kept, part.bytes))) {
+        fail(new S3InputError('ResumeMismatch', `part ${n} of the body differs from the one uploaded before`));
+        break;
       }
-      if (last) break;
+      if (part.bytes && !kept) this.startPart(n, part.bytes, signal, running, fail);
+      if (part.last) break;
     }
     await Promise.all(running);
     if (p.signal?.aborted) throw p.signal.reason;
     if (failure !== undefined) throw failure;
     if (this.total !== undefined && source.sequential && !(await source.atEnd())) throw sizeMismatch(this.total);
     return count;
+  }
+
+  /**
+   * Part n: { bytes, last }; { kept: true } when it is on the server already
+   * and need not be read; { end: true } past the end of the body.
+   */
+  async readPart(n, signal) {
+    const { source } = this;
+    const { size, offset } = this.part(n);
+    if (this.total !== undefined && n > this.plan.partCount) return { end: true };
+    if (!size) {
+      // Past 10,000 parts of a stream (beyond 5 TiB): never truncate silently.
+      if (!(await source.atEnd())) throw new S3InputError('EntityTooLarge', 'the stream is longer than an object may be');
+      return { end: true };
+    }
+    if (this.done.has(n) && !source.sequential) return { kept: true };
+    let bytes;
+    if (n === 1 && this.first) {
+      bytes = this.first;
+      this.first = undefined;
+    } else {
+      bytes = await this.readOrAbort(offset, size, signal);
+    }
+    if (this.total !== undefined && bytes.length !== size) throw sizeMismatch(this.total);
+    if (bytes.length === 0 && n > 1) return { end: true }; // a stream that ended on a part boundary
+    return { bytes, last: bytes.length < size };
+  }
+
+  /** A stream re-read on resume: the part is on the server; these bytes must be the same. */
+  async sameAsKept(kept, bytes) {
+    const same = !kept.md5 || (await this.hash(bytes)).md5Hex === kept.md5;
+    this.source.release(bytes);
+    return same;
+  }
+
+  /** Send part n in the background; its memory goes back to the source once it is sent or given up. */
+  startPart(n, bytes, signal, running, fail) {
+    const task = this.sendPart(n, bytes, signal).catch(fail).finally(() => {
+      running.delete(task);
+      this.source.release(bytes);
+    });
+    running.add(task);
   }
 
   async sendPart(n, bytes, signal) {
@@ -415,19 +428,6 @@ class Progress {
 }
 
 // ---- Helpers -------------------------------------------------------------------------
-
-function objectFields(p) {
-  return {
-    bucket: p.bucket, key: p.key, contentType: p.contentType, cacheControl: p.cacheControl,
-    contentDisposition: p.contentDisposition, contentEncoding: p.contentEncoding,
-    expires: p.expires instanceof Date ? p.expires.toUTCString() : p.expires,
-    storageClass: p.storageClass, metadata: p.metadata,
-  };
-}
-
-function unquote(etag) {
-  return (etag ?? '').replace(/^"|"$/g, '');
-}
 
 function sorted(o) {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)));
