@@ -114,7 +114,9 @@ export class WasmAbi {
   putPairs(pairs) {
     const written = pairs.map(([n, v]) => [...this.put(String(n)), ...this.put(String(v))]);
     const at = this.reserve(written.length * 16);
-    written.forEach((w, i) => w.forEach((x, k) => this.view.setUint32(at + i * 16 + k * 4, x, true)));
+    written.forEach((w, i) => {
+      for (let k = 0; k < 4; k++) this.view.setUint32(at + i * 16 + k * 4, w[k], true);
+    });
     return at;
   }
 

@@ -220,7 +220,9 @@ export class PartHash {
 /** The multipart ETag (unquoted) from the parts' raw MD5s, in order. */
 export function multipartEtag(h, md5s) {
   const all = new Uint8Array(md5s.length * 16);
-  md5s.forEach((m, i) => all.set(m, i * 16));
+  md5s.forEach((m, i) => {
+    all.set(m, i * 16);
+  });
   return `${hex(h.md5(all))}-${md5s.length}`;
 }
 

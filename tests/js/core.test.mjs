@@ -438,7 +438,7 @@ describe('destroy', () => {
       }
     };
     walk(s3, 0);
-    assert.ok(!JSON.stringify(s3, (k, v) => (ArrayBuffer.isView(v) ? undefined : v)).includes(SECRET));
+    assert.ok(!JSON.stringify(s3, (_k, v) => (ArrayBuffer.isView(v) ? undefined : v)).includes(SECRET));
     s3.destroy();
   });
 });

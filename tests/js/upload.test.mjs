@@ -637,7 +637,7 @@ describe('S3Client.upload', { timeout: 600_000 }, () => {
     assert.equal(put.headers['x-amz-checksum-crc32'], 'AAAAAA==');
     assert.equal(put.status, 200);
     const c = await s3.createMultipartUpload({ bucket, key, checksumAlgorithm: 'sha256' });
-    const p = await s3.uploadPart({ bucket, key, uploadId: c.uploadId, partNumber: 1, body: bytesOf(1000), checksum: { algorithm: 'sha256', value: 'A'.repeat(43) + '=' } });
+    const p = await s3.uploadPart({ bucket, key, uploadId: c.uploadId, partNumber: 1, body: bytesOf(1000), checksum: { algorithm: 'sha256', value: `${'A'.repeat(43)}=` } });
     assert.ok(p.etag);
     const [listed] = await s3.listParts({ bucket, key, uploadId: c.uploadId }).then((r) => r.parts);
     assert.equal(listed.checksum, undefined, 'ListParts carries no checksum');
