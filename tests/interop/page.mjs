@@ -78,8 +78,7 @@ async function serveFetch(handler, req, res) {
   for await (const c of req) chunks.push(c);
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
-    if (Array.isArray(value)) value.forEach((v) => headers.append(name, v));
-    else if (value !== undefined) headers.set(name, value);
+    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, v);
   }
   const body = chunks.length && !['GET', 'HEAD'].includes(req.method) ? Buffer.concat(chunks) : undefined;
   const response = await handler(new Request(new URL(req.url, `http://${req.headers.host}`), { method: req.method, headers, body }));
