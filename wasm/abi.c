@@ -28,7 +28,7 @@
  * Versioning: s3mpu_wasm_abi_version() changes whenever an export's meaning
  * or a layout JS relies on changes; JS checks it at load.
  */
-#include "s3mpu.h"
+#include "internal.h" /* s3mpu.h, and decimal_format() */
 
 #include <stdlib.h>
 #include <string.h>
@@ -133,17 +133,8 @@ static int field_cstr(const char *s) { return field(s, strlen(s)); }
 
 static int field_num(double v)
 {
-	char d[24];
-	size_t n = 0, i;
-	uint64_t u = (uint64_t)v;
-	char tmp[24];
-	do {
-		tmp[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	for (i = 0; i < n; i++)
-		d[i] = tmp[n - 1 - i];
-	return field(d, n);
+	char d[DECIMAL_MAX];
+	return field(d, decimal_format((uint64_t)v, d));
 }
 
 void s3mpu_wasm_strerror(int err)

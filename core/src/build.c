@@ -7,22 +7,13 @@
 #include "internal.h"
 
 #define QUERY_MAX 6
-#define NUMBER_MAX 21
 
 static const s3mpu_str no_value = { NULL, 0 };
 
-/* Decimal text of v into d (NUMBER_MAX bytes); returns it as a string. */
+/* Decimal text of v into d (DECIMAL_MAX bytes); returns it as a string. */
 static s3mpu_str decimal(uint64_t v, char *d)
 {
-	char tmp[NUMBER_MAX];
-	size_t n = 0, i;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (i = 0; i < n; i++)
-		d[i] = tmp[n - 1 - i];
-	return (s3mpu_str){ d, n };
+	return (s3mpu_str){ d, decimal_format(v, d) };
 }
 
 /* ------------------------------------------------------------------ */
@@ -295,46 +286,46 @@ static int use_path_style(const s3mpu_client *c, s3mpu_str bucket)
 		(c->https && memchr(bucket.ptr, '.', bucket.len) != NULL);
 }
 
-static void out_xml_escaped(s3mpu_out *o, const char *s, size_t len)
+static void out_xml_escaped(s3mpu_buf *o, const char *s, size_t len)
 {
 	size_t i;
 	for (i = 0; i < len; i++) {
 		switch (s[i]) {
-		case '&': out_cstr(o, "&amp;"); break;
-		case '<': out_cstr(o, "&lt;"); break;
-		case '>': out_cstr(o, "&gt;"); break;
-		case '"': out_cstr(o, "&quot;"); break;
-		case '\'': out_cstr(o, "&apos;"); break;
-		default: out_char(o, s[i]);
+		case '&': buf_cstr(o, "&amp;"); break;
+		case '<': buf_cstr(o, "&lt;"); break;
+		case '>': buf_cstr(o, "&gt;"); break;
+		case '"': buf_cstr(o, "&quot;"); break;
+		case '\'': buf_cstr(o, "&apos;"); break;
+		default: buf_char(o, s[i]);
 		}
 	}
 }
 
-static void out_complete_body(s3mpu_out *o, const s3mpu_op *op)
+static void out_complete_body(s3mpu_buf *o, const s3mpu_op *op)
 {
 	size_t i;
-	char num[NUMBER_MAX];
+	char num[DECIMAL_MAX];
 	s3mpu_str tag = checksum_name(op->checksum_algorithm);
-	out_cstr(o, "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
+	buf_cstr(o, "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
 	for (i = 0; i < op->part_count; i++) {
 		const s3mpu_part *p = &op->parts[i];
-		out_cstr(o, "<Part><PartNumber>");
-		out_str(o, decimal(p->number, num));
-		out_cstr(o, "</PartNumber><ETag>");
+		buf_cstr(o, "<Part><PartNumber>");
+		buf_str(o, decimal(p->number, num));
+		buf_cstr(o, "</PartNumber><ETag>");
 		out_xml_escaped(o, p->etag, p->etag_len);
-		out_cstr(o, "</ETag>");
+		buf_cstr(o, "</ETag>");
 		if (op->checksum_algorithm != S3MPU_CHECKSUM_NONE) {
-			out_cstr(o, "<Checksum");
-			out_str(o, tag);
-			out_char(o, '>');
+			buf_cstr(o, "<Checksum");
+			buf_str(o, tag);
+			buf_char(o, '>');
 			out_xml_escaped(o, p->checksum, p->checksum_len);
-			out_cstr(o, "</Checksum");
-			out_str(o, tag);
-			out_char(o, '>');
+			buf_cstr(o, "</Checksum");
+			buf_str(o, tag);
+			buf_char(o, '>');
 		}
-		out_cstr(o, "</Part>");
+		buf_cstr(o, "</Part>");
 	}
-	out_cstr(o, "</CompleteMultipartUpload>");
+	buf_cstr(o, "</CompleteMultipartUpload>");
 }
 
 typedef struct {
@@ -390,9 +381,9 @@ int s3mpu_build(s3mpu_client *client, const s3mpu_op *op, int64_t now,
 	s3mpu_request *out, char *arena, size_t cap, size_t *need)
 {
 	kv_list query, headers;
-	char part_number[NUMBER_MAX], number[NUMBER_MAX], max_items[NUMBER_MAX], marker[NUMBER_MAX];
+	char part_number[DECIMAL_MAX], number[DECIMAL_MAX], max_items[DECIMAL_MAX], marker[DECIMAL_MAX];
 	s3mpu_str payload, host, path, body = { NULL, 0 };
-	s3mpu_out o;
+	s3mpu_buf o;
 	s3mpu_http http;
 	size_t host_off, path_off, meta_off, sign_off, sign_need = 0, length_off, url_off, i;
 	int kind, path_style, presign, err;
@@ -412,12 +403,12 @@ int s3mpu_build(s3mpu_client *client, const s3mpu_op *op, int64_t now,
 	path_style = use_path_style(client, op->bucket);
 	query.count = 0; /* items are written before they are read */
 	headers.count = 0;
-	out_init(&o, arena, cap);
+	buf_init(&o, arena, cap);
 
 	/* Body (Complete only) and its hash. */
 	if (kind == S3MPU_OP_COMPLETE) {
 		out_complete_body(&o, op);
-		body = out_since(&o, 0);
+		body = buf_since(&o, 0);
 	}
 	if (kind == S3MPU_OP_UPLOAD_PART || kind == S3MPU_OP_PUT_OBJECT) {
 		payload = op->payload_hash.len ? op->payload_hash : S3MPU_LIT(S3MPU_UNSIGNED_PAYLOAD);
@@ -426,7 +417,7 @@ int s3mpu_build(s3mpu_client *client, const s3mpu_op *op, int64_t now,
 		size_t at = o.len;
 		o.len += 2 * S3MPU_SHA256_SIZE;
 		payload = S3MPU_LIT(S3MPU_EMPTY_SHA256);
-		if (out_fits(&o)) {
+		if (buf_fits(&o)) {
 			s3mpu_sha256 sha;
 			unsigned char d[S3MPU_SHA256_SIZE];
 			s3mpu_sha256_init(&sha);
@@ -444,21 +435,21 @@ int s3mpu_build(s3mpu_client *client, const s3mpu_op *op, int64_t now,
 	/* Host and path. */
 	host_off = o.len;
 	if (!path_style) {
-		out_str(&o, op->bucket);
-		out_char(&o, '.');
+		buf_str(&o, op->bucket);
+		buf_char(&o, '.');
 	}
-	out_bytes(&o, client->host, client->host_len);
-	host = out_since(&o, host_off);
+	buf_bytes(&o, client->host, client->host_len);
+	host = buf_since(&o, host_off);
 	path_off = o.len;
-	out_char(&o, '/');
+	buf_char(&o, '/');
 	if (path_style) {
-		out_str(&o, op->bucket);
+		buf_str(&o, op->bucket);
 		if (kind != S3MPU_OP_LIST_UPLOADS)
-			out_char(&o, '/');
+			buf_char(&o, '/');
 	}
 	if (kind != S3MPU_OP_LIST_UPLOADS)
-		out_str(&o, op->key);
-	path = out_since(&o, path_off);
+		buf_str(&o, op->key);
+	path = buf_since(&o, path_off);
 
 	/* Query. */
 	switch (kind) {
@@ -517,17 +508,17 @@ int s3mpu_build(s3mpu_client *client, const s3mpu_op *op, int64_t now,
 		for (i = 0; i < op->metadata_count; i++) {
 			size_t k;
 			meta_off = o.len;
-			out_cstr(&o, "x-amz-meta-");
+			buf_cstr(&o, "x-amz-meta-");
 			for (k = 0; k < op->metadata[i].name.len; k++)
-				out_char(&o, ascii_lower(op->metadata[i].name.ptr[k]));
-			kv_add(&headers, out_since(&o, meta_off), op->metadata[i].value);
+				buf_char(&o, ascii_lower(op->metadata[i].name.ptr[k]));
+			kv_add(&headers, buf_since(&o, meta_off), op->metadata[i].value);
 		}
 	}
 
 	/* Without the strings above in the arena there is nothing to sign:
 	 * answer with a size that surely does, and the next call with it
 	 * learns the exact one. */
-	if (!out_fits(&o)) {
+	if (!buf_fits(&o)) {
 		if (need)
 			*need = request_bound(client, op, o.len);
 		memset(out, 0, sizeof *out);
@@ -563,29 +554,29 @@ int s3mpu_build(s3mpu_client *client, const s3mpu_op *op, int64_t now,
 	/* Content-Length, unsigned: a runtime may set it itself. */
 	length_off = o.len;
 	if (kind == S3MPU_OP_UPLOAD_PART || kind == S3MPU_OP_PUT_OBJECT)
-		out_str(&o, decimal(op->content_length, number));
+		buf_str(&o, decimal(op->content_length, number));
 	else if (kind == S3MPU_OP_CREATE || kind == S3MPU_OP_COMPLETE)
-		out_str(&o, decimal(body.len, number));
+		buf_str(&o, decimal(body.len, number));
 
 	/* URL: scheme, host, encoded path, query. The path is encoded as the
 	 * canonical request has it (S3 encodes it once): copy it from there. */
 	url_off = o.len;
-	out_cstr(&o, client->https ? "https://" : "http://");
-	out_str(&o, host);
+	buf_cstr(&o, client->https ? "https://" : "http://");
+	buf_str(&o, host);
 	{
 		s3mpu_str cr = out->signature.canonical_request;
 		const char *start = cr.ptr + http.method.len + 1;
 		const char *end = memchr(start, '\n', cr.len - http.method.len - 1);
 		if (end)
-			out_bytes(&o, start, (size_t)(end - start));
+			buf_bytes(&o, start, (size_t)(end - start));
 		else
-			out_uri(&o, path, 1);
+			buf_uri(&o, path, 1);
 	}
 	if (out->signature.query.len) {
-		out_char(&o, '?');
-		out_str(&o, out->signature.query);
+		buf_char(&o, '?');
+		buf_str(&o, out->signature.query);
 	}
-	if (!out_fits(&o)) {
+	if (!buf_fits(&o)) {
 		if (need)
 			*need = o.len;
 		memset(out, 0, sizeof *out);
@@ -594,7 +585,7 @@ int s3mpu_build(s3mpu_client *client, const s3mpu_op *op, int64_t now,
 
 	/* Every header to send. */
 	out->method = http.method;
-	out->url = out_since(&o, url_off);
+	out->url = buf_since(&o, url_off);
 	out->body = body;
 	for (i = 0; i < headers.count; i++)
 		out->headers[out->header_count++] = headers.items[i];

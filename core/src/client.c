@@ -8,24 +8,24 @@
 int client_fail(s3mpu_client *c, int err, const char *before, s3mpu_str value,
 	const char *after)
 {
-	s3mpu_out o;
+	s3mpu_buf o;
 	size_t i;
-	out_init(&o, c->detail, sizeof c->detail - 1);
-	out_cstr(&o, before);
+	buf_init(&o, c->detail, sizeof c->detail - 1);
+	buf_cstr(&o, before);
 	if (value.ptr) {
-		out_char(&o, '"');
+		buf_char(&o, '"');
 		/* Quote at most 64 bytes, as printable ASCII: the value may be
 		 * anything the caller passed. */
 		for (i = 0; i < value.len && i < 64; i++) {
 			unsigned char ch = (unsigned char)value.ptr[i];
-			out_char(&o, ch >= 0x20 && ch < 0x7f ? (char)ch : '?');
+			buf_char(&o, ch >= 0x20 && ch < 0x7f ? (char)ch : '?');
 		}
 		if (value.len > 64)
-			out_cstr(&o, "...");
-		out_char(&o, '"');
+			buf_cstr(&o, "...");
+		buf_char(&o, '"');
 	}
 	if (after)
-		out_cstr(&o, after);
+		buf_cstr(&o, after);
 	c->detail[o.len < o.cap ? o.len : o.cap] = 0;
 	return err;
 }
@@ -57,7 +57,7 @@ static int parse_endpoint(s3mpu_client *c, s3mpu_str e)
 	s3mpu_str rest;
 	size_t i = 0, host_end, port_start = 0;
 	uint32_t port = 0;
-	s3mpu_out o;
+	s3mpu_buf o;
 
 	if (has_prefix_ci(e, "https://"))
 		c->https = 1, i = 8;
@@ -102,14 +102,14 @@ static int parse_endpoint(s3mpu_client *c, s3mpu_str e)
 		return client_fail(c, S3MPU_E_ENDPOINT, "endpoint ", e,
 			" must be scheme://host[:port] with no path, query or user");
 
-	out_init(&o, c->host, sizeof c->host);
+	buf_init(&o, c->host, sizeof c->host);
 	for (i = 0; i < host_end; i++)
-		out_char(&o, ascii_lower(rest.ptr[i]));
+		buf_char(&o, ascii_lower(rest.ptr[i]));
 	if (port && port != (c->https ? 443u : 80u)) {
-		out_char(&o, ':');
-		out_bytes(&o, rest.ptr + port_start, rest.len - port_start);
+		buf_char(&o, ':');
+		buf_bytes(&o, rest.ptr + port_start, rest.len - port_start);
 	}
-	if (!out_fits(&o))
+	if (!buf_fits(&o))
 		return client_fail(c, S3MPU_E_ENDPOINT, "endpoint ", e, " is too long");
 	c->host_len = o.len;
 	return S3MPU_OK;

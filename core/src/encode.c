@@ -112,3 +112,18 @@ int s3mpu_base64_decode(const char *in, size_t len,
 	*out_len = n;
 	return S3MPU_OK;
 }
+
+/* see internal.h */
+size_t decimal_format(uint64_t v, char *out)
+{
+	char tmp[DECIMAL_MAX];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
+}

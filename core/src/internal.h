@@ -15,16 +15,16 @@ typedef struct {
 	char *p;
 	size_t cap;
 	size_t len; /* bytes wanted so far; only min(len, cap) were written */
-} s3mpu_out;
+} s3mpu_buf;
 
-static inline void out_init(s3mpu_out *o, char *p, size_t cap)
+static inline void buf_init(s3mpu_buf *o, char *p, size_t cap)
 {
 	o->p = p;
 	o->cap = p ? cap : 0;
 	o->len = 0;
 }
 
-static inline void out_bytes(s3mpu_out *o, const void *s, size_t n)
+static inline void buf_bytes(s3mpu_buf *o, const void *s, size_t n)
 {
 	if (o->len < o->cap) {
 		size_t room = o->cap - o->len;
@@ -33,19 +33,19 @@ static inline void out_bytes(s3mpu_out *o, const void *s, size_t n)
 	o->len += n;
 }
 
-static inline void out_char(s3mpu_out *o, char c)
+static inline void buf_char(s3mpu_buf *o, char c)
 {
 	if (o->len < o->cap)
 		o->p[o->len] = c;
 	o->len++;
 }
 
-static inline void out_str(s3mpu_out *o, s3mpu_str s) { out_bytes(o, s.ptr, s.len); }
-static inline void out_cstr(s3mpu_out *o, const char *s) { out_bytes(o, s, strlen(s)); }
-static inline int out_fits(const s3mpu_out *o) { return o->len <= o->cap; }
+static inline void buf_str(s3mpu_buf *o, s3mpu_str s) { buf_bytes(o, s.ptr, s.len); }
+static inline void buf_cstr(s3mpu_buf *o, const char *s) { buf_bytes(o, s, strlen(s)); }
+static inline int buf_fits(const s3mpu_buf *o) { return o->len <= o->cap; }
 
 /* The string written since `start` (valid only when the output fit). */
-static inline s3mpu_str out_since(const s3mpu_out *o, size_t start)
+static inline s3mpu_str buf_since(const s3mpu_buf *o, size_t start)
 {
 	s3mpu_str s;
 	s.ptr = o->p + start;
@@ -71,18 +71,34 @@ int str_ieq(s3mpu_str a, s3mpu_str b);
 int client_fail(s3mpu_client *c, int err, const char *before, s3mpu_str value,
 	const char *after);
 
-/* hash.c: HMAC-SHA256 of `data` under a prepared key, its working state
+/* encode.c: decimal digits of `v` into out[DECIMAL_MAX] (no NUL); returns
+ * their count. */
+#define DECIMAL_MAX 20
+size_t decimal_format(uint64_t v, char *out);
+
+static inline void buf_decimal(s3mpu_buf *b, uint64_t v)
+{
+	char d[DECIMAL_MAX];
+	buf_bytes(b, d, decimal_format(v, d));
+}
+
+/* hmac.c: erase what held key material; a plain memset that an empty asm
+ * keeps (the object is about to die), cheaper than s3mpu_wipe's byte loop
+ * on the signing path. */
+void wipe_fast(void *p, size_t len);
+
+/* hmac.c: HMAC-SHA256 of `data` under a prepared key, its working state
  * erased after (cheaper than an s3mpu_hmac context and s3mpu_wipe). */
 void hmac_once(const s3mpu_hmac_key *key, const void *data, size_t len,
 	unsigned char out[S3MPU_SHA256_SIZE]);
-/* hash.c: the same, going on from a kept context (which stays as it was). */
+/* hmac.c: the same, going on from a kept context (which stays as it was). */
 void hmac_resume(const s3mpu_hmac *kept, const void *data, size_t len,
 	unsigned char out[S3MPU_SHA256_SIZE]);
 
 /* uri.c */
 int uri_unreserved(unsigned char c);
 /* Append the S3 URI encoding of `in`. */
-void out_uri(s3mpu_out *o, s3mpu_str in, int keep_slash);
+void buf_uri(s3mpu_buf *o, s3mpu_str in, int keep_slash);
 /* Order of the encodings of a and b (no slash kept), without building them. */
 int uri_compare_encoded(s3mpu_str a, s3mpu_str b);
 

@@ -218,7 +218,7 @@ static void sort_params(const s3mpu_kv **e, size_t n)
 static int is_space(char c) { return c == ' ' || c == '\t'; }
 
 /* Header value trimmed, inner runs of white space folded to one space. */
-static void out_trimmed(s3mpu_out *o, s3mpu_str v)
+static void buf_trimmed(s3mpu_buf *o, s3mpu_str v)
 {
 	size_t i = 0, end = v.len;
 	int gap = 0;
@@ -229,7 +229,7 @@ static void out_trimmed(s3mpu_out *o, s3mpu_str v)
 		    (i == 0 || i + 1 == end || v.ptr[i + 1] == ' ')))
 			break;
 	if (i == end) {
-		out_bytes(o, v.ptr, v.len);
+		buf_bytes(o, v.ptr, v.len);
 		return;
 	}
 	i = 0;
@@ -243,57 +243,57 @@ static void out_trimmed(s3mpu_out *o, s3mpu_str v)
 			continue;
 		}
 		if (gap)
-			out_char(o, ' ');
+			buf_char(o, ' ');
 		gap = 0;
-		out_char(o, v.ptr[i]);
+		buf_char(o, v.ptr[i]);
 	}
 }
 
-static void out_lower(s3mpu_out *o, s3mpu_str s)
+static void buf_lower(s3mpu_buf *o, s3mpu_str s)
 {
 	size_t i;
 	for (i = 0; i < s.len; i++)
-		out_char(o, ascii_lower(s.ptr[i]));
+		buf_char(o, ascii_lower(s.ptr[i]));
 }
 
-static void out_signed_headers(s3mpu_out *o, const s3mpu_kv **h, size_t n)
+static void out_signed_headers(s3mpu_buf *o, const s3mpu_kv **h, size_t n)
 {
 	size_t i;
 	for (i = 0; i < n; i++) {
 		if (i > 0 && str_ieq(h[i - 1]->name, h[i]->name))
 			continue;
 		if (i > 0)
-			out_char(o, ';');
-		out_lower(o, h[i]->name);
+			buf_char(o, ';');
+		buf_lower(o, h[i]->name);
 	}
 }
 
-static void out_canonical_headers(s3mpu_out *o, const s3mpu_kv **h, size_t n)
+static void out_canonical_headers(s3mpu_buf *o, const s3mpu_kv **h, size_t n)
 {
 	size_t i;
 	for (i = 0; i < n; i++) {
 		if (i > 0 && str_ieq(h[i - 1]->name, h[i]->name)) {
-			out_char(o, ',');
+			buf_char(o, ',');
 		} else {
 			if (i > 0)
-				out_char(o, '\n');
-			out_lower(o, h[i]->name);
-			out_char(o, ':');
+				buf_char(o, '\n');
+			buf_lower(o, h[i]->name);
+			buf_char(o, ':');
 		}
-		out_trimmed(o, h[i]->value);
+		buf_trimmed(o, h[i]->value);
 	}
-	out_char(o, '\n');
+	buf_char(o, '\n');
 }
 
-static void out_canonical_query(s3mpu_out *o, const s3mpu_kv **q, size_t n)
+static void out_canonical_query(s3mpu_buf *o, const s3mpu_kv **q, size_t n)
 {
 	size_t i;
 	for (i = 0; i < n; i++) {
 		if (i > 0)
-			out_char(o, '&');
-		out_uri(o, q[i]->name, 0);
-		out_char(o, '=');
-		out_uri(o, q[i]->value, 0);
+			buf_char(o, '&');
+		buf_uri(o, q[i]->name, 0);
+		buf_char(o, '=');
+		buf_uri(o, q[i]->value, 0);
 	}
 }
 
@@ -301,7 +301,7 @@ static void out_canonical_query(s3mpu_out *o, const s3mpu_kv **q, size_t n)
  * RFC 3986 remove_dot_segments, plus dropping empty segments ("//"), as
  * AWS does for services other than S3. The result keeps a trailing slash.
  */
-static int out_normalized_path(s3mpu_out *o, s3mpu_str path)
+static int out_normalized_path(s3mpu_buf *o, s3mpu_str path)
 {
 	s3mpu_str seg[SIGV4_SEGMENTS_MAX];
 	size_t n = 0, i = 0, k;
@@ -333,24 +333,12 @@ static int out_normalized_path(s3mpu_out *o, s3mpu_str path)
 		}
 	}
 	for (k = 0; k < n; k++) {
-		out_char(o, '/');
-		out_uri(o, seg[k], 1);
+		buf_char(o, '/');
+		buf_uri(o, seg[k], 1);
 	}
 	if (n == 0 || trailing)
-		out_char(o, '/');
+		buf_char(o, '/');
 	return S3MPU_OK;
-}
-
-static void out_decimal(s3mpu_out *o, uint64_t v)
-{
-	char d[20];
-	size_t n = 0;
-	do {
-		d[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		out_char(o, d[--n]);
 }
 
 /* ------------------------------------------------------------------ */
@@ -383,7 +371,7 @@ int s3mpu_sigv4_sign(s3mpu_signer *signer, const s3mpu_http *http,
 	s3mpu_str scope, signed_str;
 	size_t nh = 0, nq = 0, i;
 	size_t canonical_len, query_off, query_len, sts_off, sts_len, signed_off, sent_off;
-	s3mpu_out o, t;
+	s3mpu_buf o, t;
 	unsigned char digest[S3MPU_SHA256_SIZE];
 	int presign = expires != 0, err;
 
@@ -435,19 +423,19 @@ int s3mpu_sigv4_sign(s3mpu_signer *signer, const s3mpu_http *http,
 	sort_headers(hdr, nh);
 
 	/* Scope "YYYYMMDD/region/service/aws4_request". */
-	out_init(&t, scope_buf, sizeof scope_buf);
-	out_bytes(&t, sig->amz_date, 8);
-	out_char(&t, '/');
-	out_bytes(&t, signer->region, signer->region_len);
-	out_char(&t, '/');
-	out_bytes(&t, signer->service, signer->service_len);
-	out_cstr(&t, "/aws4_request");
+	buf_init(&t, scope_buf, sizeof scope_buf);
+	buf_bytes(&t, sig->amz_date, 8);
+	buf_char(&t, '/');
+	buf_bytes(&t, signer->region, signer->region_len);
+	buf_char(&t, '/');
+	buf_bytes(&t, signer->service, signer->service_len);
+	buf_cstr(&t, "/aws4_request");
 	scope.ptr = scope_buf;
 	scope.len = t.len;
 
-	out_init(&t, signed_list, sizeof signed_list);
+	buf_init(&t, signed_list, sizeof signed_list);
 	out_signed_headers(&t, hdr, nh);
-	if (!out_fits(&t))
+	if (!buf_fits(&t))
 		return S3MPU_E_HEADER;
 	signed_str.ptr = signed_list;
 	signed_str.len = t.len;
@@ -456,12 +444,12 @@ int s3mpu_sigv4_sign(s3mpu_signer *signer, const s3mpu_http *http,
 	for (i = 0; i < http->query_count; i++)
 		qry[nq++] = &http->query[i];
 	if (presign) {
-		out_init(&t, credential, sizeof credential);
-		out_bytes(&t, signer->access_key, signer->access_key_len);
-		out_char(&t, '/');
-		out_str(&t, scope);
-		out_init(&o, expires_text, sizeof expires_text);
-		out_decimal(&o, expires);
+		buf_init(&t, credential, sizeof credential);
+		buf_bytes(&t, signer->access_key, signer->access_key_len);
+		buf_char(&t, '/');
+		buf_str(&t, scope);
+		buf_init(&o, expires_text, sizeof expires_text);
+		buf_decimal(&o, expires);
 		extra_q[0].name = S3MPU_LIT("X-Amz-Algorithm");
 		extra_q[0].value = S3MPU_LIT("AWS4-HMAC-SHA256");
 		extra_q[1].name = S3MPU_LIT("X-Amz-Credential");
@@ -487,52 +475,52 @@ int s3mpu_sigv4_sign(s3mpu_signer *signer, const s3mpu_http *http,
 	sort_params(qry, nq);
 
 	/* Canonical request. */
-	out_init(&o, buf, cap);
-	out_str(&o, http->method);
-	out_char(&o, '\n');
+	buf_init(&o, buf, cap);
+	buf_str(&o, http->method);
+	buf_char(&o, '\n');
 	if (flags & S3MPU_SIGV4_GENERIC) {
 		err = out_normalized_path(&o, http->path);
 		if (err)
 			return err;
 	} else if (http->path.len == 0) {
-		out_char(&o, '/');
+		buf_char(&o, '/');
 	} else {
-		out_uri(&o, http->path, 1);
+		buf_uri(&o, http->path, 1);
 	}
-	out_char(&o, '\n');
+	buf_char(&o, '\n');
 	query_off = o.len;
 	out_canonical_query(&o, qry, nq);
 	query_len = o.len - query_off;
-	out_char(&o, '\n');
+	buf_char(&o, '\n');
 	out_canonical_headers(&o, hdr, nh);
-	out_char(&o, '\n');
-	out_str(&o, signed_str);
-	out_char(&o, '\n');
-	out_str(&o, http->payload_hash);
+	buf_char(&o, '\n');
+	buf_str(&o, signed_str);
+	buf_char(&o, '\n');
+	buf_str(&o, http->payload_hash);
 	canonical_len = o.len;
-	if (out_fits(&o))
+	if (buf_fits(&o))
 		hash_canonical(signer, buf, canonical_len, digest);
 
 	/* String to sign. */
 	sts_off = o.len;
-	out_cstr(&o, algorithm);
-	out_char(&o, '\n');
-	out_bytes(&o, sig->amz_date, S3MPU_AMZ_DATE_LEN);
-	out_char(&o, '\n');
-	out_str(&o, scope);
-	out_char(&o, '\n');
+	buf_cstr(&o, algorithm);
+	buf_char(&o, '\n');
+	buf_bytes(&o, sig->amz_date, S3MPU_AMZ_DATE_LEN);
+	buf_char(&o, '\n');
+	buf_str(&o, scope);
+	buf_char(&o, '\n');
 	if (o.len + 64 <= o.cap)
 		s3mpu_hex_encode(digest, sizeof digest, buf + o.len);
 	o.len += 64;
 	sts_len = o.len - sts_off;
-	if (out_fits(&o)) {
+	if (buf_fits(&o)) {
 		sign_string(signer, sig->amz_date, buf + sts_off, sts_len, digest);
 		s3mpu_hex_encode(digest, sizeof digest, sig->signature);
 	}
 
 	/* What is sent: SignedHeaders, then Authorization or the whole query. */
 	signed_off = o.len;
-	out_str(&o, signed_str);
+	buf_str(&o, signed_str);
 	sent_off = o.len;
 	if (presign) {
 		/* The canonical query is the URL's query, plus the signature. */
@@ -540,26 +528,26 @@ int s3mpu_sigv4_sign(s3mpu_signer *signer, const s3mpu_http *http,
 			memcpy(buf + o.len, buf + query_off, query_len);
 		o.len += query_len;
 		if (nq)
-			out_char(&o, '&');
-		out_cstr(&o, "X-Amz-Signature=");
-		out_bytes(&o, sig->signature, 64);
+			buf_char(&o, '&');
+		buf_cstr(&o, "X-Amz-Signature=");
+		buf_bytes(&o, sig->signature, 64);
 		query_off = sent_off;
 		query_len = o.len - sent_off;
 	} else {
-		out_cstr(&o, algorithm);
-		out_cstr(&o, " Credential=");
-		out_bytes(&o, signer->access_key, signer->access_key_len);
-		out_char(&o, '/');
-		out_str(&o, scope);
-		out_cstr(&o, ", SignedHeaders=");
-		out_str(&o, signed_str);
-		out_cstr(&o, ", Signature=");
-		out_bytes(&o, sig->signature, 64);
+		buf_cstr(&o, algorithm);
+		buf_cstr(&o, " Credential=");
+		buf_bytes(&o, signer->access_key, signer->access_key_len);
+		buf_char(&o, '/');
+		buf_str(&o, scope);
+		buf_cstr(&o, ", SignedHeaders=");
+		buf_str(&o, signed_str);
+		buf_cstr(&o, ", Signature=");
+		buf_bytes(&o, sig->signature, 64);
 		sig->authorization.ptr = buf + sent_off;
 		sig->authorization.len = o.len - sent_off;
 	}
 
-	if (!out_fits(&o)) {
+	if (!buf_fits(&o)) {
 		if (need)
 			*need = o.len;
 		memset(sig, 0, sizeof *sig);

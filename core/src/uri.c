@@ -87,7 +87,7 @@ size_t s3mpu_uri_encode(s3mpu_str in, int keep_slash, char *out)
 	return n;
 }
 
-void out_uri(s3mpu_out *o, s3mpu_str in, int keep_slash)
+void buf_uri(s3mpu_buf *o, s3mpu_str in, int keep_slash)
 {
 	unsigned keep = keep_slash ? 3 : 1;
 	size_t i, run = 0;
@@ -100,13 +100,13 @@ void out_uri(s3mpu_out *o, s3mpu_str in, int keep_slash)
 		unsigned char c = (unsigned char)in.ptr[i];
 		if (copied(c, keep))
 			continue;
-		out_bytes(o, in.ptr + run, i - run);
-		out_char(o, '%');
-		out_char(o, hex_upper[c >> 4]);
-		out_char(o, hex_upper[c & 15]);
+		buf_bytes(o, in.ptr + run, i - run);
+		buf_char(o, '%');
+		buf_char(o, hex_upper[c >> 4]);
+		buf_char(o, hex_upper[c & 15]);
 		run = i + 1;
 	}
-	out_bytes(o, in.ptr + run, in.len - run);
+	buf_bytes(o, in.ptr + run, in.len - run);
 }
 
 /*
