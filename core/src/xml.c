@@ -760,14 +760,13 @@ int s3mpu_parse_complete(const char *xml, size_t len,
  * ChecksumSHA256 present), as Complete needs it back. */
 static int part_checksum(mxml_node_t *el, s3mpu_part *part)
 {
-	static const char *const names[] = { "ChecksumCRC32", "ChecksumCRC32C", "ChecksumSHA256" };
-	size_t i;
-	int rc;
+	int alg, rc;
 
-	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-		if (child(el, names[i]) == NULL)
+	for (alg = S3MPU_CHECKSUM_CRC32; alg <= S3MPU_CHECKSUM_SHA256; alg++) {
+		const char *name = checksum_kind_of(alg)->element.ptr;
+		if (child(el, name) == NULL)
 			continue;
-		rc = copy_req(el, names[i], part->checksum, sizeof part->checksum, &part->checksum_len);
+		rc = copy_req(el, name, part->checksum, sizeof part->checksum, &part->checksum_len);
 		if (rc != S3MPU_OK || part->checksum_len > 0)
 			return rc;
 	}
