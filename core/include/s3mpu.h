@@ -9,10 +9,13 @@
  *  - Strings are (pointer, length) pairs: `s3mpu_str`. They need no NUL
  *    terminator and may point anywhere; a NULL pointer with length 0 is the
  *    empty string.
- *  - The caller owns all memory. Contexts (`s3mpu_sha256`, `s3mpu_client`,
- *    ...) are plain structs with no pointers into themselves: place them
- *    anywhere, snapshot them with memcpy, and forget them when done (call
- *    the `_wipe` function first where there is one: it erases secrets).
+ *  - The caller owns all memory. Contexts (`s3mpu_sha256`, `s3mpu_signer`,
+ *    `s3mpu_client`, ...) are opaque: `struct { uint64_t opaque_[N]; }`,
+ *    read and changed only through their functions. They hold no pointers
+ *    into themselves: place them anywhere, snapshot them with memcpy, and
+ *    forget them when done (call the `_wipe` function first where there
+ *    is one: it erases secrets). Every other struct here is plain data
+ *    that the caller fills or reads.
  *  - Outputs that vary in size go to a caller buffer `(out, cap)`; when it is
  *    too small the function returns S3MPU_E_SPACE and says how much it needs.
  *  - Fallible functions return S3MPU_OK (0) or a positive S3MPU_E_* code;
@@ -162,7 +165,7 @@ S3MPU_API void s3mpu_hmac_sha256(const void *secret, size_t secret_len,
  * `_table_init`, so the core keeps no static tables. Start with crc 0;
  * the value returned is the finished CRC of everything fed so far.
  */
-typedef struct { uint32_t t[8][256]; } s3mpu_crc_table;
+typedef struct { uint32_t opaque_[8 * 256]; } s3mpu_crc_table;
 
 S3MPU_API void s3mpu_crc32_table_init(s3mpu_crc_table *table);
 S3MPU_API void s3mpu_crc32c_table_init(s3mpu_crc_table *table);
@@ -271,7 +274,6 @@ S3MPU_API uint64_t s3mpu_plan_part_offset(const s3mpu_plan *plan, uint32_t part_
 #define S3MPU_TOKEN_MAX 4096
 #define S3MPU_REGION_MAX 64
 #define S3MPU_SERVICE_MAX 32
-#define S3MPU_SIGNER_PREFIX_MAX 512
 
 /* Payload hash for requests whose body is not hashed. */
 #define S3MPU_UNSIGNED_PAYLOAD "UNSIGNED-PAYLOAD"
@@ -289,37 +291,13 @@ enum {
 };
 
 /*
- * Credentials, scope and the cached signing key. The signing key is
- * derived once per date and reused for every request of that day.
- * Holds the secret: `s3mpu_signer_wipe` when done.
+ * Credentials and scope, and what the signer keeps between signatures to
+ * sign faster: the signing key of the day, the SHA-256 state after the
+ * head that canonical requests share, the HMAC state after the string to
+ * sign's first block. Opaque, like every context. Holds the secret:
+ * `s3mpu_signer_wipe` when done.
  */
-typedef struct {
-	char access_key[S3MPU_ACCESS_KEY_MAX];
-	size_t access_key_len;
-	unsigned char secret_key[S3MPU_SECRET_KEY_MAX];
-	size_t secret_key_len;
-	char token[S3MPU_TOKEN_MAX];
-	size_t token_len;
-	char region[S3MPU_REGION_MAX];
-	size_t region_len;
-	char service[S3MPU_SERVICE_MAX];
-	size_t service_len;
-	char key_date[8];         /* YYYYMMDD of the cached key; zeros if none */
-	s3mpu_hmac_key signing_key;
-	/* The head of a recent canonical request, and the SHA-256 state after
-	 * the whole 64-byte blocks of it that requests shared: a request that
-	 * starts with those blocks (the presigned parts of one upload differ
-	 * from partNumber on) hashes only the rest. */
-	unsigned char prefix[S3MPU_SIGNER_PREFIX_MAX];
-	size_t prefix_len;        /* bytes of prefix kept */
-	size_t state_len;         /* a multiple of 64, <= prefix_len; 0: no state */
-	s3mpu_sha256 prefix_state;
-	/* The string to sign's first block (algorithm, time, scope) and the
-	 * HMAC state after it, for the signatures of one second. */
-	char sts_head[64];
-	int sts_kept;
-	s3mpu_hmac sts_state;
-} s3mpu_signer;
+typedef struct { uint64_t opaque_[768]; } s3mpu_signer;
 
 /* S3MPU_E_CREDENTIALS, S3MPU_E_REGION (also for a bad service name). */
 S3MPU_API int s3mpu_signer_init(s3mpu_signer *signer, s3mpu_str access_key,
@@ -401,16 +379,9 @@ typedef struct {
 	                          * besides STANDARD and REDUCED_REDUNDANCY */
 } s3mpu_config;
 
-typedef struct {
-	int https;
-	char host[S3MPU_HOST_MAX];  /* lower case, ":port" kept unless default */
-	size_t host_len;
-	int path_style;
-	char storage_classes[S3MPU_STORAGE_CLASSES_MAX];
-	size_t storage_classes_len;
-	s3mpu_signer signer;
-	char detail[S3MPU_DETAIL_MAX]; /* NUL-terminated sentence about the last error */
-} s3mpu_client;
+/* The endpoint, addressing style, allowed storage classes, the signer,
+ * and the sentence about the last error. Opaque. */
+typedef struct { uint64_t opaque_[880]; } s3mpu_client;
 
 /* S3MPU_E_ENDPOINT, S3MPU_E_REGION, S3MPU_E_CREDENTIALS, S3MPU_E_ARGUMENT. */
 S3MPU_API int s3mpu_client_init(s3mpu_client *client, const s3mpu_config *config);

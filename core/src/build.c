@@ -81,7 +81,7 @@ static const op_rule *op_rule_of(int kind)
 /* Validation of the operation                                         */
 /* ------------------------------------------------------------------ */
 
-static int check_upload_id(s3mpu_client *c, s3mpu_str id)
+static int check_upload_id(client_state *c, s3mpu_str id)
 {
 	size_t i;
 	if (id.len == 0 || id.len > S3MPU_UPLOAD_ID_MAX)
@@ -96,7 +96,7 @@ static int check_upload_id(s3mpu_client *c, s3mpu_str id)
 	return S3MPU_OK;
 }
 
-static int check_base64_digest(s3mpu_client *c, s3mpu_str b64, size_t want, const char *what)
+static int check_base64_digest(client_state *c, s3mpu_str b64, size_t want, const char *what)
 {
 	unsigned char raw[S3MPU_SHA256_SIZE];
 	size_t n = 0;
@@ -106,7 +106,7 @@ static int check_base64_digest(s3mpu_client *c, s3mpu_str b64, size_t want, cons
 	return S3MPU_OK;
 }
 
-static int storage_class_allowed(const s3mpu_client *c, s3mpu_str sc)
+static int storage_class_allowed(const client_state *c, s3mpu_str sc)
 {
 	size_t i = 0;
 	if (str_eq(sc, S3MPU_LIT("STANDARD")) || str_eq(sc, S3MPU_LIT("REDUCED_REDUNDANCY")))
@@ -138,7 +138,7 @@ static int printable_value(s3mpu_str v)
 	return 1;
 }
 
-static int check_object_headers(s3mpu_client *c, const s3mpu_op *op)
+static int check_object_headers(client_state *c, const s3mpu_op *op)
 {
 	static const char *const names[] = {
 		"Content-Type", "Cache-Control", "Content-Disposition", "Content-Encoding", "Expires"
@@ -176,7 +176,7 @@ static int check_object_headers(s3mpu_client *c, const s3mpu_op *op)
 	return S3MPU_OK;
 }
 
-static int check_body_integrity(s3mpu_client *c, const s3mpu_op *op, const op_rule *rule)
+static int check_body_integrity(client_state *c, const s3mpu_op *op, const op_rule *rule)
 {
 	int err;
 	if (op->content_md5.len) {
@@ -206,7 +206,7 @@ static int check_body_integrity(s3mpu_client *c, const s3mpu_op *op, const op_ru
 	return S3MPU_OK;
 }
 
-static int check_parts(s3mpu_client *c, const s3mpu_op *op)
+static int check_parts(client_state *c, const s3mpu_op *op)
 {
 	size_t i;
 	if (op->part_count == 0 || !op->parts)
@@ -236,7 +236,7 @@ static int check_parts(s3mpu_client *c, const s3mpu_op *op)
 }
 
 /* What names the target: bucket, key, upload and part. */
-static int check_target(s3mpu_client *c, const s3mpu_op *op, const op_rule *rule)
+static int check_target(client_state *c, const s3mpu_op *op, const op_rule *rule)
 {
 	if (s3mpu_check_bucket(op->bucket) != S3MPU_OK)
 		return client_fail(c, S3MPU_E_BUCKET, "bucket name ", op->bucket,
@@ -259,7 +259,7 @@ static int check_target(s3mpu_client *c, const s3mpu_op *op, const op_rule *rule
 }
 
 /* The paging parameters of the two lists. */
-static int check_paging(s3mpu_client *c, const s3mpu_op *op, const op_rule *rule)
+static int check_paging(client_state *c, const s3mpu_op *op, const op_rule *rule)
 {
 	if (rule->fields & F_PAGE_PARTS) {
 		if (op->max_parts > 1000)
@@ -283,7 +283,7 @@ static int check_paging(s3mpu_client *c, const s3mpu_op *op, const op_rule *rule
 }
 
 /* Every field `rule` reads, in a fixed order (the first error is reported). */
-static int check_op(s3mpu_client *c, const s3mpu_op *op, const op_rule *rule)
+static int check_op(client_state *c, const s3mpu_op *op, const op_rule *rule)
 {
 	int err;
 
@@ -324,7 +324,7 @@ static int is_ip_literal(s3mpu_str host)
 /* Path style when asked for, and where a bucket sub-domain cannot work: an
  * IP address, or a dotted bucket over TLS (the wildcard certificate does
  * not cover it), as the AWS SDKs do. */
-static int use_path_style(const s3mpu_client *c, s3mpu_str bucket)
+static int use_path_style(const client_state *c, s3mpu_str bucket)
 {
 	return c->path_style || is_ip_literal((s3mpu_str){ c->host, c->host_len })
 	       || (c->https && memchr(bucket.ptr, '.', bucket.len) != NULL);
@@ -398,7 +398,7 @@ static void kv_add_if(kv_list *l, const char *name, s3mpu_str value)
 
 /* One request being built: the arena `o` holds every string made here. */
 typedef struct {
-	s3mpu_client *client;
+	client_state *client;
 	const s3mpu_op *op;
 	const op_rule *rule;
 	int presign;
@@ -544,9 +544,10 @@ static void build_headers(builder *b)
  * body, host, path and metadata names: everything else is the op's strings,
  * at most tripled by URI encoding, written at most four times (canonical
  * request, signed-headers list, presigned query, URL). */
-static size_t request_bound(const s3mpu_client *c, const s3mpu_op *op, size_t prefix)
+static size_t request_bound(client_state *c, const s3mpu_op *op, size_t prefix)
 {
-	size_t n = prefix + c->host_len + c->signer.token_len + c->signer.access_key_len;
+	const signer_state *s = signer_of(&c->signer);
+	size_t n = prefix + c->host_len + s->token_len + s->access_key_len;
 	size_t i;
 	n += op->bucket.len + op->key.len + op->upload_id.len + op->payload_hash.len;
 	n += op->content_md5.len + op->checksum.len + op->content_type.len;
@@ -629,7 +630,7 @@ static void header_add(s3mpu_request *req, s3mpu_str name, s3mpu_str value)
 /* Every header to send: the signed ones, the signature's, Content-Length. */
 static void build_sent_headers(builder *b, s3mpu_request *req, s3mpu_str length)
 {
-	const s3mpu_signer *s = &b->client->signer;
+	const signer_state *s = signer_of(&b->client->signer);
 	size_t i;
 
 	for (i = 0; i < b->headers.count; i++)
@@ -661,14 +662,14 @@ int s3mpu_build(s3mpu_client *client, const s3mpu_op *op, int64_t now, s3mpu_req
 	if (!client || !op || !req || (!arena && cap))
 		return S3MPU_E_ARGUMENT;
 	memset(req, 0, sizeof *req);
-	client->detail[0] = 0;
 	memset(&b, 0, offsetof(builder, query)); /* the lists are written before they are read */
 	b.query.count = b.headers.count = 0;
-	b.client = client;
+	b.client = client_of(client);
+	b.client->detail[0] = 0;
 	b.op = op;
 	if ((b.rule = op_rule_of(op->op)) == NULL)
-		return client_fail(client, S3MPU_E_ARGUMENT, "unknown operation", no_value, NULL);
-	if ((err = check_op(client, op, b.rule)) != S3MPU_OK)
+		return client_fail(b.client, S3MPU_E_ARGUMENT, "unknown operation", no_value, NULL);
+	if ((err = check_op(b.client, op, b.rule)) != S3MPU_OK)
 		return err;
 	b.presign = op->presign_expires != 0;
 	buf_init(&b.o, arena, cap);
@@ -681,7 +682,7 @@ int s3mpu_build(s3mpu_client *client, const s3mpu_op *op, int64_t now, s3mpu_req
 	 * answer with a size that surely does, and the next call with it
 	 * learns the exact one. */
 	if (!buf_fits(&b.o))
-		return no_space(&b, req, need, request_bound(client, op, b.o.len));
+		return no_space(&b, req, need, request_bound(b.client, op, b.o.len));
 	if ((err = build_signature(&b, now, req, need)) != S3MPU_OK)
 		return err;
 

@@ -1,11 +1,14 @@
 /* client.c -- endpoint, region and credentials of a client. See s3mpu.h. */
 #include "internal.h"
 
+_Static_assert(sizeof(client_state) <= sizeof(s3mpu_client), "s3mpu_client too small");
+_Static_assert(_Alignof(client_state) <= _Alignof(s3mpu_client), "s3mpu_client misaligned");
+
 /* ------------------------------------------------------------------ */
 /* Detail sentences, built without printf (kept out of the wasm build) */
 /* ------------------------------------------------------------------ */
 
-int client_fail(s3mpu_client *c, int err, const char *before, s3mpu_str value,
+int client_fail(client_state *c, int err, const char *before, s3mpu_str value,
 	const char *after)
 {
 	s3mpu_buf o;
@@ -30,9 +33,10 @@ int client_fail(s3mpu_client *c, int err, const char *before, s3mpu_str value,
 	return err;
 }
 
+/* see s3mpu.h */
 const char *s3mpu_client_detail(const s3mpu_client *client)
 {
-	return client ? client->detail : "";
+	return client ? client_of_const(client)->detail : "";
 }
 
 /* ------------------------------------------------------------------ */
@@ -52,7 +56,7 @@ static int has_prefix_ci(s3mpu_str s, const char *prefix)
 }
 
 /* "http(s)://host[:port][/]": host lower-cased, default port dropped. */
-static int parse_endpoint(s3mpu_client *c, s3mpu_str e)
+static int parse_endpoint(client_state *c, s3mpu_str e)
 {
 	s3mpu_str rest;
 	size_t i = 0, host_end, port_start = 0;
@@ -149,39 +153,41 @@ static s3mpu_str region_from_host(s3mpu_str host)
 
 int s3mpu_client_init(s3mpu_client *client, const s3mpu_config *config)
 {
+	client_state *c;
 	s3mpu_str region;
 	int err;
 
 	if (!client || !config)
 		return S3MPU_E_ARGUMENT;
 	memset(client, 0, sizeof *client);
-	err = parse_endpoint(client, config->endpoint);
+	c = client_of(client);
+	err = parse_endpoint(c, config->endpoint);
 	if (err)
 		return err;
-	client->path_style = config->path_style != 0;
+	c->path_style = config->path_style != 0;
 
 	region = config->region;
 	if (region.len == 0) {
-		region = region_from_host((s3mpu_str){ client->host, client->host_len });
+		region = region_from_host((s3mpu_str){ c->host, c->host_len });
 		if (region.len == 0)
-			return client_fail(client, S3MPU_E_REGION, "region is required for endpoint ",
+			return client_fail(c, S3MPU_E_REGION, "region is required for endpoint ",
 				config->endpoint, " (only JD Cloud and AWS host names name their region)");
 	}
-	if (config->extra_storage_classes.len >= sizeof client->storage_classes)
-		return client_fail(client, S3MPU_E_STORAGE_CLASS,
+	if (config->extra_storage_classes.len >= sizeof c->storage_classes)
+		return client_fail(c, S3MPU_E_STORAGE_CLASS,
 			"the list of extra storage classes is too long", (s3mpu_str){ NULL, 0 }, NULL);
 	if (config->extra_storage_classes.len)
-		memcpy(client->storage_classes, config->extra_storage_classes.ptr,
+		memcpy(c->storage_classes, config->extra_storage_classes.ptr,
 			config->extra_storage_classes.len);
-	client->storage_classes_len = config->extra_storage_classes.len;
+	c->storage_classes_len = config->extra_storage_classes.len;
 
-	err = s3mpu_signer_init(&client->signer, config->access_key, config->secret_key,
+	err = s3mpu_signer_init(&c->signer, config->access_key, config->secret_key,
 		config->session_token, region, S3MPU_LIT("s3"));
 	if (err == S3MPU_E_REGION)
-		return client_fail(client, err, "region ", region,
+		return client_fail(c, err, "region ", region,
 			" must be 1-63 characters of a-z, 0-9 and '-'");
 	if (err)
-		return client_fail(client, err,
+		return client_fail(c, err,
 			"access key (1-128 printable characters, no '/', ',' or '='), secret key "
 			"(1-128 bytes) and session token (up to 4096 printable characters) are required",
 			(s3mpu_str){ NULL, 0 }, NULL);

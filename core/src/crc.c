@@ -9,8 +9,16 @@
  * which makes the code alignment- and endian-neutral; compilers merge the
  * loads where the target allows.
  */
+/* The layout of s3mpu_crc_table: eight rows of 256 entries. */
+typedef struct {
+	uint32_t t[8][256];
+} crc_rows;
+
+_Static_assert(sizeof(crc_rows) == sizeof(s3mpu_crc_table), "s3mpu_crc_table size");
+
 static void crc_table_init(s3mpu_crc_table *table, uint32_t poly)
 {
+	uint32_t(*t)[256] = ((crc_rows *)(void *)table->opaque_)->t;
 	uint32_t b, c;
 	int k;
 
@@ -18,13 +26,13 @@ static void crc_table_init(s3mpu_crc_table *table, uint32_t poly)
 		c = b;
 		for (k = 0; k < 8; k++)
 			c = (c >> 1) ^ (poly & (0u - (c & 1)));
-		table->t[0][b] = c;
+		t[0][b] = c;
 	}
 	for (b = 0; b < 256; b++) {
-		c = table->t[0][b];
+		c = t[0][b];
 		for (k = 1; k < 8; k++) {
-			c = (c >> 8) ^ table->t[0][c & 0xff];
-			table->t[k][b] = c;
+			c = (c >> 8) ^ t[0][c & 0xff];
+			t[k][b] = c;
 		}
 	}
 }
@@ -77,7 +85,7 @@ uint32_t s3mpu_crc_update(const s3mpu_crc_table *table, uint32_t crc,
 	const void *data, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)data;
-	const uint32_t (*t)[256] = table->t;
+	const uint32_t(*t)[256] = ((const crc_rows *)(const void *)table->opaque_)->t;
 	uint32_t c = ~crc;
 
 	if (len >= 3 * CRC_LANE) {

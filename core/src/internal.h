@@ -91,9 +91,70 @@ static inline const checksum_kind *checksum_kind_of(int algorithm)
 	return &kinds[algorithm - S3MPU_CHECKSUM_CRC32];
 }
 
+
+/* ------------------------------------------------------------------ */
+/* The layouts behind the opaque contexts of s3mpu.h                    */
+/* ------------------------------------------------------------------ */
+
+#define SIGNER_PREFIX_MAX 512 /* bytes of canonical request head kept */
+
+typedef struct {
+	char access_key[S3MPU_ACCESS_KEY_MAX];
+	size_t access_key_len;
+	unsigned char secret_key[S3MPU_SECRET_KEY_MAX];
+	size_t secret_key_len;
+	char token[S3MPU_TOKEN_MAX];
+	size_t token_len;
+	char region[S3MPU_REGION_MAX];
+	size_t region_len;
+	char service[S3MPU_SERVICE_MAX];
+	size_t service_len;
+	char key_date[8]; /* YYYYMMDD of the cached key; zeros if none */
+	s3mpu_hmac_key signing_key;
+	/* The head of a recent canonical request, and the SHA-256 state after
+	 * the whole 64-byte blocks of it that requests shared: a request that
+	 * starts with those blocks (the presigned parts of one upload differ
+	 * from partNumber on) hashes only the rest. */
+	unsigned char prefix[SIGNER_PREFIX_MAX];
+	size_t prefix_len; /* bytes of prefix kept */
+	size_t state_len;  /* a multiple of 64, <= prefix_len; 0: no state */
+	s3mpu_sha256 prefix_state;
+	/* The string to sign's first block (algorithm, time, scope) and the
+	 * HMAC state after it, for the signatures of one second. */
+	char sts_head[64];
+	int sts_kept;
+	s3mpu_hmac sts_state;
+} signer_state;
+
+typedef struct {
+	int https;
+	char host[S3MPU_HOST_MAX]; /* lower case, ":port" kept unless default */
+	size_t host_len;
+	int path_style;
+	char storage_classes[S3MPU_STORAGE_CLASSES_MAX];
+	size_t storage_classes_len;
+	s3mpu_signer signer;
+	char detail[S3MPU_DETAIL_MAX]; /* NUL-terminated sentence about the last error */
+} client_state;
+
+static inline signer_state *signer_of(s3mpu_signer *s)
+{
+	return (signer_state *)(void *)s->opaque_;
+}
+
+static inline client_state *client_of(s3mpu_client *c)
+{
+	return (client_state *)(void *)c->opaque_;
+}
+
+static inline const client_state *client_of_const(const s3mpu_client *c)
+{
+	return (const client_state *)(const void *)c->opaque_;
+}
+
 /* client.c: leave "before"value"after" as the client's detail; returns err.
  * A value with a NULL pointer is left out. */
-int client_fail(s3mpu_client *c, int err, const char *before, s3mpu_str value,
+int client_fail(client_state *c, int err, const char *before, s3mpu_str value,
 	const char *after);
 
 /* encode.c: decimal digits of `v` into out[DECIMAL_MAX] (no NUL); returns
