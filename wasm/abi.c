@@ -52,7 +52,8 @@ S3MPU_API void s3mpu_wasm_client_wipe(void);
 S3MPU_API void s3mpu_wasm_op_reset(int op);
 S3MPU_API int s3mpu_wasm_op_str(int field, const char *ptr, size_t len);
 S3MPU_API int s3mpu_wasm_op_num(int field, double value);
-S3MPU_API int s3mpu_wasm_op_meta(const char *name, size_t name_len, const char *value, size_t value_len);
+S3MPU_API int s3mpu_wasm_op_meta(
+	const char *name, size_t name_len, const char *value, size_t value_len);
 S3MPU_API int s3mpu_wasm_op_part(size_t index, double number, const char *etag, size_t etag_len,
 	const char *checksum, size_t checksum_len);
 S3MPU_API int s3mpu_wasm_build(double now);
@@ -189,14 +190,31 @@ void s3mpu_wasm_client_wipe(void)
 /* ------------------------------------------------------------------ */
 
 enum {
-	F_BUCKET = 1, F_KEY, F_UPLOAD_ID, F_PAYLOAD_HASH, F_CONTENT_MD5, F_CHECKSUM,
-	F_CONTENT_TYPE, F_CACHE_CONTROL, F_CONTENT_DISPOSITION, F_CONTENT_ENCODING,
-	F_EXPIRES, F_STORAGE_CLASS, F_PREFIX, F_KEY_MARKER, F_UPLOAD_ID_MARKER
+	F_BUCKET = 1,
+	F_KEY,
+	F_UPLOAD_ID,
+	F_PAYLOAD_HASH,
+	F_CONTENT_MD5,
+	F_CHECKSUM,
+	F_CONTENT_TYPE,
+	F_CACHE_CONTROL,
+	F_CONTENT_DISPOSITION,
+	F_CONTENT_ENCODING,
+	F_EXPIRES,
+	F_STORAGE_CLASS,
+	F_PREFIX,
+	F_KEY_MARKER,
+	F_UPLOAD_ID_MARKER
 };
 
 enum {
-	N_PART_NUMBER = 1, N_CONTENT_LENGTH, N_CHECKSUM_ALGORITHM, N_MAX_PARTS,
-	N_PART_NUMBER_MARKER, N_MAX_UPLOADS, N_PRESIGN_EXPIRES
+	N_PART_NUMBER = 1,
+	N_CONTENT_LENGTH,
+	N_CHECKSUM_ALGORITHM,
+	N_MAX_PARTS,
+	N_PART_NUMBER_MARKER,
+	N_MAX_UPLOADS,
+	N_PRESIGN_EXPIRES
 };
 
 void s3mpu_wasm_op_reset(int kind)
@@ -236,13 +254,21 @@ int s3mpu_wasm_op_num(int f, double value)
 	if (!(value >= 0 && value <= 18014398509481984.0)) /* 2^54 */
 		return S3MPU_E_ARGUMENT;
 	switch (f) {
-	case N_PART_NUMBER: op.part_number = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value; break;
+	case N_PART_NUMBER:
+		op.part_number = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value;
+		break;
 	case N_CONTENT_LENGTH: op.content_length = (uint64_t)value; break;
 	case N_CHECKSUM_ALGORITHM: op.checksum_algorithm = (int)value; break;
 	case N_MAX_PARTS: op.max_parts = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value; break;
-	case N_PART_NUMBER_MARKER: op.part_number_marker = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value; break;
-	case N_MAX_UPLOADS: op.max_uploads = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value; break;
-	case N_PRESIGN_EXPIRES: op.presign_expires = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value; break;
+	case N_PART_NUMBER_MARKER:
+		op.part_number_marker = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value;
+		break;
+	case N_MAX_UPLOADS:
+		op.max_uploads = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value;
+		break;
+	case N_PRESIGN_EXPIRES:
+		op.presign_expires = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value;
+		break;
 	default: return S3MPU_E_ARGUMENT;
 	}
 	return S3MPU_OK;
@@ -263,7 +289,8 @@ int s3mpu_wasm_op_part(size_t index, double number, const char *etag, size_t eta
 	const char *checksum, size_t checksum_len)
 {
 	s3mpu_part *p;
-	if (index >= S3MPU_PART_NUMBER_MAX || etag_len > S3MPU_ETAG_MAX || checksum_len > sizeof p->checksum)
+	if (index >= S3MPU_PART_NUMBER_MAX || etag_len > S3MPU_ETAG_MAX ||
+		checksum_len > sizeof p->checksum)
 		return S3MPU_E_ARGUMENT;
 	if (index >= parts_cap) {
 		size_t cap = parts_cap ? parts_cap : 64;
@@ -337,7 +364,8 @@ int s3mpu_wasm_sign(const s3mpu_str *strings, const s3mpu_kv *query, size_t quer
 	char *buf;
 	int err;
 
-	err = s3mpu_signer_init(&signer, strings[3], strings[4], strings[5], strings[6], strings[7]);
+	err = s3mpu_signer_init(
+		&signer, strings[3], strings[4], strings[5], strings[6], strings[7]);
 	s3mpu_wipe((void *)(uintptr_t)strings[4].ptr, strings[4].len);
 	if (err)
 		return err;
@@ -357,8 +385,8 @@ int s3mpu_wasm_sign(const s3mpu_str *strings, const s3mpu_kv *query, size_t quer
 		&sig, NULL, 0, &need);
 	buf = err == S3MPU_E_SPACE ? malloc(need) : NULL;
 	if (buf)
-		err = s3mpu_sigv4_sign(&signer, &http, (int64_t)now, (uint32_t)expires, (unsigned)flags,
-			&sig, buf, need, &need);
+		err = s3mpu_sigv4_sign(&signer, &http, (int64_t)now, (uint32_t)expires,
+			(unsigned)flags, &sig, buf, need, &need);
 	else if (err == S3MPU_E_SPACE)
 		err = S3MPU_E_NOMEM;
 	s3mpu_signer_wipe(&signer);
@@ -378,7 +406,13 @@ int s3mpu_wasm_sign(const s3mpu_str *strings, const s3mpu_kv *query, size_t quer
 /* Responses                                                           */
 /* ------------------------------------------------------------------ */
 
-enum { P_ERROR = 1, P_CREATE, P_COMPLETE, P_LIST_PARTS, P_LIST_UPLOADS };
+enum {
+	P_ERROR = 1,
+	P_CREATE,
+	P_COMPLETE,
+	P_LIST_PARTS,
+	P_LIST_UPLOADS
+};
 
 static int error_fields(const s3mpu_s3_error *e)
 {
@@ -481,7 +515,8 @@ int s3mpu_wasm_parse(int kind, const char *xml, size_t len)
 		err = s3mpu_parse_create(xml, len, &r, &e);
 		if (!err)
 			err = (field_cstr(r.bucket) | field_cstr(r.key) | field_cstr(r.upload_id))
-				? S3MPU_E_NOMEM : S3MPU_OK;
+				? S3MPU_E_NOMEM
+				: S3MPU_OK;
 		break;
 	}
 	case P_COMPLETE: {
@@ -489,17 +524,14 @@ int s3mpu_wasm_parse(int kind, const char *xml, size_t len)
 		err = s3mpu_parse_complete(xml, len, &r, &e);
 		if (!err)
 			err = (field_cstr(r.location) | field_cstr(r.bucket) | field_cstr(r.key) |
-				field_cstr(r.etag)) ? S3MPU_E_NOMEM : S3MPU_OK;
+				      field_cstr(r.etag))
+				? S3MPU_E_NOMEM
+				: S3MPU_OK;
 		break;
 	}
-	case P_LIST_PARTS:
-		err = parse_list_parts(xml, len, &e);
-		break;
-	case P_LIST_UPLOADS:
-		err = parse_list_uploads(xml, len, &e);
-		break;
-	default:
-		return S3MPU_E_ARGUMENT;
+	case P_LIST_PARTS: err = parse_list_parts(xml, len, &e); break;
+	case P_LIST_UPLOADS: err = parse_list_uploads(xml, len, &e); break;
+	default: return S3MPU_E_ARGUMENT;
 	}
 	if (err == S3MPU_E_S3) {
 		result_reset();
@@ -526,17 +558,23 @@ int s3mpu_wasm_plan(double total, double preferred)
 		return err;
 	result_reset();
 	return (field_num((double)plan.part_size) | field_num(plan.part_count) |
-		field_num(plan.growth_interval)) ? S3MPU_E_NOMEM : S3MPU_OK;
+		       field_num(plan.growth_interval))
+		? S3MPU_E_NOMEM
+		: S3MPU_OK;
 }
 
 double s3mpu_wasm_plan_part_size(double n)
 {
-	return n >= 1 && n <= S3MPU_PART_NUMBER_MAX ? (double)s3mpu_plan_part_size(&plan, (uint32_t)n) : 0;
+	return n >= 1 && n <= S3MPU_PART_NUMBER_MAX
+		? (double)s3mpu_plan_part_size(&plan, (uint32_t)n)
+		: 0;
 }
 
 double s3mpu_wasm_plan_part_offset(double n)
 {
-	return n >= 1 && n <= S3MPU_PART_NUMBER_MAX + 1 ? (double)s3mpu_plan_part_offset(&plan, (uint32_t)n) : 0;
+	return n >= 1 && n <= S3MPU_PART_NUMBER_MAX + 1
+		? (double)s3mpu_plan_part_offset(&plan, (uint32_t)n)
+		: 0;
 }
 
 int s3mpu_wasm_retry_class(int status, const char *code, size_t len)
@@ -555,7 +593,9 @@ double s3mpu_wasm_time_parse_http(const char *date, size_t len)
 int s3mpu_wasm_check(int what, const char *ptr, size_t len)
 {
 	s3mpu_str s = { ptr, len };
-	return what == 1 ? s3mpu_check_bucket(s) : what == 2 ? s3mpu_check_key(s) : S3MPU_E_ARGUMENT;
+	return what == 1    ? s3mpu_check_bucket(s)
+		: what == 2 ? s3mpu_check_key(s)
+			    : S3MPU_E_ARGUMENT;
 }
 
 #ifdef __EMSCRIPTEN__
@@ -565,8 +605,5 @@ int s3mpu_wasm_check(int what, const char *ptr, size_t len)
  * each call), so a no-op keeps both builds' import lists identical.
  */
 void emscripten_notify_memory_growth(size_t memory_index);
-void emscripten_notify_memory_growth(size_t memory_index)
-{
-	(void)memory_index;
-}
+void emscripten_notify_memory_growth(size_t memory_index) { (void)memory_index; }
 #endif

@@ -37,11 +37,11 @@ extern "C" {
 #endif
 
 #ifndef S3MPU_API
-#  if defined(__GNUC__) || defined(__clang__)
-#    define S3MPU_API __attribute__((visibility("default")))
-#  else
-#    define S3MPU_API
-#  endif
+#if defined(__GNUC__) || defined(__clang__)
+#define S3MPU_API __attribute__((visibility("default")))
+#else
+#define S3MPU_API
+#endif
 #endif
 
 #define S3MPU_VERSION "0.1.0"
@@ -80,32 +80,32 @@ enum {
 	S3MPU_E_ARGUMENT,
 
 	/* Input refused before anything is sent. */
-	S3MPU_E_CREDENTIALS,     /* access key or secret missing or too long */
-	S3MPU_E_REGION,          /* region missing, too long or not [a-z0-9-] */
-	S3MPU_E_ENDPOINT,        /* not http(s)://host[:port][/] */
-	S3MPU_E_BUCKET,          /* bucket name breaks S3's naming rules */
-	S3MPU_E_KEY,             /* key empty, over 1024 bytes or not UTF-8 */
-	S3MPU_E_UPLOAD_ID,       /* upload id missing or too long */
-	S3MPU_E_PART_NUMBER,     /* part number outside 1..10000 */
-	S3MPU_E_PART_ORDER,      /* parts not strictly ascending */
-	S3MPU_E_PART_SIZE,       /* part size outside 5 MiB..5 GiB */
-	S3MPU_E_TOO_LARGE,       /* object cannot be uploaded in 10,000 parts */
-	S3MPU_E_EXPIRES,         /* presign expiry outside 1..604800 s */
-	S3MPU_E_STORAGE_CLASS,   /* storage class not allowed */
-	S3MPU_E_HEADER,          /* header name or value invalid (CR/LF, ...) */
-	S3MPU_E_METADATA,        /* user metadata invalid or over 2 KB */
-	S3MPU_E_DATE,            /* time outside 1970..9999 or malformed */
-	S3MPU_E_DIGEST,          /* Content-MD5 or checksum malformed */
-	S3MPU_E_ETAG,            /* ETag missing or longer than S3MPU_ETAG_MAX */
+	S3MPU_E_CREDENTIALS,   /* access key or secret missing or too long */
+	S3MPU_E_REGION,        /* region missing, too long or not [a-z0-9-] */
+	S3MPU_E_ENDPOINT,      /* not http(s)://host[:port][/] */
+	S3MPU_E_BUCKET,        /* bucket name breaks S3's naming rules */
+	S3MPU_E_KEY,           /* key empty, over 1024 bytes or not UTF-8 */
+	S3MPU_E_UPLOAD_ID,     /* upload id missing or too long */
+	S3MPU_E_PART_NUMBER,   /* part number outside 1..10000 */
+	S3MPU_E_PART_ORDER,    /* parts not strictly ascending */
+	S3MPU_E_PART_SIZE,     /* part size outside 5 MiB..5 GiB */
+	S3MPU_E_TOO_LARGE,     /* object cannot be uploaded in 10,000 parts */
+	S3MPU_E_EXPIRES,       /* presign expiry outside 1..604800 s */
+	S3MPU_E_STORAGE_CLASS, /* storage class not allowed */
+	S3MPU_E_HEADER,        /* header name or value invalid (CR/LF, ...) */
+	S3MPU_E_METADATA,      /* user metadata invalid or over 2 KB */
+	S3MPU_E_DATE,          /* time outside 1970..9999 or malformed */
+	S3MPU_E_DIGEST,        /* Content-MD5 or checksum malformed */
+	S3MPU_E_ETAG,          /* ETag missing or longer than S3MPU_ETAG_MAX */
 
 	/* The response. */
-	S3MPU_E_XML,             /* malformed or truncated XML */
-	S3MPU_E_XML_SIZE,        /* document or one of its values too large */
-	S3MPU_E_XML_DOCUMENT,    /* well-formed, but not the document expected */
-	S3MPU_E_S3,              /* the body is an S3 <Error> (see s3mpu_s3_error) */
-	S3MPU_E_NOMEM,           /* an allocation failed while parsing */
+	S3MPU_E_XML,          /* malformed or truncated XML */
+	S3MPU_E_XML_SIZE,     /* document or one of its values too large */
+	S3MPU_E_XML_DOCUMENT, /* well-formed, but not the document expected */
+	S3MPU_E_S3,           /* the body is an S3 <Error> (see s3mpu_s3_error) */
+	S3MPU_E_NOMEM,        /* an allocation failed while parsing */
 
-	S3MPU_E_COUNT_           /* not an error: one past the last code */
+	S3MPU_E_COUNT_ /* not an error: one past the last code */
 };
 
 /* Short English name of an error code ("bucket name invalid"). Never NULL. */
@@ -132,8 +132,12 @@ S3MPU_API void s3mpu_wipe(void *p, size_t len);
 #define S3MPU_SHA256_SIZE 32
 #define S3MPU_MD5_SIZE 16
 
-typedef struct { uint64_t opaque_[16]; } s3mpu_sha256;
-typedef struct { uint64_t opaque_[16]; } s3mpu_md5;
+typedef struct {
+	uint64_t opaque_[16];
+} s3mpu_sha256;
+typedef struct {
+	uint64_t opaque_[16];
+} s3mpu_md5;
 
 S3MPU_API void s3mpu_sha256_init(s3mpu_sha256 *ctx);
 S3MPU_API void s3mpu_sha256_update(s3mpu_sha256 *ctx, const void *data, size_t len);
@@ -148,16 +152,20 @@ S3MPU_API void s3mpu_md5_out(const s3mpu_md5 *ctx, unsigned char out[S3MPU_MD5_S
  * so one key serves many messages without rehashing it. The key context
  * holds key material: wipe it when done.
  */
-typedef struct { uint64_t opaque_[40]; } s3mpu_hmac_key;
-typedef struct { uint64_t opaque_[64]; } s3mpu_hmac;
+typedef struct {
+	uint64_t opaque_[40];
+} s3mpu_hmac_key;
+typedef struct {
+	uint64_t opaque_[64];
+} s3mpu_hmac;
 
 S3MPU_API void s3mpu_hmac_key_init(s3mpu_hmac_key *key, const void *secret, size_t len);
 S3MPU_API void s3mpu_hmac_init(s3mpu_hmac *ctx, const s3mpu_hmac_key *key);
 S3MPU_API void s3mpu_hmac_update(s3mpu_hmac *ctx, const void *data, size_t len);
 S3MPU_API void s3mpu_hmac_out(const s3mpu_hmac *ctx, unsigned char out[S3MPU_SHA256_SIZE]);
 /* One call: out = HMAC-SHA256(secret, data). */
-S3MPU_API void s3mpu_hmac_sha256(const void *secret, size_t secret_len,
-	const void *data, size_t len, unsigned char out[S3MPU_SHA256_SIZE]);
+S3MPU_API void s3mpu_hmac_sha256(const void *secret, size_t secret_len, const void *data,
+	size_t len, unsigned char out[S3MPU_SHA256_SIZE]);
 
 /*
  * CRC32 (ISO-HDLC, as zlib) and CRC32C (Castagnoli), table-driven.
@@ -165,12 +173,14 @@ S3MPU_API void s3mpu_hmac_sha256(const void *secret, size_t secret_len,
  * `_table_init`, so the core keeps no static tables. Start with crc 0;
  * the value returned is the finished CRC of everything fed so far.
  */
-typedef struct { uint32_t opaque_[8 * 256]; } s3mpu_crc_table;
+typedef struct {
+	uint32_t opaque_[8 * 256];
+} s3mpu_crc_table;
 
 S3MPU_API void s3mpu_crc32_table_init(s3mpu_crc_table *table);
 S3MPU_API void s3mpu_crc32c_table_init(s3mpu_crc_table *table);
-S3MPU_API uint32_t s3mpu_crc_update(const s3mpu_crc_table *table, uint32_t crc,
-	const void *data, size_t len);
+S3MPU_API uint32_t s3mpu_crc_update(
+	const s3mpu_crc_table *table, uint32_t crc, const void *data, size_t len);
 
 /* ===================================================================== */
 /* Encodings                                                             */
@@ -186,8 +196,8 @@ S3MPU_API size_t s3mpu_base64_encode(const void *in, size_t len, char *out);
  * trailing bits (then *out_len is 0); S3MPU_E_SPACE if cap is too small
  * (then *out_len is the size needed and nothing is written).
  */
-S3MPU_API int s3mpu_base64_decode(const char *in, size_t len,
-	unsigned char *out, size_t cap, size_t *out_len);
+S3MPU_API int s3mpu_base64_decode(
+	const char *in, size_t len, unsigned char *out, size_t cap, size_t *out_len);
 
 /* ===================================================================== */
 /* Time                                                                  */
@@ -210,7 +220,7 @@ S3MPU_API int s3mpu_time_parse_http(s3mpu_str http_date, int64_t *now);
 /* below call them; they are public so a UI can check input early.       */
 /* ===================================================================== */
 
-#define S3MPU_KEY_MAX 1024          /* bytes of UTF-8 */
+#define S3MPU_KEY_MAX 1024 /* bytes of UTF-8 */
 #define S3MPU_PART_NUMBER_MAX 10000
 #define S3MPU_PART_SIZE_MIN (UINT64_C(5) << 20)   /* 5 MiB */
 #define S3MPU_PART_SIZE_MAX (UINT64_C(5) << 30)   /* 5 GiB */
@@ -297,29 +307,30 @@ enum {
  * sign's first block. Opaque, like every context. Holds the secret:
  * `s3mpu_signer_wipe` when done.
  */
-typedef struct { uint64_t opaque_[768]; } s3mpu_signer;
+typedef struct {
+	uint64_t opaque_[768];
+} s3mpu_signer;
 
 /* S3MPU_E_CREDENTIALS, S3MPU_E_REGION (also for a bad service name). */
-S3MPU_API int s3mpu_signer_init(s3mpu_signer *signer, s3mpu_str access_key,
-	s3mpu_str secret_key, s3mpu_str session_token, s3mpu_str region,
-	s3mpu_str service);
+S3MPU_API int s3mpu_signer_init(s3mpu_signer *signer, s3mpu_str access_key, s3mpu_str secret_key,
+	s3mpu_str session_token, s3mpu_str region, s3mpu_str service);
 S3MPU_API void s3mpu_signer_wipe(s3mpu_signer *signer);
 
 /* An HTTP request as the signer sees it. */
 typedef struct {
 	s3mpu_str method;
-	s3mpu_str path;            /* S3: not encoded ("/my key.txt"); it is
+	s3mpu_str path;        /* S3: not encoded ("/my key.txt"); it is
 	                            * encoded once. GENERIC: the path as sent
 	                            * (already encoded); dot segments and empty
 	                            * segments are removed and it is encoded
 	                            * again, as AWS wants for other services. */
-	const s3mpu_kv *query;     /* not encoded; "?uploads" is {"uploads", ""} */
+	const s3mpu_kv *query; /* not encoded; "?uploads" is {"uploads", ""} */
 	size_t query_count;
-	const s3mpu_kv *headers;   /* every header to sign, Host included;
+	const s3mpu_kv *headers; /* every header to sign, Host included;
 	                            * not x-amz-date, x-amz-security-token,
 	                            * x-amz-content-sha256, authorization */
 	size_t header_count;
-	s3mpu_str payload_hash;    /* lower-case hex SHA-256 or UNSIGNED-PAYLOAD */
+	s3mpu_str payload_hash; /* lower-case hex SHA-256 or UNSIGNED-PAYLOAD */
 } s3mpu_http;
 
 /*
@@ -328,12 +339,12 @@ typedef struct {
  */
 typedef struct {
 	char amz_date[S3MPU_AMZ_DATE_LEN];
-	char signature[64];         /* lower-case hex */
+	char signature[64]; /* lower-case hex */
 	s3mpu_str canonical_request;
 	s3mpu_str string_to_sign;
-	s3mpu_str signed_headers;   /* "host;x-amz-date" */
-	s3mpu_str authorization;    /* header mode: the Authorization value */
-	s3mpu_str query;            /* the encoded query string for the URL, no
+	s3mpu_str signed_headers; /* "host;x-amz-date" */
+	s3mpu_str authorization;  /* header mode: the Authorization value */
+	s3mpu_str query;          /* the encoded query string for the URL, no
 	                             * '?'; presign mode: X-Amz-Signature last */
 } s3mpu_signature;
 
@@ -347,9 +358,9 @@ typedef struct {
  * gets the bytes used, or on S3MPU_E_SPACE the bytes needed.
  * Errors: S3MPU_E_EXPIRES, S3MPU_E_HEADER, S3MPU_E_DATE, S3MPU_E_ARGUMENT.
  */
-S3MPU_API int s3mpu_sigv4_sign(s3mpu_signer *signer, const s3mpu_http *http,
-	int64_t now, uint32_t expires, unsigned flags,
-	s3mpu_signature *sig, char *buf, size_t cap, size_t *need);
+S3MPU_API int s3mpu_sigv4_sign(s3mpu_signer *signer, const s3mpu_http *http, int64_t now,
+	uint32_t expires, unsigned flags, s3mpu_signature *sig, char *buf, size_t cap,
+	size_t *need);
 
 /*
  * S3 URI encoding of `in` into `out` (at most 3*len bytes): every byte but
@@ -367,9 +378,9 @@ S3MPU_API size_t s3mpu_uri_encode(s3mpu_str in, int keep_slash, char *out);
 #define S3MPU_STORAGE_CLASSES_MAX 256
 
 typedef struct {
-	s3mpu_str endpoint;      /* "https://s3.cn-north-1.jcloudcs.com",
+	s3mpu_str endpoint; /* "https://s3.cn-north-1.jcloudcs.com",
 	                          * "http://127.0.0.1:9000"; no path */
-	s3mpu_str region;        /* empty: taken from a JD Cloud or AWS host
+	s3mpu_str region;   /* empty: taken from a JD Cloud or AWS host
 	                          * ("s3.<region>.jcloudcs.com") */
 	s3mpu_str access_key;
 	s3mpu_str secret_key;
@@ -381,7 +392,9 @@ typedef struct {
 
 /* The endpoint, addressing style, allowed storage classes, the signer,
  * and the sentence about the last error. Opaque. */
-typedef struct { uint64_t opaque_[880]; } s3mpu_client;
+typedef struct {
+	uint64_t opaque_[880];
+} s3mpu_client;
 
 /* S3MPU_E_ENDPOINT, S3MPU_E_REGION, S3MPU_E_CREDENTIALS, S3MPU_E_ARGUMENT. */
 S3MPU_API int s3mpu_client_init(s3mpu_client *client, const s3mpu_config *config);
@@ -417,11 +430,11 @@ enum {
 /* A part: input of Complete, output of ListParts. */
 typedef struct {
 	uint32_t number;
-	uint64_t size;                /* ListParts only */
-	char etag[S3MPU_ETAG_MAX];    /* as the server sent it, quotes included */
+	uint64_t size;             /* ListParts only */
+	char etag[S3MPU_ETAG_MAX]; /* as the server sent it, quotes included */
 	size_t etag_len;
-	char last_modified[32];       /* ListParts only, NUL-terminated */
-	char checksum[64];            /* base64 flexible checksum of the part
+	char last_modified[32]; /* ListParts only, NUL-terminated */
+	char checksum[64];      /* base64 flexible checksum of the part
 	                               * (x-amz-checksum-*), or empty */
 	size_t checksum_len;
 } s3mpu_part;
@@ -431,29 +444,29 @@ typedef struct {
  * reads (marked), leave the rest zero.
  */
 typedef struct {
-	int op;                       /* S3MPU_OP_* */
-	s3mpu_str bucket;             /* all */
-	s3mpu_str key;                /* all but LIST_UPLOADS */
-	s3mpu_str upload_id;          /* UPLOAD_PART COMPLETE ABORT LIST_PARTS */
-	uint32_t part_number;         /* UPLOAD_PART */
-	uint64_t content_length;      /* UPLOAD_PART PUT_OBJECT: the body's size */
+	int op;                  /* S3MPU_OP_* */
+	s3mpu_str bucket;        /* all */
+	s3mpu_str key;           /* all but LIST_UPLOADS */
+	s3mpu_str upload_id;     /* UPLOAD_PART COMPLETE ABORT LIST_PARTS */
+	uint32_t part_number;    /* UPLOAD_PART */
+	uint64_t content_length; /* UPLOAD_PART PUT_OBJECT: the body's size */
 
 	/* Body integrity: UPLOAD_PART PUT_OBJECT (content_md5 also CREATE). */
-	s3mpu_str payload_hash;       /* hex SHA-256 of the body; empty: UNSIGNED-PAYLOAD */
-	s3mpu_str content_md5;        /* base64 MD5 of the body, or empty */
-	int checksum_algorithm;       /* S3MPU_CHECKSUM_*: also CREATE (declares
+	s3mpu_str payload_hash; /* hex SHA-256 of the body; empty: UNSIGNED-PAYLOAD */
+	s3mpu_str content_md5;  /* base64 MD5 of the body, or empty */
+	int checksum_algorithm; /* S3MPU_CHECKSUM_*: also CREATE (declares
 	                               * it) and COMPLETE (sends the parts' checksums) */
-	s3mpu_str checksum;           /* UPLOAD_PART PUT_OBJECT: the base64 value
+	s3mpu_str checksum;     /* UPLOAD_PART PUT_OBJECT: the base64 value
 	                               * (CRCs as 4 big-endian bytes) */
 
 	/* Object headers: CREATE PUT_OBJECT. */
-	s3mpu_str content_type;       /* empty: binary/octet-stream */
+	s3mpu_str content_type; /* empty: binary/octet-stream */
 	s3mpu_str cache_control;
 	s3mpu_str content_disposition;
 	s3mpu_str content_encoding;
 	s3mpu_str expires;
 	s3mpu_str storage_class;
-	const s3mpu_kv *metadata;     /* names without "x-amz-meta-" */
+	const s3mpu_kv *metadata; /* names without "x-amz-meta-" */
 	size_t metadata_count;
 
 	/* COMPLETE: ascending part numbers. */
@@ -461,13 +474,13 @@ typedef struct {
 	size_t part_count;
 
 	/* LIST_PARTS. */
-	uint32_t max_parts;           /* 0: server default */
+	uint32_t max_parts; /* 0: server default */
 	uint32_t part_number_marker;
 	/* LIST_UPLOADS. */
 	s3mpu_str prefix;
 	s3mpu_str key_marker;
 	s3mpu_str upload_id_marker;
-	uint32_t max_uploads;         /* 0: server default */
+	uint32_t max_uploads; /* 0: server default */
 
 	/* 0: Authorization header. 1..604800: a presigned URL, valid that many
 	 * seconds; headers listed in the result must be sent with it. */
@@ -489,7 +502,7 @@ typedef struct {
 	s3mpu_kv headers[S3MPU_HEADERS_MAX];
 	size_t header_count;
 	s3mpu_str body;
-	s3mpu_signature signature;    /* what was signed, for debugging */
+	s3mpu_signature signature; /* what was signed, for debugging */
 } s3mpu_request;
 
 /*
@@ -503,8 +516,8 @@ typedef struct {
  * goes over https (the certificate cannot cover it).
  * Errors: any input error above, each with a detail sentence in `client`.
  */
-S3MPU_API int s3mpu_build(s3mpu_client *client, const s3mpu_op *op, int64_t now,
-	s3mpu_request *out, char *arena, size_t cap, size_t *need);
+S3MPU_API int s3mpu_build(s3mpu_client *client, const s3mpu_op *op, int64_t now, s3mpu_request *out,
+	char *arena, size_t cap, size_t *need);
 
 /* ===================================================================== */
 /* Responses                                                             */
@@ -527,9 +540,9 @@ typedef struct {
 	char message[512];
 	char request_id[128];
 	char host_id[256];
-	char string_to_sign[1024];     /* when the server sends it (truncated to fit) */
-	char canonical_request[2048];  /* idem */
-} s3mpu_s3_error;                  /* all NUL-terminated, "" when absent */
+	char string_to_sign[1024];    /* when the server sends it (truncated to fit) */
+	char canonical_request[2048]; /* idem */
+} s3mpu_s3_error;                     /* all NUL-terminated, "" when absent */
 
 /* Any <Error> document: S3MPU_OK with `err` (not NULL) filled;
  * S3MPU_E_XML_DOCUMENT for a well-formed document of another kind. */
@@ -538,35 +551,35 @@ S3MPU_API int s3mpu_parse_error(const char *xml, size_t len, s3mpu_s3_error *err
 typedef struct {
 	char bucket[64];
 	char key[S3MPU_KEY_MAX + 1];
-	char upload_id[S3MPU_UPLOAD_ID_MAX + 1];   /* NUL-terminated */
+	char upload_id[S3MPU_UPLOAD_ID_MAX + 1]; /* NUL-terminated */
 } s3mpu_create_result;
 
-S3MPU_API int s3mpu_parse_create(const char *xml, size_t len,
-	s3mpu_create_result *out, s3mpu_s3_error *err);
+S3MPU_API int s3mpu_parse_create(
+	const char *xml, size_t len, s3mpu_create_result *out, s3mpu_s3_error *err);
 
 typedef struct {
-	char location[2048];       /* may be empty or not a URL (Ceph RGW) */
+	char location[2048]; /* may be empty or not a URL (Ceph RGW) */
 	char bucket[64];
 	char key[S3MPU_KEY_MAX + 1];
 	char etag[S3MPU_ETAG_MAX]; /* may be empty (Ceph RGW) */
 } s3mpu_complete_result;
 
 /* A 200 response to Complete may still carry an <Error>: S3MPU_E_S3. */
-S3MPU_API int s3mpu_parse_complete(const char *xml, size_t len,
-	s3mpu_complete_result *out, s3mpu_s3_error *err);
+S3MPU_API int s3mpu_parse_complete(
+	const char *xml, size_t len, s3mpu_complete_result *out, s3mpu_s3_error *err);
 
 typedef struct {
-	s3mpu_part *parts;          /* caller's array ... */
-	size_t part_cap;            /* ... of this many */
-	size_t part_count;          /* out: parts in the document */
+	s3mpu_part *parts; /* caller's array ... */
+	size_t part_cap;   /* ... of this many */
+	size_t part_count; /* out: parts in the document */
 	int is_truncated;
 	uint32_t next_part_number_marker;
 } s3mpu_list_parts_result;
 
 /* S3MPU_E_SPACE when the document holds more than part_cap parts
  * (part_count then says how many). */
-S3MPU_API int s3mpu_parse_list_parts(const char *xml, size_t len,
-	s3mpu_list_parts_result *out, s3mpu_s3_error *err);
+S3MPU_API int s3mpu_parse_list_parts(
+	const char *xml, size_t len, s3mpu_list_parts_result *out, s3mpu_s3_error *err);
 
 typedef struct {
 	char key[S3MPU_KEY_MAX + 1];
@@ -576,9 +589,9 @@ typedef struct {
 } s3mpu_upload;
 
 typedef struct {
-	s3mpu_upload *uploads;      /* caller's array ... */
-	size_t upload_cap;          /* ... of this many */
-	size_t upload_count;        /* out */
+	s3mpu_upload *uploads; /* caller's array ... */
+	size_t upload_cap;     /* ... of this many */
+	size_t upload_count;   /* out */
 	int is_truncated;
 	char next_key_marker[S3MPU_KEY_MAX + 1];
 	char next_upload_id_marker[S3MPU_UPLOAD_ID_MAX + 1];
@@ -586,17 +599,17 @@ typedef struct {
 
 /* S3MPU_E_SPACE when the document holds more than upload_cap uploads
  * (upload_count then says how many). */
-S3MPU_API int s3mpu_parse_list_uploads(const char *xml, size_t len,
-	s3mpu_list_uploads_result *out, s3mpu_s3_error *err);
+S3MPU_API int s3mpu_parse_list_uploads(
+	const char *xml, size_t len, s3mpu_list_uploads_result *out, s3mpu_s3_error *err);
 
 /* ===================================================================== */
 /* Retry policy                                                          */
 /* ===================================================================== */
 
 enum {
-	S3MPU_RETRY_NO = 0,   /* final: report it */
-	S3MPU_RETRY_YES,      /* transient: back off (full jitter) and retry */
-	S3MPU_RETRY_SKEW      /* clock skew: take the offset from the response's
+	S3MPU_RETRY_NO = 0, /* final: report it */
+	S3MPU_RETRY_YES,    /* transient: back off (full jitter) and retry */
+	S3MPU_RETRY_SKEW    /* clock skew: take the offset from the response's
 	                       * Date header, re-sign, retry once */
 };
 
@@ -621,8 +634,8 @@ S3MPU_API int s3mpu_retry_class(int status, s3mpu_str code);
  * (at most 32 + 1 + 5 chars, no NUL); returns its length, or 0 (writing
  * nothing) when part_count is 0 or above 10,000.
  */
-S3MPU_API size_t s3mpu_multipart_etag(const s3mpu_md5 *md5_of_md5s,
-	uint32_t part_count, char out[38]);
+S3MPU_API size_t s3mpu_multipart_etag(
+	const s3mpu_md5 *md5_of_md5s, uint32_t part_count, char out[38]);
 
 #ifdef __cplusplus
 }

@@ -13,10 +13,7 @@
 static const s3mpu_str no_value = { NULL, 0 };
 
 /* Decimal text of v into d (DECIMAL_MAX bytes); returns it as a string. */
-static s3mpu_str decimal(uint64_t v, char *d)
-{
-	return (s3mpu_str){ d, decimal_format(v, d) };
-}
+static s3mpu_str decimal(uint64_t v, char *d) { return (s3mpu_str){ d, decimal_format(v, d) }; }
 
 /* ------------------------------------------------------------------ */
 /* The operations                                                      */
@@ -40,11 +37,11 @@ enum {
 
 /* The request body. Every kind but BODY_NONE validates the op's digests. */
 enum {
-	BODY_NONE,   /* no body, no Content-Length */
-	BODY_EMPTY,  /* an empty body, Content-Length: 0 */
-	BODY_PARTS,  /* Complete's XML list of `parts`, with its SHA-256 and
+	BODY_NONE,  /* no body, no Content-Length */
+	BODY_EMPTY, /* an empty body, Content-Length: 0 */
+	BODY_PARTS, /* Complete's XML list of `parts`, with its SHA-256 and
 	              * each part's checksum; Content-Type application/xml */
-	BODY_CALLER  /* the caller's `content_length` bytes (at most 5 GiB):
+	BODY_CALLER /* the caller's `content_length` bytes (at most 5 GiB):
 	              * payload_hash or UNSIGNED-PAYLOAD, the checksum header */
 };
 
@@ -58,14 +55,14 @@ typedef struct {
 static const op_rule op_rules[] = {
 	[S3MPU_OP_CREATE] = { "POST", "uploads",
 		F_KEY | F_OBJECT_HEADERS | F_CONTENT_MD5 | F_CHECKSUM_ALGORITHM, BODY_EMPTY },
-	[S3MPU_OP_UPLOAD_PART] = { "PUT", NULL,
-		F_KEY | F_UPLOAD_ID | F_PART_NUMBER | F_CONTENT_MD5, BODY_CALLER },
+	[S3MPU_OP_UPLOAD_PART] = { "PUT", NULL, F_KEY | F_UPLOAD_ID | F_PART_NUMBER | F_CONTENT_MD5,
+		BODY_CALLER },
 	[S3MPU_OP_COMPLETE] = { "POST", NULL, F_KEY | F_UPLOAD_ID, BODY_PARTS },
 	[S3MPU_OP_ABORT] = { "DELETE", NULL, F_KEY | F_UPLOAD_ID, BODY_NONE },
 	[S3MPU_OP_LIST_PARTS] = { "GET", NULL, F_KEY | F_UPLOAD_ID | F_PAGE_PARTS, BODY_NONE },
 	[S3MPU_OP_LIST_UPLOADS] = { "GET", "uploads", F_PAGE_UPLOADS, BODY_NONE },
-	[S3MPU_OP_PUT_OBJECT] = { "PUT", NULL,
-		F_KEY | F_OBJECT_HEADERS | F_CONTENT_MD5, BODY_CALLER },
+	[S3MPU_OP_PUT_OBJECT] = { "PUT", NULL, F_KEY | F_OBJECT_HEADERS | F_CONTENT_MD5,
+		BODY_CALLER },
 	[S3MPU_OP_HEAD_OBJECT] = { "HEAD", NULL, F_KEY, BODY_NONE },
 };
 
@@ -85,13 +82,13 @@ static int check_upload_id(client_state *c, s3mpu_str id)
 {
 	size_t i;
 	if (id.len == 0 || id.len > S3MPU_UPLOAD_ID_MAX)
-		return client_fail(c, S3MPU_E_UPLOAD_ID, "upload id is required (1-1024 characters)",
-		                   no_value, NULL);
+		return client_fail(c, S3MPU_E_UPLOAD_ID,
+			"upload id is required (1-1024 characters)", no_value, NULL);
 	for (i = 0; i < id.len; i++) {
 		unsigned char ch = (unsigned char)id.ptr[i];
 		if (ch <= 0x20 || ch >= 0x7f)
 			return client_fail(c, S3MPU_E_UPLOAD_ID, "upload id ", id,
-			                   " has a character that is not printable ASCII");
+				" has a character that is not printable ASCII");
 	}
 	return S3MPU_OK;
 }
@@ -102,7 +99,7 @@ static int check_base64_digest(client_state *c, s3mpu_str b64, size_t want, cons
 	size_t n = 0;
 	if (s3mpu_base64_decode(b64.ptr, b64.len, raw, sizeof raw, &n) != S3MPU_OK || n != want)
 		return client_fail(c, S3MPU_E_DIGEST, what, b64,
-		                   " is not the base64 of a digest of the right size");
+			" is not the base64 of a digest of the right size");
 	return S3MPU_OK;
 }
 
@@ -113,7 +110,8 @@ static int storage_class_allowed(const client_state *c, s3mpu_str sc)
 		return 1;
 	while (i < c->storage_classes_len) {
 		size_t start, end;
-		while (i < c->storage_classes_len && (c->storage_classes[i] == ' ' || c->storage_classes[i] == ','))
+		while (i < c->storage_classes_len &&
+			(c->storage_classes[i] == ' ' || c->storage_classes[i] == ','))
 			i++;
 		start = i;
 		while (i < c->storage_classes_len && c->storage_classes[i] != ',')
@@ -121,7 +119,8 @@ static int storage_class_allowed(const client_state *c, s3mpu_str sc)
 		end = i;
 		while (end > start && c->storage_classes[end - 1] == ' ')
 			end--;
-		if (end > start && str_eq(sc, (s3mpu_str){ c->storage_classes + start, end - start }))
+		if (end > start &&
+			str_eq(sc, (s3mpu_str){ c->storage_classes + start, end - start }))
 			return 1;
 	}
 	return 0;
@@ -140,34 +139,36 @@ static int printable_value(s3mpu_str v)
 
 static int check_object_headers(client_state *c, const s3mpu_op *op)
 {
-	static const char *const names[] = {
-		"Content-Type", "Cache-Control", "Content-Disposition", "Content-Encoding", "Expires"
-	};
-	const s3mpu_str values[] = {
-		op->content_type, op->cache_control, op->content_disposition,
-		op->content_encoding, op->expires
-	};
+	static const char *const names[] = { "Content-Type", "Cache-Control", "Content-Disposition",
+		"Content-Encoding", "Expires" };
+	const s3mpu_str values[] = { op->content_type, op->cache_control, op->content_disposition,
+		op->content_encoding, op->expires };
 	size_t i, total = 0;
 
 	for (i = 0; i < sizeof names / sizeof *names; i++)
 		if (s3mpu_check_header(s3mpu_cstr(names[i]), values[i]) != S3MPU_OK)
-			return client_fail(c, S3MPU_E_HEADER, names[i],
-				no_value, " has a control character (CR, LF or NUL) in its value");
+			return client_fail(c, S3MPU_E_HEADER, names[i], no_value,
+				" has a control character (CR, LF or NUL) in its value");
 	if (op->storage_class.len && !storage_class_allowed(c, op->storage_class))
 		return client_fail(c, S3MPU_E_STORAGE_CLASS, "storage class ", op->storage_class,
-			" is not allowed: use STANDARD or REDUCED_REDUNDANCY, or allow it in the client's config");
+			" is not allowed: use STANDARD or REDUCED_REDUNDANCY, or allow it in the "
+			"client's config");
 	if (op->metadata_count && !op->metadata)
-		return client_fail(c, S3MPU_E_ARGUMENT, "metadata_count without metadata", no_value, NULL);
+		return client_fail(
+			c, S3MPU_E_ARGUMENT, "metadata_count without metadata", no_value, NULL);
 	if (op->metadata_count > S3MPU_HEADERS_MAX - 16)
-		return client_fail(c, S3MPU_E_METADATA, "too many metadata entries", no_value, NULL);
+		return client_fail(
+			c, S3MPU_E_METADATA, "too many metadata entries", no_value, NULL);
 	for (i = 0; i < op->metadata_count; i++) {
 		const s3mpu_kv *m = &op->metadata[i];
 		if (m->name.len == 0 || s3mpu_check_header(m->name, S3MPU_LIT("")) != S3MPU_OK)
 			return client_fail(c, S3MPU_E_METADATA, "metadata name ", m->name,
-				" must be a non-empty HTTP token (letters, digits, !#$%&'*+-.^_`|~)");
+				" must be a non-empty HTTP token (letters, digits, "
+				"!#$%&'*+-.^_`|~)");
 		if (!printable_value(m->value))
 			return client_fail(c, S3MPU_E_METADATA, "metadata value of ", m->name,
-				" must be printable ASCII (encode other text, e.g. RFC 2047 or percent-encoding)");
+				" must be printable ASCII (encode other text, e.g. RFC 2047 or "
+				"percent-encoding)");
 		total += m->name.len + m->value.len;
 	}
 	if (total > S3MPU_METADATA_MAX)
@@ -184,11 +185,13 @@ static int check_body_integrity(client_state *c, const s3mpu_op *op, const op_ru
 		if (err)
 			return err;
 	}
-	if (op->checksum_algorithm < S3MPU_CHECKSUM_NONE || op->checksum_algorithm > S3MPU_CHECKSUM_SHA256)
-		return client_fail(c, S3MPU_E_ARGUMENT, "unknown checksum algorithm", no_value, NULL);
+	if (op->checksum_algorithm < S3MPU_CHECKSUM_NONE ||
+		op->checksum_algorithm > S3MPU_CHECKSUM_SHA256)
+		return client_fail(
+			c, S3MPU_E_ARGUMENT, "unknown checksum algorithm", no_value, NULL);
 	if (op->checksum_algorithm != S3MPU_CHECKSUM_NONE && rule->body == BODY_CALLER) {
 		err = check_base64_digest(c, op->checksum,
-		                          checksum_kind_of(op->checksum_algorithm)->size, "checksum ");
+			checksum_kind_of(op->checksum_algorithm)->size, "checksum ");
 		if (err)
 			return err;
 	}
@@ -210,10 +213,11 @@ static int check_parts(client_state *c, const s3mpu_op *op)
 {
 	size_t i;
 	if (op->part_count == 0 || !op->parts)
-		return client_fail(c, S3MPU_E_PART_NUMBER,
-			"Complete needs at least one part", no_value, NULL);
+		return client_fail(
+			c, S3MPU_E_PART_NUMBER, "Complete needs at least one part", no_value, NULL);
 	if (op->part_count > S3MPU_PART_NUMBER_MAX)
-		return client_fail(c, S3MPU_E_PART_NUMBER, "more than 10,000 parts", no_value, NULL);
+		return client_fail(
+			c, S3MPU_E_PART_NUMBER, "more than 10,000 parts", no_value, NULL);
 	for (i = 0; i < op->part_count; i++) {
 		const s3mpu_part *p = &op->parts[i];
 		if (s3mpu_check_part_number(p->number) != S3MPU_OK)
@@ -221,16 +225,21 @@ static int check_parts(client_state *c, const s3mpu_op *op)
 				"a part number is outside 1..10000", no_value, NULL);
 		if (i > 0 && p->number <= op->parts[i - 1].number)
 			return client_fail(c, S3MPU_E_PART_ORDER,
-				"parts must be listed once each, in ascending part number", no_value, NULL);
-		if (p->etag_len == 0 || p->etag_len > S3MPU_ETAG_MAX || !printable_value((s3mpu_str){ p->etag, p->etag_len }))
+				"parts must be listed once each, in ascending part number",
+				no_value, NULL);
+		if (p->etag_len == 0 || p->etag_len > S3MPU_ETAG_MAX ||
+			!printable_value((s3mpu_str){ p->etag, p->etag_len }))
 			return client_fail(c, S3MPU_E_ETAG,
-				"every part needs its ETag (printable, at most 128 bytes)", no_value, NULL);
+				"every part needs its ETag (printable, at most 128 bytes)",
+				no_value, NULL);
 		if (op->checksum_algorithm != S3MPU_CHECKSUM_NONE &&
-		    (p->checksum_len == 0 || p->checksum_len > sizeof p->checksum ||
-		     check_base64_digest(c, (s3mpu_str){ p->checksum, p->checksum_len },
-			checksum_kind_of(op->checksum_algorithm)->size, "part checksum ") != S3MPU_OK))
+			(p->checksum_len == 0 || p->checksum_len > sizeof p->checksum ||
+				check_base64_digest(c, (s3mpu_str){ p->checksum, p->checksum_len },
+					checksum_kind_of(op->checksum_algorithm)->size,
+					"part checksum ") != S3MPU_OK))
 			return client_fail(c, S3MPU_E_DIGEST,
-				"with a checksum algorithm every part needs its base64 checksum", no_value, NULL);
+				"with a checksum algorithm every part needs its base64 checksum",
+				no_value, NULL);
 	}
 	return S3MPU_OK;
 }
@@ -240,21 +249,22 @@ static int check_target(client_state *c, const s3mpu_op *op, const op_rule *rule
 {
 	if (s3mpu_check_bucket(op->bucket) != S3MPU_OK)
 		return client_fail(c, S3MPU_E_BUCKET, "bucket name ", op->bucket,
-		                   " must be 3-63 characters of a-z, 0-9, '.' and '-', starting and "
-		                   "ending with a letter or digit");
+			" must be 3-63 characters of a-z, 0-9, '.' and '-', starting and "
+			"ending with a letter or digit");
 	if ((rule->fields & F_KEY) && s3mpu_check_key(op->key) != S3MPU_OK)
-		return client_fail(c, S3MPU_E_KEY, op->key.len ? "object key " : "object key is empty",
-		                   op->key.len ? op->key : no_value,
-		                   op->key.len ? " must be at most 1024 bytes of valid UTF-8 without NUL"
-		                               : NULL);
+		return client_fail(c, S3MPU_E_KEY,
+			op->key.len ? "object key " : "object key is empty",
+			op->key.len ? op->key : no_value,
+			op->key.len ? " must be at most 1024 bytes of valid UTF-8 without NUL"
+				    : NULL);
 	if (rule->fields & F_UPLOAD_ID) {
 		int err = check_upload_id(c, op->upload_id);
 		if (err)
 			return err;
 	}
 	if ((rule->fields & F_PART_NUMBER) && s3mpu_check_part_number(op->part_number) != S3MPU_OK)
-		return client_fail(c, S3MPU_E_PART_NUMBER, "part number must be between 1 and 10000",
-		                   no_value, NULL);
+		return client_fail(c, S3MPU_E_PART_NUMBER,
+			"part number must be between 1 and 10000", no_value, NULL);
 	return S3MPU_OK;
 }
 
@@ -263,19 +273,21 @@ static int check_paging(client_state *c, const s3mpu_op *op, const op_rule *rule
 {
 	if (rule->fields & F_PAGE_PARTS) {
 		if (op->max_parts > 1000)
-			return client_fail(c, S3MPU_E_ARGUMENT, "max_parts is at most 1000", no_value, NULL);
+			return client_fail(
+				c, S3MPU_E_ARGUMENT, "max_parts is at most 1000", no_value, NULL);
 		if (op->part_number_marker > S3MPU_PART_NUMBER_MAX)
-			return client_fail(c, S3MPU_E_PART_NUMBER, "part_number_marker is at most 10000",
-			                   no_value, NULL);
+			return client_fail(c, S3MPU_E_PART_NUMBER,
+				"part_number_marker is at most 10000", no_value, NULL);
 	}
 	if (rule->fields & F_PAGE_UPLOADS) {
 		if (op->max_uploads > 1000)
-			return client_fail(c, S3MPU_E_ARGUMENT, "max_uploads is at most 1000", no_value, NULL);
-		if ((op->prefix.len && s3mpu_check_key(op->prefix) != S3MPU_OK)
-		    || (op->key_marker.len && s3mpu_check_key(op->key_marker) != S3MPU_OK))
+			return client_fail(
+				c, S3MPU_E_ARGUMENT, "max_uploads is at most 1000", no_value, NULL);
+		if ((op->prefix.len && s3mpu_check_key(op->prefix) != S3MPU_OK) ||
+			(op->key_marker.len && s3mpu_check_key(op->key_marker) != S3MPU_OK))
 			return client_fail(c, S3MPU_E_KEY,
-			                   "prefix and key marker must be valid UTF-8 of at most 1024 bytes",
-			                   no_value, NULL);
+				"prefix and key marker must be valid UTF-8 of at most 1024 bytes",
+				no_value, NULL);
 		if (op->upload_id_marker.len)
 			return check_upload_id(c, op->upload_id_marker);
 	}
@@ -291,7 +303,7 @@ static int check_op(client_state *c, const s3mpu_op *op, const op_rule *rule)
 		return err;
 	if (rule->body == BODY_CALLER && op->content_length > S3MPU_PART_SIZE_MAX)
 		return client_fail(c, S3MPU_E_PART_SIZE, "a part or single PUT is at most 5 GiB",
-		                   no_value, NULL);
+			no_value, NULL);
 	if ((rule->fields & F_OBJECT_HEADERS) && (err = check_object_headers(c, op)) != S3MPU_OK)
 		return err;
 	if (rule->body != BODY_NONE && (err = check_body_integrity(c, op, rule)) != S3MPU_OK)
@@ -302,7 +314,7 @@ static int check_op(client_state *c, const s3mpu_op *op, const op_rule *rule)
 		return err;
 	if (op->presign_expires > S3MPU_EXPIRES_MAX)
 		return client_fail(c, S3MPU_E_EXPIRES,
-		                   "a presigned URL lives 1 to 604800 seconds (7 days)", no_value, NULL);
+			"a presigned URL lives 1 to 604800 seconds (7 days)", no_value, NULL);
 	return S3MPU_OK;
 }
 
@@ -326,8 +338,8 @@ static int is_ip_literal(s3mpu_str host)
  * not cover it), as the AWS SDKs do. */
 static int use_path_style(const client_state *c, s3mpu_str bucket)
 {
-	return c->path_style || is_ip_literal((s3mpu_str){ c->host, c->host_len })
-	       || (c->https && memchr(bucket.ptr, '.', bucket.len) != NULL);
+	return c->path_style || is_ip_literal((s3mpu_str){ c->host, c->host_len }) ||
+		(c->https && memchr(bucket.ptr, '.', bucket.len) != NULL);
 }
 
 static void buf_xml_escaped(s3mpu_buf *o, const char *s, size_t len)
@@ -404,8 +416,8 @@ typedef struct {
 	int presign;
 	s3mpu_buf o;
 	s3mpu_str body, payload, host, path;
-	kv_list query, headers;          /* signed */
-	char numbers[2][DECIMAL_MAX];    /* of the query */
+	kv_list query, headers;       /* signed */
+	char numbers[2][DECIMAL_MAX]; /* of the query */
 } builder;
 
 /* The body (Complete's parts) and the payload hash the signature covers. */
@@ -416,7 +428,7 @@ static void build_body(builder *b)
 	b->payload = S3MPU_LIT(S3MPU_EMPTY_SHA256);
 	if (b->rule->body == BODY_CALLER) {
 		b->payload = b->op->payload_hash.len ? b->op->payload_hash
-		                                     : S3MPU_LIT(S3MPU_UNSIGNED_PAYLOAD);
+						     : S3MPU_LIT(S3MPU_UNSIGNED_PAYLOAD);
 	} else if (b->rule->body == BODY_PARTS) {
 		size_t at;
 		buf_complete_body(o, b->op);
@@ -478,13 +490,15 @@ static void build_query(builder *b)
 	if ((fields & F_PAGE_PARTS) && op->max_parts)
 		kv_add(q, S3MPU_LIT("max-parts"), decimal(op->max_parts, b->numbers[0]));
 	if ((fields & F_PAGE_PARTS) && op->part_number_marker)
-		kv_add(q, S3MPU_LIT("part-number-marker"), decimal(op->part_number_marker, b->numbers[1]));
+		kv_add(q, S3MPU_LIT("part-number-marker"),
+			decimal(op->part_number_marker, b->numbers[1]));
 	if (fields & F_PAGE_UPLOADS) {
 		kv_add_if(q, "prefix", op->prefix);
 		kv_add_if(q, "key-marker", op->key_marker);
 		kv_add_if(q, "upload-id-marker", op->upload_id_marker);
 		if (op->max_uploads)
-			kv_add(q, S3MPU_LIT("max-uploads"), decimal(op->max_uploads, b->numbers[0]));
+			kv_add(q, S3MPU_LIT("max-uploads"),
+				decimal(op->max_uploads, b->numbers[0]));
 	}
 }
 
@@ -495,7 +509,7 @@ static void build_object_headers(builder *b)
 	kv_list *h = &b->headers;
 
 	kv_add(h, S3MPU_LIT("content-type"),
-	       op->content_type.len ? op->content_type : S3MPU_LIT("binary/octet-stream"));
+		op->content_type.len ? op->content_type : S3MPU_LIT("binary/octet-stream"));
 	kv_add_if(h, "cache-control", op->cache_control);
 	kv_add_if(h, "content-disposition", op->content_disposition);
 	kv_add_if(h, "content-encoding", op->content_encoding);
@@ -565,8 +579,8 @@ static int no_space(builder *b, s3mpu_request *req, size_t *need, size_t size)
 	if (need)
 		*need = size;
 	memset(req, 0, sizeof *req);
-	return client_fail(b->client, S3MPU_E_SPACE, "the request needs a larger buffer", no_value,
-	                   NULL);
+	return client_fail(
+		b->client, S3MPU_E_SPACE, "the request needs a larger buffer", no_value, NULL);
 }
 
 /* Sign into the rest of the arena: req->signature. */
@@ -585,15 +599,15 @@ static int build_signature(builder *b, int64_t now, s3mpu_request *req, size_t *
 	http.header_count = b->headers.count;
 	http.payload_hash = b->payload;
 	err = s3mpu_sigv4_sign(&b->client->signer, &http, now, b->op->presign_expires,
-	                       b->presign ? 0 : S3MPU_SIGV4_CONTENT_SHA256, &req->signature,
-	                       b->o.p + b->o.len, b->o.cap - b->o.len, &sign_need);
+		b->presign ? 0 : S3MPU_SIGV4_CONTENT_SHA256, &req->signature, b->o.p + b->o.len,
+		b->o.cap - b->o.len, &sign_need);
 	if (err == S3MPU_E_SPACE)
 		/* Content-Length and the URL take at most the signing buffer's
 		 * size again plus the scheme, host and path. */
 		return no_space(b, req, need, 2 * (b->o.len + sign_need) + 3 * b->path.len + 64);
 	if (err)
-		return client_fail(b->client, err, "cannot sign the request: ", no_value,
-		                   s3mpu_strerror(err));
+		return client_fail(
+			b->client, err, "cannot sign the request: ", no_value, s3mpu_strerror(err));
 	b->o.len += sign_need;
 	req->method = http.method;
 	return S3MPU_OK;
@@ -637,11 +651,11 @@ static void build_sent_headers(builder *b, s3mpu_request *req, s3mpu_str length)
 		header_add(req, b->headers.items[i].name, b->headers.items[i].value);
 	if (!b->presign) {
 		header_add(req, S3MPU_LIT("x-amz-date"),
-		           (s3mpu_str){ req->signature.amz_date, S3MPU_AMZ_DATE_LEN });
+			(s3mpu_str){ req->signature.amz_date, S3MPU_AMZ_DATE_LEN });
 		header_add(req, S3MPU_LIT("x-amz-content-sha256"), b->payload);
 		if (s->token_len)
 			header_add(req, S3MPU_LIT("x-amz-security-token"),
-			           (s3mpu_str){ s->token, s->token_len });
+				(s3mpu_str){ s->token, s->token_len });
 		header_add(req, S3MPU_LIT("authorization"), req->signature.authorization);
 	}
 	if (length.len)
@@ -650,7 +664,7 @@ static void build_sent_headers(builder *b, s3mpu_request *req, s3mpu_str length)
 
 /* see s3mpu.h */
 int s3mpu_build(s3mpu_client *client, const s3mpu_op *op, int64_t now, s3mpu_request *req,
-                char *arena, size_t cap, size_t *need)
+	char *arena, size_t cap, size_t *need)
 {
 	builder b;
 	size_t at;

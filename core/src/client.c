@@ -8,8 +8,7 @@ _Static_assert(_Alignof(client_state) <= _Alignof(s3mpu_client), "s3mpu_client m
 /* Detail sentences, built without printf (kept out of the wasm build) */
 /* ------------------------------------------------------------------ */
 
-int client_fail(client_state *c, int err, const char *before, s3mpu_str value,
-	const char *after)
+int client_fail(client_state *c, int err, const char *before, s3mpu_str value, const char *after)
 {
 	s3mpu_buf o;
 	size_t i;
@@ -45,8 +44,8 @@ const char *s3mpu_client_detail(const s3mpu_client *client)
 
 static int host_char(char ch)
 {
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		(ch >= '0' && ch <= '9') || ch == '-' || ch == '.';
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		ch == '-' || ch == '.';
 }
 
 static int has_prefix_ci(s3mpu_str s, const char *prefix)
@@ -80,19 +79,22 @@ static int parse_endpoint(client_state *c, s3mpu_str e)
 		/* IPv6 literal, kept as written but lower-cased. */
 		while (i < rest.len && rest.ptr[i] != ']') {
 			char ch = rest.ptr[i];
-			if (i > 0 && !((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
-			    (ch >= 'A' && ch <= 'F') || ch == ':' || ch == '.'))
+			if (i > 0 &&
+				!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
+					(ch >= 'A' && ch <= 'F') || ch == ':' || ch == '.'))
 				break;
 			i++;
 		}
 		if (i >= rest.len || rest.ptr[i] != ']' || i < 3)
-			return client_fail(c, S3MPU_E_ENDPOINT, "endpoint ", e, " has a bad IPv6 address");
+			return client_fail(
+				c, S3MPU_E_ENDPOINT, "endpoint ", e, " has a bad IPv6 address");
 		i++;
 	} else {
 		while (i < rest.len && host_char(rest.ptr[i]))
 			i++;
 		if (i == 0 || rest.ptr[0] == '.' || rest.ptr[0] == '-' || rest.ptr[i - 1] == '.')
-			return client_fail(c, S3MPU_E_ENDPOINT, "endpoint ", e, " has no valid host name");
+			return client_fail(
+				c, S3MPU_E_ENDPOINT, "endpoint ", e, " has no valid host name");
 	}
 	host_end = i;
 	if (i < rest.len && rest.ptr[i] == ':') {
@@ -123,7 +125,8 @@ static int parse_endpoint(client_state *c, s3mpu_str e)
 static s3mpu_str region_from_host(s3mpu_str host)
 {
 	static const char *const prefixes[] = { "s3.", "s3-internal.", "s3.dualstack." };
-	static const char *const suffixes[] = { ".jcloudcs.com", ".jdcloud-oss.com", ".amazonaws.com" };
+	static const char *const suffixes[] = { ".jcloudcs.com", ".jdcloud-oss.com",
+		".amazonaws.com" };
 	s3mpu_str none = { "", 0 };
 	size_t p, s, colon;
 
@@ -140,7 +143,7 @@ static s3mpu_str region_from_host(s3mpu_str host)
 			s3mpu_str suf = s3mpu_cstr(suffixes[s]);
 			s3mpu_str mid;
 			if (host.len <= pre.len + suf.len ||
-			    !str_eq((s3mpu_str){ host.ptr + host.len - suf.len, suf.len }, suf))
+				!str_eq((s3mpu_str){ host.ptr + host.len - suf.len, suf.len }, suf))
 				continue;
 			mid.ptr = host.ptr + pre.len;
 			mid.len = host.len - pre.len - suf.len;
@@ -171,11 +174,13 @@ int s3mpu_client_init(s3mpu_client *client, const s3mpu_config *config)
 		region = region_from_host((s3mpu_str){ c->host, c->host_len });
 		if (region.len == 0)
 			return client_fail(c, S3MPU_E_REGION, "region is required for endpoint ",
-				config->endpoint, " (only JD Cloud and AWS host names name their region)");
+				config->endpoint,
+				" (only JD Cloud and AWS host names name their region)");
 	}
 	if (config->extra_storage_classes.len >= sizeof c->storage_classes)
 		return client_fail(c, S3MPU_E_STORAGE_CLASS,
-			"the list of extra storage classes is too long", (s3mpu_str){ NULL, 0 }, NULL);
+			"the list of extra storage classes is too long", (s3mpu_str){ NULL, 0 },
+			NULL);
 	if (config->extra_storage_classes.len)
 		memcpy(c->storage_classes, config->extra_storage_classes.ptr,
 			config->extra_storage_classes.len);
@@ -184,12 +189,13 @@ int s3mpu_client_init(s3mpu_client *client, const s3mpu_config *config)
 	err = s3mpu_signer_init(&c->signer, config->access_key, config->secret_key,
 		config->session_token, region, S3MPU_LIT("s3"));
 	if (err == S3MPU_E_REGION)
-		return client_fail(c, err, "region ", region,
-			" must be 1-63 characters of a-z, 0-9 and '-'");
+		return client_fail(
+			c, err, "region ", region, " must be 1-63 characters of a-z, 0-9 and '-'");
 	if (err)
 		return client_fail(c, err,
 			"access key (1-128 printable characters, no '/', ',' or '='), secret key "
-			"(1-128 bytes) and session token (up to 4096 printable characters) are required",
+			"(1-128 bytes) and session token (up to 4096 printable characters) are "
+			"required",
 			(s3mpu_str){ NULL, 0 }, NULL);
 	return S3MPU_OK;
 }

@@ -37,25 +37,18 @@ static void crc_table_init(s3mpu_crc_table *table, uint32_t poly)
 	}
 }
 
-void s3mpu_crc32_table_init(s3mpu_crc_table *table)
-{
-	crc_table_init(table, 0xEDB88320u);
-}
+void s3mpu_crc32_table_init(s3mpu_crc_table *table) { crc_table_init(table, 0xEDB88320u); }
 
-void s3mpu_crc32c_table_init(s3mpu_crc_table *table)
-{
-	crc_table_init(table, 0x82F63B78u);
-}
+void s3mpu_crc32c_table_init(s3mpu_crc_table *table) { crc_table_init(table, 0x82F63B78u); }
 
 /* Register `c` (not inverted) after the 8 bytes at p. */
-static inline uint32_t crc_step8(const uint32_t (*t)[256], uint32_t c,
-	const unsigned char *p)
+static inline uint32_t crc_step8(const uint32_t (*t)[256], uint32_t c, const unsigned char *p)
 {
-	uint32_t lo = c ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8
-		| (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
-	return t[7][lo & 0xff] ^ t[6][(lo >> 8) & 0xff]
-		^ t[5][(lo >> 16) & 0xff] ^ t[4][lo >> 24]
-		^ t[3][p[4]] ^ t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]];
+	uint32_t lo = c ^
+		((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+			(uint32_t)p[3] << 24);
+	return t[7][lo & 0xff] ^ t[6][(lo >> 8) & 0xff] ^ t[5][(lo >> 16) & 0xff] ^ t[4][lo >> 24] ^
+		t[3][p[4]] ^ t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]];
 }
 
 /* a * b mod the polynomial, both reflected. */
@@ -81,8 +74,7 @@ static uint32_t crc_mulmod(uint32_t a, uint32_t b, uint32_t poly)
 #define CRC_LANE 4096
 #define CRC_LANE_LOG2_BITS 15
 
-uint32_t s3mpu_crc_update(const s3mpu_crc_table *table, uint32_t crc,
-	const void *data, size_t len)
+uint32_t s3mpu_crc_update(const s3mpu_crc_table *table, uint32_t crc, const void *data, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)data;
 	const uint32_t(*t)[256] = ((const crc_rows *)(const void *)table->opaque_)->t;

@@ -56,8 +56,7 @@ static int b64_value(char ch)
 	return -1;
 }
 
-int s3mpu_base64_decode(const char *in, size_t len,
-	unsigned char *out, size_t cap, size_t *out_len)
+int s3mpu_base64_decode(const char *in, size_t len, unsigned char *out, size_t cap, size_t *out_len)
 {
 	size_t pad = 0, need, i, j, n = 0;
 	int write;

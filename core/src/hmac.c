@@ -97,7 +97,7 @@ void s3mpu_hmac_out(const s3mpu_hmac *ctx, unsigned char out[S3MPU_SHA256_SIZE])
 
 /* see internal.h */
 void hmac_once(const s3mpu_hmac_key *key, const void *data, size_t len,
-               unsigned char out[S3MPU_SHA256_SIZE])
+	unsigned char out[S3MPU_SHA256_SIZE])
 {
 	s3mpu_hmac m;
 	s3mpu_hmac_init(&m, key);
@@ -107,8 +107,8 @@ void hmac_once(const s3mpu_hmac_key *key, const void *data, size_t len,
 }
 
 /* see internal.h */
-void hmac_resume(const s3mpu_hmac *kept, const void *data, size_t len,
-                 unsigned char out[S3MPU_SHA256_SIZE])
+void hmac_resume(
+	const s3mpu_hmac *kept, const void *data, size_t len, unsigned char out[S3MPU_SHA256_SIZE])
 {
 	s3mpu_hmac m;
 	memcpy(&m, kept, sizeof(hmac_ctx));
@@ -119,7 +119,7 @@ void hmac_resume(const s3mpu_hmac *kept, const void *data, size_t len,
 
 /* see s3mpu.h */
 void s3mpu_hmac_sha256(const void *secret, size_t secret_len, const void *data, size_t len,
-                       unsigned char out[S3MPU_SHA256_SIZE])
+	unsigned char out[S3MPU_SHA256_SIZE])
 {
 	s3mpu_hmac_key key;
 	s3mpu_hmac_key_init(&key, secret, secret_len);

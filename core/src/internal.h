@@ -67,30 +67,34 @@ static inline char ascii_lower(char c)
 int str_ieq(s3mpu_str a, s3mpu_str b);
 
 /* An s3mpu_str initializer for a string literal (S3MPU_LIT is an expression). */
-#define STR_INIT(s) { (s), sizeof(s) - 1 }
+#define STR_INIT(s) \
+	{ \
+		(s), sizeof(s) - 1 \
+	}
 
 /* A flexible checksum S3 knows (S3MPU_CHECKSUM_*), in every form it takes. */
 typedef struct {
-	s3mpu_str name;      /* the x-amz-checksum-algorithm value: "CRC32" */
-	s3mpu_str header;    /* the header with a body's value: "x-amz-checksum-crc32" */
-	s3mpu_str element;   /* a part's value in Complete and ListParts: "ChecksumCRC32" */
-	size_t size;         /* bytes of the digest (base64-encoded in all three) */
+	s3mpu_str name;    /* the x-amz-checksum-algorithm value: "CRC32" */
+	s3mpu_str header;  /* the header with a body's value: "x-amz-checksum-crc32" */
+	s3mpu_str element; /* a part's value in Complete and ListParts: "ChecksumCRC32" */
+	size_t size;       /* bytes of the digest (base64-encoded in all three) */
 } checksum_kind;
 
 /* The row of S3MPU_CHECKSUM_CRC32..S3MPU_CHECKSUM_SHA256; NULL for others. */
 static inline const checksum_kind *checksum_kind_of(int algorithm)
 {
 	static const checksum_kind kinds[] = {
-		{ STR_INIT("CRC32"), STR_INIT("x-amz-checksum-crc32"), STR_INIT("ChecksumCRC32"), 4 },
-		{ STR_INIT("CRC32C"), STR_INIT("x-amz-checksum-crc32c"), STR_INIT("ChecksumCRC32C"), 4 },
+		{ STR_INIT("CRC32"), STR_INIT("x-amz-checksum-crc32"), STR_INIT("ChecksumCRC32"),
+			4 },
+		{ STR_INIT("CRC32C"), STR_INIT("x-amz-checksum-crc32c"), STR_INIT("ChecksumCRC32C"),
+			4 },
 		{ STR_INIT("SHA256"), STR_INIT("x-amz-checksum-sha256"), STR_INIT("ChecksumSHA256"),
-		  S3MPU_SHA256_SIZE },
+			S3MPU_SHA256_SIZE },
 	};
 	if (algorithm < S3MPU_CHECKSUM_CRC32 || algorithm > S3MPU_CHECKSUM_SHA256)
 		return NULL;
 	return &kinds[algorithm - S3MPU_CHECKSUM_CRC32];
 }
-
 
 /* ------------------------------------------------------------------ */
 /* The layouts behind the opaque contexts of s3mpu.h                    */
@@ -154,8 +158,7 @@ static inline const client_state *client_of_const(const s3mpu_client *c)
 
 /* client.c: leave "before"value"after" as the client's detail; returns err.
  * A value with a NULL pointer is left out. */
-int client_fail(client_state *c, int err, const char *before, s3mpu_str value,
-	const char *after);
+int client_fail(client_state *c, int err, const char *before, s3mpu_str value, const char *after);
 
 /* encode.c: decimal digits of `v` into out[DECIMAL_MAX] (no NUL); returns
  * their count. */
@@ -178,8 +181,8 @@ void wipe_fast(void *p, size_t len);
 void hmac_once(const s3mpu_hmac_key *key, const void *data, size_t len,
 	unsigned char out[S3MPU_SHA256_SIZE]);
 /* hmac.c: the same, going on from a kept context (which stays as it was). */
-void hmac_resume(const s3mpu_hmac *kept, const void *data, size_t len,
-	unsigned char out[S3MPU_SHA256_SIZE]);
+void hmac_resume(
+	const s3mpu_hmac *kept, const void *data, size_t len, unsigned char out[S3MPU_SHA256_SIZE]);
 
 /* uri.c */
 int uri_unreserved(unsigned char c);

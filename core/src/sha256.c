@@ -7,6 +7,7 @@ _Static_assert(_Alignof(sha256_ctx) <= _Alignof(s3mpu_sha256), "s3mpu_sha256 mis
 #define SHA(c) ((sha256_ctx *)(void *)(c)->opaque_)
 #define CSHA(c) ((const sha256_ctx *)(const void *)(c)->opaque_)
 
+/* clang-format off */
 const uint32_t sha256_iv[8] = {
 	0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 	0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
@@ -30,6 +31,7 @@ _Alignas(16) const uint32_t sha256_k[64] = {
 	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
 	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
 };
+/* clang-format on */
 
 #define ROTR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 #define BSIG0(x) (ROTR(x, 2) ^ ROTR(x, 13) ^ ROTR(x, 22))
@@ -43,12 +45,14 @@ _Alignas(16) const uint32_t sha256_k[64] = {
  * with j a multiple of 16 every index into it is a constant, and the
  * window can live in registers (wasm locals): unrolled this far, V8 runs
  * it ~15% faster than with a loop over the window, for ~0.5 KB. */
-#define ROUND(a, b, c, d, e, f, g, h, i) do { \
+#define ROUND(a, b, c, d, e, f, g, h, i) \
+	do { \
 		uint32_t t1_ = h + BSIG1(e) + CH(e, f, g) + sha256_k[j + (i)] + w[i]; \
 		d += t1_; \
 		h = t1_ + BSIG0(a) + MAJ(a, b, c); \
 	} while (0)
-#define ROUNDS8(i) do { \
+#define ROUNDS8(i) \
+	do { \
 		ROUND(a, b, c, d, e, f, g, h, (i) + 0); \
 		ROUND(h, a, b, c, d, e, f, g, (i) + 1); \
 		ROUND(g, h, a, b, c, d, e, f, (i) + 2); \
@@ -60,14 +64,22 @@ _Alignas(16) const uint32_t sha256_k[64] = {
 	} while (0)
 /* w[i] becomes schedule word j + 16 + i (FIPS 180-4 6.2.2 step 1). */
 #define EXPAND(i) (w[i] += SSIG1(w[((i) + 14) & 15]) + w[((i) + 9) & 15] + SSIG0(w[((i) + 1) & 15]))
-#define EXPAND4(i) do { EXPAND(i); EXPAND((i) + 1); EXPAND((i) + 2); EXPAND((i) + 3); } while (0)
-#define LOAD4(i) do { \
+#define EXPAND4(i) \
+	do { \
+		EXPAND(i); \
+		EXPAND((i) + 1); \
+		EXPAND((i) + 2); \
+		EXPAND((i) + 3); \
+	} while (0)
+#define LOAD4(i) \
+	do { \
 		w[i] = LOAD_BE32(p + 4 * (i)); \
 		w[(i) + 1] = LOAD_BE32(p + 4 * (i) + 4); \
 		w[(i) + 2] = LOAD_BE32(p + 4 * (i) + 8); \
 		w[(i) + 3] = LOAD_BE32(p + 4 * (i) + 12); \
 	} while (0)
-#define LOAD_BE32(q) ((uint32_t)(q)[0] << 24 | (uint32_t)(q)[1] << 16 | (uint32_t)(q)[2] << 8 | (q)[3])
+#define LOAD_BE32(q) \
+	((uint32_t)(q)[0] << 24 | (uint32_t)(q)[1] << 16 | (uint32_t)(q)[2] << 8 | (q)[3])
 
 static void store_be32(unsigned char *p, uint32_t v)
 {
@@ -84,24 +96,33 @@ void sha256_blocks_c(uint32_t st[8], const unsigned char *p, size_t n)
 		uint32_t a = st[0], b = st[1], c = st[2], d = st[3];
 		uint32_t e = st[4], f = st[5], g = st[6], h = st[7];
 		unsigned j;
-		LOAD4(0); LOAD4(4); LOAD4(8); LOAD4(12);
+		LOAD4(0);
+		LOAD4(4);
+		LOAD4(8);
+		LOAD4(12);
 		for (j = 0;; j += 16) {
 			ROUNDS8(0);
 			ROUNDS8(8);
 			if (j == 48)
 				break;
-			EXPAND4(0); EXPAND4(4); EXPAND4(8); EXPAND4(12);
+			EXPAND4(0);
+			EXPAND4(4);
+			EXPAND4(8);
+			EXPAND4(12);
 		}
-		st[0] += a; st[1] += b; st[2] += c; st[3] += d;
-		st[4] += e; st[5] += f; st[6] += g; st[7] += h;
+		st[0] += a;
+		st[1] += b;
+		st[2] += c;
+		st[3] += d;
+		st[4] += e;
+		st[5] += f;
+		st[6] += g;
+		st[7] += h;
 	}
 }
 
 #if !SHA_NI
-uint32_t sha256_ni_usable(void)
-{
-	return 0;
-}
+uint32_t sha256_ni_usable(void) { return 0; }
 #endif
 
 static void blocks(const sha256_ctx *c, uint32_t st[8], const unsigned char *p, size_t n)
@@ -177,4 +198,3 @@ void s3mpu_sha256_out(const s3mpu_sha256 *ctx, unsigned char out[S3MPU_SHA256_SI
 {
 	sha256_finish(CSHA(ctx), out);
 }
-

@@ -12,9 +12,9 @@
 
 #include "internal.h"
 
-#if defined(__x86_64__) && !defined(S3MPU_NO_SHA_NI) \
-    && ((defined(__SHA__) && defined(__SSE4_1__)) \
-        || (defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12))
+#if defined(__x86_64__) && !defined(S3MPU_NO_SHA_NI) && \
+	((defined(__SHA__) && defined(__SSE4_1__)) || \
+		(defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12))
 /* The SHA extensions of x86-64 (Intel since Goldmont/Ice Lake, AMD since
  * Zen): used when the build targets them (-msha -msse4.1) or, with GCC,
  * when the CPU has them (sha256_x86.c). */

@@ -45,9 +45,8 @@ static int scope_name(s3mpu_str s, size_t max)
 }
 
 /* see s3mpu.h */
-int s3mpu_signer_init(s3mpu_signer *signer, s3mpu_str access_key,
-	s3mpu_str secret_key, s3mpu_str session_token, s3mpu_str region,
-	s3mpu_str service)
+int s3mpu_signer_init(s3mpu_signer *signer, s3mpu_str access_key, s3mpu_str secret_key,
+	s3mpu_str session_token, s3mpu_str region, s3mpu_str service)
 {
 	signer_state *s;
 
@@ -57,10 +56,9 @@ int s3mpu_signer_init(s3mpu_signer *signer, s3mpu_str access_key,
 	s = signer_of(signer);
 	/* '/' and ',' would break the Credential field apart. */
 	if (access_key.len == 0 || access_key.len > S3MPU_ACCESS_KEY_MAX ||
-	    !printable_ascii(access_key, "/,=") ||
-	    secret_key.len == 0 || secret_key.len > S3MPU_SECRET_KEY_MAX ||
-	    session_token.len > S3MPU_TOKEN_MAX ||
-	    !printable_ascii(session_token, ""))
+		!printable_ascii(access_key, "/,=") || secret_key.len == 0 ||
+		secret_key.len > S3MPU_SECRET_KEY_MAX || session_token.len > S3MPU_TOKEN_MAX ||
+		!printable_ascii(session_token, ""))
 		return S3MPU_E_CREDENTIALS;
 	if (!scope_name(region, S3MPU_REGION_MAX) || !scope_name(service, S3MPU_SERVICE_MAX))
 		return S3MPU_E_REGION;
@@ -91,8 +89,8 @@ void s3mpu_signer_wipe(s3mpu_signer *signer)
  * kept state moves to the whole blocks this request shares with the last
  * one (the time in a presigned query changes each second).
  */
-static void hash_canonical(signer_state *s, const char *request, size_t len,
-	unsigned char digest[S3MPU_SHA256_SIZE])
+static void hash_canonical(
+	signer_state *s, const char *request, size_t len, unsigned char digest[S3MPU_SHA256_SIZE])
 {
 	s3mpu_sha256 sha;
 	size_t keep = len < SIGNER_PREFIX_MAX ? len : SIGNER_PREFIX_MAX;
@@ -107,7 +105,7 @@ static void hash_canonical(signer_state *s, const char *request, size_t len,
 		done = same = 0;
 	}
 	while (same < keep && same < s->prefix_len &&
-	       s->prefix[same] == (unsigned char)request[same])
+		s->prefix[same] == (unsigned char)request[same])
 		same++;
 	whole = same - same % 64;
 	if (whole > done || !resume) {
@@ -149,8 +147,8 @@ static const s3mpu_hmac_key *signing_key(signer_state *s, const char *date)
  * after the string's first block when it is the last one's (same second,
  * same scope), as it is for every URL of a presignParts call.
  */
-static void sign_string(signer_state *s, const char *amz_date,
-	const char *sts, size_t len, unsigned char digest[S3MPU_SHA256_SIZE])
+static void sign_string(signer_state *s, const char *amz_date, const char *sts, size_t len,
+	unsigned char digest[S3MPU_SHA256_SIZE])
 {
 	const s3mpu_hmac_key *key = signing_key(s, amz_date);
 
@@ -177,7 +175,7 @@ static int reserved_header(s3mpu_str name, unsigned flags)
 		str_ieq(name, S3MPU_LIT("authorization")) ||
 		str_ieq(name, S3MPU_LIT("x-amz-security-token")) ||
 		((flags & S3MPU_SIGV4_CONTENT_SHA256) &&
-		 str_ieq(name, S3MPU_LIT("x-amz-content-sha256")));
+			str_ieq(name, S3MPU_LIT("x-amz-content-sha256")));
 }
 
 static int compare_names_ci(s3mpu_str a, s3mpu_str b)
@@ -232,8 +230,8 @@ static void buf_trimmed(s3mpu_buf *o, s3mpu_str v)
 
 	/* Most values have nothing to trim or fold: copy them whole. */
 	for (i = 0; i < end; i++)
-		if (v.ptr[i] == '\t' || (v.ptr[i] == ' ' &&
-		    (i == 0 || i + 1 == end || v.ptr[i + 1] == ' ')))
+		if (v.ptr[i] == '\t' ||
+			(v.ptr[i] == ' ' && (i == 0 || i + 1 == end || v.ptr[i + 1] == ' ')))
 			break;
 	if (i == end) {
 		buf_bytes(o, v.ptr, v.len);
@@ -379,7 +377,8 @@ typedef struct {
 	size_t nq;
 	s3mpu_kv extra_h[3], extra_q[6];
 	char scope_text[8 + 1 + S3MPU_REGION_MAX + 1 + S3MPU_SERVICE_MAX + 13];
-	char credential[S3MPU_ACCESS_KEY_MAX + 1 + 8 + 1 + S3MPU_REGION_MAX + 1 + S3MPU_SERVICE_MAX + 13];
+	char credential[S3MPU_ACCESS_KEY_MAX + 1 + 8 + 1 + S3MPU_REGION_MAX + 1 +
+		S3MPU_SERVICE_MAX + 13];
 	char signed_text[1024];
 	char expires_text[DECIMAL_MAX];
 	s3mpu_str scope, signed_headers;
@@ -401,8 +400,8 @@ static int sign_check(const s3mpu_http *http, uint32_t expires)
 	return S3MPU_OK;
 }
 
-static void extra_add(const s3mpu_kv **list, size_t *n, s3mpu_kv *extra, s3mpu_str name,
-                      s3mpu_str value)
+static void extra_add(
+	const s3mpu_kv **list, size_t *n, s3mpu_kv *extra, s3mpu_str name, s3mpu_str value)
 {
 	extra->name = name;
 	extra->value = value;
@@ -430,13 +429,13 @@ static int collect_headers(signing *g)
 	}
 	if (!g->presign) {
 		extra_add(g->hdr, &g->nh, &g->extra_h[0], S3MPU_LIT("x-amz-date"),
-		          (s3mpu_str){ g->sig->amz_date, S3MPU_AMZ_DATE_LEN });
+			(s3mpu_str){ g->sig->amz_date, S3MPU_AMZ_DATE_LEN });
 		if (g->s->token_len)
 			extra_add(g->hdr, &g->nh, &g->extra_h[1], S3MPU_LIT("x-amz-security-token"),
-			          (s3mpu_str){ g->s->token, g->s->token_len });
+				(s3mpu_str){ g->s->token, g->s->token_len });
 		if (g->flags & S3MPU_SIGV4_CONTENT_SHA256)
 			extra_add(g->hdr, &g->nh, &g->extra_h[2], S3MPU_LIT("x-amz-content-sha256"),
-			          http->payload_hash);
+				http->payload_hash);
 	}
 	sort_headers(g->hdr, g->nh);
 	buf_init(&t, g->signed_text, sizeof g->signed_text);
@@ -478,18 +477,18 @@ static void collect_query(signing *g, uint32_t expires)
 		buf_char(&t, '/');
 		buf_str(&t, g->scope);
 		extra_add(g->qry, &g->nq, &g->extra_q[0], S3MPU_LIT("X-Amz-Algorithm"),
-		          S3MPU_LIT("AWS4-HMAC-SHA256"));
+			S3MPU_LIT("AWS4-HMAC-SHA256"));
 		extra_add(g->qry, &g->nq, &g->extra_q[1], S3MPU_LIT("X-Amz-Credential"),
-		          (s3mpu_str){ g->credential, t.len });
+			(s3mpu_str){ g->credential, t.len });
 		extra_add(g->qry, &g->nq, &g->extra_q[2], S3MPU_LIT("X-Amz-Date"),
-		          (s3mpu_str){ g->sig->amz_date, S3MPU_AMZ_DATE_LEN });
+			(s3mpu_str){ g->sig->amz_date, S3MPU_AMZ_DATE_LEN });
 		extra_add(g->qry, &g->nq, &g->extra_q[3], S3MPU_LIT("X-Amz-Expires"),
-		          (s3mpu_str){ g->expires_text, decimal_format(expires, g->expires_text) });
+			(s3mpu_str){ g->expires_text, decimal_format(expires, g->expires_text) });
 		extra_add(g->qry, &g->nq, &g->extra_q[4], S3MPU_LIT("X-Amz-SignedHeaders"),
-		          g->signed_headers);
+			g->signed_headers);
 		if (g->s->token_len)
 			extra_add(g->qry, &g->nq, &g->extra_q[5], S3MPU_LIT("X-Amz-Security-Token"),
-			          (s3mpu_str){ g->s->token, g->s->token_len });
+				(s3mpu_str){ g->s->token, g->s->token_len });
 	}
 	sort_params(g->qry, g->nq);
 }
@@ -592,7 +591,7 @@ static void authorization(signing *g)
 
 /* see s3mpu.h */
 int s3mpu_sigv4_sign(s3mpu_signer *signer, const s3mpu_http *http, int64_t now, uint32_t expires,
-                     unsigned flags, s3mpu_signature *sig, char *buf, size_t cap, size_t *need)
+	unsigned flags, s3mpu_signature *sig, char *buf, size_t cap, size_t *need)
 {
 	signing g;
 	size_t signed_off;
@@ -600,12 +599,12 @@ int s3mpu_sigv4_sign(s3mpu_signer *signer, const s3mpu_http *http, int64_t now, 
 
 	if (need)
 		*need = 0;
-	if (!signer || !http || !sig || (!buf && cap) || signer_of(signer)->access_key_len == 0
-	    || (http->header_count && !http->headers) || (http->query_count && !http->query))
+	if (!signer || !http || !sig || (!buf && cap) || signer_of(signer)->access_key_len == 0 ||
+		(http->header_count && !http->headers) || (http->query_count && !http->query))
 		return S3MPU_E_ARGUMENT;
 	memset(sig, 0, sizeof *sig);
-	if ((err = sign_check(http, expires)) != S3MPU_OK
-	    || (err = s3mpu_time_format(now, sig->amz_date)) != S3MPU_OK)
+	if ((err = sign_check(http, expires)) != S3MPU_OK ||
+		(err = s3mpu_time_format(now, sig->amz_date)) != S3MPU_OK)
 		return err;
 	g.s = signer_of(signer);
 	g.http = http;

@@ -33,7 +33,10 @@ static const char xml_tail[] = "<" XML_SENTINEL "/>";
  * of KiB. */
 #define XML_RUN_MAX (256u << 10)
 
-enum { COPY_STRICT, COPY_TRUNCATE };
+enum {
+	COPY_STRICT,
+	COPY_TRUNCATE
+};
 
 /*
  * mxml 3.3.1 reports parse errors through mxml_error(), which prints to
@@ -43,15 +46,9 @@ enum { COPY_STRICT, COPY_TRUNCATE };
  * load is idempotent and race-free, and we keep no state of our own. It
  * replaces any callback the embedding program set on that thread.
  */
-static void xml_quiet(const char *message)
-{
-	(void)message;
-}
+static void xml_quiet(const char *message) { (void)message; }
 
-static int xml_space(int c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
+static int xml_space(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 static int all_space(const char *s)
 {
@@ -73,14 +70,14 @@ static int all_space(const char *s)
  * so that no attribute can hide from it; where mxml would fail, it fails.
  */
 enum {
-	LEX_TEXT,      /* character data */
-	LEX_NAME,      /* after '<': the tag name */
-	LEX_CLOSE,     /* rest of a close tag, up to '>' */
-	LEX_DECL,      /* <!DOCTYPE ...>, up to '>' */
-	LEX_COMMENT,   /* <!-- ... */
-	LEX_CDATA,     /* <![CDATA[ ... */
-	LEX_PI,        /* <? ... */
-	LEX_ATTR_SEP,  /* in a start tag, between attributes */
+	LEX_TEXT,     /* character data */
+	LEX_NAME,     /* after '<': the tag name */
+	LEX_CLOSE,    /* rest of a close tag, up to '>' */
+	LEX_DECL,     /* <!DOCTYPE ...>, up to '>' */
+	LEX_COMMENT,  /* <!-- ... */
+	LEX_CDATA,    /* <![CDATA[ ... */
+	LEX_PI,       /* <? ... */
+	LEX_ATTR_SEP, /* in a start tag, between attributes */
 	LEX_ATTR_NAME,
 	LEX_ATTR_EQ,   /* after an attribute name, before '=' */
 	LEX_ATTR_VAL0, /* after '=', before the value */
@@ -153,8 +150,8 @@ static int lex_skip(lexer *lx, unsigned char c)
 		break;
 	case LEX_COMMENT:
 		/* mxml ends it at '>' after "--" not preceded by '-'. */
-		if (c == '>' && lx->name_len >= 2 && lx->last[0] != '-' && lx->last[1] == '-'
-		    && lx->last[2] == '-') {
+		if (c == '>' && lx->name_len >= 2 && lx->last[0] != '-' && lx->last[1] == '-' &&
+			lx->last[2] == '-') {
 			lx->state = LEX_TEXT;
 			break;
 		}
@@ -257,17 +254,14 @@ static int lex_step(lexer *lx, unsigned char c, int *keep)
 			lx->name_len = 0;
 		}
 		return S3MPU_OK;
-	case LEX_NAME:
-		return lex_name(lx, c, space, keep);
+	case LEX_NAME: return lex_name(lx, c, space, keep);
 	case LEX_ATTR_SEP:
 	case LEX_ATTR_NAME:
 	case LEX_ATTR_EQ:
 	case LEX_ATTR_VAL0:
 	case LEX_ATTR_QVAL:
-	case LEX_ATTR_UVAL:
-		return lex_attr(lx, c, space, keep);
-	default:
-		return lex_skip(lx, c);
+	case LEX_ATTR_UVAL: return lex_attr(lx, c, space, keep);
+	default: return lex_skip(lx, c);
 	}
 }
 
@@ -345,8 +339,7 @@ static int is_element(mxml_node_t *node)
 static int is_comment(mxml_node_t *node)
 {
 	const char *name = mxmlGetElement(node);
-	return mxmlGetType(node) == MXML_ELEMENT && name != NULL
-		&& strncmp(name, "!--", 3) == 0;
+	return mxmlGetType(node) == MXML_ELEMENT && name != NULL && strncmp(name, "!--", 3) == 0;
 }
 
 /* First child element of `parent` with local name `name`, or NULL. */
@@ -447,8 +440,8 @@ static int copy_req(mxml_node_t *parent, const char *name, char *out, size_t cap
  * whitespace around it allowed). `*present` (may be NULL) says whether the
  * element exists; an absent or, when `empty_ok`, empty one gives 0.
  */
-static int number_opt(mxml_node_t *parent, const char *name, uint64_t max,
-	int empty_ok, uint64_t *v, int *present)
+static int number_opt(mxml_node_t *parent, const char *name, uint64_t max, int empty_ok,
+	uint64_t *v, int *present)
 {
 	char buf[48];
 	const char *p;
@@ -560,8 +553,8 @@ static int doc_check_nodes(mxml_node_t *top)
 
 	for (n = mxmlWalkNext(top, top, MXML_DESCEND); n; n = mxmlWalkNext(n, top, MXML_DESCEND)) {
 		mxml_type_t type = mxmlGetType(n);
-		if ((type == MXML_ELEMENT && mxmlGetElement(n) == NULL)
-		    || (type == MXML_OPAQUE && mxmlGetOpaque(n) == NULL))
+		if ((type == MXML_ELEMENT && mxmlGetElement(n) == NULL) ||
+			(type == MXML_OPAQUE && mxmlGetOpaque(n) == NULL))
 			return S3MPU_E_NOMEM;
 		if (type != MXML_ELEMENT && type != MXML_OPAQUE)
 			return S3MPU_E_XML;
@@ -594,8 +587,8 @@ static mxml_node_t *doc_root(mxml_node_t *top)
 			continue;
 		if (name[0] == '!')
 			return NULL; /* <!DOCTYPE ...> or CDATA outside the root */
-		if (mxmlGetNextSibling(n) == NULL && strcmp(name, XML_SENTINEL) == 0
-		    && mxmlGetFirstChild(n) == NULL) {
+		if (mxmlGetNextSibling(n) == NULL && strcmp(name, XML_SENTINEL) == 0 &&
+			mxmlGetFirstChild(n) == NULL) {
 			ended = 1;
 			continue;
 		}
@@ -641,12 +634,17 @@ static int error_fill(mxml_node_t *root, s3mpu_s3_error *err)
 	int rc;
 
 	memset(err, 0, sizeof *err);
-	if ((rc = copy_opt(root, "Code", err->code, sizeof err->code, COPY_STRICT)) != S3MPU_OK
-		|| (rc = copy_opt(root, "Message", err->message, sizeof err->message, COPY_TRUNCATE)) != S3MPU_OK
-		|| (rc = copy_opt(root, "RequestId", err->request_id, sizeof err->request_id, COPY_STRICT)) != S3MPU_OK
-		|| (rc = copy_opt(root, "HostId", err->host_id, sizeof err->host_id, COPY_TRUNCATE)) != S3MPU_OK
-		|| (rc = copy_opt(root, "StringToSign", err->string_to_sign, sizeof err->string_to_sign, COPY_TRUNCATE)) != S3MPU_OK
-		|| (rc = copy_opt(root, "CanonicalRequest", err->canonical_request, sizeof err->canonical_request, COPY_TRUNCATE)) != S3MPU_OK) {
+	if ((rc = copy_opt(root, "Code", err->code, sizeof err->code, COPY_STRICT)) != S3MPU_OK ||
+		(rc = copy_opt(root, "Message", err->message, sizeof err->message,
+			 COPY_TRUNCATE)) != S3MPU_OK ||
+		(rc = copy_opt(root, "RequestId", err->request_id, sizeof err->request_id,
+			 COPY_STRICT)) != S3MPU_OK ||
+		(rc = copy_opt(root, "HostId", err->host_id, sizeof err->host_id, COPY_TRUNCATE)) !=
+			S3MPU_OK ||
+		(rc = copy_opt(root, "StringToSign", err->string_to_sign,
+			 sizeof err->string_to_sign, COPY_TRUNCATE)) != S3MPU_OK ||
+		(rc = copy_opt(root, "CanonicalRequest", err->canonical_request,
+			 sizeof err->canonical_request, COPY_TRUNCATE)) != S3MPU_OK) {
 		memset(err, 0, sizeof *err);
 		return rc;
 	}
@@ -658,8 +656,8 @@ static int error_fill(mxml_node_t *root, s3mpu_s3_error *err)
  * S3MPU_E_S3 with `err` (may be NULL) filled; any other root
  * S3MPU_E_XML_DOCUMENT. On S3MPU_OK the caller mxmlDeletes `*top`.
  */
-static int doc_open(const char *xml, size_t len, const char *want,
-	mxml_node_t **top, mxml_node_t **root, s3mpu_s3_error *err)
+static int doc_open(const char *xml, size_t len, const char *want, mxml_node_t **top,
+	mxml_node_t **root, s3mpu_s3_error *err)
 {
 	const char *name;
 	int rc;
@@ -702,8 +700,7 @@ int s3mpu_parse_error(const char *xml, size_t len, s3mpu_s3_error *err)
 }
 
 /* see s3mpu.h */
-int s3mpu_parse_create(const char *xml, size_t len,
-	s3mpu_create_result *out, s3mpu_s3_error *err)
+int s3mpu_parse_create(const char *xml, size_t len, s3mpu_create_result *out, s3mpu_s3_error *err)
 {
 	mxml_node_t *top, *root;
 	size_t id_len = 0;
@@ -715,10 +712,12 @@ int s3mpu_parse_create(const char *xml, size_t len,
 	rc = doc_open(xml, len, "InitiateMultipartUploadResult", &top, &root, err);
 	if (rc != S3MPU_OK)
 		return rc;
-	if ((rc = copy_opt(root, "Bucket", out->bucket, sizeof out->bucket, COPY_STRICT)) == S3MPU_OK
-		&& (rc = copy_opt(root, "Key", out->key, sizeof out->key, COPY_STRICT)) == S3MPU_OK
-		&& (rc = copy_req(root, "UploadId", out->upload_id, sizeof out->upload_id, &id_len)) == S3MPU_OK
-		&& id_len == 0)
+	if ((rc = copy_opt(root, "Bucket", out->bucket, sizeof out->bucket, COPY_STRICT)) ==
+			S3MPU_OK &&
+		(rc = copy_opt(root, "Key", out->key, sizeof out->key, COPY_STRICT)) == S3MPU_OK &&
+		(rc = copy_req(root, "UploadId", out->upload_id, sizeof out->upload_id, &id_len)) ==
+			S3MPU_OK &&
+		id_len == 0)
 		rc = S3MPU_E_XML_DOCUMENT;
 	mxmlDelete(top);
 	if (rc != S3MPU_OK)
@@ -727,8 +726,8 @@ int s3mpu_parse_create(const char *xml, size_t len,
 }
 
 /* see s3mpu.h */
-int s3mpu_parse_complete(const char *xml, size_t len,
-	s3mpu_complete_result *out, s3mpu_s3_error *err)
+int s3mpu_parse_complete(
+	const char *xml, size_t len, s3mpu_complete_result *out, s3mpu_s3_error *err)
 {
 	mxml_node_t *top, *root;
 	int rc;
@@ -746,9 +745,10 @@ int s3mpu_parse_complete(const char *xml, size_t len,
 		out->location[0] = '\0';
 		rc = S3MPU_OK;
 	}
-	if (rc == S3MPU_OK
-		&& (rc = copy_opt(root, "Bucket", out->bucket, sizeof out->bucket, COPY_STRICT)) == S3MPU_OK
-		&& (rc = copy_opt(root, "Key", out->key, sizeof out->key, COPY_STRICT)) == S3MPU_OK)
+	if (rc == S3MPU_OK &&
+		(rc = copy_opt(root, "Bucket", out->bucket, sizeof out->bucket, COPY_STRICT)) ==
+			S3MPU_OK &&
+		(rc = copy_opt(root, "Key", out->key, sizeof out->key, COPY_STRICT)) == S3MPU_OK)
 		rc = copy_opt(root, "ETag", out->etag, sizeof out->etag, COPY_STRICT);
 	mxmlDelete(top);
 	if (rc != S3MPU_OK)
@@ -786,11 +786,11 @@ static int part_fill(mxml_node_t *el, void *entry)
 	if (!present)
 		return S3MPU_E_XML_DOCUMENT;
 	part->number = (uint32_t)v;
-	if ((rc = copy_req(el, "ETag", part->etag, sizeof part->etag, &part->etag_len)) != S3MPU_OK
-	    || (rc = number_opt(el, "Size", UINT64_MAX, 0, &part->size, NULL)) != S3MPU_OK
-	    || (rc = copy_opt(el, "LastModified", part->last_modified, sizeof part->last_modified,
-	                      COPY_STRICT))
-	           != S3MPU_OK)
+	if ((rc = copy_req(el, "ETag", part->etag, sizeof part->etag, &part->etag_len)) !=
+			S3MPU_OK ||
+		(rc = number_opt(el, "Size", UINT64_MAX, 0, &part->size, NULL)) != S3MPU_OK ||
+		(rc = copy_opt(el, "LastModified", part->last_modified, sizeof part->last_modified,
+			 COPY_STRICT)) != S3MPU_OK)
 		return rc;
 	return part_checksum(el, part);
 }
@@ -803,14 +803,16 @@ static int upload_fill(mxml_node_t *el, void *entry)
 	int rc;
 
 	memset(up, 0, sizeof *up);
-	if ((rc = copy_req(el, "Key", up->key, sizeof up->key, NULL)) != S3MPU_OK
-	    || (rc = copy_req(el, "UploadId", up->upload_id, sizeof up->upload_id, &id_len)) != S3MPU_OK
-	    || (rc = copy_opt(el, "Initiated", up->initiated, sizeof up->initiated, COPY_STRICT))
-	           != S3MPU_OK)
+	if ((rc = copy_req(el, "Key", up->key, sizeof up->key, NULL)) != S3MPU_OK ||
+		(rc = copy_req(el, "UploadId", up->upload_id, sizeof up->upload_id, &id_len)) !=
+			S3MPU_OK ||
+		(rc = copy_opt(el, "Initiated", up->initiated, sizeof up->initiated,
+			 COPY_STRICT)) != S3MPU_OK)
 		return rc;
 	if (id_len == 0)
 		return S3MPU_E_XML_DOCUMENT;
-	return copy_opt(el, "StorageClass", up->storage_class, sizeof up->storage_class, COPY_STRICT);
+	return copy_opt(
+		el, "StorageClass", up->storage_class, sizeof up->storage_class, COPY_STRICT);
 }
 
 /* A list document: its root, the element of one entry, how an entry is
@@ -836,7 +838,7 @@ typedef struct {
  * over the capacity). Entries past the capacity are still checked.
  */
 static int list_parse(const list_doc *doc, const char *xml, size_t len, void *result,
-                      list_array entries, size_t *count, s3mpu_s3_error *err)
+	list_array entries, size_t *count, s3mpu_s3_error *err)
 {
 	union {
 		s3mpu_part part;
@@ -889,19 +891,24 @@ static int parts_tail(mxml_node_t *root, void *result)
 	uint64_t marker;
 	int rc = bool_opt(root, "IsTruncated", &out->is_truncated);
 
-	if (rc == S3MPU_OK
-	    && (rc = number_opt(root, "NextPartNumberMarker", UINT32_MAX, 1, &marker, NULL)) == S3MPU_OK)
+	if (rc == S3MPU_OK &&
+		(rc = number_opt(root, "NextPartNumberMarker", UINT32_MAX, 1, &marker, NULL)) ==
+			S3MPU_OK)
 		out->next_part_number_marker = (uint32_t)marker;
 	return rc;
 }
 
 static const list_doc list_parts_doc = {
-	"ListPartsResult", "Part", part_fill, parts_tail, parts_clear,
+	"ListPartsResult",
+	"Part",
+	part_fill,
+	parts_tail,
+	parts_clear,
 };
 
 /* see s3mpu.h */
-int s3mpu_parse_list_parts(const char *xml, size_t len, s3mpu_list_parts_result *out,
-                           s3mpu_s3_error *err)
+int s3mpu_parse_list_parts(
+	const char *xml, size_t len, s3mpu_list_parts_result *out, s3mpu_s3_error *err)
 {
 	list_array parts;
 
@@ -928,22 +935,25 @@ static int uploads_tail(mxml_node_t *root, void *result)
 	s3mpu_list_uploads_result *out = result;
 	int rc;
 
-	if ((rc = bool_opt(root, "IsTruncated", &out->is_truncated)) == S3MPU_OK
-	    && (rc = copy_opt(root, "NextKeyMarker", out->next_key_marker,
-	                      sizeof out->next_key_marker, COPY_STRICT))
-	           == S3MPU_OK)
+	if ((rc = bool_opt(root, "IsTruncated", &out->is_truncated)) == S3MPU_OK &&
+		(rc = copy_opt(root, "NextKeyMarker", out->next_key_marker,
+			 sizeof out->next_key_marker, COPY_STRICT)) == S3MPU_OK)
 		rc = copy_opt(root, "NextUploadIdMarker", out->next_upload_id_marker,
-		              sizeof out->next_upload_id_marker, COPY_STRICT);
+			sizeof out->next_upload_id_marker, COPY_STRICT);
 	return rc;
 }
 
 static const list_doc list_uploads_doc = {
-	"ListMultipartUploadsResult", "Upload", upload_fill, uploads_tail, uploads_clear,
+	"ListMultipartUploadsResult",
+	"Upload",
+	upload_fill,
+	uploads_tail,
+	uploads_clear,
 };
 
 /* see s3mpu.h */
-int s3mpu_parse_list_uploads(const char *xml, size_t len, s3mpu_list_uploads_result *out,
-                             s3mpu_s3_error *err)
+int s3mpu_parse_list_uploads(
+	const char *xml, size_t len, s3mpu_list_uploads_result *out, s3mpu_s3_error *err)
 {
 	list_array uploads;
 

@@ -32,14 +32,18 @@ static inline const s3mpu_str *header(const s3mpu_request *r, const char *name)
 	size_t i;
 	for (i = 0; i < r->header_count; i++)
 		if (r->headers[i].name.len == strlen(name) &&
-		    memcmp(r->headers[i].name.ptr, name, strlen(name)) == 0)
+			memcmp(r->headers[i].name.ptr, name, strlen(name)) == 0)
 			return &r->headers[i].value;
 	return NULL;
 }
 
 #define CHECK_HEADER(req, name, want) \
-	do { const s3mpu_str *h_ = header(&(req), name); CHECK(h_ != NULL); \
-	     if (h_) CHECK_STR(*h_, want); } while (0)
+	do { \
+		const s3mpu_str *h_ = header(&(req), name); \
+		CHECK(h_ != NULL); \
+		if (h_) \
+			CHECK_STR(*h_, want); \
+	} while (0)
 
 static inline int build(s3mpu_client *c, const s3mpu_op *op, s3mpu_request *r)
 {

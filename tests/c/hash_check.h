@@ -24,7 +24,10 @@ static inline const char *tohex(const unsigned char *p, size_t len, char *buf)
 }
 
 #define CHECK_DIGEST(got, len, want) \
-	do { char h_[2 * 64 + 1]; CHECK_CSTR(tohex((got), (len), h_), (want)); } while (0)
+	do { \
+		char h_[2 * 64 + 1]; \
+		CHECK_CSTR(tohex((got), (len), h_), (want)); \
+	} while (0)
 
 typedef union {
 	s3mpu_sha256 sha256;

@@ -13,7 +13,8 @@ TEST(create_jd_cloud_virtual_hosted)
 	s3mpu_request r;
 	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
 	CHECK_STR(r.method, "POST");
-	CHECK_STR(r.url, "https://my-bucket.s3.cn-north-1.jcloudcs.com/photos/2026/cat.jpg?uploads=");
+	CHECK_STR(
+		r.url, "https://my-bucket.s3.cn-north-1.jcloudcs.com/photos/2026/cat.jpg?uploads=");
 	CHECK_HEADER(r, "host", "my-bucket.s3.cn-north-1.jcloudcs.com");
 	CHECK_HEADER(r, "content-type", "binary/octet-stream");
 	CHECK_HEADER(r, "content-length", "0");
@@ -56,7 +57,8 @@ TEST(create_every_header_and_metadata)
 	op.metadata = meta;
 	op.metadata_count = 2;
 	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
-	CHECK_STR(r.url, "https://my-bucket.s3.cn-east-2.jdcloud-oss.com/photos/2026/cat.jpg?uploads=");
+	CHECK_STR(r.url,
+		"https://my-bucket.s3.cn-east-2.jdcloud-oss.com/photos/2026/cat.jpg?uploads=");
 	CHECK_HEADER(r, "x-amz-meta-author", "Ada  Lovelace");
 	CHECK_HEADER(r, "x-amz-meta-run-id", "42");
 	CHECK_HEADER(r, "x-amz-storage-class", "STANDARD_IA");
@@ -74,7 +76,8 @@ TEST(create_every_header_and_metadata)
 		"x-amz-meta-author:Ada Lovelace\n"
 		"x-amz-meta-run-id:42\n"
 		"x-amz-storage-class:STANDARD_IA\n\n"
-		"cache-control;content-disposition;content-encoding;content-md5;content-type;expires;"
+		"cache-control;content-disposition;content-encoding;content-md5;content-type;"
+		"expires;"
 		"host;x-amz-content-sha256;x-amz-date;x-amz-meta-author;x-amz-meta-run-id;"
 		"x-amz-storage-class\n" S3MPU_EMPTY_SHA256);
 }
@@ -101,7 +104,8 @@ TEST(upload_part_path_style_custom_endpoint)
 	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
 	CHECK_STR(r.method, "PUT");
 	/* An IP address cannot carry a bucket sub-domain: path style. */
-	CHECK_STR(r.url, "http://127.0.0.1:9000/my-bucket/photos/2026/cat.jpg"
+	CHECK_STR(r.url,
+		"http://127.0.0.1:9000/my-bucket/photos/2026/cat.jpg"
 		"?partNumber=3&uploadId=VXBsb2FkIElE-abc_123");
 	CHECK_HEADER(r, "host", "127.0.0.1:9000");
 	CHECK_HEADER(r, "content-length", "5242880");
@@ -113,10 +117,14 @@ TEST(upload_part_path_style_custom_endpoint)
 
 TEST(upload_part_payload_hash_and_checksums)
 {
-	static const struct { int alg; const char *value, *name; } cases[] = {
+	static const struct {
+		int alg;
+		const char *value, *name;
+	} cases[] = {
 		{ S3MPU_CHECKSUM_CRC32, "yZRlqg==", "x-amz-checksum-crc32" },
 		{ S3MPU_CHECKSUM_CRC32C, "4waSgw==", "x-amz-checksum-crc32c" },
-		{ S3MPU_CHECKSUM_SHA256, "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=", "x-amz-checksum-sha256" },
+		{ S3MPU_CHECKSUM_SHA256,
+			"ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=", "x-amz-checksum-sha256" },
 	};
 	s3mpu_client c = client_for("http://localhost:7480", "us-east-1", 1);
 	size_t i;
@@ -125,11 +133,13 @@ TEST(upload_part_payload_hash_and_checksums)
 		s3mpu_request r;
 		op.part_number = 1;
 		op.content_length = 3;
-		op.payload_hash = S3MPU_LIT("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+		op.payload_hash = S3MPU_LIT(
+			"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 		op.checksum_algorithm = cases[i].alg;
 		op.checksum = s3mpu_cstr(cases[i].value);
 		CHECK_INT(build(&c, &op, &r), S3MPU_OK);
-		CHECK_STR(r.url, "http://localhost:7480/my-bucket/photos/2026/cat.jpg"
+		CHECK_STR(r.url,
+			"http://localhost:7480/my-bucket/photos/2026/cat.jpg"
 			"?partNumber=1&uploadId=VXBsb2FkIElE-abc_123");
 		CHECK_HEADER(r, cases[i].name, cases[i].value);
 		CHECK_HEADER(r, "x-amz-content-sha256",
@@ -159,12 +169,15 @@ TEST(complete_body_ascending_escaped)
 	op.part_count = 3;
 	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
 	CHECK_STR(r.method, "POST");
-	CHECK_STR(r.url, "https://s3.cn-north-1.jcloudcs.com/my-bucket/photos/2026/cat.jpg"
+	CHECK_STR(r.url,
+		"https://s3.cn-north-1.jcloudcs.com/my-bucket/photos/2026/cat.jpg"
 		"?uploadId=VXBsb2FkIElE-abc_123");
 	CHECK_STR(r.body,
 		"<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-		"<Part><PartNumber>1</PartNumber><ETag>&quot;a54357aff0632cce46d942af68356b38&quot;</ETag></Part>"
-		"<Part><PartNumber>2</PartNumber><ETag>&quot;0c78aef83f66abc1fa1e8477f296d394&quot;</ETag></Part>"
+		"<Part><PartNumber>1</"
+		"PartNumber><ETag>&quot;a54357aff0632cce46d942af68356b38&quot;</ETag></Part>"
+		"<Part><PartNumber>2</"
+		"PartNumber><ETag>&quot;0c78aef83f66abc1fa1e8477f296d394&quot;</ETag></Part>"
 		"<Part><PartNumber>5</PartNumber><ETag>&lt;&amp;&apos;&gt;</ETag></Part>"
 		"</CompleteMultipartUpload>");
 	/* The body is signed: its hash is the payload hash. */
@@ -199,7 +212,9 @@ TEST(complete_with_part_checksums)
 	op.part_count = 1;
 	op.checksum_algorithm = S3MPU_CHECKSUM_CRC32;
 	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
-	CHECK(strstr(r.body.ptr, "<ETag>&quot;e1&quot;</ETag><ChecksumCRC32>yZRlqg==</ChecksumCRC32></Part>") != NULL);
+	CHECK(strstr(r.body.ptr,
+		      "<ETag>&quot;e1&quot;</ETag><ChecksumCRC32>yZRlqg==</ChecksumCRC32></"
+		      "Part>") != NULL);
 	p.checksum_len = 0;
 	CHECK_INT(build(&c, &op, &r), S3MPU_E_DIGEST);
 }
@@ -211,7 +226,9 @@ TEST(abort_list_head_put)
 	s3mpu_request r;
 	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
 	CHECK_STR(r.method, "DELETE");
-	CHECK_STR(r.url, "https://my-bucket.s3.cn-south-1.jdcloud-oss.com/photos/2026/cat.jpg?uploadId=VXBsb2FkIElE-abc_123");
+	CHECK_STR(r.url,
+		"https://my-bucket.s3.cn-south-1.jdcloud-oss.com/photos/2026/"
+		"cat.jpg?uploadId=VXBsb2FkIElE-abc_123");
 	CHECK(header(&r, "content-length") == NULL);
 
 	op = op_of(S3MPU_OP_LIST_PARTS);
@@ -219,7 +236,8 @@ TEST(abort_list_head_put)
 	op.part_number_marker = 17;
 	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
 	CHECK_STR(r.method, "GET");
-	CHECK_STR(r.url, "https://my-bucket.s3.cn-south-1.jdcloud-oss.com/photos/2026/cat.jpg"
+	CHECK_STR(r.url,
+		"https://my-bucket.s3.cn-south-1.jdcloud-oss.com/photos/2026/cat.jpg"
 		"?max-parts=1000&part-number-marker=17&uploadId=VXBsb2FkIElE-abc_123");
 
 	op = op_of(S3MPU_OP_LIST_UPLOADS);
@@ -228,8 +246,10 @@ TEST(abort_list_head_put)
 	op.upload_id_marker = S3MPU_LIT("xyz");
 	op.max_uploads = 3;
 	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
-	CHECK_STR(r.url, "https://my-bucket.s3.cn-south-1.jdcloud-oss.com/"
-		"?key-marker=photos%2Fa%20b&max-uploads=3&prefix=photos%2F&upload-id-marker=xyz&uploads=");
+	CHECK_STR(r.url,
+		"https://my-bucket.s3.cn-south-1.jdcloud-oss.com/"
+		"?key-marker=photos%2Fa%20b&max-uploads=3&prefix=photos%2F&upload-id-marker=xyz&"
+		"uploads=");
 
 	op = op_of(S3MPU_OP_HEAD_OBJECT);
 	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
@@ -261,9 +281,10 @@ TEST(keys_encoded_once_never_normalised)
 	s3mpu_request r;
 	op.key = S3MPU_LIT("//a/./b/../ c+d%20\xe1\x88\xb4~");
 	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
-	CHECK_STR(r.url, "https://my-bucket.s3.cn-north-1.jcloudcs.com///a/./b/../%20c%2Bd%2520%E1%88%B4~");
+	CHECK_STR(r.url,
+		"https://my-bucket.s3.cn-north-1.jcloudcs.com///a/./b/../%20c%2Bd%2520%E1%88%B4~");
 	CHECK(strncmp(r.signature.canonical_request.ptr,
-		"HEAD\n///a/./b/../%20c%2Bd%2520%E1%88%B4~\n", 41) == 0);
+		      "HEAD\n///a/./b/../%20c%2Bd%2520%E1%88%B4~\n", 41) == 0);
 }
 
 TEST(dotted_bucket_over_https_goes_path_style)
@@ -288,10 +309,13 @@ TEST(presigned_upload_part)
 	CHECK(header(&r, "authorization") == NULL);
 	CHECK(header(&r, "x-amz-date") == NULL);
 	{
-		static const char want[] = "https://my-bucket.s3.cn-north-1.jcloudcs.com/photos/2026/cat.jpg?"
-			"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fcn-north-1"
+		static const char want[] =
+			"https://my-bucket.s3.cn-north-1.jcloudcs.com/photos/2026/cat.jpg?"
+			"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%"
+			"2Fcn-north-1"
 			"%2Fs3%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-Expires=3600&"
-			"X-Amz-SignedHeaders=host&partNumber=7&uploadId=VXBsb2FkIElE-abc_123&X-Amz-Signature=";
+			"X-Amz-SignedHeaders=host&partNumber=7&uploadId=VXBsb2FkIElE-abc_123&X-Amz-"
+			"Signature=";
 		CHECK_INT(r.url.len, sizeof want - 1 + 64);
 		CHECK(strncmp(r.url.ptr, want, sizeof want - 1) == 0);
 	}
@@ -333,8 +357,6 @@ TEST(presigned_with_content_md5_and_token)
 		"content-md5;host;x-amz-content-sha256;x-amz-date;x-amz-security-token");
 	s3mpu_client_wipe(&c);
 }
-
-
 
 TEST(small_arena_reports_need)
 {
@@ -481,25 +503,12 @@ TEST(refuses_bad_headers_digests_classes_metadata)
 	(void)meta[1];
 }
 
-
-
-
-CHECK_MAIN(
-	CASE(create_jd_cloud_virtual_hosted),
-	CASE(create_every_header_and_metadata),
-	CASE(create_declares_checksum_algorithm),
-	CASE(upload_part_path_style_custom_endpoint),
-	CASE(upload_part_payload_hash_and_checksums),
-	CASE(complete_body_ascending_escaped),
-	CASE(complete_with_part_checksums),
-	CASE(abort_list_head_put),
-	CASE(list_uploads_path_style),
-	CASE(keys_encoded_once_never_normalised),
-	CASE(dotted_bucket_over_https_goes_path_style),
-	CASE(presigned_upload_part),
-	CASE(presigned_with_content_md5_and_token),
-	CASE(small_arena_reports_need),
-	CASE(refuses_bad_bucket_key_upload_id),
-	CASE(refuses_bad_part_numbers_and_order),
-	CASE(refuses_bad_headers_digests_classes_metadata)
-)
+CHECK_MAIN(CASE(create_jd_cloud_virtual_hosted), CASE(create_every_header_and_metadata),
+	CASE(create_declares_checksum_algorithm), CASE(upload_part_path_style_custom_endpoint),
+	CASE(upload_part_payload_hash_and_checksums), CASE(complete_body_ascending_escaped),
+	CASE(complete_with_part_checksums), CASE(abort_list_head_put),
+	CASE(list_uploads_path_style), CASE(keys_encoded_once_never_normalised),
+	CASE(dotted_bucket_over_https_goes_path_style), CASE(presigned_upload_part),
+	CASE(presigned_with_content_md5_and_token), CASE(small_arena_reports_need),
+	CASE(refuses_bad_bucket_key_upload_id), CASE(refuses_bad_part_numbers_and_order),
+	CASE(refuses_bad_headers_digests_classes_metadata))

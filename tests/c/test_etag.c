@@ -11,7 +11,8 @@ static void unhex(const char *h, unsigned char *out)
 	size_t i;
 	for (i = 0; h[2 * i]; i++) {
 		unsigned hi = (unsigned)(h[2 * i] <= '9' ? h[2 * i] - '0' : h[2 * i] - 'a' + 10);
-		unsigned lo = (unsigned)(h[2 * i + 1] <= '9' ? h[2 * i + 1] - '0' : h[2 * i + 1] - 'a' + 10);
+		unsigned lo = (unsigned)(h[2 * i + 1] <= '9' ? h[2 * i + 1] - '0'
+							     : h[2 * i + 1] - 'a' + 10);
 		out[i] = (unsigned char)(hi << 4 | lo);
 	}
 }

@@ -7,26 +7,28 @@ TEST(hmac_rfc4231)
 	unsigned char k20_0b[20], k20_aa[20], k25[25], k20_0c[20], k131[131];
 	unsigned char d50_dd[50], d50_cd[50], out[32];
 	const struct {
-		const void *key; size_t key_len;
-		const char *data; size_t data_len;
+		const void *key;
+		size_t key_len;
+		const char *data;
+		size_t data_len;
 		const char *want;
 	} v[] = {
 		{ k20_0b, 20, "Hi There", 8,
-		  "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7" },
+			"b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7" },
 		{ "Jefe", 4, "what do ya want for nothing?", 28,
-		  "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843" },
+			"5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843" },
 		{ k20_aa, 20, (const char *)d50_dd, 50,
-		  "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe" },
+			"773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe" },
 		{ k25, 25, (const char *)d50_cd, 50,
-		  "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b" },
-		{ k20_0c, 20, "Test With Truncation", 20,
-		  "a3b6167473100ee06e0c796c2955552b" },
+			"82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b" },
+		{ k20_0c, 20, "Test With Truncation", 20, "a3b6167473100ee06e0c796c2955552b" },
 		{ k131, 131, "Test Using Larger Than Block-Size Key - Hash Key First", 54,
-		  "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54" },
-		{ k131, 131, "This is a test using a larger than block-size key and a larger "
-		  "than block-size data. The key needs to be hashed before being used by "
-		  "the HMAC algorithm.", 152,
-		  "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2" },
+			"60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54" },
+		{ k131, 131,
+			"This is a test using a larger than block-size key and a larger "
+			"than block-size data. The key needs to be hashed before being used by "
+			"the HMAC algorithm.",
+			152, "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2" },
 	};
 	size_t i;
 
@@ -70,14 +72,14 @@ static void a_hmac_init(any_ctx *c)
 	/* The message context must not depend on the key context living on. */
 	s3mpu_wipe(&key, sizeof key);
 }
-static void a_hmac_update(any_ctx *c, const void *p, size_t n) { s3mpu_hmac_update(&c->hmac, p, n); }
+static void a_hmac_update(any_ctx *c, const void *p, size_t n)
+{
+	s3mpu_hmac_update(&c->hmac, p, n);
+}
 static void a_hmac_out(const any_ctx *c, unsigned char *o) { s3mpu_hmac_out(&c->hmac, o); }
 
-
-static const algo hmac_algo = {
-	"hmac", a_hmac_init, a_hmac_update, a_hmac_out, 32,
-	"271fe6a24f20bf5e8a6ce11a715d311aad17f2de343695a16a3511ce83ca0a04"
-};
+static const algo hmac_algo = { "hmac", a_hmac_init, a_hmac_update, a_hmac_out, 32,
+	"271fe6a24f20bf5e8a6ce11a715d311aad17f2de343695a16a3511ce83ca0a04" };
 
 TEST(hmac_incremental) { incremental(&hmac_algo); }
 

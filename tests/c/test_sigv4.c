@@ -32,13 +32,17 @@ TEST(kept_canonical_prefix_matches_fresh_signer)
 		 * is shorter than what was kept. */
 		op.key = n % 7 ? S3MPU_LIT("photos/2026/cat.jpg") : S3MPU_LIT("k");
 		CHECK_INT(build(&c, &op, &r), S3MPU_OK);
-		CHECK_INT(s3mpu_build(&fresh, &op, NOW, &f, fresh_arena, sizeof fresh_arena, NULL), S3MPU_OK);
+		CHECK_INT(s3mpu_build(&fresh, &op, NOW, &f, fresh_arena, sizeof fresh_arena, NULL),
+			S3MPU_OK);
 		CHECK_MEM(r.url.ptr, r.url.len, f.url.ptr, f.url.len);
-		CHECK(SIGNER(c)->state_len % 64 == 0 && SIGNER(c)->state_len <= SIGNER(c)->prefix_len);
+		CHECK(SIGNER(c)->state_len % 64 == 0 &&
+			SIGNER(c)->state_len <= SIGNER(c)->prefix_len);
 		/* A header-signed request in between. */
 		other.part_number = n;
 		CHECK_INT(build(&c, &other, &r), S3MPU_OK);
-		CHECK_INT(s3mpu_build(&fresh, &other, NOW, &f, fresh_arena, sizeof fresh_arena, NULL), S3MPU_OK);
+		CHECK_INT(
+			s3mpu_build(&fresh, &other, NOW, &f, fresh_arena, sizeof fresh_arena, NULL),
+			S3MPU_OK);
 		CHECK_MEM(r.signature.signature, 64, f.signature.signature, 64);
 		s3mpu_client_wipe(&fresh);
 	}
@@ -51,7 +55,8 @@ TEST(kept_canonical_prefix_matches_fresh_signer)
 		int64_t when = n % 5 ? NOW : NOW + n;
 		op.part_number = n;
 		CHECK_INT(s3mpu_build(&c, &op, when, &r, arena, sizeof arena, NULL), S3MPU_OK);
-		CHECK_INT(s3mpu_build(&fresh, &op, when, &f, fresh_arena, sizeof fresh_arena, NULL), S3MPU_OK);
+		CHECK_INT(s3mpu_build(&fresh, &op, when, &f, fresh_arena, sizeof fresh_arena, NULL),
+			S3MPU_OK);
 		CHECK_MEM(r.url.ptr, r.url.len, f.url.ptr, f.url.len);
 		if (n >= 2 && n % 5 && (n - 1) % 5)
 			CHECK(SIGNER(c)->state_len >= 192);

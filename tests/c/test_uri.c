@@ -26,7 +26,7 @@ TEST(encode)
 	check_encoded("\x01\x7f\xff", 0, "%01%7F%FF");
 	/* Long runs of either kind (the encoder copies runs 8 bytes at a time). */
 	check_encoded("abcdefghijklmnopqrstuvwxyz/0123456789", 1,
-	              "abcdefghijklmnopqrstuvwxyz/0123456789");
+		"abcdefghijklmnopqrstuvwxyz/0123456789");
 	check_encoded("        x", 1, "%20%20%20%20%20%20%20%20x");
 }
 
@@ -36,8 +36,8 @@ TEST(every_byte)
 	int c;
 	for (c = 0; c < 256; c++) {
 		char in[2] = { (char)c, 0 }, out[3];
-		int plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-		            || c == '-' || c == '_' || c == '.' || c == '~';
+		int plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			(c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~';
 		size_t n = s3mpu_uri_encode((s3mpu_str){ in, 1 }, 1, out);
 		CHECK_INT(uri_unreserved((unsigned char)c), plain);
 		if (plain || c == '/') {
@@ -55,7 +55,8 @@ TEST(every_byte)
  * sorts by ("%C3%A9" < "A": '%' is below every unreserved byte). */
 TEST(compare_encoded)
 {
-	static const char *const sorted[] = { "", "\xc3\xa9", "A", "a b", "a+b", "a-b", "a_b", "ab", "b", "~" };
+	static const char *const sorted[] = { "", "\xc3\xa9", "A", "a b", "a+b", "a-b", "a_b", "ab",
+		"b", "~" };
 	size_t i, j, n = sizeof sorted / sizeof *sorted;
 	for (i = 0; i < n; i++)
 		for (j = 0; j < n; j++) {
