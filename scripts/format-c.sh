@@ -13,8 +13,11 @@ fmt=$(command -v clang-format-14 || command -v clang-format || true)
 mapfile -t files < <(git ls-files -- 'core/*.[ch]' 'wasm/*.[ch]' 'tests/c/*.[ch]' \
 	'bench/native/*.[ch]' 'examples/c/*.[ch]' ':!wasm/deps/mxml-*')
 if [ "${1:-}" = --check ]; then
-	"$fmt" --dry-run --Werror "${files[@]}" 2>&1 | grep -E '^[^ ].*error:' | cut -d: -f1 | sort -u |
-		sed 's/^/not formatted: /' >&2 && { echo "format-c: run scripts/format-c.sh" >&2; exit 1; }
+	if ! out=$("$fmt" --dry-run --Werror "${files[@]}" 2>&1); then
+		printf '%s\n' "$out" | grep -E '^[^ ].*: error:' | cut -d: -f1 | sort -u | sed 's/^/not formatted: /' >&2
+		echo "format-c: run scripts/format-c.sh to format them" >&2
+		exit 1
+	fi
 	echo "format-c: ${#files[@]} files formatted"
 else
 	"$fmt" -i "${files[@]}"
