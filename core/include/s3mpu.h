@@ -16,6 +16,9 @@
  *    forget them when done (call the `_wipe` function first where there
  *    is one: it erases secrets). Every other struct here is plain data
  *    that the caller fills or reads.
+ *  - Names: `out` is a caller's buffer that bytes are written to, `res` a
+ *    result struct a parser fills, `req` the request a builder fills; the
+ *    `_out` functions of the hashes write the digest out (BearSSL's word).
  *  - Outputs that vary in size go to a caller buffer `(out, cap)`; when it is
  *    too small the function returns S3MPU_E_SPACE and says how much it needs.
  *  - Fallible functions return S3MPU_OK (0) or a positive S3MPU_E_* code;
@@ -516,7 +519,7 @@ typedef struct {
  * goes over https (the certificate cannot cover it).
  * Errors: any input error above, each with a detail sentence in `client`.
  */
-S3MPU_API int s3mpu_build(s3mpu_client *client, const s3mpu_op *op, int64_t now, s3mpu_request *out,
+S3MPU_API int s3mpu_build(s3mpu_client *client, const s3mpu_op *op, int64_t now, s3mpu_request *req,
 	char *arena, size_t cap, size_t *need);
 
 /* ===================================================================== */
@@ -555,7 +558,7 @@ typedef struct {
 } s3mpu_create_result;
 
 S3MPU_API int s3mpu_parse_create(
-	const char *xml, size_t len, s3mpu_create_result *out, s3mpu_s3_error *err);
+	const char *xml, size_t len, s3mpu_create_result *res, s3mpu_s3_error *err);
 
 typedef struct {
 	char location[2048]; /* may be empty or not a URL (Ceph RGW) */
@@ -566,12 +569,12 @@ typedef struct {
 
 /* A 200 response to Complete may still carry an <Error>: S3MPU_E_S3. */
 S3MPU_API int s3mpu_parse_complete(
-	const char *xml, size_t len, s3mpu_complete_result *out, s3mpu_s3_error *err);
+	const char *xml, size_t len, s3mpu_complete_result *res, s3mpu_s3_error *err);
 
 typedef struct {
 	s3mpu_part *parts; /* caller's array ... */
 	size_t part_cap;   /* ... of this many */
-	size_t part_count; /* out: parts in the document */
+	size_t part_count; /* set: parts in the document */
 	int is_truncated;
 	uint32_t next_part_number_marker;
 } s3mpu_list_parts_result;
@@ -579,7 +582,7 @@ typedef struct {
 /* S3MPU_E_SPACE when the document holds more than part_cap parts
  * (part_count then says how many). */
 S3MPU_API int s3mpu_parse_list_parts(
-	const char *xml, size_t len, s3mpu_list_parts_result *out, s3mpu_s3_error *err);
+	const char *xml, size_t len, s3mpu_list_parts_result *res, s3mpu_s3_error *err);
 
 typedef struct {
 	char key[S3MPU_KEY_MAX + 1];
@@ -591,7 +594,7 @@ typedef struct {
 typedef struct {
 	s3mpu_upload *uploads; /* caller's array ... */
 	size_t upload_cap;     /* ... of this many */
-	size_t upload_count;   /* out */
+	size_t upload_count;   /* set: uploads in the document */
 	int is_truncated;
 	char next_key_marker[S3MPU_KEY_MAX + 1];
 	char next_upload_id_marker[S3MPU_UPLOAD_ID_MAX + 1];
@@ -600,7 +603,7 @@ typedef struct {
 /* S3MPU_E_SPACE when the document holds more than upload_cap uploads
  * (upload_count then says how many). */
 S3MPU_API int s3mpu_parse_list_uploads(
-	const char *xml, size_t len, s3mpu_list_uploads_result *out, s3mpu_s3_error *err);
+	const char *xml, size_t len, s3mpu_list_uploads_result *res, s3mpu_s3_error *err);
 
 /* ===================================================================== */
 /* Retry policy                                                          */

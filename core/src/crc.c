@@ -65,11 +65,12 @@ static uint32_t crc_mulmod(uint32_t a, uint32_t b, uint32_t poly)
 }
 
 /*
- * One slicing-by-8 stream is bound by the latency of its lookup chain
- * (about a byte per cycle). Long inputs are cut into blocks of three
- * lanes, run as independent streams and joined with the linearity of the
- * CRC register: reg(s, A||B) = reg(s, A) * x^(8|B|) ^ reg(0, B). That
- * roughly doubles throughput. CRC_LANE * 8 must be a power of two.
+ * One slicing-by-8 stream is bound by the latency of its lookup chain,
+ * each lookup waiting for the last. Long inputs are cut into blocks of
+ * three lanes, run as independent streams whose lookups overlap, and
+ * joined with the linearity of the CRC register:
+ * reg(s, A||B) = reg(s, A) * x^(8|B|) ^ reg(0, B). CRC_LANE * 8 must be a
+ * power of two.
  */
 #define CRC_LANE 4096
 #define CRC_LANE_LOG2_BITS 15

@@ -28,7 +28,7 @@ static const char xml_tail[] = "<" XML_SENTINEL "/>";
 /* The longest run of bytes mxml gathers in one piece: character data
  * between two tags, a name, a comment. mxml grows its buffer 1 KiB at a
  * time (mxml-file.c, mxml_add_char), which is quadratic wherever realloc
- * copies (ASan's always does): 8 MiB of text took minutes. The longest
+ * copies (ASan's always does). The longest
  * real value, a CanonicalRequestBytes in SignatureDoesNotMatch, is tens
  * of KiB. */
 #define XML_RUN_MAX (256u << 10)
@@ -64,7 +64,7 @@ static int all_space(const char *s)
  * attributes of start tags: nothing here reads them (namespaces are
  * matched by local name), and mxml handles them badly. It checks each new
  * attribute against all the previous and grows the array one slot at a
- * time (an 8 MiB tag of attributes takes hours), and it leaks that array
+ * time (quadratic in their number), and it leaks that array
  * when the strdup of the first name fails (mxml-attr.c, mxml_set_attr).
  * The lexer tracks mxml's states exactly where they decide what is a tag,
  * so that no attribute can hide from it; where mxml would fail, it fails.
@@ -700,59 +700,59 @@ int s3mpu_parse_error(const char *xml, size_t len, s3mpu_s3_error *err)
 }
 
 /* see s3mpu.h */
-int s3mpu_parse_create(const char *xml, size_t len, s3mpu_create_result *out, s3mpu_s3_error *err)
+int s3mpu_parse_create(const char *xml, size_t len, s3mpu_create_result *res, s3mpu_s3_error *err)
 {
 	mxml_node_t *top, *root;
 	size_t id_len = 0;
 	int rc;
 
-	if (out == NULL)
+	if (res == NULL)
 		return S3MPU_E_ARGUMENT;
-	memset(out, 0, sizeof *out);
+	memset(res, 0, sizeof *res);
 	rc = doc_open(xml, len, "InitiateMultipartUploadResult", &top, &root, err);
 	if (rc != S3MPU_OK)
 		return rc;
-	if ((rc = copy_opt(root, "Bucket", out->bucket, sizeof out->bucket, COPY_STRICT)) ==
+	if ((rc = copy_opt(root, "Bucket", res->bucket, sizeof res->bucket, COPY_STRICT)) ==
 			S3MPU_OK &&
-		(rc = copy_opt(root, "Key", out->key, sizeof out->key, COPY_STRICT)) == S3MPU_OK &&
-		(rc = copy_req(root, "UploadId", out->upload_id, sizeof out->upload_id, &id_len)) ==
+		(rc = copy_opt(root, "Key", res->key, sizeof res->key, COPY_STRICT)) == S3MPU_OK &&
+		(rc = copy_req(root, "UploadId", res->upload_id, sizeof res->upload_id, &id_len)) ==
 			S3MPU_OK &&
 		id_len == 0)
 		rc = S3MPU_E_XML_DOCUMENT;
 	mxmlDelete(top);
 	if (rc != S3MPU_OK)
-		memset(out, 0, sizeof *out);
+		memset(res, 0, sizeof *res);
 	return rc;
 }
 
 /* see s3mpu.h */
 int s3mpu_parse_complete(
-	const char *xml, size_t len, s3mpu_complete_result *out, s3mpu_s3_error *err)
+	const char *xml, size_t len, s3mpu_complete_result *res, s3mpu_s3_error *err)
 {
 	mxml_node_t *top, *root;
 	int rc;
 
-	if (out == NULL)
+	if (res == NULL)
 		return S3MPU_E_ARGUMENT;
-	memset(out, 0, sizeof *out);
+	memset(res, 0, sizeof *res);
 	rc = doc_open(xml, len, "CompleteMultipartUploadResult", &top, &root, err);
 	if (rc != S3MPU_OK)
 		return rc;
 	/* The Location is informative only, and a long key percent-encodes to
 	 * more than its field holds: then it is left empty, not fatal. */
-	rc = copy_opt(root, "Location", out->location, sizeof out->location, COPY_STRICT);
+	rc = copy_opt(root, "Location", res->location, sizeof res->location, COPY_STRICT);
 	if (rc == S3MPU_E_XML_SIZE) {
-		out->location[0] = '\0';
+		res->location[0] = '\0';
 		rc = S3MPU_OK;
 	}
 	if (rc == S3MPU_OK &&
-		(rc = copy_opt(root, "Bucket", out->bucket, sizeof out->bucket, COPY_STRICT)) ==
+		(rc = copy_opt(root, "Bucket", res->bucket, sizeof res->bucket, COPY_STRICT)) ==
 			S3MPU_OK &&
-		(rc = copy_opt(root, "Key", out->key, sizeof out->key, COPY_STRICT)) == S3MPU_OK)
-		rc = copy_opt(root, "ETag", out->etag, sizeof out->etag, COPY_STRICT);
+		(rc = copy_opt(root, "Key", res->key, sizeof res->key, COPY_STRICT)) == S3MPU_OK)
+		rc = copy_opt(root, "ETag", res->etag, sizeof res->etag, COPY_STRICT);
 	mxmlDelete(top);
 	if (rc != S3MPU_OK)
-		memset(out, 0, sizeof *out);
+		memset(res, 0, sizeof *res);
 	return rc;
 }
 
@@ -880,21 +880,21 @@ static int list_parse(const list_doc *doc, const char *xml, size_t len, void *re
 
 static void parts_clear(void *result)
 {
-	s3mpu_list_parts_result *out = result;
-	out->is_truncated = 0;
-	out->next_part_number_marker = 0;
+	s3mpu_list_parts_result *res = result;
+	res->is_truncated = 0;
+	res->next_part_number_marker = 0;
 }
 
 static int parts_tail(mxml_node_t *root, void *result)
 {
-	s3mpu_list_parts_result *out = result;
+	s3mpu_list_parts_result *res = result;
 	uint64_t marker;
-	int rc = bool_opt(root, "IsTruncated", &out->is_truncated);
+	int rc = bool_opt(root, "IsTruncated", &res->is_truncated);
 
 	if (rc == S3MPU_OK &&
 		(rc = number_opt(root, "NextPartNumberMarker", UINT32_MAX, 1, &marker, NULL)) ==
 			S3MPU_OK)
-		out->next_part_number_marker = (uint32_t)marker;
+		res->next_part_number_marker = (uint32_t)marker;
 	return rc;
 }
 
@@ -908,38 +908,38 @@ static const list_doc list_parts_doc = {
 
 /* see s3mpu.h */
 int s3mpu_parse_list_parts(
-	const char *xml, size_t len, s3mpu_list_parts_result *out, s3mpu_s3_error *err)
+	const char *xml, size_t len, s3mpu_list_parts_result *res, s3mpu_s3_error *err)
 {
 	list_array parts;
 
 	if (err != NULL)
 		memset(err, 0, sizeof *err);
-	if (out == NULL)
+	if (res == NULL)
 		return S3MPU_E_ARGUMENT;
-	parts.base = out->parts;
-	parts.size = sizeof *out->parts;
-	parts.cap = out->part_cap;
-	return list_parse(&list_parts_doc, xml, len, out, parts, &out->part_count, err);
+	parts.base = res->parts;
+	parts.size = sizeof *res->parts;
+	parts.cap = res->part_cap;
+	return list_parse(&list_parts_doc, xml, len, res, parts, &res->part_count, err);
 }
 
 static void uploads_clear(void *result)
 {
-	s3mpu_list_uploads_result *out = result;
-	out->is_truncated = 0;
-	out->next_key_marker[0] = '\0';
-	out->next_upload_id_marker[0] = '\0';
+	s3mpu_list_uploads_result *res = result;
+	res->is_truncated = 0;
+	res->next_key_marker[0] = '\0';
+	res->next_upload_id_marker[0] = '\0';
 }
 
 static int uploads_tail(mxml_node_t *root, void *result)
 {
-	s3mpu_list_uploads_result *out = result;
+	s3mpu_list_uploads_result *res = result;
 	int rc;
 
-	if ((rc = bool_opt(root, "IsTruncated", &out->is_truncated)) == S3MPU_OK &&
-		(rc = copy_opt(root, "NextKeyMarker", out->next_key_marker,
-			 sizeof out->next_key_marker, COPY_STRICT)) == S3MPU_OK)
-		rc = copy_opt(root, "NextUploadIdMarker", out->next_upload_id_marker,
-			sizeof out->next_upload_id_marker, COPY_STRICT);
+	if ((rc = bool_opt(root, "IsTruncated", &res->is_truncated)) == S3MPU_OK &&
+		(rc = copy_opt(root, "NextKeyMarker", res->next_key_marker,
+			 sizeof res->next_key_marker, COPY_STRICT)) == S3MPU_OK)
+		rc = copy_opt(root, "NextUploadIdMarker", res->next_upload_id_marker,
+			sizeof res->next_upload_id_marker, COPY_STRICT);
 	return rc;
 }
 
@@ -953,16 +953,16 @@ static const list_doc list_uploads_doc = {
 
 /* see s3mpu.h */
 int s3mpu_parse_list_uploads(
-	const char *xml, size_t len, s3mpu_list_uploads_result *out, s3mpu_s3_error *err)
+	const char *xml, size_t len, s3mpu_list_uploads_result *res, s3mpu_s3_error *err)
 {
 	list_array uploads;
 
 	if (err != NULL)
 		memset(err, 0, sizeof *err);
-	if (out == NULL)
+	if (res == NULL)
 		return S3MPU_E_ARGUMENT;
-	uploads.base = out->uploads;
-	uploads.size = sizeof *out->uploads;
-	uploads.cap = out->upload_cap;
-	return list_parse(&list_uploads_doc, xml, len, out, uploads, &out->upload_count, err);
+	uploads.base = res->uploads;
+	uploads.size = sizeof *res->uploads;
+	uploads.cap = res->upload_cap;
+	return list_parse(&list_uploads_doc, xml, len, res, uploads, &res->upload_count, err);
 }
