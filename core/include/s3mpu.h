@@ -323,15 +323,15 @@ S3MPU_API void s3mpu_signer_wipe(s3mpu_signer *signer);
 typedef struct {
 	s3mpu_str method;
 	s3mpu_str path;        /* S3: not encoded ("/my key.txt"); it is
-	                            * encoded once. GENERIC: the path as sent
-	                            * (already encoded); dot segments and empty
-	                            * segments are removed and it is encoded
-	                            * again, as AWS wants for other services. */
+	                        * encoded once. GENERIC: the path as sent
+	                        * (already encoded); dot segments and empty
+	                        * segments are removed and it is encoded
+	                        * again, as AWS wants for other services. */
 	const s3mpu_kv *query; /* not encoded; "?uploads" is {"uploads", ""} */
 	size_t query_count;
 	const s3mpu_kv *headers; /* every header to sign, Host included;
-	                            * not x-amz-date, x-amz-security-token,
-	                            * x-amz-content-sha256, authorization */
+	                          * not x-amz-date, x-amz-security-token,
+	                          * x-amz-content-sha256, authorization */
 	size_t header_count;
 	s3mpu_str payload_hash; /* lower-case hex SHA-256 or UNSIGNED-PAYLOAD */
 } s3mpu_http;
@@ -348,7 +348,7 @@ typedef struct {
 	s3mpu_str signed_headers; /* "host;x-amz-date" */
 	s3mpu_str authorization;  /* header mode: the Authorization value */
 	s3mpu_str query;          /* the encoded query string for the URL, no
-	                             * '?'; presign mode: X-Amz-Signature last */
+	                           * '?'; presign mode: X-Amz-Signature last */
 } s3mpu_signature;
 
 /*
@@ -382,15 +382,15 @@ S3MPU_API size_t s3mpu_uri_encode(s3mpu_str in, int keep_slash, char *out);
 
 typedef struct {
 	s3mpu_str endpoint; /* "https://s3.cn-north-1.jcloudcs.com",
-	                          * "http://127.0.0.1:9000"; no path */
+	                     * "http://127.0.0.1:9000"; no path */
 	s3mpu_str region;   /* empty: taken from a JD Cloud or AWS host
-	                          * ("s3.<region>.jcloudcs.com") */
+	                     * ("s3.<region>.jcloudcs.com") */
 	s3mpu_str access_key;
 	s3mpu_str secret_key;
 	s3mpu_str session_token; /* may be empty */
 	int path_style;          /* 1: https://host/bucket/key; 0: https://bucket.host/key */
 	s3mpu_str extra_storage_classes; /* comma-separated classes allowed
-	                          * besides STANDARD and REDUCED_REDUNDANCY */
+	                                  * besides STANDARD and REDUCED_REDUNDANCY */
 } s3mpu_config;
 
 /* The endpoint, addressing style, allowed storage classes, the signer,
@@ -438,7 +438,7 @@ typedef struct {
 	size_t etag_len;
 	char last_modified[32]; /* ListParts only, NUL-terminated */
 	char checksum[64];      /* base64 flexible checksum of the part
-	                               * (x-amz-checksum-*), or empty */
+	                         * (x-amz-checksum-*), or empty */
 	size_t checksum_len;
 } s3mpu_part;
 
@@ -458,9 +458,9 @@ typedef struct {
 	s3mpu_str payload_hash; /* hex SHA-256 of the body; empty: UNSIGNED-PAYLOAD */
 	s3mpu_str content_md5;  /* base64 MD5 of the body, or empty */
 	int checksum_algorithm; /* S3MPU_CHECKSUM_*: also CREATE (declares
-	                               * it) and COMPLETE (sends the parts' checksums) */
+	                         * it) and COMPLETE (sends the parts' checksums) */
 	s3mpu_str checksum;     /* UPLOAD_PART PUT_OBJECT: the base64 value
-	                               * (CRCs as 4 big-endian bytes) */
+	                         * (CRCs as 4 big-endian bytes) */
 
 	/* Object headers: CREATE PUT_OBJECT. */
 	s3mpu_str content_type; /* empty: binary/octet-stream */
@@ -613,7 +613,7 @@ enum {
 	S3MPU_RETRY_NO = 0, /* final: report it */
 	S3MPU_RETRY_YES,    /* transient: back off (full jitter) and retry */
 	S3MPU_RETRY_SKEW    /* clock skew: take the offset from the response's
-	                       * Date header, re-sign, retry once */
+	                     * Date header, re-sign, retry once */
 };
 
 /* How to treat a response with HTTP `status` and S3 error `code` (may be

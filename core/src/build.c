@@ -40,9 +40,9 @@ enum {
 	BODY_NONE,  /* no body, no Content-Length */
 	BODY_EMPTY, /* an empty body, Content-Length: 0 */
 	BODY_PARTS, /* Complete's XML list of `parts`, with its SHA-256 and
-	              * each part's checksum; Content-Type application/xml */
+	             * each part's checksum; Content-Type application/xml */
 	BODY_CALLER /* the caller's `content_length` bytes (at most 5 GiB):
-	              * payload_hash or UNSIGNED-PAYLOAD, the checksum header */
+	             * payload_hash or UNSIGNED-PAYLOAD, the checksum header */
 };
 
 typedef struct {
