@@ -13,22 +13,31 @@
 #define AWS_SECRET_KEY "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 #define AWS_NOW INT64_C(1451347200) /* 2015-12-29T00:00:00Z */
 #define AWS_POLICY_B64 \
-	"eyAiZXhwaXJhdGlvbiI6ICIyMDE1LTEyLTMwVDEyOjAwOjAwLjAwMFoiLA0KICAiY29uZGl0aW9ucyI6IFsNCiAgICB7" \
-	"ImJ1Y2tldCI6ICJzaWd2NGV4YW1wbGVidWNrZXQifSwNCiAgICBbInN0YXJ0cy13aXRoIiwgIiRrZXkiLCAidXNlci91" \
-	"c2VyMS8iXSwNCiAgICB7ImFjbCI6ICJwdWJsaWMtcmVhZCJ9LA0KICAgIHsic3VjY2Vzc19hY3Rpb25fcmVkaXJlY3Qi" \
-	"OiAiaHR0cDovL3NpZ3Y0ZXhhbXBsZWJ1Y2tldC5zMy5hbWF6b25hd3MuY29tL3N1Y2Nlc3NmdWxfdXBsb2FkLmh0bWwi" \
-	"fSwNCiAgICBbInN0YXJ0cy13aXRoIiwgIiRDb250ZW50LVR5cGUiLCAiaW1hZ2UvIl0sDQogICAgeyJ4LWFtei1tZXRh" \
-	"LXV1aWQiOiAiMTQzNjUxMjM2NTEyNzQifSwNCiAgICB7IngtYW16LXNlcnZlci1zaWRlLWVuY3J5cHRpb24iOiAiQUVT" \
-	"MjU2In0sDQogICAgWyJzdGFydHMtd2l0aCIsICIkeC1hbXotbWV0YS10YWciLCAiIl0sDQoNCiAgICB7IngtYW16LWNy" \
-	"ZWRlbnRpYWwiOiAiQUtJQUlPU0ZPRE5ON0VYQU1QTEUvMjAxNTEyMjkvdXMtZWFzdC0xL3MzL2F3czRfcmVxdWVzdCJ9" \
-	"LA0KICAgIHsieC1hbXotYWxnb3JpdGhtIjogIkFXUzQtSE1BQy1TSEEyNTYifSwNCiAgICB7IngtYW16LWRhdGUiOiAi" \
+	"eyAiZXhwaXJhdGlvbiI6ICIyMDE1LTEyLTMwVDEyOjAwOjAwLjAwMFoiLA0KICAiY29uZGl0aW9ucyI6IFsNCiAg" \
+	"ICB7" \
+	"ImJ1Y2tldCI6ICJzaWd2NGV4YW1wbGVidWNrZXQifSwNCiAgICBbInN0YXJ0cy13aXRoIiwgIiRrZXkiLCAidXNl" \
+	"ci91" \
+	"c2VyMS8iXSwNCiAgICB7ImFjbCI6ICJwdWJsaWMtcmVhZCJ9LA0KICAgIHsic3VjY2Vzc19hY3Rpb25fcmVkaXJl" \
+	"Y3Qi" \
+	"OiAiaHR0cDovL3NpZ3Y0ZXhhbXBsZWJ1Y2tldC5zMy5hbWF6b25hd3MuY29tL3N1Y2Nlc3NmdWxfdXBsb2FkLmh0" \
+	"bWwi" \
+	"fSwNCiAgICBbInN0YXJ0cy13aXRoIiwgIiRDb250ZW50LVR5cGUiLCAiaW1hZ2UvIl0sDQogICAgeyJ4LWFtei1t" \
+	"ZXRh" \
+	"LXV1aWQiOiAiMTQzNjUxMjM2NTEyNzQifSwNCiAgICB7IngtYW16LXNlcnZlci1zaWRlLWVuY3J5cHRpb24iOiAi" \
+	"QUVT" \
+	"MjU2In0sDQogICAgWyJzdGFydHMtd2l0aCIsICIkeC1hbXotbWV0YS10YWciLCAiIl0sDQoNCiAgICB7IngtYW16" \
+	"LWNy" \
+	"ZWRlbnRpYWwiOiAiQUtJQUlPU0ZPRE5ON0VYQU1QTEUvMjAxNTEyMjkvdXMtZWFzdC0xL3MzL2F3czRfcmVxdWVz" \
+	"dCJ9" \
+	"LA0KICAgIHsieC1hbXotYWxnb3JpdGhtIjogIkFXUzQtSE1BQy1TSEEyNTYifSwNCiAgICB7IngtYW16LWRhdGUi" \
+	"OiAi" \
 	"MjAxNTEyMjlUMDAwMDAwWiIgfQ0KICBdDQp9"
 #define AWS_SIGNATURE "8afdbf4008c03f22c2cd3cdb72e4afbb1f6a588f3255ac628749a66d7f09699e"
 
 static char arena[1 << 16];
 
-static s3mpu_client client_for(const char *endpoint, const char *access, const char *secret,
-	const char *token)
+static s3mpu_client client_for(
+	const char *endpoint, const char *access, const char *secret, const char *token)
 {
 	s3mpu_client c;
 	s3mpu_config cfg;
@@ -47,19 +56,23 @@ static const s3mpu_str *field(const s3mpu_post_form *f, const char *name)
 	size_t i;
 	for (i = 0; i < f->field_count; i++)
 		if (f->fields[i].name.len == strlen(name) &&
-		    memcmp(f->fields[i].name.ptr, name, strlen(name)) == 0)
+			memcmp(f->fields[i].name.ptr, name, strlen(name)) == 0)
 			return &f->fields[i].value;
 	return NULL;
 }
 
 #define CHECK_FIELD(form, name, want) \
-	do { const s3mpu_str *v_ = field(&(form), name); CHECK(v_ != NULL); \
-	     if (v_) CHECK_STR(*v_, want); } while (0)
+	do { \
+		const s3mpu_str *v_ = field(&(form), name); \
+		CHECK(v_ != NULL); \
+		if (v_) \
+			CHECK_STR(*v_, want); \
+	} while (0)
 
 /* The signature computed here from the public HMAC alone, apart from the
  * signer's cached key: hex(HMAC(kSigning, base64)). */
-static void independent_signature(const char *secret, const char *day, const char *region,
-	s3mpu_str b64, char out[65])
+static void independent_signature(
+	const char *secret, const char *day, const char *region, s3mpu_str b64, char out[65])
 {
 	unsigned char k[S3MPU_SHA256_SIZE];
 	char first[256];
@@ -122,7 +135,8 @@ TEST(aws_example_signature)
 	s3mpu_signer s;
 	char sig[64];
 	CHECK_INT(s3mpu_signer_init(&s, S3MPU_LIT(AWS_ACCESS_KEY), S3MPU_LIT(AWS_SECRET_KEY),
-		S3MPU_LIT(""), S3MPU_LIT("us-east-1"), S3MPU_LIT("s3")), S3MPU_OK);
+			  S3MPU_LIT(""), S3MPU_LIT("us-east-1"), S3MPU_LIT("s3")),
+		S3MPU_OK);
 	CHECK_INT(s3mpu_post_sign(&s, AWS_NOW, S3MPU_LIT(AWS_POLICY_B64), sig), S3MPU_OK);
 	CHECK_MEM(sig, 64, AWS_SIGNATURE, 64);
 	/* Any second of the day signs alike: the key is the day's. */
@@ -143,7 +157,9 @@ TEST(aws_example_policy_built)
 	const s3mpu_post_field extra[] = {
 		{ S3MPU_LIT("acl"), S3MPU_LIT("public-read"), 0 },
 		{ S3MPU_LIT("success_action_redirect"),
-		  S3MPU_LIT("http://sigv4examplebucket.s3.amazonaws.com/successful_upload.html"), 0 },
+			S3MPU_LIT("http://sigv4examplebucket.s3.amazonaws.com/"
+				  "successful_upload.html"),
+			0 },
 		{ S3MPU_LIT("x-amz-server-side-encryption"), S3MPU_LIT("AES256"), 0 },
 		{ S3MPU_LIT("x-amz-meta-tag"), S3MPU_LIT(""), 1 },
 	};
@@ -169,7 +185,8 @@ TEST(aws_example_policy_built)
 	CHECK_CSTR(s3mpu_client_detail(&c), "");
 
 	CHECK_INT(s3mpu_base64_decode(AWS_POLICY_B64, strlen(AWS_POLICY_B64), aws_doc,
-		sizeof aws_doc, &aws_len), S3MPU_OK);
+			  sizeof aws_doc, &aws_len),
+		S3MPU_OK);
 	CHECK_INT(aws_len, 648);
 	n_aws = conditions_of((const char *)aws_doc, aws_len, aws_conds, 32);
 	n_ours = conditions_of(f.policy.ptr, f.policy.len, our_conds, 32);
@@ -194,7 +211,8 @@ TEST(aws_example_policy_built)
 	CHECK_FIELD(f, "x-amz-server-side-encryption", "AES256");
 	CHECK_FIELD(f, "x-amz-meta-tag", "");
 	CHECK_FIELD(f, "x-amz-algorithm", "AWS4-HMAC-SHA256");
-	CHECK_FIELD(f, "x-amz-credential", "AKIAIOSFODNN7EXAMPLE/20151229/us-east-1/s3/aws4_request");
+	CHECK_FIELD(
+		f, "x-amz-credential", "AKIAIOSFODNN7EXAMPLE/20151229/us-east-1/s3/aws4_request");
 	CHECK_FIELD(f, "x-amz-date", "20151229T000000Z");
 	CHECK(field(&f, "x-amz-security-token") == NULL);
 	CHECK_STR(f.fields[f.field_count - 2].name, "policy");
@@ -203,7 +221,8 @@ TEST(aws_example_policy_built)
 		char b64[2048];
 		size_t n = s3mpu_base64_encode(f.policy.ptr, f.policy.len, b64);
 		CHECK_MEM(field(&f, "policy")->ptr, field(&f, "policy")->len, b64, n);
-		independent_signature(AWS_SECRET_KEY, "20151229", "us-east-1", *field(&f, "policy"), sig);
+		independent_signature(
+			AWS_SECRET_KEY, "20151229", "us-east-1", *field(&f, "policy"), sig);
 	}
 	CHECK_FIELD(f, "x-amz-signature", sig);
 	CHECK_MEM(f.signature, 64, sig, 64);
@@ -265,7 +284,8 @@ TEST(json_escapes_and_empty_prefix)
 	CHECK_INT(s3mpu_post_build(&c, &p, AWS_NOW, &f, arena, sizeof arena, NULL), S3MPU_OK);
 	/* A dotted bucket over https goes path style, as every request does. */
 	CHECK_STR(f.url, "https://s3.amazonaws.com/my.dotted.bucket");
-	CHECK(strstr(f.policy.ptr, "{\"key\":\"d\xc3\xa9j\xc3\xa0 \\\"vu\\\"\\\\\\u0009.txt\"}") != NULL);
+	CHECK(strstr(f.policy.ptr, "{\"key\":\"d\xc3\xa9j\xc3\xa0 \\\"vu\\\"\\\\\\u0009.txt\"}") !=
+		NULL);
 	CHECK(strstr(f.policy.ptr, "{\"x-amz-meta-note\":\"say \\\"hi\\\" \\\\o/\"}") != NULL);
 	CHECK_FIELD(f, "x-amz-meta-note", "say \"hi\" \\o/");
 	CHECK_MEM(f.expiration, 24, "2015-12-29T00:00:01.000Z", 24);
@@ -284,7 +304,8 @@ TEST(json_escapes_and_empty_prefix)
 TEST(small_arena_reports_need_and_stays_inside)
 {
 	s3mpu_client c = client_for("http://localhost:9000", "AKIDEXAMPLE", "secret", "tok");
-	const s3mpu_kv meta[] = { { S3MPU_LIT("a"), S3MPU_LIT("1") }, { S3MPU_LIT("B"), S3MPU_LIT("2") } };
+	const s3mpu_kv meta[] = { { S3MPU_LIT("a"), S3MPU_LIT("1") },
+		{ S3MPU_LIT("B"), S3MPU_LIT("2") } };
 	s3mpu_post_policy p;
 	s3mpu_post_form f;
 	size_t need = 0, got = 0, cap, i;
@@ -345,55 +366,75 @@ TEST(refuses_bad_input)
 	ok.expires = 60;
 	CHECK_INT(refused(&c, &ok), S3MPU_OK);
 
-	p = ok; p.bucket = S3MPU_LIT("Bad_Bucket");
+	p = ok;
+	p.bucket = S3MPU_LIT("Bad_Bucket");
 	CHECK_INT(refused(&c, &p), S3MPU_E_BUCKET);
-	p = ok; p.key = S3MPU_LIT("");
+	p = ok;
+	p.key = S3MPU_LIT("");
 	CHECK_INT(refused(&c, &p), S3MPU_E_KEY);
 	memset(long_key, 'k', sizeof long_key);
-	p = ok; p.key = (s3mpu_str){ long_key, S3MPU_KEY_MAX + 1 };
+	p = ok;
+	p.key = (s3mpu_str){ long_key, S3MPU_KEY_MAX + 1 };
 	CHECK_INT(refused(&c, &p), S3MPU_E_KEY);
 	p.key_is_prefix = 1;
 	CHECK_INT(refused(&c, &p), S3MPU_E_KEY);
-	p = ok; p.key = S3MPU_LIT("bad\xff");
+	p = ok;
+	p.key = S3MPU_LIT("bad\xff");
 	CHECK_INT(refused(&c, &p), S3MPU_E_KEY);
-	p = ok; p.expires = 0;
+	p = ok;
+	p.expires = 0;
 	CHECK_INT(refused(&c, &p), S3MPU_E_EXPIRES);
-	p = ok; p.expires = S3MPU_EXPIRES_MAX + 1;
+	p = ok;
+	p.expires = S3MPU_EXPIRES_MAX + 1;
 	CHECK_INT(refused(&c, &p), S3MPU_E_EXPIRES);
-	p = ok; p.expires = S3MPU_EXPIRES_MAX;
+	p = ok;
+	p.expires = S3MPU_EXPIRES_MAX;
 	CHECK_INT(refused(&c, &p), S3MPU_OK);
-	p = ok; p.length_min = 10; p.length_max = 9;
+	p = ok;
+	p.length_min = 10;
+	p.length_max = 9;
 	CHECK_INT(refused(&c, &p), S3MPU_E_ARGUMENT);
-	p = ok; p.length_max = S3MPU_POST_SIZE_MAX + 1;
+	p = ok;
+	p.length_max = S3MPU_POST_SIZE_MAX + 1;
 	CHECK_INT(refused(&c, &p), S3MPU_E_ARGUMENT);
-	p = ok; p.length_max = S3MPU_POST_SIZE_MAX;
+	p = ok;
+	p.length_max = S3MPU_POST_SIZE_MAX;
 	CHECK_INT(refused(&c, &p), S3MPU_OK);
-	p = ok; p.content_type = S3MPU_LIT("text/plain\r\nX-Evil: 1");
+	p = ok;
+	p.content_type = S3MPU_LIT("text/plain\r\nX-Evil: 1");
 	CHECK_INT(refused(&c, &p), S3MPU_E_HEADER);
-	p = ok; p.metadata = bad_meta; p.metadata_count = 1;
+	p = ok;
+	p.metadata = bad_meta;
+	p.metadata_count = 1;
 	CHECK_INT(refused(&c, &p), S3MPU_E_METADATA);
-	p = ok; p.metadata_count = 1;
+	p = ok;
+	p.metadata_count = 1;
 	CHECK_INT(refused(&c, &p), S3MPU_E_ARGUMENT);
-	p = ok; p.checksum_algorithm = S3MPU_CHECKSUM_SHA256; p.checksum = S3MPU_LIT("AAAA");
+	p = ok;
+	p.checksum_algorithm = S3MPU_CHECKSUM_SHA256;
+	p.checksum = S3MPU_LIT("AAAA");
 	CHECK_INT(refused(&c, &p), S3MPU_E_DIGEST);
-	p = ok; p.checksum_algorithm = 99;
+	p = ok;
+	p.checksum_algorithm = 99;
 	CHECK_INT(refused(&c, &p), S3MPU_E_ARGUMENT);
 
 	/* Fields: the builder's own names, bad names or values, too many. */
 	{
-		static const char *const mine[] = {
-			"key", "Content-Type", "POLICY", "file", "bucket", "X-Amz-Signature",
-			"x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-security-token",
-			"x-amz-checksum-sha256"
-		};
+		static const char *const mine[] = { "key", "Content-Type", "POLICY", "file",
+			"bucket", "X-Amz-Signature", "x-amz-algorithm", "x-amz-credential",
+			"x-amz-date", "x-amz-security-token", "x-amz-checksum-sha256" };
 		for (i = 0; i < sizeof mine / sizeof *mine; i++) {
 			fields[0] = (s3mpu_post_field){ s3mpu_cstr(mine[i]), S3MPU_LIT("v"), 0 };
-			p = ok; p.fields = fields; p.field_count = 1;
+			p = ok;
+			p.fields = fields;
+			p.field_count = 1;
 			CHECK_INT(refused(&c, &p), S3MPU_E_HEADER);
 		}
 	}
 	fields[0] = (s3mpu_post_field){ S3MPU_LIT("bad name"), S3MPU_LIT("v"), 0 };
-	p = ok; p.fields = fields; p.field_count = 1;
+	p = ok;
+	p.fields = fields;
+	p.field_count = 1;
 	CHECK_INT(refused(&c, &p), S3MPU_E_HEADER);
 	fields[0] = (s3mpu_post_field){ S3MPU_LIT("acl"), S3MPU_LIT("a\nb"), 0 };
 	CHECK_INT(refused(&c, &p), S3MPU_E_HEADER);
@@ -403,18 +444,31 @@ TEST(refuses_bad_input)
 	CHECK_INT(refused(&c, &p), S3MPU_E_ARGUMENT);
 	for (i = 0; i < S3MPU_POST_FIELDS_MAX; i++)
 		fields[i] = (s3mpu_post_field){ S3MPU_LIT("x-ignore-me"), S3MPU_LIT("v"), 0 };
-	p = ok; p.fields = fields; p.field_count = S3MPU_POST_FIELDS_MAX - 10;
+	p = ok;
+	p.fields = fields;
+	p.field_count = S3MPU_POST_FIELDS_MAX - 10;
 	CHECK_INT(refused(&c, &p), S3MPU_OK);
 	p.field_count++;
 	CHECK_INT(refused(&c, &p), S3MPU_E_ARGUMENT);
 
-	CHECK_INT(s3mpu_post_build(NULL, &ok, AWS_NOW, NULL, arena, sizeof arena, NULL), S3MPU_E_ARGUMENT);
+	CHECK_INT(s3mpu_post_build(NULL, &ok, AWS_NOW, NULL, arena, sizeof arena, NULL),
+		S3MPU_E_ARGUMENT);
 	CHECK_INT(refused(&c, &ok), S3MPU_OK);
 	{
 		s3mpu_post_form f;
-		CHECK_INT(s3mpu_post_build(&c, &ok, -1, &f, arena, sizeof arena, NULL), S3MPU_E_DATE);
-		CHECK_INT(s3mpu_post_sign(NULL, AWS_NOW, S3MPU_LIT("x"), f.signature), S3MPU_E_ARGUMENT);
-		CHECK_INT(s3mpu_post_sign(&c.signer, -1, S3MPU_LIT("x"), f.signature), S3MPU_E_DATE);
+		s3mpu_signer s, empty;
+		CHECK_INT(
+			s3mpu_post_build(&c, &ok, -1, &f, arena, sizeof arena, NULL), S3MPU_E_DATE);
+		CHECK_INT(s3mpu_signer_init(&s, S3MPU_LIT("AKID"), S3MPU_LIT("secret"),
+				  S3MPU_LIT(""), S3MPU_LIT("us-east-1"), S3MPU_LIT("s3")),
+			S3MPU_OK);
+		memset(&empty, 0, sizeof empty);
+		CHECK_INT(s3mpu_post_sign(NULL, AWS_NOW, S3MPU_LIT("x"), f.signature),
+			S3MPU_E_ARGUMENT);
+		CHECK_INT(s3mpu_post_sign(&empty, AWS_NOW, S3MPU_LIT("x"), f.signature),
+			S3MPU_E_ARGUMENT);
+		CHECK_INT(s3mpu_post_sign(&s, -1, S3MPU_LIT("x"), f.signature), S3MPU_E_DATE);
+		s3mpu_signer_wipe(&s);
 	}
 	s3mpu_client_wipe(&c);
 }
