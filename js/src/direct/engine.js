@@ -86,7 +86,13 @@ export class DirectUpload {
     try {
       const size = this.file.size;
       const plan = await this.hasher.run('plan', { size, partSize: this.o.partSize });
-      if (plan.partCount <= 1 && this.signer.params) return await this.single();
+      if (plan.partCount <= 1 && this.signer.params) {
+        // A backend without POST policies (HTTP 501) still takes it as one part.
+        const r = await this.single().catch((e) => {
+          if (e.status !== 501) throw e;
+        });
+        if (r) return r;
+      }
       return await this.multipart(plan);
     } finally {
       this.hasher.close();
@@ -373,6 +379,7 @@ export class DirectUpload {
     this.checkpoint.md5s[n] = hex;
     if (etag) this.checkpoint.etags[n] = etag;
     this.progress.finish(n, end - start);
+    this.report(); // partsDone changed even when the bytes shown did not
     await this.save();
   }
 
