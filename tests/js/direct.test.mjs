@@ -150,6 +150,21 @@ describe('direct uploads: handler and directUpload on Node', { timeout: 180_000 
     assert.match((await bad.json()).error, /partNumbers/);
   });
 
+  it('part URLs are signed before the page knows the MD5: S3 still checks the unsigned Content-MD5', async () => {
+    const created = await (await api('POST', '/multipart', 'bob', { filename: 'md5-check.bin' })).json();
+    const q = `?key=${encodeURIComponent(created.key)}`;
+    const { url } = await (await api('GET', `/multipart/${created.uploadId}/1${q}`, 'bob')).json();
+    const bytes = randomBytes(1 * MiB);
+    const md5 = (b) => createHash('md5').update(b).digest();
+    const wrong = await fetch(url, { method: 'PUT', body: bytes, headers: { 'content-md5': md5('other').toString('base64') } });
+    assert.equal(wrong.status, 400);
+    assert.match(await wrong.text(), /<Code>BadDigest<\/Code>/);
+    const right = await fetch(url, { method: 'PUT', body: bytes, headers: { 'content-md5': md5(bytes).toString('base64') } });
+    assert.equal(right.status, 200);
+    assert.equal(right.headers.get('etag'), `"${md5(bytes).toString('hex')}"`);
+    assert.equal((await api('DELETE', `/multipart/${created.uploadId}${q}`, 'bob')).status, 200);
+  });
+
   it('maxSize: a declared size over it is refused; a completed upload over it is aborted', async () => {
     const over = await api('POST', '/multipart', 'carol', { filename: 'big.bin', size: 65 * MiB });
     assert.equal(over.status, 413);
