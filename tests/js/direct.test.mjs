@@ -274,6 +274,15 @@ describe('direct uploads: handler and directUpload on Node', { timeout: 180_000 
     const r = await directUpload(new Blob([bytes]), { signer, partSize: 5 * MiB, store: false });
     assert.equal(r.key, key);
     await verifyObject({ bucket, key, expectBytes: bytes, expectParts: [5 * MiB, 1 * MiB] });
+    // A file of one part goes through params() as one request (here a presigned PUT with Content-MD5).
+    const small = randomBytes(1 * MiB + 3);
+    const smallKey = `${prefix}hooks-small.bin`;
+    const r2 = await directUpload(new Blob([small]), {
+      signer: { ...signer, params: async () => ({ method: 'PUT', key: smallKey, bucket, ...client.presign({ operation: 'putObject', bucket, key: smallKey }) }) },
+      store: false,
+    });
+    assert.deepEqual([r2.key, r2.parts, r2.size], [smallKey, 0, small.length]);
+    await verifyObject({ bucket, key: smallKey, expectBytes: small });
     assert.throws(() => directUpload(new Blob([bytes]), { signer: { create() {} } }), /signer lacks/);
     assert.throws(() => directUpload(new Blob([bytes]), { endpoint: base, signer }), /exactly one/);
   });

@@ -12,7 +12,10 @@ export async function openHasher({ worker, wasm } = {}) {
   if (worker === false || typeof Worker === 'undefined') return inThread(wasm);
   let w;
   try {
-    w = worker instanceof Worker ? worker : new Worker(worker ?? new URL('./worker.js', import.meta.url), { type: 'module' });
+    // The literal new Worker(new URL(...)) is what Vite, webpack 5 and Parcel recognise and bundle.
+    if (worker instanceof Worker) w = worker;
+    else if (worker) w = new Worker(worker, { type: 'module' });
+    else w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   } catch {
     return inThread(wasm);
   }
@@ -33,7 +36,9 @@ export async function openHasher({ worker, wasm } = {}) {
   };
   w.onerror = (e) => {
     e.preventDefault?.();
-    failAll(new Error(`s3mpu hashing worker failed to run: ${e.message ?? 'no detail'} (is ${String(worker ?? 'worker.js')} served?)`));
+    failAll(new Error(`s3mpu: the hashing Worker (${String(worker ?? 's3mpu/src/direct/worker.js')}) did not start: ` +
+      `${e.message || 'no detail'}. A bundler that does not follow new Worker(new URL(...)) (esbuild) needs ` +
+      'src/direct/worker.js bundled apart and its URL as options.worker (and options.wasm for s3mpu.wasm).'));
   };
   const run = (task, data = {}) => new Promise((resolve, reject) => {
     if (broken) return reject(broken);
