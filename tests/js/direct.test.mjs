@@ -165,6 +165,21 @@ describe('direct uploads: handler and directUpload on Node', { timeout: 180_000 
     assert.equal((await api('DELETE', `/multipart/${created.uploadId}${q}`, 'bob')).status, 200);
   });
 
+  it('GET /sts only when configured, and authorized like every call', async () => {
+    assert.equal((await api('GET', '/sts', 'alice')).status, 404, 'not configured: no route');
+    const withSts = createDirectUploadHandler(client, {
+      bucket,
+      authorize: (request, info) => info.operation === 'getCredentials' && request.headers.get('x-user') === 'alice',
+      credentials: async () => ({ accessKeyId: 'ASIATEMP', secretAccessKey: 'temp-secret', sessionToken: 'tok', expiration: '2030-01-01T00:00:00Z', region: 'us-east-1' }),
+    });
+    const get = (who) => withSts(new Request('http://x/s3/sts', { headers: { 'x-user': who } }));
+    assert.equal((await get('mallory')).status, 403);
+    assert.deepEqual(await (await get('alice')).json(), {
+      credentials: { AccessKeyId: 'ASIATEMP', SecretAccessKey: 'temp-secret', SessionToken: 'tok', Expiration: '2030-01-01T00:00:00Z' },
+      bucket, region: 'us-east-1',
+    });
+  });
+
   it('maxSize: a declared size over it is refused; a completed upload over it is aborted', async () => {
     const over = await api('POST', '/multipart', 'carol', { filename: 'big.bin', size: 65 * MiB });
     assert.equal(over.status, 413);
