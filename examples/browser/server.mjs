@@ -47,6 +47,7 @@ export async function startDemoServer(o) {
     expiresIn: o.expiresIn,
     authorize: (request, { operation, key, filename }) => {
       if (operation === 'createMultipartUpload' || operation === 'getUploadParameters') {
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
         return { key: prefix + filename.replace(/[\\/]+/g, '_').replace(/[\u0000-\u001f\u007f]/g, '') };
       }
       return key.startsWith(prefix);
