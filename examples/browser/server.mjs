@@ -45,7 +45,7 @@ export async function startDemoServer(o) {
     bucket: o.bucket,
     maxSize: o.maxSize,
     expiresIn: o.expiresIn,
-    authorize: (request, { operation, key, filename }) => {
+    authorize: (_request, { operation, key, filename }) => {
       if (operation === 'createMultipartUpload' || operation === 'getUploadParameters') {
         // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
         return { key: prefix + filename.replace(/[\\/]+/g, '_').replace(/[\u0000-\u001f\u007f]/g, '') };

@@ -103,6 +103,6 @@ export interface DirectUploadHandle extends Promise<DirectUploadResult> {
   readonly state: DirectProgress;
 }
 
-export function directUpload(file: Blob, options: DirectUploadOptions): DirectUploadHandle;
-export function indexedDbStore(name?: string): CheckpointStore;
-export function memoryStore(): CheckpointStore;
+export declare function directUpload(file: Blob, options: DirectUploadOptions): DirectUploadHandle;
+export declare function indexedDbStore(name?: string): CheckpointStore;
+export declare function memoryStore(): CheckpointStore;

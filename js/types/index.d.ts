@@ -502,8 +502,8 @@ export interface DirectUploadHandlerOptions {
 export type FetchHandler = ((request: Request) => Promise<Response>) & { basePath?: string };
 
 /** Uppy Companion's S3 routes, signed by `client`, as a fetch-style handler. */
-export function createDirectUploadHandler(client: S3Client, options: DirectUploadHandlerOptions): FetchHandler;
+export declare function createDirectUploadHandler(client: S3Client, options: DirectUploadHandlerOptions): FetchHandler;
 
 /** A fetch-style handler as a node:http listener, or Express middleware (with next). */
-export function toNodeListener(handler: FetchHandler, options?: { basePath?: string }):
+export declare function toNodeListener(handler: FetchHandler, options?: { basePath?: string }):
   (req: any, res: any, next?: (error?: unknown) => void) => Promise<void>;

@@ -7,7 +7,7 @@
 // and refreshed before they expire, pause/resume, and checkpoints (store.js)
 // so the same file picked again after a reload continues where it stopped.
 import { DEFAULT_RETRY, backoffMs, sleep } from '../client.js';
-import { Progress, anySignal } from '../upload.js';
+import { Progress, anySignal, raceSignal } from '../upload.js';
 import { S3Error } from '../errors.js';
 import { openHasher } from './hasher.js';
 import { signerOf } from './signers.js';
@@ -151,7 +151,7 @@ export class DirectUpload {
 
   async waitWhilePaused() {
     while (this.paused) {
-      await raceAbort(this.resumed, this.o.signal);
+      await raceSignal(this.resumed, this.o.signal);
     }
     this.round = new AbortController();
   }
@@ -244,7 +244,7 @@ export class DirectUpload {
         if (e.status !== 404) throw e; // NoSuchUpload: gone (aborted or completed): start afresh
       }
     }
-    const created = await raceAbort(this.create(), this.o.signal);
+    const created = await raceSignal(this.create(), this.o.signal);
     let { partSize } = plan;
     if (this.o.partSize === undefined && Number.isSafeInteger(created.partSize) && created.partSize >= 5 * 1024 * 1024) {
       partSize = (await this.hasher.run('plan', { size: this.file.size, partSize: created.partSize })).partSize;
@@ -427,7 +427,7 @@ class PartUrls {
       const have = this.urls.get(n);
       if (have && have.until > Date.now()) return have.url;
       if (!this.pending.has(n)) this.fetch(n);
-      await raceAbort(this.pending.get(n), signal);
+      await raceSignal(this.pending.get(n), signal);
       if (!this.urls.has(n)) throw new Error(`s3mpu: the backend signed no URL for part ${n}`);
     }
   }
@@ -476,14 +476,4 @@ function retryable(e) {
 
 function unquote(etag) {
   return (etag ?? '').replace(/^"|"$/g, '').toLowerCase();
-}
-
-function raceAbort(promise, signal) {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

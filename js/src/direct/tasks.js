@@ -1,7 +1,7 @@
 // The CPU work of a direct upload: MD5 of parts, the multipart ETag, the
 // plan and the file's fingerprint. worker.js runs these in a Worker; the
 // page runs them itself only where no Worker can be started.
-import { loadCore } from '../wasm.js';
+import { loadAbi } from '../wasm.js';
 import { hashers, multipartEtag, fromHex, hex, base64 } from '../hash.js';
 import { readBlob } from '../body.js';
 
@@ -9,7 +9,7 @@ const SAMPLE = 64 * 1024; // bytes read at the start, middle and end for a finge
 
 /** @param {import('../wasm.js').WasmSource} [wasm] */
 export async function createTasks(wasm) {
-  const core = await loadCore(wasm);
+  const core = await loadAbi(wasm);
   const h = await hashers(core);
   const md5 = (bytes) => {
     const d = h.md5(bytes);
