@@ -2,7 +2,10 @@
 // signer and show every step, to compare with what a server (or another
 // client) computed when it answers SignatureDoesNotMatch.
 import { createHash } from 'node:crypto';
-import { UsageError } from './args.js';
+import { loadCore } from '../wasm.js';
+import { UsageError, parse } from './args.js';
+import { envCredentials } from './connection.js';
+import { EXIT } from './report.js';
 
 const FIELDS = new Set([
   'method', 'endpoint', 'addressing_style', 'bucket', 'key', 'query', 'headers', 'body', 'body_b64',
@@ -28,7 +31,8 @@ Authorization value or the presigned URL). Compare them with the
 Input (one JSON object on stdin):
   method            "PUT"
   endpoint          "https://s3.example.com" (scheme://host[:port]; default ports dropped)
-  addressing_style  "virtual" (BUCKET.host, the default) | "path" (host/BUCKET)
+  addressing_style  "virtual" (BUCKET.host) | "path" (host/BUCKET); default: path
+                    for IP addresses and localhost, else virtual
   bucket, key       not encoded; the path is /KEY (virtual) or /BUCKET/KEY (path)
   query             [[name, value], ...] not encoded; ["uploads", ""] for ?uploads
   headers           [[name, value], ...] signed and sent; Host is derived from the
@@ -36,11 +40,14 @@ Input (one JSON object on stdin):
                     x-amz-content-sha256 (header mode), x-amz-security-token and
                     Authorization are the signer's: given ones are dropped and
                     listed in "dropped"
-  body | body_b64   the payload (UTF-8 text | base64), hashed when payload is "hash"
+  body | body_b64   the payload (UTF-8 text | base64), hashed when payload is "hash",
+                    sent unhashed with "UNSIGNED-PAYLOAD"
   payload           "hash" (default; "UNSIGNED-PAYLOAD" when presigning) |
                     "UNSIGNED-PAYLOAD" | "precomputed" with payload_hash (hex SHA-256)
-  credentials       { "access_key", "secret_key", "session_token"? }
-  region            "us-east-1"
+  credentials       { "access_key", "secret_key", "session_token"? }; default:
+                    S3MPU_ACCESS_KEY_ID, S3MPU_SECRET_ACCESS_KEY, S3MPU_SESSION_TOKEN
+                    (or the AWS_* ones) from the environment
+  region            "us-east-1"; default: S3MPU_REGION
   service           "s3" (default; other names sign no x-amz-content-sha256)
   amz_date          "YYYYMMDDTHHMMSSZ" (default: now)
   presign, expires  true and seconds (default 3600) for a presigned URL; the
@@ -48,8 +55,35 @@ Input (one JSON object on stdin):
 
 Exit status 2 with a message for input it cannot sign.`;
 
+/** `s3mpu sign`: one JSON request on stdin, its signature on stdout. */
+export async function sign(argv, ctx) {
+  const { values, positionals } = parse(argv, { help: { type: 'boolean', short: 'h' } }, 'sign');
+  if (values.help) {
+    ctx.io.stdout.write(`${SIGN_HELP}\n`);
+    return EXIT.ok;
+  }
+  if (positionals.length) throw new UsageError('sign takes no arguments: it reads one JSON object on stdin', { usage: 'sign' });
+  if (ctx.io.stdin.isTTY) throw new UsageError('sign reads a JSON request on stdin (see s3mpu sign --help)');
+  const chunks = [];
+  for await (const chunk of ctx.io.stdin) chunks.push(chunk);
+  let input;
+  try {
+    input = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch (e) {
+    throw new UsageError(`sign: stdin is not JSON: ${e.message}`);
+  }
+  const env = envCredentials();
+  if (env) ctx.secrets.push(env.secretAccessKey, env.sessionToken);
+  const core = await loadCore();
+  ctx.io.stdout.write(`${JSON.stringify(signRequest(core, input), null, 2)}\n`);
+  return EXIT.ok;
+}
+
+// Hosts without bucket sub-domains, as the core decides (build.c is_local_or_ip).
+const NO_SUBDOMAINS = /^(\[.*\]|[\d.]+|localhost)$/i;
+
 /** The JSON result of `s3mpu sign` for a parsed input object. */
-export function signRequest(core, input) {
+export function signRequest(core, input, env = process.env) {
   if (!input || typeof input !== 'object' || Array.isArray(input)) throw bad('the input must be a JSON object');
   for (const name of Object.keys(input)) {
     if (!FIELDS.has(name)) throw bad(`unknown field "${name}" (known: ${[...FIELDS].join(', ')})`);
@@ -63,7 +97,7 @@ export function signRequest(core, input) {
   const { origin, host } = endpointHost(input);
   const bucket = optionalString(input, 'bucket');
   const key = optionalString(input, 'key');
-  const style = input.addressing_style ?? 'virtual';
+  const style = input.addressing_style ?? (NO_SUBDOMAINS.test(origin.hostname) ? 'path' : 'virtual');
   if (style !== 'virtual' && style !== 'path') throw bad('addressing_style must be "virtual" or "path"');
   const virtual = style === 'virtual' && bucket !== '';
   const fullHost = virtual ? `${bucket}.${host}` : host;
@@ -93,16 +127,19 @@ export function signRequest(core, input) {
   }
 
   const payloadHash = payloadHashOf(input, presign);
-  const creds = input.credentials;
-  if (!creds || typeof creds !== 'object') throw bad('credentials must be { "access_key", "secret_key", "session_token"? }');
+  const creds = input.credentials ?? fromEnv(env);
+  if (!creds || typeof creds !== 'object') {
+    throw bad('credentials must be { "access_key", "secret_key", "session_token"? }, or set S3MPU_ACCESS_KEY_ID ' +
+      'and S3MPU_SECRET_ACCESS_KEY (or the AWS_* ones)');
+  }
   const accessKeyId = creds.access_key;
   const secretAccessKey = creds.secret_key;
   const sessionToken = creds.session_token ?? '';
   if (typeof accessKeyId !== 'string' || !accessKeyId) throw bad('credentials.access_key must be a non-empty string');
   if (typeof secretAccessKey !== 'string' || !secretAccessKey) throw bad('credentials.secret_key must be a non-empty string');
   if (typeof sessionToken !== 'string') throw bad('credentials.session_token must be a string');
-  const region = input.region;
-  if (typeof region !== 'string' || !region) throw bad('region must be a non-empty string such as "us-east-1"');
+  const region = input.region ?? (env.S3MPU_REGION || undefined);
+  if (typeof region !== 'string' || !region) throw bad('region must be a non-empty string such as "us-east-1" (or set S3MPU_REGION)');
   const service = input.service ?? 's3';
   if (typeof service !== 'string' || !service) throw bad('service must be a non-empty string');
 
@@ -149,6 +186,12 @@ export function signRequest(core, input) {
     payload_hash: payloadHash,
     ...(dropped.length ? { dropped } : {}),
   };
+}
+
+/** Credentials from the environment in the input's form, or undefined. */
+function fromEnv(env) {
+  const c = envCredentials(env);
+  return c && { access_key: c.accessKeyId, secret_key: c.secretAccessKey, ...(c.sessionToken ? { session_token: c.sessionToken } : {}) };
 }
 
 function bad(message) {
@@ -200,8 +243,15 @@ function payloadHashOf(input, presign) {
     }
     return createHash('sha256').update(body).digest('hex');
   }
-  if (input.body !== undefined || input.body_b64 !== undefined) throw bad(`a body is only hashed with "payload": "hash" (payload is "${payload}")`);
-  if (payload === 'UNSIGNED-PAYLOAD') return payload;
+  if (payload === 'UNSIGNED-PAYLOAD') {
+    // The body is sent as it is, unhashed: only its type is checked.
+    if (input.body !== undefined && typeof input.body !== 'string') throw bad('body must be a string (UTF-8); use body_b64 for bytes');
+    if (input.body_b64 !== undefined && typeof input.body_b64 !== 'string') throw bad('body_b64 must be base64');
+    return payload;
+  }
+  if (input.body !== undefined || input.body_b64 !== undefined) {
+    throw bad(`a body goes with "payload": "hash" or "UNSIGNED-PAYLOAD" (payload is "${payload}")`);
+  }
   if (payload === 'precomputed') {
     const h = input.payload_hash;
     if (typeof h !== 'string' || !/^[0-9a-f]{64}$/.test(h)) throw bad('payload_hash must be 64 lower-case hex digits (the SHA-256 of the body)');
