@@ -161,7 +161,7 @@ describe('s3mpu sign', { concurrency: 4 }, () => {
     ['no secret', { ...good, credentials: { access_key: 'AKID' } }, /secret_key/],
     ['a short payload hash', { ...good, payload_hash: 'abc' }, /payload_hash must be 64/],
     ['an unknown payload mode', { ...good, payload: 'streaming', payload_hash: undefined }, /payload must be/],
-    ['a body with a precomputed hash', { ...good, body: 'x' }, /only hashed with "payload": "hash"/],
+    ['a body with a precomputed hash', { ...good, body: 'x' }, /a body goes with "payload": "hash" or "UNSIGNED-PAYLOAD"/],
     ['headers that are not pairs', { ...good, headers: { Host: 'x' } }, /headers must be a list/],
     ['expires without presign', { ...good, expires: 60 }, /add "presign": true/],
     ['expires over 7 days', { ...signInput(examples[4]), expires: 604801 }, /expires must be whole seconds/],
@@ -184,8 +184,8 @@ describe('s3mpu sign', { concurrency: 4 }, () => {
 
 describe('usage', { concurrency: 4 }, () => {
   test('--help and upload --help print usage and exit 0', async () => {
-    for (const args of [['--help'], ['upload', '--help'], ['presign', '--help'], ['sign', '--help'],
-      ['abort', '--help'], ['list-uploads', '--help']]) {
+    for (const args of [['--help'], ['upload', '--help'], ['cp', '--help'], ['gc', '--help'], ['presign', '--help'],
+      ['sign', '--help'], ['abort', '--help'], ['list-uploads', '--help']]) {
       const r = await runCli(args);
       assert.equal(r.code, 0, `${args}: ${r.stderr}`);
       assert.match(r.stdout, /^usage: s3mpu/, args.join(' '));
@@ -196,17 +196,27 @@ describe('usage', { concurrency: 4 }, () => {
   const cases = [
     [[], /usage: s3mpu COMMAND/],
     [['frobnicate'], /unknown command "frobnicate"/],
-    [['upload', 'a'], /upload needs FILE/],
-    [['upload', '--bogus', 'a', 's3://b/k'], /Unknown option '--bogus'/],
+    [['upload', 'a'], /cp needs a source/],
+    [['upload', '--bogus', 'a', 's3://b/k'], /^s3mpu: cp: unknown option --bogus\nusage: s3mpu cp /],
+    [['cp', '-', 's3://b/k', '--part-size'], /^s3mpu: cp: --part-size needs a value\nusage: s3mpu cp /],
+    [['gc', 's3://b', '--abort=yes'], /^s3mpu: gc: --abort takes no value\nusage: s3mpu gc /],
+    [['cp', '.', 's3://b/k'], /is a directory: add -r/],
+    [['cp', '.', 's3://b/k', '--include', '*.txt'], /go with -r/],
+    [['cp', '-', 's3://b/k', '--on-failure', 'retry'], /--on-failure must be keep or abort/],
+    [['cp', '-', 's3://b/k', '--timeout', 'soon'], /--timeout: "soon" is not a duration/],
+    [['gc', 's3://b', '--older-than', 'old'], /--older-than: "old" is not a duration/],
     [['upload', '-', 's3://b/k', '--part-size', 'lots'], /--part-size: "lots" is not a size/],
     [['upload', '-', 's3://b/k', '--concurrency', '0'], /--concurrency/],
     [['upload', '-', 's3://b/k', '--checksum', 'sha1'], /--checksum must be one of/],
     [['upload', '-', 's3://b/k', '--meta', 'novalue'], /--meta: "novalue" is not NAME=VALUE/],
     [['upload', '-', 's3://b/', '--no-progress'], /names no key/],
     [['upload', '-', 'https://b/k'], /is not an s3:\/\/BUCKET/],
-    [['presign', 's3://b/k', '--part', '1'], /need --upload-id/],
+    [['presign', 's3://b/k', '--part', '1'], /--multipart part needs --upload-id/],
+    [['presign', 's3://b/k', '--method', 'post'], /--method must be get, put or head/],
+    [['presign', 's3://b/k', '--method', 'get', '--content-type', 'text/plain'], /--content-type goes with --method put/],
+    [['presign', 's3://b/k', '--multipart', 'create', '--upload-id', 'u'], /no --upload-id/],
     [['presign', 's3://b/k', '--upload-id', 'u', '--parts', '5-2'], /in order/],
-    [['presign', 's3://b/k', '--method', 'delete'], /needs --upload-id/],
+    [['presign', 's3://b/k', '--multipart', 'abort'], /needs --upload-id/],
     [['presign', 's3://b/k', '--expires', '8d'], /--expires/],
     [['abort', 's3://b/k'], /abort needs/],
     [['list-uploads'], /list-uploads needs/],
@@ -314,7 +324,7 @@ describe('against S3', { skip: !HAVE_STORE && 'S3MPU_TEST_ENDPOINT is not set (r
       bucket, key, expectBytes: bytes, expectParts: [5 * MiB, 5 * MiB, 5 * MiB, 5 * MiB],
       expectHeaders: { contentType: 'application/x-test', metadata: { origin: 'cli-test', note: 'a=b' } },
     });
-    assert.equal(r.stdout, `${etag}\n`, 'stdout is the ETag, one line');
+    assert.equal(r.stdout, `"${etag}"\n`, 'stdout is the ETag, one line, quoted as S3 gives it');
     assert.match(r.stderr, /100\.0%/, 'a final progress line (stderr is not a terminal)');
     assert.equal(await exists(`${path}.s3mpu-state.json`), false, 'the default state file is gone after success');
     assert.deepEqual(await verify.listUploads(bucket, key), []);
@@ -348,7 +358,7 @@ describe('against S3', { skip: !HAVE_STORE && 'S3MPU_TEST_ENDPOINT is not set (r
     const r = await upload('-', key, ['--part-size', '5M', '--concurrency', '2'], { input: bytes });
     assert.equal(r.code, 0, r.stderr);
     const { etag } = await verify.verifyObject({ bucket, key, expectBytes: bytes, expectParts: [5 * MiB, 5 * MiB, 2 * MiB + 12345] });
-    assert.equal(r.stdout.trim(), etag);
+    assert.equal(r.stdout.trim(), `"${etag}"`);
   });
 
   test('an upload killed with SIGTERM resumes and sends only the missing parts', async () => {
@@ -406,7 +416,7 @@ describe('against S3', { skip: !HAVE_STORE && 'S3MPU_TEST_ENDPOINT is not set (r
       assert.ok(proxy.partPuts >= 1);
       assert.equal(await exists(state), false, 'the state file is removed after success');
       const { etag } = await verify.verifyObject({ bucket, key, expectBytes: bytes, expectParts: sizes });
-      assert.equal(second.stdout.trim(), etag);
+      assert.equal(second.stdout.trim(), `"${etag}"`);
       assert.deepEqual(await verify.listUploads(bucket, key), []);
     } finally {
       await proxy.close();
@@ -476,7 +486,7 @@ describe('against S3', { skip: !HAVE_STORE && 'S3MPU_TEST_ENDPOINT is not set (r
     // CreateMultipartUpload through a presigned POST, with the headers it signed
     // (the core gives objects a Content-Type): printed on stderr, in the JSON.
     const create = async () => {
-      const p = await cli('presign', target, '--method', 'post', '--content-type', 'text/x-cli', '--json');
+      const p = await cli('presign', target, '--multipart', 'create', '--content-type', 'text/x-cli', '--json');
       assert.equal(p.code, 0, p.stderr);
       const { method, url, headers } = JSON.parse(p.stdout);
       assert.equal(method, 'POST');
@@ -486,7 +496,7 @@ describe('against S3', { skip: !HAVE_STORE && 'S3MPU_TEST_ENDPOINT is not set (r
       assert.equal(created.status, 200, xml);
       return /<UploadId>([^<]+)<\/UploadId>/.exec(xml)[1];
     };
-    let r = await cli('presign', target, '--method', 'post');
+    let r = await cli('presign', target, '--multipart', 'create');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /the request must also send: content-type: /);
     const uploadId = await create();
@@ -517,7 +527,7 @@ describe('against S3', { skip: !HAVE_STORE && 'S3MPU_TEST_ENDPOINT is not set (r
     assert.ok(partEtag);
 
     // CompleteMultipartUpload through a presigned POST, then read back.
-    r = await cli('presign', target, '--upload-id', uploadId, '--method', 'post', '--json');
+    r = await cli('presign', target, '--upload-id', uploadId, '--multipart', 'complete', '--json');
     assert.equal(r.code, 0, r.stderr);
     const complete = JSON.parse(r.stdout);
     assert.equal(complete.method, 'POST');
