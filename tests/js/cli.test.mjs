@@ -6,51 +6,17 @@
 // Every object uploaded is read back with the independent verifier.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes, createHash } from 'node:crypto';
-import http from 'node:http';
 import { mkdtemp, readFile, writeFile, rm, access } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import http from 'node:http';
+import { runCli, childEnv, slowProxy } from './harness/cli.mjs';
 
-const BIN = fileURLToPath(new URL('../../js/bin/s3mpu.js', import.meta.url));
 const VECTORS = '/work/shared/testvectors/s3-doc-examples.json';
 const MiB = 1024 * 1024;
 const HAVE_STORE = Boolean(process.env.S3MPU_TEST_ENDPOINT);
-
-// The child's environment: ours without any S3 settings, plus `extra`.
-function childEnv(extra = {}) {
-  const env = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (!/^(S3MPU_(ENDPOINT|REGION|ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)|AWS_.*)$/.test(k)) env[k] = v;
-  }
-  return { ...env, ...extra };
-}
-
-/**
- * Run the CLI. `input`: bytes or text for stdin (else stdin is closed at
- * once, unless keepStdin: onSpawn(child) then writes it). Resolves to
- * { code, signal, stdout, stderr } (stdout and stderr as text).
- */
-function runCli(args, { input, env = childEnv(), onSpawn, keepStdin = false } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out = [];
-    const err = [];
-    child.stdout.on('data', (c) => out.push(c));
-    child.stderr.on('data', (c) => err.push(c));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({
-      code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'),
-    }));
-    child.stdin.on('error', () => {}); // the CLI may exit before reading all of it
-    if (input !== undefined) child.stdin.end(input);
-    else if (!keepStdin) child.stdin.end();
-    onSpawn?.(child);
-  });
-}
 
 // ---- sign: the AWS documentation's examples ---------------------------------------
 
@@ -143,6 +109,31 @@ describe('s3mpu sign', { concurrency: 4 }, () => {
     const out = JSON.parse((await runCli(['sign'], { input: JSON.stringify(input) })).stdout);
     assert.equal(out.payload_hash, createHash('sha256').update(bytes).digest('hex'));
     assert.equal(out.url, 'https://b.s3.example.com/k');
+  });
+
+  test('credentials and region from the environment; path style for IP and localhost by default; an unsigned body', async () => {
+    const input = {
+      method: 'PUT', endpoint: 'http://localhost:9000', bucket: 'b', key: 'k', body: 'not hashed', payload: 'UNSIGNED-PAYLOAD',
+      amz_date: '20240101T000000Z',
+    };
+    const env = childEnv({ AWS_ACCESS_KEY_ID: 'AKIDENV', AWS_SECRET_ACCESS_KEY: 'SECRET/FROM/ENV', S3MPU_REGION: 'eu-west-1' });
+    let r = await runCli(['sign'], { input: JSON.stringify(input), env });
+    assert.equal(r.code, 0, r.stderr);
+    let out = JSON.parse(r.stdout);
+    assert.equal(out.url, 'http://localhost:9000/b/k');
+    assert.equal(out.payload_hash, 'UNSIGNED-PAYLOAD');
+    assert.match(out.authorization, /Credential=AKIDENV\/20240101\/eu-west-1\/s3\/aws4_request/);
+    assert.ok(!r.stdout.includes('SECRET/FROM/ENV'));
+    r = await runCli(['sign'], { input: JSON.stringify({ ...input, endpoint: 'http://10.1.2.3:7480' }), env });
+    assert.equal(JSON.parse(r.stdout).url, 'http://10.1.2.3:7480/b/k');
+    // S3MPU_* wins over AWS_* (never a mix); a named host stays virtual-hosted.
+    r = await runCli(['sign'], {
+      input: JSON.stringify({ ...input, endpoint: 'https://s3.example.com' }),
+      env: { ...env, S3MPU_ACCESS_KEY_ID: 'AKIDS3MPU', S3MPU_SECRET_ACCESS_KEY: 'other' },
+    });
+    out = JSON.parse(r.stdout);
+    assert.equal(out.url, 'https://b.s3.example.com/k');
+    assert.match(out.authorization, /Credential=AKIDS3MPU\//);
   });
 
   const good = signInput(examples[0]);
@@ -238,6 +229,59 @@ describe('usage', { concurrency: 4 }, () => {
     assert.match(r.stderr, /no credentials/);
   });
 
+  test('an endpoint whose region cannot be derived: the message says how to give it', async () => {
+    const r = await runCli(['list-uploads', 's3://bucket', '--endpoint', 'https://s3-accesspoint.amazonaws.com'], { env });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /InvalidRegion/);
+    assert.match(r.stderr, /--region R or S3MPU_REGION/);
+  });
+
+  test('the config file: endpoint and region from it; bad ones refused with its name', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 's3mpu-config-'));
+    try {
+      const path = join(dir, 'config.json');
+      const noEndpoint = childEnv({ S3MPU_ACCESS_KEY_ID: 'AKID', S3MPU_SECRET_ACCESS_KEY: 'S', S3MPU_CONFIG: path });
+      await writeFile(path, JSON.stringify({ endpoint: 'http://127.0.0.1:9', region: 'xx-test-1' }));
+      // Presigning needs no server: the URL shows the config's endpoint and region.
+      let r = await runCli(['presign', 's3://bucket/k'], { env: noEndpoint });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^http:\/\/127\.0\.0\.1:9\/bucket\/k\?.*X-Amz-Credential=AKID%2F\d{8}%2Fxx-test-1%2F/);
+      await writeFile(path, JSON.stringify({ endpoint: 'http://127.0.0.1:9', secretAccessKey: 'x' }));
+      r = await runCli(['presign', 's3://bucket/k'], { env: noEndpoint });
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /config\.json: unknown field "secretAccessKey".*credentials go in the environment/);
+      await writeFile(path, '{ endpoint');
+      r = await runCli(['presign', 's3://bucket/k'], { env: noEndpoint });
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /config file .*config\.json is not JSON/);
+      // No region anywhere, a host that names none: us-east-1, as the AWS CLI assumes.
+      r = await runCli(['presign', 's3://bucket/k', '--endpoint', 'http://localhost:9'], { env: childEnv({ S3MPU_ACCESS_KEY_ID: 'AKID', S3MPU_SECRET_ACCESS_KEY: 'S' }) });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^http:\/\/localhost:9\/bucket\/k\?.*%2Fus-east-1%2F/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('connection refused and https to an http port: what failed and what to do', async () => {
+    const server = http.createServer((req, res) => res.end());
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address();
+    try {
+      let r = await runCli(['list-uploads', 's3://bucket', '--endpoint', `https://127.0.0.1:${port}`], { env });
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, new RegExp(`does not speak TLS on that port: use http://127\\.0\\.0\\.1:${port}`));
+      assert.ok(!/SSL routines|openssl/i.test(r.stderr), r.stderr);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    // The port is free now: nothing listens.
+    const r = await runCli(['list-uploads', 's3://bucket', '--endpoint', `http://127.0.0.1:${port}`], { env });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /ECONNREFUSED/);
+    assert.match(r.stderr, /is the server running, and on this port\?/);
+  });
+
   test('a missing file: exit 1', async () => {
     const r = await runCli(['upload', '/nonexistent/file', 's3://b/k'], { env });
     assert.equal(r.code, 1);
@@ -246,37 +290,6 @@ describe('usage', { concurrency: 4 }, () => {
 });
 
 // ---- against the store ------------------------------------------------------------------
-
-/** A proxy to the store that counts part uploads and can hold each part's answer back. */
-async function slowProxy(target) {
-  const t = new URL(target);
-  const proxy = { partPuts: 0, delayMs: 0 };
-  const server = http.createServer((req, res) => {
-    const isPart = req.method === 'PUT' && /[?&]partNumber=/.test(req.url);
-    if (isPart) proxy.partPuts++;
-    const delay = isPart ? proxy.delayMs : 0;
-    // Headers as received: Host stays the proxy's, which is what the client signed.
-    const up = http.request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers }, (ur) => {
-      setTimeout(() => {
-        res.writeHead(ur.statusCode, ur.headers);
-        ur.pipe(res);
-      }, delay);
-    });
-    up.on('error', () => res.destroy());
-    req.on('error', () => up.destroy());
-    res.on('close', () => {
-      if (!res.writableFinished) up.destroy();
-    });
-    req.pipe(up);
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  proxy.endpoint = `http://127.0.0.1:${server.address().port}`;
-  proxy.close = () => new Promise((resolve) => {
-    server.closeAllConnections?.();
-    server.close(resolve);
-  });
-  return proxy;
-}
 
 const exists = (path) => access(path).then(() => true, () => false);
 
