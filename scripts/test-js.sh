@@ -134,8 +134,8 @@ else
     kv() { printf '%s\n' "$out" | sed -n "s/^$1=//p" | head -n1; }
     S3MPU_TEST_ENDPOINT=$(printf '%s\n' "$out" | tail -n1)
     S3MPU_TEST_REGION=$(kv S3MPU_TEST_REGION)
-    S3MPU_TEST_ACCESS_KEY_ID=$(kv S3MPU_TEST_ACCESS_KEY)
-    S3MPU_TEST_SECRET_ACCESS_KEY=$(kv S3MPU_TEST_SECRET_KEY)
+    S3MPU_TEST_ACCESS_KEY_ID=$(kv S3MPU_TEST_ACCESS_KEY_ID)
+    S3MPU_TEST_SECRET_ACCESS_KEY=$(kv S3MPU_TEST_SECRET_ACCESS_KEY)
     if [ -z "$S3MPU_TEST_ACCESS_KEY_ID" ] || [ -z "$S3MPU_TEST_SECRET_ACCESS_KEY" ]; then
         die "start.sh printed no credentials"
     fi

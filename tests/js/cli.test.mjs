@@ -12,6 +12,8 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { runCli, childEnv, slowProxy } from './harness/cli.mjs';
 
 const VECTORS = '/work/shared/testvectors/s3-doc-examples.json';
@@ -280,6 +282,23 @@ describe('usage', { concurrency: 4 }, () => {
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /ECONNREFUSED/);
     assert.match(r.stderr, /is the server running, and on this port\?/);
+  });
+
+  test('scripts/demo.sh takes its port from S3MPU_DEMO_PORT (a busy one: refused before anything starts)', async () => {
+    const server = http.createServer();
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const demo = fileURLToPath(new URL('../../scripts/demo.sh', import.meta.url));
+    try {
+      for (const [port, message] of [[server.address().port, /is in use: pick a free port/], ['http', /is not a port number/]]) {
+        const r = await new Promise((resolve) => {
+          execFile('bash', [demo], { env: childEnv({ S3MPU_DEMO_PORT: String(port) }) }, (error, stdout, stderr) => resolve({ code: error?.code ?? 0, stderr }));
+        });
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, message);
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   test('a missing file: exit 1', async () => {
