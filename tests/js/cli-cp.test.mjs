@@ -215,6 +215,24 @@ describe('s3mpu cp -r, gc, presign, failures', { skip: !HAVE_STORE && 'S3MPU_TES
     }
   });
 
+  test('examples/node-upload.mjs uploads a file; without its settings it says which, no stack trace', async () => {
+    const example = new URL('../../examples/node-upload.mjs', import.meta.url).pathname;
+    const path = join(dir, 'example.bin');
+    await writeFile(path, randomBytes(MiB + 3));
+    const key = `${prefix}example.bin`;
+    const exampleEnv = { ...env, S3MPU_ENDPOINT: store.endpoint };
+    const ok = await run(process.execPath, [example, path, bucket, key], { env: exampleEnv });
+    assert.match(ok.stdout, /uploaded s3:\/\/.*: 1048579 bytes/);
+    await verify.verifyObject({ bucket, key, expectBytes: path });
+    for (const [unset, message] of [['S3MPU_SECRET_ACCESS_KEY', /set S3MPU_SECRET_ACCESS_KEY/], ['S3MPU_REGION', /set S3MPU_REGION/]]) {
+      const bad = { ...exampleEnv, S3MPU_ENDPOINT: 'http://example.invalid:9', [unset]: '' };
+      const r = await run(process.execPath, [example, path, bucket, key], { env: bad }).then(() => ({ code: 0 }), (e) => e);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stderr, /^\s+at /m, 'no stack trace');
+    }
+  });
+
   test('http://localhost without a region; AWS_* credentials; NoSuchBucket names the bucket', async () => {
     const port = new URL(store.endpoint).port;
     const awsEnv = childEnv({ AWS_ACCESS_KEY_ID: store.accessKeyId, AWS_SECRET_ACCESS_KEY: store.secretAccessKey });
