@@ -90,59 +90,13 @@ export function signRequest(core, input, env = process.env) {
   }
   const presign = input.presign ?? false;
   if (typeof presign !== 'boolean') throw bad('presign must be true or false');
-
   const method = input.method;
   if (typeof method !== 'string' || !/^[A-Za-z]+$/.test(method)) throw bad('method must be an HTTP method such as "PUT"');
 
-  const { origin, host } = endpointHost(input);
-  const bucket = optionalString(input, 'bucket');
-  const key = optionalString(input, 'key');
-  const style = input.addressing_style ?? (NO_SUBDOMAINS.test(origin.hostname) ? 'path' : 'virtual');
-  if (style !== 'virtual' && style !== 'path') throw bad('addressing_style must be "virtual" or "path"');
-  const virtual = style === 'virtual' && bucket !== '';
-  const fullHost = virtual ? `${bucket}.${host}` : host;
-  // A bucket-level request in path style is "/BUCKET" (what the builders send).
-  const path = virtual || bucket === '' ? `/${key}` : key === '' ? `/${bucket}` : `/${bucket}/${key}`;
-
-  const dropped = [];
-  const owned = presign ? OWNED_HEADERS_PRESIGN : OWNED_HEADERS;
-  const headers = [['host', fullHost]];
-  for (const [name, value] of pairs(input, 'headers')) {
-    const lower = name.toLowerCase();
-    if (lower === 'host') {
-      if (value.trim().toLowerCase() !== fullHost) {
-        throw bad(`the Host header "${value}" is not the host of endpoint and bucket ("${fullHost}"): ` +
-          'change endpoint, addressing_style or bucket, or leave Host out');
-      }
-    } else if (owned.includes(lower)) {
-      dropped.push(name);
-    } else {
-      headers.push([name, value]);
-    }
-  }
-  const query = [];
-  for (const [name, value] of pairs(input, 'query')) {
-    if (presign && OWNED_QUERY.includes(name.toLowerCase())) dropped.push(name);
-    else query.push([name, value]);
-  }
-
+  const { origin, fullHost, path } = address(input);
+  const { headers, query, dropped } = signedParts(input, presign, fullHost);
   const payloadHash = payloadHashOf(input, presign);
-  const creds = input.credentials ?? fromEnv(env);
-  if (!creds || typeof creds !== 'object') {
-    throw bad('credentials must be { "access_key", "secret_key", "session_token"? }, or set S3MPU_ACCESS_KEY_ID ' +
-      'and S3MPU_SECRET_ACCESS_KEY (or the AWS_* ones)');
-  }
-  const accessKeyId = creds.access_key;
-  const secretAccessKey = creds.secret_key;
-  const sessionToken = creds.session_token ?? '';
-  if (typeof accessKeyId !== 'string' || !accessKeyId) throw bad('credentials.access_key must be a non-empty string');
-  if (typeof secretAccessKey !== 'string' || !secretAccessKey) throw bad('credentials.secret_key must be a non-empty string');
-  if (typeof sessionToken !== 'string') throw bad('credentials.session_token must be a string');
-  const region = input.region ?? (env.S3MPU_REGION || undefined);
-  if (typeof region !== 'string' || !region) throw bad('region must be a non-empty string such as "us-east-1" (or set S3MPU_REGION)');
-  const service = input.service ?? 's3';
-  if (typeof service !== 'string' || !service) throw bad('service must be a non-empty string');
-
+  const { accessKeyId, secretAccessKey, sessionToken, region, service } = signerOf(input, env);
   const now = input.amz_date === undefined ? Math.floor(Date.now() / 1000) : parseAmzDate(input.amz_date);
   let expires = 0;
   if (presign) {
@@ -186,6 +140,66 @@ export function signRequest(core, input, env = process.env) {
     payload_hash: payloadHash,
     ...(dropped.length ? { dropped } : {}),
   };
+}
+
+/** The host (with the bucket, virtual-hosted) and the unencoded path. */
+function address(input) {
+  const { origin, host } = endpointHost(input);
+  const bucket = optionalString(input, 'bucket');
+  const key = optionalString(input, 'key');
+  const style = input.addressing_style ?? (NO_SUBDOMAINS.test(origin.hostname) ? 'path' : 'virtual');
+  if (style !== 'virtual' && style !== 'path') throw bad('addressing_style must be "virtual" or "path"');
+  const virtual = style === 'virtual' && bucket !== '';
+  const fullHost = virtual ? `${bucket}.${host}` : host;
+  // A bucket-level request in path style is "/BUCKET" (what the builders send).
+  const path = virtual || bucket === '' ? `/${key}` : key === '' ? `/${bucket}` : `/${bucket}/${key}`;
+  return { origin, fullHost, path };
+}
+
+/** The headers and query to sign; what the signer writes itself is dropped (and listed). */
+function signedParts(input, presign, fullHost) {
+  const dropped = [];
+  const owned = presign ? OWNED_HEADERS_PRESIGN : OWNED_HEADERS;
+  const headers = [['host', fullHost]];
+  for (const [name, value] of pairs(input, 'headers')) {
+    const lower = name.toLowerCase();
+    if (lower === 'host') {
+      if (value.trim().toLowerCase() !== fullHost) {
+        throw bad(`the Host header "${value}" is not the host of endpoint and bucket ("${fullHost}"): ` +
+          'change endpoint, addressing_style or bucket, or leave Host out');
+      }
+    } else if (owned.includes(lower)) {
+      dropped.push(name);
+    } else {
+      headers.push([name, value]);
+    }
+  }
+  const query = [];
+  for (const [name, value] of pairs(input, 'query')) {
+    if (presign && OWNED_QUERY.includes(name.toLowerCase())) dropped.push(name);
+    else query.push([name, value]);
+  }
+  return { headers, query, dropped };
+}
+
+/** Credentials (the input's, else the environment's), region and service. */
+function signerOf(input, env) {
+  const creds = input.credentials ?? fromEnv(env);
+  if (!creds || typeof creds !== 'object') {
+    throw bad('credentials must be { "access_key", "secret_key", "session_token"? }, or set S3MPU_ACCESS_KEY_ID ' +
+      'and S3MPU_SECRET_ACCESS_KEY (or the AWS_* ones)');
+  }
+  const accessKeyId = creds.access_key;
+  const secretAccessKey = creds.secret_key;
+  const sessionToken = creds.session_token ?? '';
+  if (typeof accessKeyId !== 'string' || !accessKeyId) throw bad('credentials.access_key must be a non-empty string');
+  if (typeof secretAccessKey !== 'string' || !secretAccessKey) throw bad('credentials.secret_key must be a non-empty string');
+  if (typeof sessionToken !== 'string') throw bad('credentials.session_token must be a string');
+  const region = input.region ?? (env.S3MPU_REGION || undefined);
+  if (typeof region !== 'string' || !region) throw bad('region must be a non-empty string such as "us-east-1" (or set S3MPU_REGION)');
+  const service = input.service ?? 's3';
+  if (typeof service !== 'string' || !service) throw bad('service must be a non-empty string');
+  return { accessKeyId, secretAccessKey, sessionToken, region, service };
 }
 
 /** Credentials from the environment in the input's form, or undefined. */
