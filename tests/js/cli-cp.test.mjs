@@ -185,7 +185,7 @@ describe('s3mpu cp -r, gc, presign, failures', { skip: !HAVE_STORE && 'S3MPU_TES
     await verify.verifyObject({ bucket, key, expectBytes: path, expectParts: [5 * MiB, 5 * MiB, 5 * MiB, 5 * MiB, 4 * MiB + 4] });
   });
 
-  test('--timeout: kept with the commands to resume and abort; --on-failure abort aborts', async () => {
+  test('--timeout: kept with the commands to resume and abort; a changed file\'s upload aborted; --on-failure abort', async () => {
     const path = join(dir, 'slow.bin');
     await writeFile(path, randomBytes(11 * MiB));
     const key = `${prefix}slow.bin`;
@@ -204,12 +204,14 @@ describe('s3mpu cp -r, gc, presign, failures', { skip: !HAVE_STORE && 'S3MPU_TES
       assert.match(r.stderr, new RegExp(`abort: +s3mpu abort s3://${bucket}/${key} \\S+ && rm `));
       assert.equal(await exists(state), true);
 
+      // The file changes before the next run: the kept upload is of no use, so it is aborted.
+      await appendFile(path, 'changed');
       r = await cli([...args, '--on-failure', 'abort']);
       assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, new RegExp(`the file is now ${11 * MiB + 7} bytes, it was ${11 * MiB}; aborted its upload`));
       assert.match(r.stderr, /was aborted on the server/);
       assert.equal(await exists(state), false);
-      const left = (await verify.listUploads(bucket, key)).map((u) => u.uploadId);
-      assert.ok(!left.some((id) => id !== pending.uploadId), `only the first run's upload is left: ${left}`);
+      assert.deepEqual(await verify.listUploads(bucket, key), [], 'neither run left an upload');
     } finally {
       await proxy.close();
     }
