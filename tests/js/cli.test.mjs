@@ -266,11 +266,11 @@ describe('usage', { concurrency: 4 }, () => {
   });
 
   test('connection refused and https to an http port: what failed and what to do', async () => {
-    const server = http.createServer((req, res) => res.end());
+    const server = http.createServer((_req, res) => res.end());
     await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address();
     try {
-      let r = await runCli(['list-uploads', 's3://bucket', '--endpoint', `https://127.0.0.1:${port}`], { env });
+      const r = await runCli(['list-uploads', 's3://bucket', '--endpoint', `https://127.0.0.1:${port}`], { env });
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, new RegExp(`does not speak TLS on that port: use http://127\\.0\\.0\\.1:${port}`));
       assert.ok(!/SSL routines|openssl/i.test(r.stderr), r.stderr);
@@ -291,7 +291,7 @@ describe('usage', { concurrency: 4 }, () => {
     try {
       for (const [port, message] of [[server.address().port, /is in use: pick a free port/], ['http', /is not a port number/]]) {
         const r = await new Promise((resolve) => {
-          execFile('bash', [demo], { env: childEnv({ S3MPU_DEMO_PORT: String(port) }) }, (error, stdout, stderr) => resolve({ code: error?.code ?? 0, stderr }));
+          execFile('bash', [demo], { env: childEnv({ S3MPU_DEMO_PORT: String(port) }) }, (error, _stdout, stderr) => resolve({ code: error?.code ?? 0, stderr }));
         });
         assert.equal(r.code, 1, r.stderr);
         assert.match(r.stderr, message);
@@ -492,7 +492,7 @@ describe('against S3', { skip: !HAVE_STORE && 'S3MPU_TEST_ENDPOINT is not set (r
     const key = `${prefix}stale.bin`;
     const statePath = `${path}.s3mpu-state.json`;
     const stale = {
-      version: 1, abi: 2, bucket, key, uploadId: '2~no-such-upload-id', size: bytes.length, partSize: 5 * MiB,
+      version: 1, abi: 3, bucket, key, uploadId: '2~no-such-upload-id', size: bytes.length, partSize: 5 * MiB,
       growthInterval: 0, checksum: 'md5', fingerprint: { size: bytes.length }, parts: [{ partNumber: 1, size: 5 * MiB, etag: '"x"' }],
     };
     await writeFile(statePath, JSON.stringify(stale));

@@ -3,7 +3,7 @@
 import { stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { S3Error } from '../index.node.js';
+import { S3Error, S3InputError } from '../index.node.js';
 import { UsageError, parse, parseSize, parseCount, parseS3Url } from './args.js';
 import { CONNECTION_OPTIONS, CONNECTION_HELP, connection } from './connection.js';
 import { openSession } from './session.js';
@@ -267,7 +267,7 @@ async function settle(session, job, e, last, keep) {
   const error = e instanceof Error ? e : new Error(String(e));
   const uploadId = last?.uploadId;
   if (!uploadId) return error;
-  const useless = error.name === 'S3InputError' && (error.code === 'BodyChanged' || error.code === 'ResumeMismatch');
+  const useless = error instanceof S3InputError && (error.code === 'BodyChanged' || error.code === 'ResumeMismatch');
   if (keep && !useless) {
     error.kept = { uploadId, parts: last.parts?.length ?? 0 };
     return error;

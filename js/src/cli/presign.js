@@ -127,7 +127,7 @@ export function presignObject(session, { method, bucket, key, expiresIn, content
   const headers = [['host', head.host]];
   if (contentType !== undefined) headers.push(['content-type', contentType]);
   const { credentials } = conn.options;
-  const sig = s3.core.sign({
+  const sig = s3.abi.sign({
     method,
     path: pathStyle ? `/${bucket}/${key}` : `/${key}`,
     payloadHash: 'UNSIGNED-PAYLOAD',
@@ -140,7 +140,7 @@ export function presignObject(session, { method, bucket, key, expiresIn, content
     headers,
     now: s3.now(),
     expires: expiresIn,
-    flags: 0,
+    contentSha256: false,
   });
   // The canonical request's second line is the path as encoded for the URL.
   const encodedPath = sig.canonicalRequest.split('\n')[1];

@@ -1,7 +1,7 @@
 // Errors as the CLI prints them: what failed, with what, and what to do.
 // report() prints one and gives the exit status: 1 failed, 2 bad usage or
 // input (nothing was sent).
-import { S3Error } from '../index.node.js';
+import { S3Error, S3InputError } from '../index.node.js';
 import { UsageError } from './args.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 };
@@ -71,7 +71,7 @@ export function describe(e, context = {}) {
     const after = c.timeoutMs === undefined ? '' : ` after ${c.timeoutMs / 1000} s`;
     return { lines: [`s3mpu: timed out${after} (--timeout): raise --timeout, or check the connection to ${c.endpoint}`], code: EXIT.failed };
   }
-  if (e?.name === 'S3InputError') return describeInput(e, c);
+  if (e instanceof S3InputError) return describeInput(e, c);
   if (e instanceof S3Error) {
     const what = c.bucket ? `s3://${c.bucket}${c.key ? `/${c.key}` : ''}: ` : '';
     const lines = [`s3mpu: ${what}${e.message}`];

@@ -2,7 +2,8 @@
 // signer and show every step, to compare with what a server (or another
 // client) computed when it answers SignatureDoesNotMatch.
 import { createHash } from 'node:crypto';
-import { loadCore } from '../wasm.js';
+import { loadAbi } from '../wasm.js';
+import { S3InputError } from '../errors.js';
 import { UsageError, parse } from './args.js';
 import { envCredentials } from './connection.js';
 import { EXIT } from './report.js';
@@ -19,7 +20,6 @@ const OWNED_HEADERS_PRESIGN = ['x-amz-date', 'x-amz-security-token', 'authorizat
 // Query parameters a presigned URL's signer writes itself.
 const OWNED_QUERY = ['x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-expires',
   'x-amz-signedheaders', 'x-amz-signature', 'x-amz-security-token'];
-const FLAG_CONTENT_SHA256 = 2; // S3MPU_SIGV4_CONTENT_SHA256
 
 export const SIGN_HELP = `usage: s3mpu sign < request.json
 
@@ -74,8 +74,8 @@ export async function sign(argv, ctx) {
   }
   const env = envCredentials();
   if (env) ctx.secrets.push(env.secretAccessKey, env.sessionToken);
-  const core = await loadCore();
-  ctx.io.stdout.write(`${JSON.stringify(signRequest(core, input), null, 2)}\n`);
+  const abi = await loadAbi();
+  ctx.io.stdout.write(`${JSON.stringify(signRequest(abi, input), null, 2)}\n`);
   return EXIT.ok;
 }
 
@@ -83,7 +83,7 @@ export async function sign(argv, ctx) {
 const NO_SUBDOMAINS = /^(\[.*\]|[\d.]+|localhost)$/i;
 
 /** The JSON result of `s3mpu sign` for a parsed input object. */
-export function signRequest(core, input, env = process.env) {
+export function signRequest(abi, input, env = process.env) {
   if (!input || typeof input !== 'object' || Array.isArray(input)) throw bad('the input must be a JSON object');
   for (const name of Object.keys(input)) {
     if (!FIELDS.has(name)) throw bad(`unknown field "${name}" (known: ${[...FIELDS].join(', ')})`);
@@ -108,13 +108,13 @@ export function signRequest(core, input, env = process.env) {
 
   let sig;
   try {
-    sig = core.sign({
+    sig = abi.sign({
       method, path, payloadHash, accessKeyId, secretAccessKey, sessionToken, region, service,
       query, headers, now, expires,
-      flags: !presign && service === 's3' ? FLAG_CONTENT_SHA256 : 0,
+      contentSha256: !presign && service === 's3',
     });
   } catch (e) {
-    if (e?.name === 'S3InputError') throw bad(`the core refused to sign: ${e.code}${e.message && e.message !== e.code ? `: ${e.message}` : ''}`);
+    if (e instanceof S3InputError) throw bad(`the core refused to sign: ${e.code}${e.message && e.message !== e.code ? `: ${e.message}` : ''}`);
     throw e;
   }
 
