@@ -332,7 +332,8 @@ static int is_local_or_ip(s3mpu_str host)
 		return 1;
 	for (name_len = 0; name_len < host.len && host.ptr[name_len] != ':'; name_len++)
 		;
-	if (str_eq((s3mpu_str){ host.ptr, name_len }, S3MPU_LIT("localhost"))) /* host is lower-cased */
+	/* The client lower-cases the host. */
+	if (str_eq((s3mpu_str){ host.ptr, name_len }, S3MPU_LIT("localhost")))
 		return 1;
 	for (i = 0; i < name_len; i++)
 		if (!((host.ptr[i] >= '0' && host.ptr[i] <= '9') || host.ptr[i] == '.'))

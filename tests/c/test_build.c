@@ -300,9 +300,11 @@ TEST(dotted_bucket_over_https_goes_path_style)
 TEST(localhost_goes_path_style)
 {
 	/* "my-bucket.localhost" resolves nowhere on most systems. */
-	static const char *const endpoints[] = { "http://localhost:9000", "http://LocalHost", "https://localhost:8443/" };
+	static const char *const endpoints[] = { "http://localhost:9000", "http://LocalHost",
+		"https://localhost:8443/" };
 	static const char *const urls[] = { "http://localhost:9000/my-bucket/photos/2026/cat.jpg",
-		"http://localhost/my-bucket/photos/2026/cat.jpg", "https://localhost:8443/my-bucket/photos/2026/cat.jpg" };
+		"http://localhost/my-bucket/photos/2026/cat.jpg",
+		"https://localhost:8443/my-bucket/photos/2026/cat.jpg" };
 	size_t i;
 	for (i = 0; i < sizeof endpoints / sizeof *endpoints; i++) {
 		s3mpu_client c = client_for(endpoints[i], "us-east-1", 0);
@@ -533,7 +535,7 @@ CHECK_MAIN(CASE(create_jd_cloud_virtual_hosted), CASE(create_every_header_and_me
 	CASE(complete_with_part_checksums), CASE(abort_list_head_put),
 	CASE(list_uploads_path_style), CASE(keys_encoded_once_never_normalised),
 	CASE(dotted_bucket_over_https_goes_path_style), CASE(localhost_goes_path_style),
-	CASE(presigned_upload_part),
-	CASE(presigned_with_content_md5_and_token), CASE(small_arena_reports_need),
-	CASE(refuses_bad_bucket_key_upload_id), CASE(refuses_bad_part_numbers_and_order),
+	CASE(presigned_upload_part), CASE(presigned_with_content_md5_and_token),
+	CASE(small_arena_reports_need), CASE(refuses_bad_bucket_key_upload_id),
+	CASE(refuses_bad_part_numbers_and_order),
 	CASE(refuses_bad_headers_digests_classes_metadata))
