@@ -1,7 +1,9 @@
 // `s3mpu presign --post`: a presigned POST form (SigV4 POST policy) for a browser form
 // upload, printed as JSON { url, fields, expires, expiration }.
-import { S3Client } from '../index.node.js';
-import { UsageError, parse, parseSize, parseDuration, parseS3Url, connection, CONNECTION_OPTIONS } from './args.js';
+import { UsageError, parse, parseSize, parseDuration, parseS3Url } from './args.js';
+import { CONNECTION_OPTIONS, CONNECTION_HELP } from './connection.js';
+import { openSession } from './session.js';
+import { EXIT } from './report.js';
 
 export const PRESIGN_POST_HELP = `usage: s3mpu presign --post s3://BUCKET/KEY [options]
 
@@ -17,7 +19,8 @@ the fields, then the file as the last field "file" (multipart/form-data), to the
   --content-type-prefix T     any Content-Type starting with T (e.g. image/)
   --meta NAME=VALUE           user metadata the form must send, repeatable
   --expires SECONDS           validity (default 3600; at most 604800 = 7d; 15m, 12h, 7d)
-  --endpoint URL, --region R, --path-style`;
+
+${CONNECTION_HELP}`;
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
@@ -31,17 +34,12 @@ const OPTIONS = {
   expires: { type: 'string' },
 };
 
-/** The command; `secrets` collects what the caller's output must redact. */
-export async function presignPost(argv, io, secrets) {
-  const { values, positionals } = parse(argv, OPTIONS);
-  if (values.help) {
-    io.stdout.write(`${PRESIGN_POST_HELP}\n`);
-    return 0;
-  }
+/** presignPost's parameters from the command line. */
+function postParams(values, positionals) {
   if (positionals.length !== 1) throw new UsageError('presign --post needs s3://BUCKET/KEY (or s3://BUCKET/PREFIX/ --prefix)');
   const { bucket, key } = parseS3Url(positionals[0], { keyRequired: !values.prefix });
   const params = { bucket, expiresIn: values.expires === undefined ? 3600 : parseDuration(values.expires, '--expires') };
-  if (values.prefix) params.keyPrefix = key ?? '';
+  if (values.prefix) params.keyPrefix = key;
   else params.key = key;
   if (values['min-size'] !== undefined && values['max-size'] === undefined) throw new UsageError('--min-size goes with --max-size');
   if (values['max-size'] !== undefined) {
@@ -60,14 +58,23 @@ export async function presignPost(argv, io, secrets) {
       params.metadata[item.slice(0, at)] = item.slice(at + 1);
     }
   }
-  const options = connection(values);
-  secrets.push(options.credentials.secretAccessKey, options.credentials.sessionToken);
-  const s3 = await S3Client.create(options);
-  try {
-    const { url, fields, expires, expiration } = s3.presignPost(params);
-    io.stdout.write(`${JSON.stringify({ url, fields, expires, expiration }, null, 2)}\n`);
-  } finally {
-    s3.destroy();
+  return params;
+}
+
+/** The command (presign.js hands `presign --post ...` over). */
+export async function presignPost(argv, ctx) {
+  const { values, positionals } = parse(argv, OPTIONS, 'presign');
+  if (values.help) {
+    ctx.io.stdout.write(`${PRESIGN_POST_HELP}\n`);
+    return EXIT.ok;
   }
-  return 0;
+  const params = postParams(values, positionals);
+  const session = await openSession(values, ctx, { bucket: params.bucket, key: params.key ?? params.keyPrefix });
+  try {
+    const { url, fields, expires, expiration } = session.s3.presignPost(params);
+    ctx.io.stdout.write(`${JSON.stringify({ url, fields, expires, expiration }, null, 2)}\n`);
+  } finally {
+    session.close();
+  }
+  return EXIT.ok;
 }
