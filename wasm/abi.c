@@ -218,9 +218,9 @@ enum { P_ERROR = 1, P_CREATE, P_COMPLETE, P_LIST_PARTS, P_LIST_UPLOADS };
 
 /* Every number JS needs, by name: JS reads them once per instance
  * (js/src/abi.js) instead of keeping copies that could drift. */
-#define K(name, value) { #name, (double)(value) }
+#define K(name, value) { #name, (uint32_t)(value) }
 #define F(name) K(name, name)
-static const struct { const char *name; double value; } constants[] = {
+static const struct { const char *name; uint32_t value; } constants[] = {
 	K(OP_CREATE, S3MPU_OP_CREATE), K(OP_UPLOAD_PART, S3MPU_OP_UPLOAD_PART),
 	K(OP_COMPLETE, S3MPU_OP_COMPLETE), K(OP_ABORT, S3MPU_OP_ABORT),
 	K(OP_LIST_PARTS, S3MPU_OP_LIST_PARTS), K(OP_LIST_UPLOADS, S3MPU_OP_LIST_UPLOADS),
