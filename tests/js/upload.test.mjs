@@ -194,12 +194,21 @@ describe('S3Client.upload', { timeout: 600_000 }, () => {
     }
   }
 
+  it('a string body is uploaded as its UTF-8 text (as fetch and the S3 SDKs do), even one naming a file', async () => {
+    const file = path.join(dir, 'named.txt');
+    await writeFile(file, 'not this');
+    for (const text of ['hello, s3mpu ✓\n', file]) {
+      await roundTrip({ key: newKey('text'), body: text, bytes: Buffer.from(text) });
+    }
+    await rm(file);
+  });
+
   for (const size of [0, P + 1, 64 * MiB]) {
-    it(`file path, ${size} B`, async () => {
+    it(`file ({ path }), ${size} B`, async () => {
       const bytes = bytesOf(size);
       const file = path.join(dir, `f-${size}.bin`);
       await writeFile(file, bytes);
-      await roundTrip({ key: newKey(`file-${size}`), body: file, bytes });
+      await roundTrip({ key: newKey(`file-${size}`), body: { path: file }, bytes });
       await rm(file);
     });
   }
