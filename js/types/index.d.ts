@@ -366,7 +366,8 @@ export type UploadParams = ObjectHeaders & {
 export interface UploadResult {
   bucket: string;
   key: string;
-  /** The object's ETag, checked against HEAD. */
+  /** The object's ETag, quoted as S3 sends it ("hex", or "hex-N" for N parts), as headObject and
+   * createMd5().multipartEtag give it; checked against HEAD. */
   etag: string | undefined;
   size: number;
   /** Parts uploaded; 0 for a single PutObject. */
@@ -489,7 +490,7 @@ export interface Md5 {
   digest(bytes: ArrayBufferView | ArrayBuffer): Md5Digest;
   /** The bytes [start, end) of a Blob or File; default the whole of it. */
   digestBlob(blob: Blob, start?: number, end?: number): Promise<Md5Digest>;
-  /** The multipart ETag (unquoted) of an upload whose parts have these MD5s (hex, in order). */
+  /** The multipart ETag of an upload whose parts have these MD5s (hex, in order), quoted like every ETag here: "hex-N". */
   multipartEtag(partMd5Hexes: string[]): string;
 }
 
