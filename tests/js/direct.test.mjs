@@ -262,6 +262,19 @@ describe('direct uploads: handler and directUpload on Node', { timeout: 180_000 
     await verifyObject({ bucket, key: r2.key, expectBytes: bytes, expectParts: [5 * MiB, 5 * MiB, 1 * MiB] });
   });
 
+  it('checkpoints past their date are removed, and their uploads aborted', async () => {
+    const store = memoryStore();
+    const created = await (await api('POST', '/multipart', 'gina', { filename: 'stale.bin' })).json();
+    await store.set(`endpoint ${base}\nsome-old-fingerprint`, {
+      v: 1, key: created.key, uploadId: created.uploadId, size: 1, partSize: 5 * MiB, md5s: {}, etags: {}, expires: Date.now() - 1,
+    });
+    const bytes = randomBytes(6 * MiB);
+    const r = await directUpload(new Blob([bytes]), { endpoint: base, headers: as('gina'), filename: 'fresh.bin', partSize: 5 * MiB, store });
+    await verifyObject({ bucket, key: r.key, expectBytes: bytes, expectParts: [5 * MiB, 1 * MiB] });
+    assert.deepEqual(await store.entries(), []);
+    assert.deepEqual(await listUploads(bucket, created.key), [], 'the stale upload was aborted');
+  });
+
   it('abort: rejects with the reason, leaves no upload and no checkpoint', async () => {
     const store = memoryStore();
     const controller = new AbortController();
