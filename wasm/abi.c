@@ -235,12 +235,12 @@ enum {
  * (js/src/abi.js) instead of keeping copies that could drift. */
 #define K(name, value) \
 	{ \
-#name, (double)(value) \
+#name, (uint32_t)(value) \
 	}
 #define F(name) K(name, name)
 static const struct {
 	const char *name;
-	double value;
+	uint32_t value;
 } constants[] = {
 	K(OP_CREATE, S3MPU_OP_CREATE),
 	K(OP_UPLOAD_PART, S3MPU_OP_UPLOAD_PART),

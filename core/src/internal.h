@@ -67,10 +67,9 @@ static inline char ascii_lower(char c)
 int str_ieq(s3mpu_str a, s3mpu_str b);
 
 /* An s3mpu_str initializer for a string literal (S3MPU_LIT is an expression). */
-#define STR_INIT(s) \
-	{ \
-		(s), sizeof(s) - 1 \
-	}
+/* clang-format off */
+#define STR_INIT(s) { (s), sizeof(s) - 1 }
+/* clang-format on */
 
 /* A flexible checksum S3 knows (S3MPU_CHECKSUM_*), in every form it takes. */
 typedef struct {
@@ -83,14 +82,13 @@ typedef struct {
 /* The row of S3MPU_CHECKSUM_CRC32..S3MPU_CHECKSUM_SHA256; NULL for others. */
 static inline const checksum_kind *checksum_kind_of(int algorithm)
 {
+	/* clang-format off */
 	static const checksum_kind kinds[] = {
-		{ STR_INIT("CRC32"), STR_INIT("x-amz-checksum-crc32"), STR_INIT("ChecksumCRC32"),
-			4 },
-		{ STR_INIT("CRC32C"), STR_INIT("x-amz-checksum-crc32c"), STR_INIT("ChecksumCRC32C"),
-			4 },
-		{ STR_INIT("SHA256"), STR_INIT("x-amz-checksum-sha256"), STR_INIT("ChecksumSHA256"),
-			S3MPU_SHA256_SIZE },
+		{ STR_INIT("CRC32"),  STR_INIT("x-amz-checksum-crc32"),  STR_INIT("ChecksumCRC32"),  4 },
+		{ STR_INIT("CRC32C"), STR_INIT("x-amz-checksum-crc32c"), STR_INIT("ChecksumCRC32C"), 4 },
+		{ STR_INIT("SHA256"), STR_INIT("x-amz-checksum-sha256"), STR_INIT("ChecksumSHA256"), S3MPU_SHA256_SIZE },
 	};
+	/* clang-format on */
 	if (algorithm < S3MPU_CHECKSUM_CRC32 || algorithm > S3MPU_CHECKSUM_SHA256)
 		return NULL;
 	return &kinds[algorithm - S3MPU_CHECKSUM_CRC32];

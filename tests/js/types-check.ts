@@ -1,10 +1,11 @@
 // Compiled, never run: uses s3mpu's public API as a TypeScript program would, so that
-// `tsc --noEmit --strict` checks js/types/index.d.ts (core.test.mjs runs it when typescript
+// `tsc --noEmit --strict` checks js/types/index.d.ts (index.test.mjs runs it when typescript
 // is installed in tests/js). Lines marked @ts-expect-error must stay errors.
 import {
   S3Client,
   S3Error,
   S3InputError,
+  S3VerifyError,
   createMd5,
   type Md5Digest,
   type S3ClientOptions,
@@ -100,6 +101,10 @@ export async function example(wasm: WebAssembly.Module): Promise<string> {
       const code: string = e.code;
       const isType: TypeError = e;
       void [code, isType];
+    } else if (e instanceof S3VerifyError) {
+      const code: string = e.code;
+      const status: number | undefined = e.status;
+      void [code, status, e.requestId];
     }
   }
   const { partSize: plannedSize, partCount } = s3.plan({ size: 1 << 30, partSize: 16 << 20 });
