@@ -5,7 +5,7 @@
 #      S3 server (Ceph RGW on loopback, started and stopped by ctest),
 #   2. the unit tests again under ASan + UBSan, and under valgrind,
 #   3. both wasm builds and their smoke test,
-#   4. the JS suite (unit, CLI, integration against RGW) once per wasm build,
+#   4. the JS suite (unit, CLI, integration against RGW) once per wasm build, and its lint,
 #   5. the C integration suite and the JS suite (one wasm build) against a second
 #      gateway, OpenStack Swift's s3api (tests/server/swift), started and stopped the same way.
 # S3MPU_TEST_ENDPOINT (+ _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY,
@@ -40,6 +40,9 @@ node --test tests/wasm/smoke.mjs
 
 step "JS: unit, CLI and integration tests, once per wasm build"
 S3MPU_WASM_BUILDS="wasi emscripten" scripts/test-js.sh
+
+step "JS: lint (Biome, a dev dependency of tests/js installed by the step above; biome.jsonc)"
+tests/js/node_modules/.bin/biome lint .
 
 step "Second gateway, Swift s3api: C integration tests, and the JS suite on the wasi build"
 S3MPU_TEST_GATEWAY=swift ctest --preset dev -L integration -j2

@@ -27,13 +27,14 @@ cmd=$1 state=$2
 log() { printf 'fixture.sh: %s\n' "$*" >&2; }
 gateway=${S3MPU_TEST_GATEWAY:-rgw}
 case $gateway in
-    rgw) gateway_dir=$server suffix= ;;
-    swift) gateway_dir=$server/swift suffix=-swift ;;
+    rgw) suffix= ;;
+    swift) suffix=-swift ;;
     *) log "S3MPU_TEST_GATEWAY must be rgw or swift, not '$gateway'"; exit 2 ;;
 esac
 
 hash=$(printf %s "$state" | cksum | cut -d' ' -f1)
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# shellcheck source=../../server/lib.sh
+. "$server/lib.sh"
 state_value() { [ -f "$state" ] && sed -n "s/^$1=//p" "$state" | head -n1 || true; }
 
 setup() {
@@ -42,40 +43,26 @@ setup() {
         rm -f "$state"
         return 0
     fi
-    local dir=${S3MPU_TEST_SERVER_DIR:-/tmp/s3mpu-ctest$suffix-$hash} port out endpoint tries=0
+    local dir=${S3MPU_TEST_SERVER_DIR:-/tmp/s3mpu-ctest$suffix-$hash} port endpoint
     local bucket=${S3MPU_TEST_BUCKET:-s3mpu-ctest} t0=$SECONDS
     # A server kept from the last run (S3MPU_TEST_KEEP_SERVER) keeps its port: start.sh reuses it.
     port=$(state_value S3MPU_TEST_SERVER_PORT)
     [ -n "$port" ] || port=${S3MPU_SERVER_PORT:-}
-    while :; do
-        if [ -z "$port" ]; then
-            port=$((7490 + hash % 500))
-            while port_busy "$port"; do port=$((port + 1)); done
-        fi
-        if out=$("$gateway_dir/start.sh" --dir "$dir" --port "$port"); then
-            break
-        fi
-        tries=$((tries + 1))
-        [ "$tries" -lt 3 ] || { log "could not start the server"; exit 1; }
-        log "start on port $port failed; trying another port"
-        port=
-    done
-    endpoint=$(printf '%s\n' "$out" | tail -n1)
-    # The gateway's credentials, as start.sh printed them.
-    S3MPU_TEST_ACCESS_KEY=$(printf '%s\n' "$out" | sed -n 's/^S3MPU_TEST_ACCESS_KEY=//p')
-    S3MPU_TEST_SECRET_KEY=$(printf '%s\n' "$out" | sed -n 's/^S3MPU_TEST_SECRET_KEY=//p')
-    S3MPU_TEST_REGION=$(printf '%s\n' "$out" | sed -n 's/^S3MPU_TEST_REGION=//p')
-    export S3MPU_TEST_ACCESS_KEY S3MPU_TEST_SECRET_KEY S3MPU_TEST_REGION
+    s3mpu_gateway_start "$gateway" "$dir" $((7490 + hash % 500)) "$port" || { log "could not start the server"; exit 1; }
+    endpoint=$S3MPU_RGW_ENDPOINT
+    # mkbucket.sh signs with the gateway's keys.
+    export S3MPU_TEST_ACCESS_KEY=$S3MPU_RGW_ACCESS_KEY S3MPU_TEST_SECRET_KEY=$S3MPU_RGW_SECRET_KEY
+    export S3MPU_TEST_REGION=$S3MPU_RGW_REGION
     "$server/mkbucket.sh" --endpoint "$endpoint" "$bucket"
     {
         echo "S3MPU_TEST_ENDPOINT=$endpoint"
-        echo "S3MPU_TEST_REGION=$S3MPU_TEST_REGION"
-        echo "S3MPU_TEST_ACCESS_KEY_ID=$S3MPU_TEST_ACCESS_KEY"
-        echo "S3MPU_TEST_SECRET_ACCESS_KEY=$S3MPU_TEST_SECRET_KEY"
+        echo "S3MPU_TEST_REGION=$S3MPU_RGW_REGION"
+        echo "S3MPU_TEST_ACCESS_KEY_ID=$S3MPU_RGW_ACCESS_KEY"
+        echo "S3MPU_TEST_SECRET_ACCESS_KEY=$S3MPU_RGW_SECRET_KEY"
         echo "S3MPU_TEST_BUCKET=$bucket"
         echo "S3MPU_TEST_STORE=$gateway"
         echo "S3MPU_TEST_SERVER_DIR=$dir"
-        echo "S3MPU_TEST_SERVER_PORT=$port"
+        echo "S3MPU_TEST_SERVER_PORT=$S3MPU_RGW_PORT"
     } >"$state.tmp"
     mv "$state.tmp" "$state"
     log "$gateway at $endpoint (dir $dir), bucket $bucket, ready in $((SECONDS - t0)) s"
