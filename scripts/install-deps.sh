@@ -6,7 +6,7 @@
 # (apt). Node.js 20+ and npm must already be present.
 set -euo pipefail
 
-packages=(cmake make gcc libbearssl-dev libmxml-dev valgrind curl ca-certificates)
+packages=(cmake make gcc libbearssl-dev libmxml-dev valgrind curl ca-certificates clang-format)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -40,14 +40,17 @@ async function createBucket(name, cors, store) {
   } catch (e) {
     if (e?.name !== 'BucketAlreadyOwnedByYou') throw e;
   }
-  if (cors && !NO_BUCKET_CORS.has(store)) await s3.send(new PutBucketCorsCommand({ Bucket: name, CORSConfiguration: CORS }));
+  if (cors && !NO_BUCKET_CORS.has(store)) {
+    await s3.send(new PutBucketCorsCommand({ Bucket: name, CORSConfiguration: cors === true ? CORS : cors }));
+  }
   return name;
 }
 
 /**
  * { endpoint, region, accessKeyId, secretAccessKey, store, bucket(name, { cors = true }) }:
  * bucket() creates the bucket if needed (idempotent, with the CORS rule of
- * tests/server/cors.xml where the store has bucket CORS) and resolves to its name.
+ * tests/server/cors.xml, or the CORSConfiguration given as `cors`, where the store has bucket
+ * CORS) and resolves to its name.
  */
 export async function s3Server() {
   const c = testConfig();
@@ -69,7 +72,7 @@ export async function s3Server() {
       if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)) {
         throw new TypeError(`bucket(${JSON.stringify(name)}): 3-63 of a-z 0-9 . -`);
       }
-      const id = `${name}\0${cors}`;
+      const id = `${name}\0${JSON.stringify(cors)}`;
       if (!made.has(id)) {
         const p = createBucket(name, cors, c.store);
         made.set(id, p);
