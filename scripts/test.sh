@@ -55,6 +55,9 @@ S3MPU_TEST_GATEWAY=swift S3MPU_WASM_BUILDS=wasi scripts/test-js.sh
 step "Browser (headless Chromium) and edge worker (workerd) tests, once per wasm build"
 S3MPU_WASM_BUILDS="wasi emscripten" scripts/test-e2e.sh
 
+step "Interop: the published Uppy and Companion (npm) with s3mpu, in Chromium (one wasm build)"
+scripts/test-e2e.sh tests/interop
+
 step "Benchmarks, smoke run (every contender once, tiny sizes, no timing assertions)"
 scripts/bench.sh --smoke
 

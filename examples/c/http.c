@@ -418,7 +418,7 @@ int http_send(s3mpu_str method, s3mpu_str url, const s3mpu_kv *headers, size_t h
 	const void *body, size_t body_len, int timeout_s, http_response *resp)
 {
 	char host[S3MPU_HOST_MAX], port[8];
-	s3mpu_str target;
+	s3mpu_str target = { NULL, 0 }; /* set by split_url; GCC -O2 cannot tell */
 	bytes out = { NULL, 0, 0, HTTP_HEAD_MAX }, head = { NULL, 0, 0, HTTP_HEAD_MAX };
 	bytes rbody = { NULL, 0, 0, HTTP_BODY_MAX };
 	reader *r = NULL;

@@ -43,8 +43,8 @@ s3mpu_gateway_start() {
     S3MPU_RGW_PORT=$port
     S3MPU_RGW_ENDPOINT=$(printf '%s\n' "$out" | tail -n1)
     S3MPU_RGW_REGION=$(printf '%s\n' "$out" | sed -n 's/^S3MPU_TEST_REGION=//p' | head -n1)
-    S3MPU_RGW_ACCESS_KEY=$(printf '%s\n' "$out" | sed -n 's/^S3MPU_TEST_ACCESS_KEY=//p' | head -n1)
-    S3MPU_RGW_SECRET_KEY=$(printf '%s\n' "$out" | sed -n 's/^S3MPU_TEST_SECRET_KEY=//p' | head -n1)
+    S3MPU_RGW_ACCESS_KEY=$(printf '%s\n' "$out" | sed -n 's/^S3MPU_TEST_ACCESS_KEY_ID=//p' | head -n1)
+    S3MPU_RGW_SECRET_KEY=$(printf '%s\n' "$out" | sed -n 's/^S3MPU_TEST_SECRET_ACCESS_KEY=//p' | head -n1)
     if [ -z "$S3MPU_RGW_ACCESS_KEY" ] || [ -z "$S3MPU_RGW_SECRET_KEY" ]; then
         printf 'lib.sh: start.sh printed no credentials\n' >&2
         return 1

@@ -4,21 +4,21 @@
 #
 #   tests/server/mkbucket.sh [--endpoint URL] NAME
 #
-# URL defaults to $S3MPU_ENDPOINT, else http://127.0.0.1:${S3MPU_SERVER_PORT:-7480}. Keys and region
-# come from the environment (S3MPU_TEST_ACCESS_KEY, S3MPU_TEST_SECRET_KEY, S3MPU_TEST_REGION) when
-# set there, else from credentials.env (RGW's). A store without bucket CORS (Swift s3api answers
-# 501 NotImplemented) gets the bucket alone, and a note saying so.
+# URL defaults to $S3MPU_ENDPOINT, else http://127.0.0.1:${S3MPU_SERVER_PORT:-7480}. Keys and
+# region come from the environment (S3MPU_TEST_ACCESS_KEY_ID, S3MPU_TEST_SECRET_ACCESS_KEY,
+# S3MPU_TEST_REGION) when set there, else from credentials.env (RGW's). A store without bucket
+# CORS (Swift s3api answers 501 NotImplemented) gets the bucket alone, and a note saying so.
 # Signs with curl's built-in SigV4. Two things curl 7.88 does not do for us, and RGW insists on:
 # an x-amz-content-sha256 header (we send the body's hash), and a canonical query of "cors="
 # for the bare "?cors" subresource (so we write the URL as "?cors=").
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-given=("${S3MPU_TEST_ACCESS_KEY:-}" "${S3MPU_TEST_SECRET_KEY:-}" "${S3MPU_TEST_REGION:-}")
+given=("${S3MPU_TEST_ACCESS_KEY_ID:-}" "${S3MPU_TEST_SECRET_ACCESS_KEY:-}" "${S3MPU_TEST_REGION:-}")
 # shellcheck source=credentials.env
 . "$here/credentials.env"
-S3MPU_TEST_ACCESS_KEY=${given[0]:-$S3MPU_TEST_ACCESS_KEY}
-S3MPU_TEST_SECRET_KEY=${given[1]:-$S3MPU_TEST_SECRET_KEY}
+S3MPU_TEST_ACCESS_KEY_ID=${given[0]:-$S3MPU_TEST_ACCESS_KEY_ID}
+S3MPU_TEST_SECRET_ACCESS_KEY=${given[1]:-$S3MPU_TEST_SECRET_ACCESS_KEY}
 S3MPU_TEST_REGION=${given[2]:-$S3MPU_TEST_REGION}
 
 endpoint=${S3MPU_ENDPOINT:-http://127.0.0.1:${S3MPU_SERVER_PORT:-7480}}
@@ -39,7 +39,7 @@ endpoint=${endpoint%/}
 resp=$(mktemp)
 netrc=$(mktemp) # curl's --user splits at the first colon; Swift's access keys have one
 trap 'rm -f "$resp" "$netrc"' EXIT
-printf 'default login %s password %s\n' "$S3MPU_TEST_ACCESS_KEY" "$S3MPU_TEST_SECRET_KEY" >"$netrc"
+printf 'default login %s password %s\n' "$S3MPU_TEST_ACCESS_KEY_ID" "$S3MPU_TEST_SECRET_ACCESS_KEY" >"$netrc"
 s3() {
     local method=$1 target=$2 body=${3:-} sha
     shift $(($# < 3 ? $# : 3))

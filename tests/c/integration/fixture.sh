@@ -51,7 +51,7 @@ setup() {
     s3mpu_gateway_start "$gateway" "$dir" $((7490 + hash % 500)) "$port" || { log "could not start the server"; exit 1; }
     endpoint=$S3MPU_RGW_ENDPOINT
     # mkbucket.sh signs with the gateway's keys.
-    export S3MPU_TEST_ACCESS_KEY=$S3MPU_RGW_ACCESS_KEY S3MPU_TEST_SECRET_KEY=$S3MPU_RGW_SECRET_KEY
+    export S3MPU_TEST_ACCESS_KEY_ID=$S3MPU_RGW_ACCESS_KEY S3MPU_TEST_SECRET_ACCESS_KEY=$S3MPU_RGW_SECRET_KEY
     export S3MPU_TEST_REGION=$S3MPU_RGW_REGION
     "$server/mkbucket.sh" --endpoint "$endpoint" "$bucket"
     {

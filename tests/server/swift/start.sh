@@ -53,7 +53,7 @@ port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 netrc=$dir/run/netrc
 write_netrc() {
     (umask 077; printf 'machine 127.0.0.1 login %s password %s\n' \
-        "$S3MPU_TEST_ACCESS_KEY" "$S3MPU_TEST_SECRET_KEY" >"$netrc")
+        "$S3MPU_TEST_ACCESS_KEY_ID" "$S3MPU_TEST_SECRET_ACCESS_KEY" >"$netrc")
 }
 # Signed GET / (ListBuckets): 200 means proxy, auth, rings and all three servers work.
 s3_ok() {
@@ -81,8 +81,8 @@ all_alive() {
 }
 
 print_result() {
-    printf 'S3MPU_TEST_ACCESS_KEY=%s\nS3MPU_TEST_SECRET_KEY=%s\nS3MPU_TEST_REGION=%s\n' \
-        "$S3MPU_TEST_ACCESS_KEY" "$S3MPU_TEST_SECRET_KEY" "$S3MPU_TEST_REGION"
+    printf 'S3MPU_TEST_ACCESS_KEY_ID=%s\nS3MPU_TEST_SECRET_ACCESS_KEY=%s\nS3MPU_TEST_REGION=%s\n' \
+        "$S3MPU_TEST_ACCESS_KEY_ID" "$S3MPU_TEST_SECRET_ACCESS_KEY" "$S3MPU_TEST_REGION"
     echo "$endpoint"
 }
 
@@ -215,7 +215,7 @@ cors_preflight_allow_origin = *
 
 [filter:tempauth]
 use = egg:swift#tempauth
-user_${S3MPU_TEST_SWIFT_ACCOUNT}_${S3MPU_TEST_SWIFT_USER} = $S3MPU_TEST_SECRET_KEY .admin
+user_${S3MPU_TEST_SWIFT_ACCOUNT}_${S3MPU_TEST_SWIFT_USER} = $S3MPU_TEST_SECRET_ACCESS_KEY .admin
 
 [filter:cache]
 use = egg:swift#memcache
