@@ -318,6 +318,15 @@ static int check_op(client_state *c, const s3mpu_op *op, const op_rule *rule)
 	return S3MPU_OK;
 }
 
+/* See internal.h. */
+int build_check_op(client_state *c, const s3mpu_op *op)
+{
+	const op_rule *rule = op_rule_of(op->op);
+	if (!rule)
+		return client_fail(c, S3MPU_E_ARGUMENT, "unknown operation", no_value, NULL);
+	return check_op(c, op, rule);
+}
+
 /* ------------------------------------------------------------------ */
 /* Assembly                                                            */
 /* ------------------------------------------------------------------ */
@@ -344,7 +353,7 @@ static int is_local_or_ip(s3mpu_str host)
 /* Path style when asked for, and where a bucket sub-domain cannot work: an
  * IP address or localhost, or a dotted bucket over TLS (the wildcard
  * certificate does not cover it), as the AWS SDKs do. */
-static int use_path_style(const client_state *c, s3mpu_str bucket)
+int use_path_style(const client_state *c, s3mpu_str bucket)
 {
 	return c->path_style || is_local_or_ip((s3mpu_str){ c->host, c->host_len }) ||
 		(c->https && memchr(bucket.ptr, '.', bucket.len) != NULL);

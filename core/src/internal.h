@@ -182,6 +182,17 @@ void hmac_once(const s3mpu_hmac_key *key, const void *data, size_t len,
 void hmac_resume(
 	const s3mpu_hmac *kept, const void *data, size_t len, unsigned char out[S3MPU_SHA256_SIZE]);
 
+/* sigv4.c: HMAC-SHA256 of `msg` under the signer's key of day `date`
+ * (YYYYMMDD), derived once per day: a POST policy's signature. */
+void sigv4_day_hmac(s3mpu_signer *signer, const char date[8], const void *msg, size_t len,
+	unsigned char out[S3MPU_SHA256_SIZE]);
+
+/* build.c: validate an operation as s3mpu_build does, leaving a detail
+ * sentence in `c`. */
+int build_check_op(client_state *c, const s3mpu_op *op);
+/* build.c: 1 when `bucket` goes in the path rather than the host. */
+int use_path_style(const client_state *c, s3mpu_str bucket);
+
 /* uri.c */
 int uri_unreserved(unsigned char c);
 /* Append the S3 URI encoding of `in`. */

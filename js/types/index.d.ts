@@ -236,6 +236,41 @@ export interface PresignedRequest {
   headers: Record<string, string>;
 }
 
+/** S3Client.presignPost: what a browser form may upload (a SigV4 POST policy). */
+export type PresignPostParams = {
+  bucket: string;
+  /** Seconds the form stays valid, 1..604800. Default 3600. */
+  expiresIn?: number;
+  /** [min, max] bytes the file may have (max at most 5 GiB). */
+  contentLengthRange?: [number, number];
+  /** The exact Content-Type the form sends, or any type starting with contentTypePrefix. */
+  contentType?: string;
+  contentTypePrefix?: string;
+  metadata?: Record<string, string>;
+  /** The store refuses a file of another sum (AWS S3; RGW 16 does not check it). */
+  checksum?: Checksum;
+  /** More exact form fields: acl, success_action_status, ... */
+  fields?: Record<string, string>;
+} & (
+  /** The object's key ... */
+  | { key: string; keyPrefix?: undefined }
+  /** ... or a prefix: the form may use any key starting with it (fields.key is prefix + "${filename}"). */
+  | { keyPrefix: string; key?: undefined }
+);
+
+/** A signed form: POST `fields`, then the file as the last field "file", as multipart/form-data to `url`. */
+export interface PresignedPost {
+  url: string;
+  /** In the order to send them; "policy" and "x-amz-signature" last. */
+  fields: Record<string, string>;
+  /** expiresIn, in seconds (as Companion's /params answers it). */
+  expires: number;
+  /** When the policy expires, ISO 8601 ("2026-12-07T02:19:01.000Z"). */
+  expiration: string;
+  /** The policy document (JSON) that fields.policy holds in base64: for debugging a refusal. */
+  policy: string;
+}
+
 export interface PresignPartsParams {
   bucket: string;
   key: string;
@@ -369,6 +404,8 @@ export declare class S3Client {
   presign(params: PresignParams): PresignedRequest;
   /** Presigned UploadPart URLs for many parts at once, in the order given. */
   presignParts(params: PresignPartsParams): PresignedPart[];
+  /** A presigned POST form (browser form upload), synchronously. S3InputError for bad input. */
+  presignPost(params: PresignPostParams): PresignedPost;
 
   /**
    * How upload() cuts a body of `size` bytes: every part but the last has `partSize` bytes

@@ -4,6 +4,7 @@ import { UsageError, parse, parseCount, parseDuration, parseRanges, parseS3Url }
 import { CONNECTION_OPTIONS, CONNECTION_HELP } from './connection.js';
 import { openSession } from './session.js';
 import { EXIT } from './report.js';
+import { presignPost } from './post.js';
 
 export const PRESIGN_HELP = `usage: s3mpu presign s3://BUCKET/KEY [--method get|put|head] [options]
        s3mpu presign s3://BUCKET/KEY --multipart OP [--upload-id ID] [options]
@@ -26,6 +27,7 @@ Multipart uploads (--multipart OP):
   list-parts            ListParts (GET), --upload-id ID
   (--upload-id ID --part N alone means --multipart part)
   --expires SECONDS     validity (default 3600; at most 604800 = 7d; 15m, 12h, 7d)
+Browser form uploads: --post (a SigV4 POST policy; presign --post --help)
 
 ${CONNECTION_HELP}`;
 
@@ -52,6 +54,7 @@ const MULTIPART_OPS = {
 };
 
 export async function presign(argv, ctx) {
+  if (argv.includes('--post')) return presignPost(argv, ctx);
   const { values, positionals } = parse(argv, PRESIGN_OPTIONS, 'presign');
   if (values.help) {
     ctx.io.stdout.write(`${PRESIGN_HELP}\n`);
