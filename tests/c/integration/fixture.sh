@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # The ctest fixture "rgw" of the C integration tests (see CMakeLists.txt here).
 #
-#   fixture.sh setup STATE            start a throwaway Ceph RGW (tests/server/start.sh) on a
-#                                     free loopback port, create the test bucket, write STATE
+#   fixture.sh setup STATE            start a throwaway gateway on a free loopback port, create
+#                                     the test bucket, write STATE: Ceph RGW
+#                                     (tests/server/start.sh), or Swift s3api
+#                                     (tests/server/swift/start.sh) with S3MPU_TEST_GATEWAY=swift
 #   fixture.sh cleanup STATE          stop the server that setup started, remove STATE
 #   fixture.sh example STATE UPLOADER run the native C example against the target and read
 #                                     the object back with curl
 #   fixture.sh example-sigint STATE UPLOADER   SIGINT the example mid-upload: nothing is left
 #
 # STATE holds KEY=value lines that test_rgw reads: S3MPU_TEST_ENDPOINT, S3MPU_TEST_REGION,
-# S3MPU_TEST_ACCESS_KEY_ID, S3MPU_TEST_SECRET_ACCESS_KEY, S3MPU_TEST_BUCKET, S3MPU_TEST_STORE.
+# S3MPU_TEST_ACCESS_KEY_ID, S3MPU_TEST_SECRET_ACCESS_KEY, S3MPU_TEST_BUCKET, S3MPU_TEST_STORE
+# (rgw or swift: the gateway, whose known differences the tests skip or expect by name).
 # With S3MPU_TEST_ENDPOINT set in the environment, no server is started: the tests use the
 # environment (keys, region, and an existing bucket S3MPU_TEST_BUCKET, default s3mpu-ctest).
 # S3MPU_TEST_KEEP_SERVER=1 makes cleanup leave the server running (the next setup reuses it).
-# The server gets its own directory (/tmp/s3mpu-ctest-<hash of STATE>) and port, so it never
+# The server gets its own directory (/tmp/s3mpu-ctest[-swift]-<hash of STATE>) and port, so it never
 # touches the default server of tests/server (/tmp/s3mpu-rgw, port 7480) others may be using.
 set -euo pipefail
 
@@ -23,6 +26,12 @@ usage() { echo "usage: $0 setup|cleanup STATE | example|example-sigint STATE UPL
 [ $# -ge 2 ] || usage
 cmd=$1 state=$2
 log() { printf 'fixture.sh: %s\n' "$*" >&2; }
+gateway=${S3MPU_TEST_GATEWAY:-rgw}
+case $gateway in
+    rgw) suffix= ;;
+    swift) suffix=-swift ;;
+    *) log "S3MPU_TEST_GATEWAY must be rgw or swift, not '$gateway'"; exit 2 ;;
+esac
 
 hash=$(printf %s "$state" | cksum | cut -d' ' -f1)
 # shellcheck source=../../server/lib.sh
@@ -35,13 +44,16 @@ setup() {
         rm -f "$state"
         return 0
     fi
-    local dir=${S3MPU_TEST_SERVER_DIR:-/tmp/s3mpu-ctest-$hash} port endpoint
+    local dir=${S3MPU_TEST_SERVER_DIR:-/tmp/s3mpu-ctest$suffix-$hash} port endpoint
     local bucket=${S3MPU_TEST_BUCKET:-s3mpu-ctest} t0=$SECONDS
     # A server kept from the last run (S3MPU_TEST_KEEP_SERVER) keeps its port: start.sh reuses it.
     port=$(state_value S3MPU_TEST_SERVER_PORT)
     [ -n "$port" ] || port=${S3MPU_SERVER_PORT:-}
-    s3mpu_rgw_start "$dir" $((7490 + hash % 500)) "$port" || { log "could not start the server"; exit 1; }
+    s3mpu_gateway_start "$gateway" "$dir" $((7490 + hash % 500)) "$port" || { log "could not start the server"; exit 1; }
     endpoint=$S3MPU_RGW_ENDPOINT
+    # mkbucket.sh signs with the gateway's keys.
+    export S3MPU_TEST_ACCESS_KEY_ID=$S3MPU_RGW_ACCESS_KEY S3MPU_TEST_SECRET_ACCESS_KEY=$S3MPU_RGW_SECRET_KEY
+    export S3MPU_TEST_REGION=$S3MPU_RGW_REGION
     "$server/mkbucket.sh" --endpoint "$endpoint" "$bucket"
     {
         echo "S3MPU_TEST_ENDPOINT=$endpoint"
@@ -49,12 +61,12 @@ setup() {
         echo "S3MPU_TEST_ACCESS_KEY_ID=$S3MPU_RGW_ACCESS_KEY"
         echo "S3MPU_TEST_SECRET_ACCESS_KEY=$S3MPU_RGW_SECRET_KEY"
         echo "S3MPU_TEST_BUCKET=$bucket"
-        echo "S3MPU_TEST_STORE=rgw"
+        echo "S3MPU_TEST_STORE=$gateway"
         echo "S3MPU_TEST_SERVER_DIR=$dir"
         echo "S3MPU_TEST_SERVER_PORT=$S3MPU_RGW_PORT"
     } >"$state.tmp"
     mv "$state.tmp" "$state"
-    log "RGW at $endpoint (dir $dir), bucket $bucket, ready in $((SECONDS - t0)) s"
+    log "$gateway at $endpoint (dir $dir), bucket $bucket, ready in $((SECONDS - t0)) s"
 }
 
 cleanup() {
@@ -66,8 +78,11 @@ cleanup() {
         log "S3MPU_TEST_KEEP_SERVER set: leaving the server under $dir running"
         return 0
     fi
-    "$server/stop.sh" --dir "$dir"
-    rm -f "$state"
+    case $(state_value S3MPU_TEST_STORE) in
+        swift) "$server/swift/stop.sh" --dir "$dir" ;;
+        *) "$server/stop.sh" --dir "$dir" ;;
+    esac
+    rm -f "$state" "$dir.lock"
 }
 
 # The target of the example runs: the environment's store, or the fixture's server.
@@ -89,8 +104,10 @@ example_target() {
 # GET with an independent client (curl --aws-sigv4) into FILE; PATH is URL-encoded.
 s3_get() { # PATH_AND_QUERY FILE
     local code
+    # A netrc, not --user: curl splits that at the first colon, and Swift's keys have one.
+    printf 'default login %s password %s\n' "$access" "$secret" >"$tmp/netrc"
     code=$(curl -sS --max-time 120 -o "$2" -w '%{http_code}' \
-        --aws-sigv4 "aws:amz:$region:s3" --user "$access:$secret" \
+        --aws-sigv4 "aws:amz:$region:s3" --netrc-file "$tmp/netrc" \
         -H "x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" \
         "${endpoint%/}/$1")
     [ "$code" = 200 ] || { log "GET $1: HTTP $code"; exit 1; }
