@@ -97,7 +97,8 @@ static void split_headers(http_response *resp)
 			v++;
 		while (vend > v && (vend[-1] == '\r' || vend[-1] == ' ' || vend[-1] == '\t'))
 			vend--;
-		resp->headers[resp->header_count].name = (s3mpu_str){ line, (size_t)(colon - line) };
+		resp->headers[resp->header_count].name =
+			(s3mpu_str){ line, (size_t)(colon - line) };
 		resp->headers[resp->header_count].value = (s3mpu_str){ v, (size_t)(vend - v) };
 		resp->header_count++;
 	}
