@@ -36,6 +36,7 @@ export class DirectUpload {
     this.o = options;
     this.concurrency = concurrency;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.idleTimeout = options.idleTimeout ?? 60_000; // a request with nothing moving for this long is retried
     this.signer = signerOf(options);
     this.store = options.store === false ? undefined : options.store ?? defaultStore();
     this.expireMs = (options.resumeDays ?? 7) * DAY_MS;
@@ -130,7 +131,7 @@ export class DirectUpload {
 
   /** No answer at all, to the end: a network failure, or a bucket whose CORS rule refuses this page. */
   async explain(error, what) {
-    if (!(error instanceof NetworkError) || !error.url || typeof location === 'undefined') return error;
+    if (!(error instanceof NetworkError) || error.code || !error.url || typeof location === 'undefined') return error;
     let reachable = false;
     try {
       await fetch(new URL(error.url).origin, { mode: 'no-cors', signal: AbortSignal.timeout?.(5000) });
@@ -168,7 +169,9 @@ export class DirectUpload {
     const ask = () => this.signer.params({ filename: this.filename, type: this.type, metadata: this.o.metadata, size: file.size });
     let signed = await ask();
     const attempt = async (signal) => {
-      const req = { method: signed.method ?? 'POST', url: signed.url, signal, onProgress: (b) => this.progress.set(1, b) };
+      const req = {
+        method: signed.method ?? 'POST', url: signed.url, signal, idleTimeout: this.idleTimeout, onProgress: (b) => this.progress.set(1, b),
+      };
       if (req.method === 'PUT') {
         req.headers = { ...signed.headers, 'content-md5': (await digest).base64 };
         req.body = file;
@@ -367,7 +370,7 @@ export class DirectUpload {
       const url = await this.urls.get(n, signal);
       const req = {
         method: 'PUT', url, headers: { 'Content-MD5': base64 }, body: this.file.slice(start, end), signal,
-        onProgress: (b) => this.progress.set(n, b),
+        idleTimeout: this.idleTimeout, onProgress: (b) => this.progress.set(n, b),
       };
       return checked(await send(req), req);
     }, () => this.urls.invalidate(n));
