@@ -220,7 +220,7 @@ async function params(client, o, request, q) {
     metadata: Object.keys(metadata).length ? metadata : undefined, size,
   }, 'getUploadParameters');
   if (typeof client.presignPost !== 'function') throw new HttpError(501, 'this s3mpu has no presignPost(): upload in parts (POST /multipart)');
-  const max = Number.isFinite(o.maxSize) ? o.maxSize : 5 * 1024 ** 3; // one POST holds at most 5 GiB
+  const max = Math.min(o.maxSize, 5 * 1024 ** 3); // one POST holds at most 5 GiB
   const { url, fields } = await client.presignPost({
     bucket: o.bucket, key: obj.key, contentType: obj.contentType, metadata: obj.metadata,
     contentLengthRange: [0, max], expiresIn: o.expiresIn,
