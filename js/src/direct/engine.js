@@ -8,7 +8,7 @@
 // so the same file picked again after a reload continues where it stopped.
 import { DEFAULT_RETRY, backoffMs, sleep } from '../client.js';
 import { Progress, anySignal, raceSignal } from '../upload.js';
-import { S3Error, S3InputError } from '../errors.js';
+import { S3Error, S3InputError, S3VerifyError } from '../errors.js';
 import { unquote } from '../object.js';
 import { openHasher } from './hasher.js';
 import { signerOf } from './signers.js';
@@ -195,7 +195,7 @@ export class DirectUpload {
     const { hex } = await digest;
     const etag = result.header('etag');
     if (etag && etagHex(etag) !== hex) {
-      throw new S3Error({ code: 'ETagMismatch', message: `the object's ETag ${etag} is not the MD5 ${hex} of the file`, status: result.status });
+      throw new S3VerifyError({ code: 'ETagMismatch', message: `the object's ETag ${etag} is not the MD5 ${hex} of the file`, status: result.status });
     }
     this.progress.finish(1, file.size);
     this.done.set(1, {});
@@ -377,7 +377,7 @@ export class DirectUpload {
     // ETag is the part's MD5; a CORS rule that hides it leaves ListParts to tell.
     const etag = res.header('etag');
     if (etag && etagHex(etag) !== hex) {
-      throw new S3Error({ code: 'ETagMismatch', message: `part ${n}: ETag ${etag} is not its MD5 ${hex}`, status: res.status });
+      throw new S3VerifyError({ code: 'ETagMismatch', message: `part ${n}: ETag ${etag} is not its MD5 ${hex}`, status: res.status });
     }
     this.done.set(n, { md5: hex, etag });
     this.checkpoint.md5s[n] = hex;
@@ -400,7 +400,7 @@ export class DirectUpload {
         const l = listed.get(p.PartNumber);
         const want = this.done.get(p.PartNumber).md5;
         if (!l || etagHex(l.ETag) !== want) {
-          throw new S3Error({ code: 'ETagMismatch', message: `part ${p.PartNumber}: the server lists ETag ${l?.ETag}, its MD5 is ${want}`, status: 200 });
+          throw new S3VerifyError({ code: 'ETagMismatch', message: `part ${p.PartNumber}: the server lists ETag ${l?.ETag}, its MD5 is ${want}` });
         }
         p.ETag ??= l.ETag;
       }
@@ -409,7 +409,7 @@ export class DirectUpload {
     const done = await this.signer.complete({ key, uploadId, parts });
     // Companion answers only { location }: then the parts' ETags, checked one by one, are the check.
     if (done?.etag && etagHex(done.etag) !== expected) {
-      throw new S3Error({ code: 'ETagMismatch', message: `object ETag ${done.etag}, expected "${expected}"`, status: 200 });
+      throw new S3VerifyError({ code: 'ETagMismatch', message: `object ETag ${done.etag}, expected "${expected}"` });
     }
     return {
       key: done?.key ?? key, bucket: done?.bucket ?? this.up.bucket, etag: done?.etag ?? `"${expected}"`,

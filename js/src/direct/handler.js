@@ -35,7 +35,7 @@ class HttpError extends Error {
  * @returns {(request: Request) => Promise<Response>}
  */
 export function createDirectUploadHandler(client, options) {
-  if (!client || typeof client.presignParts !== 'function') throw new TypeError('s3mpu: createDirectUploadHandler(client, options) needs an S3Client');
+  if (!client || typeof client.presignParts !== 'function') throw new S3InputError('InvalidArgument', 's3mpu: createDirectUploadHandler(client, options) needs an S3Client');
   const o = checkHandlerOptions(options);
   const handler = async (request) => {
     try {
@@ -49,11 +49,11 @@ export function createDirectUploadHandler(client, options) {
 }
 
 function checkHandlerOptions(options) {
-  if (!options || typeof options !== 'object') throw new TypeError('s3mpu: handler options are required');
+  if (!options || typeof options !== 'object') throw new S3InputError('InvalidArgument', 's3mpu: handler options are required');
   const { bucket, authorize } = options;
-  if (typeof bucket !== 'string' || !bucket) throw new TypeError('s3mpu: options.bucket is required');
+  if (typeof bucket !== 'string' || !bucket) throw new S3InputError('InvalidBucketName', 's3mpu: options.bucket is required');
   if (typeof authorize !== 'function') {
-    throw new TypeError('s3mpu: options.authorize(request, { operation, bucket, key, ... }) is required (every call is denied without it)');
+    throw new S3InputError('InvalidArgument', 's3mpu: options.authorize(request, { operation, bucket, key, ... }) is required (every call is denied without it)');
   }
   const base = (options.basePath ?? '/s3').replace(/\/+$/, '');
   return {
