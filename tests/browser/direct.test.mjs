@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { link, mkdir, mkdtemp, rm, writeFile, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -384,6 +385,49 @@ test('zero-byte and one-part files go through the same call', { timeout: 60_000 
   }
 });
 
+test('a part PUT that hangs is abandoned after idleTimeout and sent again', { timeout: 120_000 }, async () => {
+  // A server that takes connections and never answers: the first URL of part 2 points there.
+  const sockets = [];
+  const hole = net.createServer((socket) => sockets.push(socket));
+  await new Promise((r) => hole.listen(0, '127.0.0.1', r));
+  const { ctx, page, errors } = await openPage();
+  try {
+    await page.exposeFunction('holeHit', () => sockets.length > 0);
+    const path = await file24('hanging');
+    await page.setInputFiles('#file', path);
+    const r = await page.evaluate(async (holeUrl) => {
+      const { directUpload } = await import('/s3mpu/src/direct/index.js');
+      const call = async (method, path, body) => (await fetch(`/s3${path}`, {
+        method, headers: body ? { 'content-type': 'application/json' } : {}, body: body && JSON.stringify(body),
+      })).json();
+      const q = (key) => `?key=${encodeURIComponent(key)}`;
+      const signer = {
+        create: (x) => call('POST', '/multipart', x),
+        signParts: async ({ key, uploadId, partNumbers }) => {
+          const answer = await call('GET', `/multipart/${uploadId}/batch${q(key)}&partNumbers=${partNumbers}`);
+          // Part 2's URL leads to the hole until the hole has seen it.
+          if (answer.presignedUrls['2'] && !(await window.holeHit())) {
+            answer.presignedUrls['2'] = holeUrl;
+            answer.expires = 1; // so the retry asks again
+          }
+          return answer;
+        },
+        listParts: ({ key, uploadId }) => call('GET', `/multipart/${uploadId}${q(key)}`),
+        complete: ({ key, uploadId, parts }) => call('POST', `/multipart/${uploadId}/complete${q(key)}`, { parts }),
+        abort: ({ key, uploadId }) => call('DELETE', `/multipart/${uploadId}${q(key)}`),
+      };
+      return directUpload(document.getElementById('file').files[0], { signer, idleTimeout: 3000, store: false });
+    }, `http://127.0.0.1:${hole.address().port}/part2`);
+    assert.ok(sockets.length >= 1, 'part 2 went to the server that never answers first');
+    await verifyObject({ bucket, key: r.key, expectBytes: path, expectParts: PARTS });
+    assert.deepEqual(errors, []);
+  } finally {
+    await ctx.close();
+    for (const s of sockets) s.destroy();
+    hole.close();
+  }
+});
+
 test('credentials mode: temporary credentials from the backend, the wasm core signs in the page', { timeout: 120_000 }, async () => {
   // RGW here has no STS configured: the test backend serves the gateway's own key in the
   // shape STS gives (a real backend calls AssumeRole and hands out a scoped, short-lived key).
@@ -394,7 +438,8 @@ test('credentials mode: temporary credentials from the backend, the wasm core si
       asked++;
       return route.fulfill({
         status: 200, contentType: 'application/json',
-        body: JSON.stringify({ accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, expiration: new Date(Date.now() + 3600_000).toISOString() }),
+        // 30 s left: inside the minute before expiry, so every use asks for fresh ones.
+        body: JSON.stringify({ accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, expiration: new Date(Date.now() + 30_000).toISOString() }),
       });
     });
     const path = await file24('credentials');
@@ -410,7 +455,7 @@ test('credentials mode: temporary credentials from the backend, the wasm core si
     }, { endpoint: s3.endpoint, bucket, region: s3.region, key });
     assert.equal(r.key, key);
     assert.equal(r.parts, 3);
-    assert.ok(asked >= 1);
+    assert.ok(asked >= 3, `credentials asked ${asked} times: refreshed before they expire`);
     await verifyObject({ bucket, key, expectBytes: path, expectParts: PARTS });
     assert.deepEqual(await listUploads(bucket, key), []);
     assert.deepEqual(errors, []);

@@ -165,6 +165,41 @@ describe('direct uploads: handler and directUpload on Node', { timeout: 180_000 
     assert.equal((await api('DELETE', `/multipart/${created.uploadId}${q}`, 'bob')).status, 200);
   });
 
+  it('GET /params: a presigned POST form (Companion\'s shape); directUpload sends a one-part file through it', async () => {
+    const res = await api('GET', '/params?filename=form.txt&type=text%2Fplain&metadata%5Bowner%5D=bob&size=11', 'bob');
+    const params = await res.json();
+    assert.equal(res.status, 200, JSON.stringify(params));
+    assert.equal(params.method, 'POST');
+    assert.equal(params.key, `${prefix}bob/form.txt`);
+    assert.equal(params.fields.key, params.key);
+    assert.equal(params.expires, 3600);
+    const form = new FormData();
+    for (const [k, v] of Object.entries(params.fields)) form.append(k, v);
+    form.append('file', new Blob(['hello world'], { type: 'text/plain' }));
+    const posted = await fetch(params.url, { method: 'POST', body: form });
+    assert.ok(posted.status >= 200 && posted.status < 300, `${posted.status} ${await posted.text()}`);
+    await verifyObject({ bucket, key: params.key, expectBytes: new TextEncoder().encode('hello world'),
+      expectHeaders: { contentType: 'text/plain', metadata: { owner: 'bob' } } });
+
+    const small = randomBytes(1 * MiB + 7);
+    const r = await directUpload(new Blob([small]), { endpoint: base, headers: as('bob'), filename: 'posted.bin', store: false });
+    assert.deepEqual([r.key, r.parts, r.size], [`${prefix}bob/posted.bin`, 0, small.length]);
+    await verifyObject({ bucket, key: r.key, expectBytes: small });
+    const empty = await directUpload(new Blob([]), { endpoint: base, headers: as('bob'), filename: 'empty.bin', store: false });
+    await verifyObject({ bucket, key: empty.key, expectBytes: new Uint8Array(0) });
+  });
+
+  it('GET /params: the policy holds maxSize, so a bigger file is refused by the store', async () => {
+    const tiny = createDirectUploadHandler(client, { bucket, maxSize: 1024, authorize: () => ({ key: `${prefix}tiny.bin` }) });
+    const params = await (await tiny(new Request('http://x/s3/params?filename=t.bin'))).json();
+    const form = new FormData();
+    for (const [k, v] of Object.entries(params.fields)) form.append(k, v);
+    form.append('file', new Blob([randomBytes(2048)]));
+    const posted = await fetch(params.url, { method: 'POST', body: form });
+    assert.equal(posted.status, 400);
+    assert.match(await posted.text(), /EntityTooLarge/);
+  });
+
   it('GET /sts only when configured, and authorized like every call', async () => {
     assert.equal((await api('GET', '/sts', 'alice')).status, 404, 'not configured: no route');
     const withSts = createDirectUploadHandler(client, {
@@ -260,6 +295,19 @@ describe('direct uploads: handler and directUpload on Node', { timeout: 180_000 
     const r2 = await directUpload(new Blob([bytes]), opts);
     assert.notEqual(r2.uploadId, first.resumable.uploadId);
     await verifyObject({ bucket, key: r2.key, expectBytes: bytes, expectParts: [5 * MiB, 5 * MiB, 1 * MiB] });
+  });
+
+  it('checkpoints past their date are removed, and their uploads aborted', async () => {
+    const store = memoryStore();
+    const created = await (await api('POST', '/multipart', 'gina', { filename: 'stale.bin' })).json();
+    await store.set(`endpoint ${base}\nsome-old-fingerprint`, {
+      v: 1, key: created.key, uploadId: created.uploadId, size: 1, partSize: 5 * MiB, md5s: {}, etags: {}, expires: Date.now() - 1,
+    });
+    const bytes = randomBytes(6 * MiB);
+    const r = await directUpload(new Blob([bytes]), { endpoint: base, headers: as('gina'), filename: 'fresh.bin', partSize: 5 * MiB, store });
+    await verifyObject({ bucket, key: r.key, expectBytes: bytes, expectParts: [5 * MiB, 1 * MiB] });
+    assert.deepEqual(await store.entries(), []);
+    assert.deepEqual(await listUploads(bucket, created.key), [], 'the stale upload was aborted');
   });
 
   it('abort: rejects with the reason, leaves no upload and no checkpoint', async () => {

@@ -35,7 +35,7 @@ class HttpError extends Error {
  * @returns {(request: Request) => Promise<Response>}
  */
 export function createDirectUploadHandler(client, options) {
-  if (!client || typeof client.presignParts !== 'function') throw new TypeError('s3mpu: createDirectUploadHandler(client, options) needs an S3Client');
+  if (!client || typeof client.presignParts !== 'function') throw new S3InputError('InvalidArgument', 's3mpu: createDirectUploadHandler(client, options) needs an S3Client');
   const o = checkHandlerOptions(options);
   const handler = async (request) => {
     try {
@@ -49,11 +49,11 @@ export function createDirectUploadHandler(client, options) {
 }
 
 function checkHandlerOptions(options) {
-  if (!options || typeof options !== 'object') throw new TypeError('s3mpu: handler options are required');
+  if (!options || typeof options !== 'object') throw new S3InputError('InvalidArgument', 's3mpu: handler options are required');
   const { bucket, authorize } = options;
-  if (typeof bucket !== 'string' || !bucket) throw new TypeError('s3mpu: options.bucket is required');
+  if (typeof bucket !== 'string' || !bucket) throw new S3InputError('InvalidBucketName', 's3mpu: options.bucket is required');
   if (typeof authorize !== 'function') {
-    throw new TypeError('s3mpu: options.authorize(request, { operation, bucket, key, ... }) is required (every call is denied without it)');
+    throw new S3InputError('InvalidArgument', 's3mpu: options.authorize(request, { operation, bucket, key, ... }) is required (every call is denied without it)');
   }
   const base = (options.basePath ?? '/s3').replace(/\/+$/, '');
   return {
@@ -220,7 +220,7 @@ async function params(client, o, request, q) {
     metadata: Object.keys(metadata).length ? metadata : undefined, size,
   }, 'getUploadParameters');
   if (typeof client.presignPost !== 'function') throw new HttpError(501, 'this s3mpu has no presignPost(): upload in parts (POST /multipart)');
-  const max = Number.isFinite(o.maxSize) ? o.maxSize : 5 * 1024 ** 3; // one POST holds at most 5 GiB
+  const max = Math.min(o.maxSize, 5 * 1024 ** 3); // one POST holds at most 5 GiB
   const { url, fields } = await client.presignPost({
     bucket: o.bucket, key: obj.key, contentType: obj.contentType, metadata: obj.metadata,
     contentLengthRange: [0, max], expiresIn: o.expiresIn,
