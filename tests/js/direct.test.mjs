@@ -217,6 +217,21 @@ describe('direct uploads: handler and directUpload on Node', { timeout: 180_000 
     assert.equal(other.headers.get('access-control-allow-origin'), null);
   });
 
+  it('toNodeListener as middleware: paths outside the handler\'s base go to next()', async () => {
+    const mw = toNodeListener(createDirectUploadHandler(client, { bucket, authorize: () => false }));
+    const srv = http.createServer((req, res) => mw(req, res, () => res.writeHead(418).end('next')));
+    await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+    try {
+      const at = `http://127.0.0.1:${srv.address().port}`;
+      assert.equal((await fetch(`${at}/elsewhere`)).status, 418);
+      const denied = await fetch(`${at}/s3/multipart`, { method: 'POST', body: '{"filename":"a"}' });
+      assert.equal(denied.status, 403);
+      assert.deepEqual(await denied.json(), { error: 'not authorized' });
+    } finally {
+      srv.close();
+    }
+  });
+
   it('GET /sts only when configured, and authorized like every call', async () => {
     assert.equal((await api('GET', '/sts', 'alice')).status, 404, 'not configured: no route');
     const withSts = createDirectUploadHandler(client, {
