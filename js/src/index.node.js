@@ -1,6 +1,7 @@
 // The Node entry: the bundled s3mpu.wasm is read from disk by default
 // (Node's fetch does not read file: URLs); requests go over node:http(s) and
-// a string body is a file path (node.js).
+// file bodies ({ path } or a file: URL) are read part by part (node.js);
+// hashes use node:crypto and node:zlib (hash.js names no Node module).
 import * as nodeCrypto from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as zlib from 'node:zlib';

@@ -200,6 +200,38 @@ describe('direct uploads: handler and directUpload on Node', { timeout: 180_000 
     assert.match(await posted.text(), /EntityTooLarge/);
   });
 
+  it('CORS for pages on allowedOrigins only', async () => {
+    const h = createDirectUploadHandler(client, { bucket, allowedOrigins: ['https://app.example'], authorize: () => false });
+    const pre = (origin) => h(new Request('http://x/s3/multipart', {
+      method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+    }));
+    const ok = await pre('https://app.example');
+    assert.equal(ok.status, 204);
+    assert.equal(ok.headers.get('access-control-allow-origin'), 'https://app.example');
+    assert.equal(ok.headers.get('access-control-allow-headers'), 'content-type,authorization');
+    assert.equal((await pre('https://evil.example')).status, 403);
+    const denied = await h(new Request('http://x/s3/multipart', { method: 'POST', headers: { origin: 'https://app.example' }, body: '{"filename":"a"}' }));
+    assert.equal(denied.status, 403, 'CORS lets the page read the answer; authorize still decides');
+    assert.equal(denied.headers.get('access-control-allow-origin'), 'https://app.example');
+    const other = await h(new Request('http://x/s3/multipart', { method: 'POST', headers: { origin: 'https://evil.example' }, body: '{}' }));
+    assert.equal(other.headers.get('access-control-allow-origin'), null);
+  });
+
+  it('toNodeListener as middleware: paths outside the handler\'s base go to next()', async () => {
+    const mw = toNodeListener(createDirectUploadHandler(client, { bucket, authorize: () => false }));
+    const srv = http.createServer((req, res) => mw(req, res, () => res.writeHead(418).end('next')));
+    await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+    try {
+      const at = `http://127.0.0.1:${srv.address().port}`;
+      assert.equal((await fetch(`${at}/elsewhere`)).status, 418);
+      const denied = await fetch(`${at}/s3/multipart`, { method: 'POST', body: '{"filename":"a"}' });
+      assert.equal(denied.status, 403);
+      assert.deepEqual(await denied.json(), { error: 'not authorized' });
+    } finally {
+      srv.close();
+    }
+  });
+
   it('GET /sts only when configured, and authorized like every call', async () => {
     assert.equal((await api('GET', '/sts', 'alice')).status, 404, 'not configured: no route');
     const withSts = createDirectUploadHandler(client, {
