@@ -145,6 +145,10 @@ describe('direct uploads: handler and directUpload on Node', { timeout: 180_000 
     const md5 = createHash('md5').update(createHash('md5').update(body).digest()).digest('hex');
     assert.equal(done.etag, `"${md5}-1"`);
     await verifyObject({ bucket, key: created.key, expectBytes: body, expectParts: [1000] });
+    // The same Complete again (its answer lost on the way to the page): the object answers.
+    const again = await api('POST', `/multipart/${created.uploadId}/complete${q}`, 'bob', { parts: [{ PartNumber: 1 }] });
+    assert.equal(again.status, 200);
+    assert.equal((await again.json()).etag, done.etag);
     const bad = await api('GET', `/multipart/${created.uploadId}/batch${q}&partNumbers=0,10001`, 'bob');
     assert.equal(bad.status, 400);
     assert.match((await bad.json()).error, /partNumbers/);

@@ -194,9 +194,15 @@ async function complete(client, o, request, key, uploadId) {
   // nothing) and the ETags a page behind a CORS rule that hides them could not read.
   const listed = new Map();
   let total = 0;
-  for await (const p of client.listAllParts({ bucket: o.bucket, key: ok.key, uploadId })) {
-    listed.set(p.partNumber, p);
-    if (parts.some((x) => x.partNumber === p.partNumber)) total += p.size;
+  try {
+    for await (const p of client.listAllParts({ bucket: o.bucket, key: ok.key, uploadId })) {
+      listed.set(p.partNumber, p);
+      if (parts.some((x) => x.partNumber === p.partNumber)) total += p.size;
+    }
+  } catch (error) {
+    const done = await completedBefore(client, o, ok.key, parts.length, error);
+    if (done) return done;
+    throw error;
   }
   if (total > o.maxSize) {
     await client.abortMultipartUpload({ bucket: o.bucket, key: ok.key, uploadId }).catch(() => {});
@@ -209,6 +215,18 @@ async function complete(client, o, request, key, uploadId) {
   let { etag } = done;
   if (!etag) etag = (await client.headObject({ bucket: o.bucket, key: ok.key })).etag; // RGW answers an empty ETag
   return json(200, { location: done.location || undefined, key: ok.key, bucket: o.bucket, etag });
+}
+
+/**
+ * A page that repeats a Complete whose answer it lost finds the upload gone:
+ * the object, when it has an ETag of that many parts, is the answer (the page
+ * checks that ETag against the MD5s it computed).
+ */
+async function completedBefore(client, o, key, count, error) {
+  if (!(error instanceof S3Error && (error.code === 'NoSuchUpload' || error.status === 404))) return undefined;
+  const head = await client.headObject({ bucket: o.bucket, key }).catch(() => undefined);
+  if (!head?.etag?.endsWith(`-${count}"`)) return undefined;
+  return json(200, { key, bucket: o.bucket, etag: head.etag });
 }
 
 async function abort(client, o, request, key, uploadId) {
