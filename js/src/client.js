@@ -7,8 +7,9 @@ import { S3Error, S3InputError, S3VerifyError } from './errors.js';
 import { defaultTransport } from './transport.js';
 import { upload } from './upload.js';
 import { objectFields, unquote } from './object.js';
+import { DEFAULT_RETRY, backoffMs } from './retry.js';
+import { sleep } from './signal.js';
 
-export const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 200, maxDelayMs: 20_000 };
 // The runtime sets these itself; browsers forbid setting them.
 const RUNTIME_HEADERS = new Set(['host', 'content-length']);
 
@@ -493,24 +494,3 @@ async function readBody(response, signal) {
   if (signal?.aborted) throw signal.reason;
   return response.arrayBuffer();
 }
-
-/** Full jitter: uniform in [0, min(max, base * 2^attempt)). */
-export function backoffMs(attempt, { baseDelayMs, maxDelayMs }) {
-  return Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
-}
-
-export function sleep(ms, signal) {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
