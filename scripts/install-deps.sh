@@ -3,9 +3,11 @@
 # (the wasm toolchains come with scripts/wasm-deps.sh, the S3 test server
 # with tests/server/start.sh). Installs only what is missing; needs root
 # for that (apt). Node.js 20+ and npm must already be present.
+# --soak: also what scripts/soak.sh compares s3mpu with (boto3).
 set -euo pipefail
 
 packages=(cmake make gcc libbearssl-dev libmxml-dev valgrind curl ca-certificates)
+[ "${1:-}" = --soak ] && packages+=(python3-boto3)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -17,7 +17,7 @@ export function clientOf(srv, transport, extra = {}) {
     region: 'us-east-1',
     credentials: CREDENTIALS,
     forcePathStyle: true,
-    retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 10 },
+    retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 10, noProgressMs: 2000 },
     ...(transport === 'fetch' ? { fetch: globalThis.fetch } : {}),
     ...extra,
   });

@@ -283,6 +283,16 @@ for (const transport of TRANSPORTS) {
       assertNothingLeft(srv);
     });
 
+    // ---- Faults: retry while the upload progresses -------------------------------------------
+    it('a part refused 8 times in a row (SlowDown) while the upload progresses: completes', async () => {
+      const { run, srv } = await against({
+        uploadPart: (c) => (c.url.searchParams.get('partNumber') === '2' && c.srv.count('uploadPart') <= 9
+          ? c.reply(503, errorXml('SlowDown')) : c.next()),
+      }, transport, (s3) => up(s3, { concurrency: 1 }));
+      assert.ifError(run.error);
+      assert.equal(srv.objects.get('k').size, BODY.length);
+    });
+
     // ---- Defect 6: non-ASCII header values ------------------------------------------------------
     for (const [name, extra] of [
       ['a Latin-1 Content-Disposition', { contentDisposition: 'attachment; filename="résumé.pdf"' }],
@@ -387,6 +397,30 @@ for (const transport of TRANSPORTS) {
       assert.ifError(run.error);
       assert.equal(run.value.size, BODY.length);
       assert.equal(srv.objects.get('k').size, BODY.length);
+    });
+
+    it('Complete stores the object with an ETag that is not the MD5 of the MD5s: stored, unverified', async () => {
+      const { run, srv } = await against({
+        complete: async (c) => {
+          await c.next();
+          c.srv.objects.get('k').etag = '"not-an-md5-of-md5s"';
+        },
+      }, transport, (s3) => up(s3));
+      assert.ifError(run.error);
+      assert.equal(run.value.verified, false);
+      assert.match(run.value.warning, /ETag/);
+      assert.equal(srv.aborted.length, 0);
+    });
+
+    it('Complete answers NoSuchKey but an older object of the key is there: not reported stored', async () => {
+      const { run, srv } = await against({
+        complete: (c) => {
+          c.srv.objects.set('k', { size: BODY.length, etag: '"old-3"', lastModified: Date.now() - 3600_000 });
+          c.reply(500, errorXml('InternalError'));
+        },
+      }, transport, (s3) => up(s3));
+      assertTyped(run, { code: 'InternalError' });
+      assertNothingLeft(srv);
     });
 
     // ---- Defect 11: resuming from a stale checkpoint ---------------------------------------------
