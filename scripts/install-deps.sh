@@ -6,7 +6,7 @@
 # --soak: also what scripts/soak.sh compares s3mpu with (boto3).
 set -euo pipefail
 
-packages=(cmake make gcc libbearssl-dev libmxml-dev valgrind curl ca-certificates)
+packages=(cmake make gcc libbearssl-dev libmxml-dev valgrind curl ca-certificates clang-format)
 [ "${1:-}" = --soak ] && packages+=(python3-boto3)
 missing=()
 for p in "${packages[@]}"; do

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # test.sh -- every test of s3mpu, on a fresh Debian bookworm machine too:
 # installs what is missing, then runs
+#   0. the C formatting check (scripts/format-c.sh --check),
 #   1. the C core's unit tests and the C integration suite against a real
 #      S3 server (Ceph RGW on loopback, started and stopped by ctest),
 #   2. the unit tests again under ASan + UBSan, and under valgrind,
 #   3. both wasm builds and their smoke test,
-#   4. the JS suite (unit, CLI, integration against RGW) once per wasm build.
+#   4. the JS suite (unit, CLI, integration against RGW) once per wasm build, and its lint.
 # S3MPU_TEST_ENDPOINT (+ _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY,
 # _BUCKET) points the integration suites at another S3 store instead.
 set -euo pipefail
@@ -16,6 +17,9 @@ step() { steps=$((steps + 1)); printf '\n=== %s\n' "$*"; }
 
 step "dependencies"
 scripts/install-deps.sh
+
+step "C: formatting (clang-format 14, scripts/format-c.sh --check)"
+scripts/format-c.sh --check
 
 step "C: unit and integration tests (native, debug)"
 cmake --preset dev >/dev/null
@@ -39,8 +43,14 @@ node --test tests/wasm/smoke.mjs
 step "JS: unit, CLI and integration tests, once per wasm build"
 S3MPU_WASM_BUILDS="wasi emscripten" scripts/test-js.sh
 
+step "JS: lint (Biome, a dev dependency of tests/js installed by the step above; biome.jsonc)"
+tests/js/node_modules/.bin/biome lint .
+
 step "Browser (headless Chromium) and edge worker (workerd) tests, once per wasm build"
 S3MPU_WASM_BUILDS="wasi emscripten" scripts/test-e2e.sh
+
+step "Interop: the published Uppy and Companion (npm) with s3mpu, in Chromium (one wasm build)"
+scripts/test-e2e.sh tests/interop
 
 step "Benchmarks, smoke run (every contender once, tiny sizes, no timing assertions)"
 scripts/bench.sh --smoke

@@ -16,24 +16,29 @@
  * Memory:
  *  - In: JS writes strings into the scratch arena (s3mpu_wasm_scratch(),
  *    S3MPU_WASM_SCRATCH_SIZE bytes) and passes (ptr, len). Strings given to
- *    s3mpu_wasm_op_str must stay there until s3mpu_wasm_build.
+ *    s3mpu_wasm_op_str (or _op_meta, _post_field) must stay there until
+ *    s3mpu_wasm_build (or s3mpu_wasm_post).
  *  - Bodies and large inputs (an XML response, hash contexts, a window for
  *    body chunks) go to blocks from s3mpu_wasm_alloc / s3mpu_wasm_free.
  *  - Out: each producing call leaves its result as a list of fields, each a
  *    little-endian u32 length and that many bytes, at s3mpu_wasm_result()
  *    (total s3mpu_wasm_result_len() bytes), valid until the next call.
- *  - Calls that allocate (alloc, build, parse, plan) may grow memory: JS
+ *  - Calls that allocate (alloc, build, post, parse, plan) may grow memory: JS
  *    rebuilds its views when memory.buffer changed.
+ *
+ * Numbers: every id, code and size JS passes or reads (operations, fields,
+ * checksums, error codes, context sizes) comes from s3mpu_wasm_constants(),
+ * and error codes' names from s3mpu_wasm_error_name(): JS copies none.
  *
  * Versioning: s3mpu_wasm_abi_version() changes whenever an export's meaning
  * or a layout JS relies on changes; JS checks it at load.
  */
-#include "s3mpu.h"
+#include "internal.h" /* s3mpu.h, and decimal_format() */
 
 #include <stdlib.h>
 #include <string.h>
 
-#define S3MPU_WASM_ABI_VERSION 2
+#define S3MPU_WASM_ABI_VERSION 3
 #define S3MPU_WASM_SCRATCH_SIZE (64u << 10)
 #define S3MPU_WASM_ARENA_MIN (16u << 10)
 #define S3MPU_WASM_META_MAX 32
@@ -46,22 +51,28 @@ S3MPU_API void s3mpu_wasm_free(void *p);
 S3MPU_API const unsigned char *s3mpu_wasm_result(void);
 S3MPU_API size_t s3mpu_wasm_result_len(void);
 S3MPU_API void s3mpu_wasm_strerror(int err);
+S3MPU_API void s3mpu_wasm_error_name(int err);
 S3MPU_API void s3mpu_wasm_detail(void);
+S3MPU_API void s3mpu_wasm_constants(void);
 S3MPU_API int s3mpu_wasm_client_init(const s3mpu_str *strings, int path_style);
 S3MPU_API void s3mpu_wasm_client_wipe(void);
 S3MPU_API void s3mpu_wasm_op_reset(int op);
 S3MPU_API int s3mpu_wasm_op_str(int field, const char *ptr, size_t len);
 S3MPU_API int s3mpu_wasm_op_num(int field, double value);
-S3MPU_API int s3mpu_wasm_op_meta(const char *name, size_t name_len, const char *value, size_t value_len);
+S3MPU_API int s3mpu_wasm_op_meta(
+	const char *name, size_t name_len, const char *value, size_t value_len);
 S3MPU_API int s3mpu_wasm_op_part(size_t index, double number, const char *etag, size_t etag_len,
 	const char *checksum, size_t checksum_len);
 S3MPU_API int s3mpu_wasm_build(double now);
 S3MPU_API int s3mpu_wasm_sign(const s3mpu_str *strings, const s3mpu_kv *query, size_t query_count,
 	const s3mpu_kv *headers, size_t header_count, double now, double expires, int flags);
+S3MPU_API int s3mpu_wasm_post_field(
+	const char *name, size_t name_len, const char *value, size_t value_len, int starts_with);
+S3MPU_API int s3mpu_wasm_post(double now, int flags, double length_min, double length_max);
 S3MPU_API int s3mpu_wasm_parse(int kind, const char *xml, size_t len);
 S3MPU_API int s3mpu_wasm_plan(double total, double preferred);
-S3MPU_API double s3mpu_wasm_plan_part_size(double part_number);
-S3MPU_API double s3mpu_wasm_plan_part_offset(double part_number);
+S3MPU_API double s3mpu_wasm_plan_part_size(double total, double preferred, double part_number);
+S3MPU_API double s3mpu_wasm_plan_part_offset(double total, double preferred, double part_number);
 S3MPU_API int s3mpu_wasm_retry_class(int status, const char *code, size_t len);
 S3MPU_API double s3mpu_wasm_time_parse_http(const char *date, size_t len);
 S3MPU_API int s3mpu_wasm_check(int what, const char *ptr, size_t len);
@@ -74,9 +85,10 @@ static _Alignas(16) unsigned char scratch[S3MPU_WASM_SCRATCH_SIZE];
 static s3mpu_client client;
 static s3mpu_op op;
 static s3mpu_kv metadata[S3MPU_WASM_META_MAX];
+static s3mpu_post_field post_fields[S3MPU_WASM_META_MAX];
+static size_t post_field_count;
 static s3mpu_part *parts;
 static size_t parts_cap;
-static s3mpu_plan plan;
 static unsigned char *result;
 static size_t result_len, result_cap;
 static char *arena;
@@ -133,17 +145,8 @@ static int field_cstr(const char *s) { return field(s, strlen(s)); }
 
 static int field_num(double v)
 {
-	char d[24];
-	size_t n = 0, i;
-	uint64_t u = (uint64_t)v;
-	char tmp[24];
-	do {
-		tmp[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	for (i = 0; i < n; i++)
-		d[i] = tmp[n - 1 - i];
-	return field(d, n);
+	char d[DECIMAL_MAX];
+	return field(d, decimal_format((uint64_t)v, d));
 }
 
 void s3mpu_wasm_strerror(int err)
@@ -156,6 +159,170 @@ void s3mpu_wasm_detail(void)
 {
 	result_reset();
 	field_cstr(s3mpu_client_detail(&client));
+}
+
+/* The name JS gives each core error code (S3InputError.code, S3Error.code):
+ * bound to the code here, so inserting a code renames nothing. A code
+ * without a name is caught by tests/wasm/smoke.mjs. */
+static const char *const error_names[S3MPU_E_COUNT_] = {
+	[S3MPU_OK] = "OK",
+	[S3MPU_E_SPACE] = "BufferTooSmall",
+	[S3MPU_E_ARGUMENT] = "InvalidArgument",
+	[S3MPU_E_CREDENTIALS] = "InvalidCredentials",
+	[S3MPU_E_REGION] = "InvalidRegion",
+	[S3MPU_E_ENDPOINT] = "InvalidEndpoint",
+	[S3MPU_E_BUCKET] = "InvalidBucketName",
+	[S3MPU_E_KEY] = "InvalidKey",
+	[S3MPU_E_UPLOAD_ID] = "InvalidUploadId",
+	[S3MPU_E_PART_NUMBER] = "InvalidPartNumber",
+	[S3MPU_E_PART_ORDER] = "InvalidPartOrder",
+	[S3MPU_E_PART_SIZE] = "InvalidPartSize",
+	[S3MPU_E_TOO_LARGE] = "EntityTooLarge",
+	[S3MPU_E_EXPIRES] = "InvalidExpires",
+	[S3MPU_E_STORAGE_CLASS] = "InvalidStorageClass",
+	[S3MPU_E_HEADER] = "InvalidHeader",
+	[S3MPU_E_METADATA] = "InvalidMetadata",
+	[S3MPU_E_DATE] = "InvalidDate",
+	[S3MPU_E_DIGEST] = "InvalidDigest",
+	[S3MPU_E_ETAG] = "InvalidETag",
+	[S3MPU_E_XML] = "MalformedXML",
+	[S3MPU_E_XML_SIZE] = "XMLTooLarge",
+	[S3MPU_E_XML_DOCUMENT] = "UnexpectedXML",
+	[S3MPU_E_S3] = "S3Error",
+	[S3MPU_E_NOMEM] = "OutOfMemory",
+};
+
+/* Result field: the name of core error `err` (empty when it has none). */
+void s3mpu_wasm_error_name(int err)
+{
+	result_reset();
+	field_cstr(err >= 0 && err < S3MPU_E_COUNT_ && error_names[err] ? error_names[err] : "");
+}
+
+/* Ids of this file's tables: F_ and N_ name the string and number fields of
+ * s3mpu_wasm_op_str/num, P_ the kinds of s3mpu_wasm_parse. */
+enum {
+	F_BUCKET = 1,
+	F_KEY,
+	F_UPLOAD_ID,
+	F_PAYLOAD_HASH,
+	F_CONTENT_MD5,
+	F_CHECKSUM,
+	F_CONTENT_TYPE,
+	F_CACHE_CONTROL,
+	F_CONTENT_DISPOSITION,
+	F_CONTENT_ENCODING,
+	F_EXPIRES,
+	F_STORAGE_CLASS,
+	F_PREFIX,
+	F_KEY_MARKER,
+	F_UPLOAD_ID_MARKER
+};
+
+enum {
+	N_PART_NUMBER = 1,
+	N_CONTENT_LENGTH,
+	N_CHECKSUM_ALGORITHM,
+	N_MAX_PARTS,
+	N_PART_NUMBER_MARKER,
+	N_MAX_UPLOADS,
+	N_PRESIGN_EXPIRES
+};
+
+enum {
+	P_ERROR = 1,
+	P_CREATE,
+	P_COMPLETE,
+	P_LIST_PARTS,
+	P_LIST_UPLOADS
+};
+
+/* s3mpu_wasm_post's flags. */
+enum {
+	POST_KEY_PREFIX = 1,
+	POST_CONTENT_TYPE_PREFIX = 2
+};
+
+/* Every number JS needs, by name: JS reads them once per instance
+ * (js/src/abi.js) instead of keeping copies that could drift. */
+#define K(name, value) \
+	{ \
+#name, (uint32_t)(value) \
+	}
+#define F(name) K(name, name)
+static const struct {
+	const char *name;
+	uint32_t value;
+} constants[] = {
+	K(OP_CREATE, S3MPU_OP_CREATE),
+	K(OP_UPLOAD_PART, S3MPU_OP_UPLOAD_PART),
+	K(OP_COMPLETE, S3MPU_OP_COMPLETE),
+	K(OP_ABORT, S3MPU_OP_ABORT),
+	K(OP_LIST_PARTS, S3MPU_OP_LIST_PARTS),
+	K(OP_LIST_UPLOADS, S3MPU_OP_LIST_UPLOADS),
+	K(OP_PUT_OBJECT, S3MPU_OP_PUT_OBJECT),
+	K(OP_HEAD_OBJECT, S3MPU_OP_HEAD_OBJECT),
+	K(CHECKSUM_NONE, S3MPU_CHECKSUM_NONE),
+	K(CHECKSUM_CRC32, S3MPU_CHECKSUM_CRC32),
+	K(CHECKSUM_CRC32C, S3MPU_CHECKSUM_CRC32C),
+	K(CHECKSUM_SHA256, S3MPU_CHECKSUM_SHA256),
+	K(RETRY_NO, S3MPU_RETRY_NO),
+	K(RETRY_YES, S3MPU_RETRY_YES),
+	K(RETRY_SKEW, S3MPU_RETRY_SKEW),
+	K(SIGV4_GENERIC, S3MPU_SIGV4_GENERIC),
+	K(SIGV4_CONTENT_SHA256, S3MPU_SIGV4_CONTENT_SHA256),
+	K(E_S3, S3MPU_E_S3),
+	K(E_NOMEM, S3MPU_E_NOMEM),
+	K(E_COUNT, S3MPU_E_COUNT_),
+	K(SHA256_SIZE, S3MPU_SHA256_SIZE),
+	K(MD5_SIZE, S3MPU_MD5_SIZE),
+	K(SHA256_CONTEXT_SIZE, sizeof(s3mpu_sha256)),
+	K(MD5_CONTEXT_SIZE, sizeof(s3mpu_md5)),
+	K(CRC_TABLE_SIZE, sizeof(s3mpu_crc_table)),
+	K(PART_NUMBER_MAX, S3MPU_PART_NUMBER_MAX),
+	K(EXPIRES_MAX, S3MPU_EXPIRES_MAX),
+	F(F_BUCKET),
+	F(F_KEY),
+	F(F_UPLOAD_ID),
+	F(F_PAYLOAD_HASH),
+	F(F_CONTENT_MD5),
+	F(F_CHECKSUM),
+	F(F_CONTENT_TYPE),
+	F(F_CACHE_CONTROL),
+	F(F_CONTENT_DISPOSITION),
+	F(F_CONTENT_ENCODING),
+	F(F_EXPIRES),
+	F(F_STORAGE_CLASS),
+	F(F_PREFIX),
+	F(F_KEY_MARKER),
+	F(F_UPLOAD_ID_MARKER),
+	F(N_PART_NUMBER),
+	F(N_CONTENT_LENGTH),
+	F(N_CHECKSUM_ALGORITHM),
+	F(N_MAX_PARTS),
+	F(N_PART_NUMBER_MARKER),
+	F(N_MAX_UPLOADS),
+	F(N_PRESIGN_EXPIRES),
+	F(P_ERROR),
+	F(P_CREATE),
+	F(P_COMPLETE),
+	F(P_LIST_PARTS),
+	F(P_LIST_UPLOADS),
+	F(POST_KEY_PREFIX),
+	F(POST_CONTENT_TYPE_PREFIX),
+};
+#undef F
+#undef K
+
+/* Result fields: the name and decimal value of each constant above. */
+void s3mpu_wasm_constants(void)
+{
+	size_t i;
+	result_reset();
+	for (i = 0; i < sizeof constants / sizeof *constants; i++) {
+		field_cstr(constants[i].name);
+		field_num(constants[i].value);
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -197,23 +364,13 @@ void s3mpu_wasm_client_wipe(void)
 /* Operations                                                          */
 /* ------------------------------------------------------------------ */
 
-enum {
-	F_BUCKET = 1, F_KEY, F_UPLOAD_ID, F_PAYLOAD_HASH, F_CONTENT_MD5, F_CHECKSUM,
-	F_CONTENT_TYPE, F_CACHE_CONTROL, F_CONTENT_DISPOSITION, F_CONTENT_ENCODING,
-	F_EXPIRES, F_STORAGE_CLASS, F_PREFIX, F_KEY_MARKER, F_UPLOAD_ID_MARKER
-};
-
-enum {
-	N_PART_NUMBER = 1, N_CONTENT_LENGTH, N_CHECKSUM_ALGORITHM, N_MAX_PARTS,
-	N_PART_NUMBER_MARKER, N_MAX_UPLOADS, N_PRESIGN_EXPIRES
-};
-
 void s3mpu_wasm_op_reset(int kind)
 {
 	memset(&op, 0, sizeof op);
 	op.op = kind;
 	op.metadata = metadata;
 	op.parts = parts;
+	post_field_count = 0;
 }
 
 int s3mpu_wasm_op_str(int f, const char *ptr, size_t len)
@@ -245,13 +402,21 @@ int s3mpu_wasm_op_num(int f, double value)
 	if (!(value >= 0 && value <= 18014398509481984.0)) /* 2^54 */
 		return S3MPU_E_ARGUMENT;
 	switch (f) {
-	case N_PART_NUMBER: op.part_number = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value; break;
+	case N_PART_NUMBER:
+		op.part_number = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value;
+		break;
 	case N_CONTENT_LENGTH: op.content_length = (uint64_t)value; break;
 	case N_CHECKSUM_ALGORITHM: op.checksum_algorithm = (int)value; break;
 	case N_MAX_PARTS: op.max_parts = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value; break;
-	case N_PART_NUMBER_MARKER: op.part_number_marker = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value; break;
-	case N_MAX_UPLOADS: op.max_uploads = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value; break;
-	case N_PRESIGN_EXPIRES: op.presign_expires = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value; break;
+	case N_PART_NUMBER_MARKER:
+		op.part_number_marker = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value;
+		break;
+	case N_MAX_UPLOADS:
+		op.max_uploads = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value;
+		break;
+	case N_PRESIGN_EXPIRES:
+		op.presign_expires = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value;
+		break;
 	default: return S3MPU_E_ARGUMENT;
 	}
 	return S3MPU_OK;
@@ -272,7 +437,8 @@ int s3mpu_wasm_op_part(size_t index, double number, const char *etag, size_t eta
 	const char *checksum, size_t checksum_len)
 {
 	s3mpu_part *p;
-	if (index >= S3MPU_PART_NUMBER_MAX || etag_len > S3MPU_ETAG_MAX || checksum_len > sizeof p->checksum)
+	if (index >= S3MPU_PART_NUMBER_MAX || etag_len > S3MPU_ETAG_MAX ||
+		checksum_len > sizeof p->checksum)
 		return S3MPU_E_ARGUMENT;
 	if (index >= parts_cap) {
 		size_t cap = parts_cap ? parts_cap : 64;
@@ -297,6 +463,25 @@ int s3mpu_wasm_op_part(size_t index, double number, const char *etag, size_t eta
 	return S3MPU_OK;
 }
 
+/* The signing arena holds at least `want` bytes (a bigger one replaces it,
+ * the old one wiped: it held signatures). */
+static int arena_reserve(size_t want)
+{
+	char *bigger;
+	if (arena && arena_cap >= want)
+		return S3MPU_OK;
+	bigger = malloc(want);
+	if (!bigger)
+		return S3MPU_E_NOMEM;
+	if (arena) {
+		s3mpu_wipe(arena, arena_cap);
+		free(arena);
+	}
+	arena = bigger;
+	arena_cap = want;
+	return S3MPU_OK;
+}
+
 /* Result fields: method, url, body, then name and value of each header. */
 int s3mpu_wasm_build(double now)
 {
@@ -304,21 +489,12 @@ int s3mpu_wasm_build(double now)
 	size_t need = 0, i;
 	int err;
 
-	if (!arena) {
-		arena = malloc(S3MPU_WASM_ARENA_MIN);
-		if (!arena)
-			return S3MPU_E_NOMEM;
-		arena_cap = S3MPU_WASM_ARENA_MIN;
-	}
+	if (arena_reserve(S3MPU_WASM_ARENA_MIN))
+		return S3MPU_E_NOMEM;
 	err = s3mpu_build(&client, &op, (int64_t)now, &req, arena, arena_cap, &need);
 	if (err == S3MPU_E_SPACE) {
-		char *bigger = malloc(need);
-		if (!bigger)
+		if (arena_reserve(need))
 			return S3MPU_E_NOMEM;
-		s3mpu_wipe(arena, arena_cap);
-		free(arena);
-		arena = bigger;
-		arena_cap = need;
 		err = s3mpu_build(&client, &op, (int64_t)now, &req, arena, arena_cap, &need);
 	}
 	if (err)
@@ -346,7 +522,8 @@ int s3mpu_wasm_sign(const s3mpu_str *strings, const s3mpu_kv *query, size_t quer
 	char *buf;
 	int err;
 
-	err = s3mpu_signer_init(&signer, strings[3], strings[4], strings[5], strings[6], strings[7]);
+	err = s3mpu_signer_init(
+		&signer, strings[3], strings[4], strings[5], strings[6], strings[7]);
 	s3mpu_wipe((void *)(uintptr_t)strings[4].ptr, strings[4].len);
 	if (err)
 		return err;
@@ -366,8 +543,8 @@ int s3mpu_wasm_sign(const s3mpu_str *strings, const s3mpu_kv *query, size_t quer
 		&sig, NULL, 0, &need);
 	buf = err == S3MPU_E_SPACE ? malloc(need) : NULL;
 	if (buf)
-		err = s3mpu_sigv4_sign(&signer, &http, (int64_t)now, (uint32_t)expires, (unsigned)flags,
-			&sig, buf, need, &need);
+		err = s3mpu_sigv4_sign(&signer, &http, (int64_t)now, (uint32_t)expires,
+			(unsigned)flags, &sig, buf, need, &need);
 	else if (err == S3MPU_E_SPACE)
 		err = S3MPU_E_NOMEM;
 	s3mpu_signer_wipe(&signer);
@@ -384,10 +561,75 @@ int s3mpu_wasm_sign(const s3mpu_str *strings, const s3mpu_kv *query, size_t quer
 }
 
 /* ------------------------------------------------------------------ */
-/* Responses                                                           */
+/* POST policies                                                       */
 /* ------------------------------------------------------------------ */
 
-enum { P_ERROR = 1, P_CREATE, P_COMPLETE, P_LIST_PARTS, P_LIST_UPLOADS };
+/* A form field of the caller's own for the next s3mpu_wasm_post (until
+ * s3mpu_wasm_op_reset); strings stay in scratch until then. */
+int s3mpu_wasm_post_field(
+	const char *name, size_t name_len, const char *value, size_t value_len, int starts_with)
+{
+	if (post_field_count == S3MPU_WASM_META_MAX)
+		return S3MPU_E_ARGUMENT;
+	post_fields[post_field_count].name = (s3mpu_str){ name, name_len };
+	post_fields[post_field_count].value = (s3mpu_str){ value, value_len };
+	post_fields[post_field_count].starts_with = starts_with != 0;
+	post_field_count++;
+	return S3MPU_OK;
+}
+
+/*
+ * A signed POST form from the op's bucket, key, content type, metadata,
+ * checksum and presign expiry, the fields above, and `flags`: POST_KEY_PREFIX
+ * (the key is a prefix), POST_CONTENT_TYPE_PREFIX (so is the content type);
+ * length_max > 0 sets content-length-range. Result fields: url, expiration,
+ * policy (JSON), then name and value of each form field, in order.
+ */
+int s3mpu_wasm_post(double now, int flags, double length_min, double length_max)
+{
+	s3mpu_post_policy p;
+	s3mpu_post_form form;
+	size_t need = 0, i;
+	int err;
+
+	if (!(length_min >= 0 && length_max >= 0 && length_max <= 18014398509481984.0))
+		return S3MPU_E_ARGUMENT;
+	memset(&p, 0, sizeof p);
+	p.bucket = op.bucket;
+	p.key = op.key;
+	p.key_is_prefix = (flags & POST_KEY_PREFIX) != 0;
+	p.expires = op.presign_expires;
+	p.length_min = (uint64_t)length_min;
+	p.length_max = (uint64_t)length_max;
+	p.content_type = op.content_type;
+	p.content_type_is_prefix = (flags & POST_CONTENT_TYPE_PREFIX) != 0;
+	p.metadata = op.metadata;
+	p.metadata_count = op.metadata_count;
+	p.checksum_algorithm = op.checksum_algorithm;
+	p.checksum = op.checksum;
+	p.fields = post_fields;
+	p.field_count = post_field_count;
+	if (arena_reserve(S3MPU_WASM_ARENA_MIN))
+		return S3MPU_E_NOMEM;
+	err = s3mpu_post_build(&client, &p, (int64_t)now, &form, arena, arena_cap, &need);
+	if (err == S3MPU_E_SPACE) {
+		if (arena_reserve(need))
+			return S3MPU_E_NOMEM;
+		err = s3mpu_post_build(&client, &p, (int64_t)now, &form, arena, arena_cap, &need);
+	}
+	if (err)
+		return err;
+	result_reset();
+	err = field_str(form.url) | field(form.expiration, sizeof form.expiration) |
+		field_str(form.policy);
+	for (i = 0; i < form.field_count; i++)
+		err |= field_str(form.fields[i].name) | field_str(form.fields[i].value);
+	return err ? S3MPU_E_NOMEM : S3MPU_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Responses                                                           */
+/* ------------------------------------------------------------------ */
 
 static int error_fields(const s3mpu_s3_error *e)
 {
@@ -490,7 +732,8 @@ int s3mpu_wasm_parse(int kind, const char *xml, size_t len)
 		err = s3mpu_parse_create(xml, len, &r, &e);
 		if (!err)
 			err = (field_cstr(r.bucket) | field_cstr(r.key) | field_cstr(r.upload_id))
-				? S3MPU_E_NOMEM : S3MPU_OK;
+				? S3MPU_E_NOMEM
+				: S3MPU_OK;
 		break;
 	}
 	case P_COMPLETE: {
@@ -498,17 +741,14 @@ int s3mpu_wasm_parse(int kind, const char *xml, size_t len)
 		err = s3mpu_parse_complete(xml, len, &r, &e);
 		if (!err)
 			err = (field_cstr(r.location) | field_cstr(r.bucket) | field_cstr(r.key) |
-				field_cstr(r.etag)) ? S3MPU_E_NOMEM : S3MPU_OK;
+				      field_cstr(r.etag))
+				? S3MPU_E_NOMEM
+				: S3MPU_OK;
 		break;
 	}
-	case P_LIST_PARTS:
-		err = parse_list_parts(xml, len, &e);
-		break;
-	case P_LIST_UPLOADS:
-		err = parse_list_uploads(xml, len, &e);
-		break;
-	default:
-		return S3MPU_E_ARGUMENT;
+	case P_LIST_PARTS: err = parse_list_parts(xml, len, &e); break;
+	case P_LIST_UPLOADS: err = parse_list_uploads(xml, len, &e); break;
+	default: return S3MPU_E_ARGUMENT;
 	}
 	if (err == S3MPU_E_S3) {
 		result_reset();
@@ -522,30 +762,47 @@ int s3mpu_wasm_parse(int kind, const char *xml, size_t len)
 /* Planning, retry policy, dates, validation                           */
 /* ------------------------------------------------------------------ */
 
-/* total < 0: unknown length. Result fields: part size, part count, growth
- * interval. The plan stays for the two functions below. */
-int s3mpu_wasm_plan(double total, double preferred)
+/* The plan for `total` bytes (< 0: unknown length) and `preferred` part
+ * size (0: the default). No plan is kept between calls: each plans afresh,
+ * which costs less than the call. */
+static int plan_of(double total, double preferred, s3mpu_plan *plan)
 {
 	uint64_t t = total < 0 ? S3MPU_SIZE_UNKNOWN : (uint64_t)total;
-	int err;
 	if (total > 18014398509481984.0 || !(preferred >= 0 && preferred <= 18014398509481984.0))
 		return S3MPU_E_ARGUMENT;
-	err = s3mpu_plan_init(&plan, t, (uint64_t)preferred);
+	return s3mpu_plan_init(plan, t, (uint64_t)preferred);
+}
+
+/* Result fields: part size, part count, growth interval. */
+int s3mpu_wasm_plan(double total, double preferred)
+{
+	s3mpu_plan plan;
+	int err = plan_of(total, preferred, &plan);
 	if (err)
 		return err;
 	result_reset();
 	return (field_num((double)plan.part_size) | field_num(plan.part_count) |
-		field_num(plan.growth_interval)) ? S3MPU_E_NOMEM : S3MPU_OK;
+		       field_num(plan.growth_interval))
+		? S3MPU_E_NOMEM
+		: S3MPU_OK;
 }
 
-double s3mpu_wasm_plan_part_size(double n)
+/* Size of part `n` of that plan: 0 past the last, or for a plan refused. */
+double s3mpu_wasm_plan_part_size(double total, double preferred, double n)
 {
-	return n >= 1 && n <= S3MPU_PART_NUMBER_MAX ? (double)s3mpu_plan_part_size(&plan, (uint32_t)n) : 0;
+	s3mpu_plan plan;
+	if (plan_of(total, preferred, &plan) || !(n >= 1 && n <= S3MPU_PART_NUMBER_MAX))
+		return 0;
+	return (double)s3mpu_plan_part_size(&plan, (uint32_t)n);
 }
 
-double s3mpu_wasm_plan_part_offset(double n)
+/* Offset of part `n` of that plan: 0 for a plan refused. */
+double s3mpu_wasm_plan_part_offset(double total, double preferred, double n)
 {
-	return n >= 1 && n <= S3MPU_PART_NUMBER_MAX + 1 ? (double)s3mpu_plan_part_offset(&plan, (uint32_t)n) : 0;
+	s3mpu_plan plan;
+	if (plan_of(total, preferred, &plan) || !(n >= 1 && n <= S3MPU_PART_NUMBER_MAX + 1))
+		return 0;
+	return (double)s3mpu_plan_part_offset(&plan, (uint32_t)n);
 }
 
 int s3mpu_wasm_retry_class(int status, const char *code, size_t len)
@@ -564,7 +821,9 @@ double s3mpu_wasm_time_parse_http(const char *date, size_t len)
 int s3mpu_wasm_check(int what, const char *ptr, size_t len)
 {
 	s3mpu_str s = { ptr, len };
-	return what == 1 ? s3mpu_check_bucket(s) : what == 2 ? s3mpu_check_key(s) : S3MPU_E_ARGUMENT;
+	return what == 1    ? s3mpu_check_bucket(s)
+		: what == 2 ? s3mpu_check_key(s)
+			    : S3MPU_E_ARGUMENT;
 }
 
 #ifdef __EMSCRIPTEN__
@@ -574,8 +833,5 @@ int s3mpu_wasm_check(int what, const char *ptr, size_t len)
  * each call), so a no-op keeps both builds' import lists identical.
  */
 void emscripten_notify_memory_growth(size_t memory_index);
-void emscripten_notify_memory_growth(size_t memory_index)
-{
-	(void)memory_index;
-}
+void emscripten_notify_memory_growth(size_t memory_index) { (void)memory_index; }
 #endif

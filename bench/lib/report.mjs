@@ -1,4 +1,5 @@
 // BENCHMARKS.md from the results of bench/run.mjs.
+import { renderDirect, directTargets } from './report-direct.mjs';
 
 export function render(R, h) {
   const { cfg, MiB, GiB, PART, CONC, S3MPU, PEERS, MD5_SINK, GATEWAY, SCALE, median, fmt, big, withRange, pairedRatio, uploadTable } = h;
@@ -60,11 +61,11 @@ export function render(R, h) {
   p('  an undici `Pool` / a keep-alive `node:http` Agent. The floor for the targets is `floor-undici`.');
   p('- **Signing**: one process per signer and round, a warm-up then a timed loop; async signers are awaited one');
   p('  at a time. Same UploadPart request for all (virtual-hosted AWS URL, ~100-character upload id, Content-MD5,');
-  p('  UNSIGNED-PAYLOAD). s3mpu header = `core.build` of the operation (what `send()` does per attempt: URL,');
+  p('  UNSIGNED-PAYLOAD). s3mpu header = `abi.build` of the operation (what `send()` does per attempt: URL,');
   p('  canonical request, signature, header list), presign = `S3Client.presign`, batch = `presignParts` of 1,000.');
-  p(`- **Hashing**: one ${cfg.hashMiB} MiB buffer (MB = 10^6 bytes), deterministic bytes so every implementation\'s digest`);
+  p(`- **Hashing**: one ${cfg.hashMiB} MiB buffer (MB = 10^6 bytes), deterministic bytes so every implementation's digest`);
   p('  is checked against the others. `s3mpu-wasm` = the exported `s3mpu_md5_*` / `s3mpu_sha256_*` /');
-  p('  `s3mpu_crc_update` fed through a 64 KiB window in wasm memory (the copy counts, as in js/src/hash.js);');
+  p('  `s3mpu_crc_update` fed through a 64 KiB window in wasm memory (the copy counts, as in js/src/abi.js);');
   p('  `-inplace` = the same over bytes already in wasm memory.', '');
 
   // ---- Targets ----------------------------------------------------------------
@@ -249,8 +250,9 @@ export function render(R, h) {
     p('per request as seen by the caller, for reference. (Inside a worker the clock stands still while code runs.)', '');
     p('| worker code | CPU ms per request | minus empty | wall ms |', '|---|---|---|---|');
     const empty = w.impls.empty.cpuMs;
-    const lab = { empty: 'empty request', s3mpu: 's3mpu `presign` × n', 's3mpu-batch': 's3mpu `presignParts` (one call)', aws4fetch: 'aws4fetch `signQuery` × n' };
-    for (const k of ['empty', 's3mpu', 's3mpu-batch', 'aws4fetch']) {
+    const lab = { empty: 'empty request', s3mpu: 's3mpu `presign` × n', 's3mpu-batch': 's3mpu `presignParts` (one call)', aws4fetch: 'aws4fetch `signQuery` × n',
+      'handler-batch': 's3mpu `createDirectUploadHandler`: GET /s3/multipart/:id/batch of n parts' };
+    for (const k of ['empty', 's3mpu', 's3mpu-batch', 'aws4fetch', 'handler-batch'].filter((x) => w.impls[x])) {
       const x = w.impls[k];
       const net = x.cpuMs.map((v, i) => v - empty[i]);
       p(`| ${lab[k]} | ${withRange(x.cpuMs)} | ${k === 'empty' ? '' : withRange(net)} | ${withRange(x.wallMs)} |`);
@@ -288,6 +290,8 @@ export function render(R, h) {
     }
   }
 
+  p(...renderDirect(R, h));
+
   // ---- Profiles ---------------------------------------------------------------------------------------
   const profs = Object.entries(R.profiles ?? {}).filter(([, v]) => v?.length);
   if (profs.length) {
@@ -321,7 +325,6 @@ function evaluate(R, h) {
   const ratio = (rs, a, b, key) => pairedRatio(rs, a, b, key).med;
   const top = (name) => (R.profiles?.[name] ?? []).slice(0, 5).map(([f, pc]) => `\`${f}\` ${fmt(pc, 0)}%`).join(', ');
   const add = (t) => out.push(t);
-  const cpu = (rs, c) => median(rs.filter((r) => r.contender === c).map((r) => r.cpuPerGiB));
   // CPU s/GiB of a hash alone, from the Node hashing section: 1 GiB = 1073.74 MB.
   const hashCost = (algo, impl) => 1073.74 / median(R.hash.filter((r) => r.algo === algo && r.impl === impl).map((r) => r.mbPerSec));
 
@@ -525,5 +528,6 @@ function evaluate(R, h) {
       })() : undefined,
     });
   }
+  out.push(...directTargets(R, h));
   return out;
 }

@@ -236,6 +236,41 @@ export interface PresignedRequest {
   headers: Record<string, string>;
 }
 
+/** S3Client.presignPost: what a browser form may upload (a SigV4 POST policy). */
+export type PresignPostParams = {
+  bucket: string;
+  /** Seconds the form stays valid, 1..604800. Default 3600. */
+  expiresIn?: number;
+  /** [min, max] bytes the file may have (max at most 5 GiB). */
+  contentLengthRange?: [number, number];
+  /** The exact Content-Type the form sends, or any type starting with contentTypePrefix. */
+  contentType?: string;
+  contentTypePrefix?: string;
+  metadata?: Record<string, string>;
+  /** The store refuses a file of another sum (AWS S3; RGW 16 does not check it). */
+  checksum?: Checksum;
+  /** More exact form fields: acl, success_action_status, ... */
+  fields?: Record<string, string>;
+} & (
+  /** The object's key ... */
+  | { key: string; keyPrefix?: undefined }
+  /** ... or a prefix: the form may use any key starting with it (fields.key is prefix + "${filename}"). */
+  | { keyPrefix: string; key?: undefined }
+);
+
+/** A signed form: POST `fields`, then the file as the last field "file", as multipart/form-data to `url`. */
+export interface PresignedPost {
+  url: string;
+  /** In the order to send them; "policy" and "x-amz-signature" last. */
+  fields: Record<string, string>;
+  /** expiresIn, in seconds (as Companion's /params answers it). */
+  expires: number;
+  /** When the policy expires, ISO 8601 ("2026-12-07T02:19:01.000Z"). */
+  expiration: string;
+  /** The policy document (JSON) that fields.policy holds in base64: for debugging a refusal. */
+  policy: string;
+}
+
 export interface PresignPartsParams {
   bucket: string;
   key: string;
@@ -338,9 +373,9 @@ export interface UploadResult {
 // ---- The client ----------------------------------------------------------------------------
 
 export declare class S3Client {
-  /** Validates the options (TypeError when a required one is missing) and loads the module. */
+  /** Validates the options (S3InputError when a required one is missing) and loads the module. */
   static create(options: S3ClientOptions): Promise<S3Client>;
-  private constructor(core: never, options: S3ClientOptions);
+  private constructor(abi: never, options: S3ClientOptions);
 
   /** Upload a whole body: one PutObject when it fits in one part, else a multipart upload. */
   upload(params: UploadParams): Promise<UploadResult>;
@@ -369,6 +404,8 @@ export declare class S3Client {
   presign(params: PresignParams): PresignedRequest;
   /** Presigned UploadPart URLs for many parts at once, in the order given. */
   presignParts(params: PresignPartsParams): PresignedPart[];
+  /** A presigned POST form (browser form upload), synchronously. S3InputError for bad input. */
+  presignPost(params: PresignPostParams): PresignedPost;
 
   /**
    * How upload() cuts a body of `size` bytes: every part but the last has `partSize` bytes
@@ -381,7 +418,16 @@ export declare class S3Client {
   destroy(): void;
 }
 
-/** What the server said: an S3 error code and HTTP status (also a 200 that carries an <Error>). */
+/*
+ * The error policy: every failure the package reports is one of three classes.
+ *   S3InputError   input refused before anything was sent
+ *   S3Error        the store said no (its code and HTTP status)
+ *   S3VerifyError  the store answered, but we could not verify what it said
+ * Network failures and aborts reach the caller as the runtime reports them (fetch's
+ * TypeError, the AbortSignal's reason).
+ */
+
+/** The store said no: an S3 error code and HTTP status (also a 200 that carries an <Error>). */
 export declare class S3Error extends Error {
   constructor(info: {
     code: string;
@@ -411,6 +457,20 @@ export declare class S3InputError extends TypeError {
   code: string;
 }
 
+/**
+ * The store answered, but we could not verify what it said: an ETag or checksum that is not
+ * ours, or an answer we cannot parse. The object may or may not hold what was sent.
+ */
+export declare class S3VerifyError extends Error {
+  constructor(info: { code: string; message: string; status?: number; requestId?: string });
+  readonly name: 'S3VerifyError';
+  /** "ETagMismatch", "ChecksumMismatch", "SizeMismatch", "MissingETag", "MalformedXML", "XMLTooLarge", "UnexpectedXML". */
+  code: string;
+  /** The HTTP status of the answer checked, when there was one. */
+  status: number | undefined;
+  requestId: string | undefined;
+}
+
 // ---- MD5 without a client ----------------------------------------------------------------
 
 export interface Md5Digest {
@@ -430,3 +490,57 @@ export interface Md5 {
 
 /** Loads the module (`wasm` as for S3Client.create) and returns its MD5; no credentials involved. */
 export declare function createMd5(options?: { wasm?: WasmSource }): Promise<Md5>;
+
+// ---- Direct uploads: the server side (the page side is s3mpu/direct) ----
+
+export type DirectOperation =
+  | 'createMultipartUpload' | 'signPart' | 'listParts' | 'completeMultipartUpload'
+  | 'abortMultipartUpload' | 'getUploadParameters' | 'getCredentials';
+
+export interface DirectAuthorizeInfo {
+  operation: DirectOperation;
+  bucket: string;
+  /** The proposed key (a new upload: options.key's, default "<uuid>-<filename>"). */
+  key?: string;
+  uploadId?: string;
+  partNumbers?: number[];
+  filename?: string;
+  size?: number;
+  contentType?: string;
+  metadata?: Record<string, string>;
+}
+
+export interface DirectUploadHandlerOptions {
+  bucket: string;
+  /**
+   * Decides every call (deny by default): true, or an object that may rewrite
+   * `key` and `metadata`; false/undefined is a 403; a thrown Response is sent as it is.
+   */
+  authorize(request: Request, info: DirectAuthorizeInfo):
+    boolean | { key?: string; metadata?: Record<string, string> } | undefined | Response |
+    Promise<boolean | { key?: string; metadata?: Record<string, string> } | undefined | Response>;
+  /** Bytes; checked on the declared size and on the parts the server holds at Complete. */
+  maxSize?: number;
+  /** "image/png", "image/*" or RegExps. */
+  allowedContentTypes?: (string | RegExp)[];
+  /** The part size the handler plans with (default 8 MiB). */
+  partSize?: number;
+  /** Lifetime of presigned URLs and POST policies, seconds. Default 3600. */
+  expiresIn?: number;
+  /** Where the routes live. Default "/s3" (Uppy calls <companionEndpoint>/s3/...). */
+  basePath?: string;
+  key?(filename: string, request: Request): string | Promise<string>;
+  /** Temporary credentials for GET {base}/sts (STS stores only). */
+  credentials?(request: Request): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: string; region?: string }>;
+  /** Unexpected errors (answered as a bare 500). */
+  onError?(error: unknown): void;
+}
+
+export type FetchHandler = ((request: Request) => Promise<Response>) & { basePath?: string };
+
+/** Uppy Companion's S3 routes, signed by `client`, as a fetch-style handler. */
+export declare function createDirectUploadHandler(client: S3Client, options: DirectUploadHandlerOptions): FetchHandler;
+
+/** A fetch-style handler as a node:http listener, or Express middleware (with next). */
+export declare function toNodeListener(handler: FetchHandler, options?: { basePath?: string }):
+  (req: any, res: any, next?: (error?: unknown) => void) => Promise<void>;

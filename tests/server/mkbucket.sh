@@ -43,7 +43,7 @@ s3() {
     fi
     curl -sS --max-time 30 -o "$resp" -w '%{http_code}' -X "$method" \
         --aws-sigv4 "aws:amz:$S3MPU_TEST_REGION:s3" \
-        --user "$S3MPU_TEST_ACCESS_KEY:$S3MPU_TEST_SECRET_KEY" \
+        --user "$S3MPU_TEST_ACCESS_KEY_ID:$S3MPU_TEST_SECRET_ACCESS_KEY" \
         -H "x-amz-content-sha256: $sha" ${data[@]+"${data[@]}"} "$@" "$endpoint$target" </dev/null
 }
 

@@ -59,7 +59,7 @@ s3_ok() {
     local code
     code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 5 \
         --aws-sigv4 "aws:amz:$S3MPU_TEST_REGION:s3" -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' \
-        --user "$S3MPU_TEST_ACCESS_KEY:$S3MPU_TEST_SECRET_KEY" \
+        --user "$S3MPU_TEST_ACCESS_KEY_ID:$S3MPU_TEST_SECRET_ACCESS_KEY" \
         "$endpoint/" 2>/dev/null) || return 1
     [ "$code" = 200 ]
 }
@@ -83,8 +83,8 @@ all_alive() {
 }
 
 print_result() {
-    printf 'S3MPU_TEST_ACCESS_KEY=%s\nS3MPU_TEST_SECRET_KEY=%s\nS3MPU_TEST_REGION=%s\n' \
-        "$S3MPU_TEST_ACCESS_KEY" "$S3MPU_TEST_SECRET_KEY" "$S3MPU_TEST_REGION"
+    printf 'S3MPU_TEST_ACCESS_KEY_ID=%s\nS3MPU_TEST_SECRET_ACCESS_KEY=%s\nS3MPU_TEST_REGION=%s\n' \
+        "$S3MPU_TEST_ACCESS_KEY_ID" "$S3MPU_TEST_SECRET_ACCESS_KEY" "$S3MPU_TEST_REGION"
     echo "$endpoint"
 }
 
@@ -282,7 +282,7 @@ done
 
 timeout 60 radosgw-admin -c "$conf" -n client.rgw user create --uid="$S3MPU_TEST_USER" \
     --display-name="s3mpu integration tests" \
-    --access-key="$S3MPU_TEST_ACCESS_KEY" --secret-key="$S3MPU_TEST_SECRET_KEY" \
+    --access-key="$S3MPU_TEST_ACCESS_KEY_ID" --secret-key="$S3MPU_TEST_SECRET_ACCESS_KEY" \
     </dev/null >>"$dir/log/radosgw-admin.out" 2>&1 || fail "radosgw-admin user create failed"
 
 until s3_ok; do

@@ -30,9 +30,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#define HEADER 16    /* before each payload: its size class; keeps 16-byte alignment */
-#define MIN_LOG 4    /* the smallest payload: 16 bytes, room for the free-list link */
-#define MAX_LOG 30   /* the largest: 1 GiB (wasm32 memory is 4 GiB at most) */
+#define HEADER 16  /* before each payload: its size class; keeps 16-byte alignment */
+#define MIN_LOG 4  /* the smallest payload: 16 bytes, room for the free-list link */
+#define MAX_LOG 30 /* the largest: 1 GiB (wasm32 memory is 4 GiB at most) */
 #define PAGE 65536u
 
 extern unsigned char __heap_base; /* set by wasm-ld: the end of data and stack */
@@ -64,8 +64,8 @@ void *memset(void *dst, int c, size_t n)
 }
 
 static void *free_list[MAX_LOG + 1];
-static uintptr_t heap_top;  /* next byte never handed out */
-static uint64_t heap_end;   /* end of linear memory */
+static uintptr_t heap_top; /* next byte never handed out */
+static uint64_t heap_end;  /* end of linear memory */
 
 /* A block of HEADER + `size` bytes from the top of the heap, or NULL. */
 static unsigned char *carve(size_t size)
