@@ -2,7 +2,7 @@
 // (time and memory measured while a case runs) and typed-error checks.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { S3Client, S3Error, S3InputError } from '../../js/src/index.node.js';
+import { S3Client, S3Error, S3InputError, S3VerifyError } from '../../js/src/index.node.js';
 
 export const MiB = 1024 * 1024;
 export const PART = 5 * MiB;
@@ -17,7 +17,7 @@ export function clientOf(srv, transport, extra = {}) {
     region: 'us-east-1',
     credentials: CREDENTIALS,
     forcePathStyle: true,
-    retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 10, noProgressMs: 2000 },
+    retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 100, noProgressMs: 2000 },
     ...(transport === 'fetch' ? { fetch: globalThis.fetch } : {}),
     ...extra,
   });
@@ -51,10 +51,11 @@ export async function bounded(fn, { limitMs = 10_000 } = {}) {
   }
 }
 
-/** The run ended in a typed error (S3Error or S3InputError) with these fields. */
-export function assertTyped(run, { cls = S3Error, code, status } = {}) {
+/** The run ended in a typed error (by default one about the store: S3Error or S3VerifyError) with these fields. */
+export function assertTyped(run, { cls = [S3Error, S3VerifyError], code, status } = {}) {
   assert.ok(run.error, `expected an error, got ${JSON.stringify(run.value)}`);
-  assert.ok(run.error instanceof cls, `expected ${cls.name}, got ${run.error?.name}: ${run.error?.message}`);
+  const classes = [cls].flat();
+  assert.ok(classes.some((c) => run.error instanceof c), `expected ${classes.map((c) => c.name)}, got ${run.error?.name}: ${run.error?.message}`);
   if (code !== undefined) assert.equal(run.error.code, code, run.error.message);
   if (status !== undefined) assert.equal(run.error.status, status, run.error.message);
 }
@@ -69,4 +70,4 @@ export function assertNothingLeft(srv) {
   assert.deepEqual([...srv.uploads.keys()], [], 'uploads left on the server');
 }
 
-export { S3Client, S3Error, S3InputError };
+export { S3Client, S3Error, S3InputError, S3VerifyError };

@@ -23,7 +23,7 @@ describe('input refused before sending', () => {
 
   it('partSize: 0 is refused, not taken as the default', async () => {
     await refused(() => s3.upload({ bucket: 'bkt', key: 'k', body: BODY, partSize: 0 }), /partSize/);
-    await refused(() => s3.upload({ bucket: 'bkt', key: 'k', body: BODY, partSize: 5.5 * 1024 * 1024 }), /partSize/);
+    await refused(() => s3.upload({ bucket: 'bkt', key: 'k', body: BODY, partSize: 5 * 1024 * 1024 + 0.5 }), /partSize/);
   });
 
   it('presignParts with a part number of 1.5 is refused', async () => {
@@ -36,7 +36,7 @@ describe('input refused before sending', () => {
 
   it('a key with a lone surrogate is refused, not sent as U+FFFD', async () => {
     await refused(() => s3.upload({ bucket: 'bkt', key: 'a\uD800b', body: BODY, partSize: PART }), /surrogate|UTF-16/i);
-    await refused(() => s3.upload({ bucket: 'bkt', key: 'k', body: BODY, partSize: PART, metadata: { x: '\uDC00' } }), /surrogate|UTF-16/i);
+    await refused(() => s3.upload({ bucket: 'bkt', key: 'k', body: BODY, partSize: PART, metadata: { x: '\uDC00' } }), /surrogate|UTF-16|ASCII/i);
   });
 
   it('a setter\'s error names its own problem, not the previous one\'s', async () => {
