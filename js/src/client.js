@@ -4,10 +4,9 @@
 import { WasmAbi } from './abi.js';
 import { loadAbi } from './wasm.js';
 import { S3Error, S3InputError, S3VerifyError } from './errors.js';
-import { defaultTransport } from './transport.js';
 import { upload } from './upload.js';
 import { objectFields, unquote } from './object.js';
-import { DEFAULT_IDLE_TIMEOUT_MS, isRedirect, redirectError } from './response.js';
+import { defaultTransport, DEFAULT_IDLE_TIMEOUT_MS, isRedirect, redirectError } from './transport.js';
 
 // attempts: of a single operation; inside upload(), a request is retried while the
 // upload as a whole has made progress within noProgressMs.
@@ -90,7 +89,7 @@ export class S3Client {
     let skew; // { previous offset } while a correction is unconfirmed
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
-      const { response, bytes, error: failed } = await this.attempt(kind, fields, { body, signal, onProgress, expect });
+      const { response, bytes, error: failed } = await tryOnce(this, kind, fields, { body, signal, onProgress, expect });
       let error = failed;
       let cls = error instanceof S3Error ? this.abi.retryClass(error.status ?? 0, error.code) : 'yes';
       if (response && !error) {
@@ -114,7 +113,7 @@ export class S3Client {
         const previous = this.clockOffsetMs;
         if (skew) {
           this.clockOffsetMs = skew.previous; // the correction did not help: not the server's clock
-        } else if (this.correctClock(response)) {
+        } else if (correctClock(this, response)) {
           skew = { previous };
           onAttemptFailed?.(error, attempt);
           continue;
@@ -125,43 +124,6 @@ export class S3Client {
       if (cls !== 'yes' || !more) throw error;
       await sleep(backoffMs(attempt, this.retry), signal);
     }
-  }
-
-  /** One try: { response, bytes } or { error } (a network failure, a timeout, a body cut short). */
-  async attempt(kind, fields, { body, signal, onProgress, expect }) {
-    const request = this.abi.build(kind, fields, this.now());
-    const headers = request.headers.filter(([name]) => !RUNTIME_HEADERS.has(name));
-    try {
-      const payload = body ? body() : request.body || undefined;
-      const response = await this.transport(request.url, {
-        method: request.method,
-        headers,
-        body: payload,
-        signal,
-        onProgress,
-        ...(payload && typeof payload.getReader === 'function' ? { duplex: 'half' } : {}),
-      });
-      // Read here: a body cut short after the status line is a failed attempt like any other.
-      const bytes = expect === 'none' && response.ok ? new Uint8Array(0) : new Uint8Array(await response.arrayBuffer());
-      return { response, bytes };
-    } catch (e) {
-      if (signal?.aborted) throw signal.reason;
-      if (e instanceof S3InputError) throw e;
-      return { error: e };
-    }
-  }
-
-  /**
-   * Believe a RequestTimeTooSkewed answer's Date when it is within MAX_SKEW_MS
-   * of our clock (a Date of 9999-12-31 is not). Returns whether it did.
-   */
-  correctClock(response) {
-    const serverSeconds = response && this.abi.parseHttpDate(response.headers.get('date'));
-    if (serverSeconds === undefined) return false;
-    const offset = serverSeconds * 1000 - this.clock();
-    if (!(Math.abs(offset) <= MAX_SKEW_MS)) return false;
-    this.clockOffsetMs = offset;
-    return true;
   }
 
   /** An S3Error from an error response (HEAD answers have no body). */
@@ -537,6 +499,44 @@ const PRESIGN_KINDS = {
 
 // ---- Helpers ---------------------------------------------------------------------
 
+/** One try: { response, bytes } or { error } (a network failure, a timeout, a body cut short). */
+async function tryOnce(client, kind, fields, { body, signal, onProgress, expect }) {
+  const request = client.abi.build(kind, fields, client.now());
+  const headers = request.headers.filter(([name]) => !RUNTIME_HEADERS.has(name));
+  try {
+    const payload = body ? body() : request.body || undefined;
+    const response = await client.transport(request.url, {
+      method: request.method,
+      headers,
+      body: payload,
+      signal,
+      onProgress,
+      ...(payload && typeof payload.getReader === 'function' ? { duplex: 'half' } : {}),
+    });
+    // Read here: a body cut short after the status line is a failed attempt like any other.
+    const bytes = expect === 'none' && response.ok ? new Uint8Array(0) : new Uint8Array(await response.arrayBuffer());
+    return { response, bytes };
+  } catch (e) {
+    if (signal?.aborted) throw signal.reason;
+    if (e instanceof S3InputError) throw e;
+    return { error: e };
+  }
+}
+
+/**
+ * Believe a RequestTimeTooSkewed answer's Date when it is within MAX_SKEW_MS
+ * of our clock (a Date of 9999-12-31 is not). Returns whether it did.
+ */
+function correctClock(client, response) {
+  const serverSeconds = response && client.abi.parseHttpDate(response.headers.get('date'));
+  if (serverSeconds === undefined) return false;
+  const offset = serverSeconds * 1000 - client.clock();
+  if (!(Math.abs(offset) <= MAX_SKEW_MS)) return false;
+  client.clockOffsetMs = offset;
+  return true;
+}
+
+
 function checkOptions(options) {
   if (!options || typeof options !== 'object') throw new S3InputError('InvalidArgument', 's3mpu: options are required');
   if (typeof options.endpoint !== 'string' || !options.endpoint) throw new S3InputError('InvalidEndpoint', 's3mpu: options.endpoint is required');
@@ -573,11 +573,6 @@ function bodyOf({ body, contentLength }) {
   if (ArrayBuffer.isView(body)) return [() => body, body.byteLength];
   if (typeof Blob !== 'undefined' && body instanceof Blob) return [() => body, body.size];
   throw new S3InputError('InvalidArgument', 's3mpu: body must be a Uint8Array, ArrayBuffer, Blob, string or a function');
-}
-
-async function readBody(response, signal) {
-  if (signal?.aborted) throw signal.reason;
-  return response.arrayBuffer();
 }
 
 /** Full jitter: uniform in [0, min(max, base * 2^attempt)). */

@@ -4,7 +4,7 @@
 import { open } from 'node:fs/promises';
 import { S3InputError } from './errors.js';
 import { partBuffers } from './body.js';
-import { BufferedResponse, MAX_RESPONSE_BYTES, DEFAULT_IDLE_TIMEOUT_MS, concat, idleTimeout, tooLarge } from './response.js';
+import { BufferedResponse, MAX_RESPONSE_BYTES, DEFAULT_IDLE_TIMEOUT_MS, concat, idleTimeout, tooLarge } from './transport.js';
 
 // Pieces of at most this size: one progress event each. Each piece costs a
 // write and a 'drain' round: 512 KiB pieces measured ~10% more CPU per GiB

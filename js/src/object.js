@@ -18,10 +18,10 @@ export function objectFields(p) {
     expires: p.expires instanceof Date ? p.expires.toUTCString() : p.expires,
     storageClass: p.storageClass, metadata: p.metadata,
   };
-  for (const name of HEADERS) checkHeaderValue(name, fields[name]);
+  for (const name of HEADERS) checkHeaderValue(name, fields[name], 'InvalidHeader');
   for (const [name, value] of Object.entries(p.metadata ?? {})) {
-    checkHeaderValue(`metadata name ${JSON.stringify(name)}`, name);
-    checkHeaderValue(`metadata ${name}`, String(value));
+    checkHeaderValue(`metadata name ${JSON.stringify(name)}`, name, 'InvalidMetadata');
+    checkHeaderValue(`metadata ${name}`, String(value), 'InvalidMetadata');
   }
   return fields;
 }
@@ -31,9 +31,9 @@ export function objectFields(p) {
  * UTF-8 bytes but HTTP stacks send header values as Latin-1 (or refuse them),
  * so anything else would not match what was signed.
  */
-function checkHeaderValue(name, value) {
+function checkHeaderValue(name, value, code) {
   if (typeof value !== 'string' || /^[\x20-\x7e]*$/.test(value)) return;
-  throw new S3InputError('InvalidHeader', `${name} has a character outside printable ASCII, which HTTP cannot carry ` +
+  throw new S3InputError(code, `${name} has a character outside printable ASCII, which HTTP cannot carry ` +
     'as it is signed: encode it first. A file name: RFC 5987, attachment; filename*=UTF-8\'\'r%C3%A9sum%C3%A9.pdf; ' +
     'metadata: percent-encode the value (encodeURIComponent) and decode it when reading it back');
 }

@@ -8,7 +8,9 @@ import { S3Error, S3InputError, S3VerifyError } from './errors.js';
 import { openBody } from './body.js';
 import { hashers, multipartEtag, fromHex, FLEXIBLE } from './hash.js';
 import { objectFields, unquote } from './object.js';
-import { joined } from './response.js';
+import { anySignal } from './transport.js';
+
+export { anySignal }; // js/src/direct uses it from here
 
 const STATE_VERSION = 1;
 // Per request, however well the rest of the upload goes.
@@ -51,7 +53,7 @@ export async function upload(client, params) {
   const timer = timeout && setTimeout(() => deadline.abort(new S3Error({
     code: 'DeadlineExceeded', message: `the upload did not finish within ${timeout / 1000} s (timeout)`,
   })), timeout);
-  const withDeadline = timeout ? { ...params, signal: signal ? joined([signal, deadline.signal]) : deadline.signal } : params;
+  const withDeadline = timeout ? { ...params, signal: signal ? anySignal([signal, deadline.signal]) : deadline.signal } : params;
   const source = await openBody(body, { size: params.size, copyParts: client.transport.kind === 'node' });
   try {
     const job = new Upload(client, withDeadline, source, checksum, concurrency);
@@ -540,20 +542,6 @@ function etagMismatch(message, response) {
     code: 'ETagMismatch', message, status: response.status,
     requestId: response.headers.get('x-amz-request-id') ?? undefined,
   });
-}
-
-/** AbortSignal.any, or its equivalent where the runtime lacks it. */
-export function anySignal(signals) {
-  if (AbortSignal.any) return AbortSignal.any(signals);
-  const c = new AbortController();
-  for (const s of signals) {
-    if (s.aborted) {
-      c.abort(s.reason);
-      break;
-    }
-    s.addEventListener('abort', () => c.abort(s.reason), { once: true });
-  }
-  return c.signal;
 }
 
 /** `promise`, or a rejection with signal.reason as soon as the signal aborts. */

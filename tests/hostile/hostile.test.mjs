@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { hostileServer, errorXml, endless, trickle, listUploadsXml, listPartsXml } from './server.mjs';
 import {
   BODY, PART, MiB, TRANSPORTS, CREDENTIALS, clientOf, bounded, assertTyped, assertBoundedMemory, assertNothingLeft,
-  S3Error, S3InputError, S3VerifyError,
+  S3InputError, S3VerifyError,
 } from './harness.mjs';
 
 const BUCKET = 'hostile';

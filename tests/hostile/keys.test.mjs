@@ -65,7 +65,12 @@ describe('keys with dot and empty segments, end to end', { timeout: 300_000 }, (
   for (const name of DOTTED) {
     it(`fetch refuses ${JSON.stringify(name)} before sending (URL parsing would change the path)`, async () => {
       let sent = 0;
-      const s3 = await client({ fetch: (...a) => (sent++, fetch(...a)) });
+      const s3 = await client({
+        fetch: (...a) => {
+          sent++;
+          return fetch(...a);
+        },
+      });
       await assert.rejects(s3.upload({ bucket, key: prefix + name, body: randomBytes(10) }), (e) => {
         assert.ok(e instanceof S3InputError, `${e.name}: ${e.message}`);
         assert.match(e.message, /path/);

@@ -110,7 +110,7 @@ function reply(res, status, xml, headers) {
 }
 
 /** The correct answer to a request: a small, honest S3. */
-function emulate(srv, { req, res, op, body, url }) {
+function emulate(srv, { res, op, body, url }) {
   const [bucket, key] = bucketKey(url);
   const q = url.searchParams;
   const uploadId = q.get('uploadId');

@@ -501,13 +501,18 @@ describe('S3Client.upload', { timeout: 600_000 }, () => {
     await verifyObject({ bucket, key, expectBytes: bytes, expectParts: partsOf(bytes.length) });
   });
 
-  it('resuming an upload that no longer exists fails with the server\'s error', async () => {
+  it('resuming an upload that no longer exists starts afresh and says so (failed with NoSuchKey before)', async () => {
     const bytes = bytesOf(2 * P);
     const key = newKey('resume-gone');
     const state = (await interrupted(key, bytes, 1)).at(-1);
     await abortAll(bucket, key);
     const s3 = await client();
-    await assert.rejects(s3.upload({ bucket, key, body: bytes, resume: state }), (e) => e instanceof S3Error && e.status === 404);
+    const r = await s3.upload({ bucket, key, body: bytes, resume: state });
+    assert.equal(r.restarted, true);
+    assert.match(r.warning, new RegExp(state.uploadId));
+    assert.notEqual(r.uploadId, state.uploadId);
+    await verifyObject({ bucket, key, expectBytes: bytes, expectParts: [P, P] });
+    assert.deepEqual(await listUploads(bucket, key), []);
   });
 
   // ---- Failures ------------------------------------------------------------------------------
@@ -570,7 +575,10 @@ describe('S3Client.upload', { timeout: 600_000 }, () => {
     spy(s3, async ({ op, real }) => {
       if (op !== 'headObject' && op !== 'putObject') return undefined;
       const r = await real();
-      const h = new Headers(r.headers);
+      const h = new Headers();
+      r.headers.forEach((v, k) => {
+        h.set(k, v);
+      });
       h.set('etag', op === 'headObject' ? '"00000000000000000000000000000000-3"' : '"00000000000000000000000000000000"');
       return new Response(null, { status: r.status, headers: h });
     });
