@@ -38,9 +38,9 @@ export default {
       handler ??= s3mpu.createDirectUploadHandler(client, { bucket, authorize: () => true });
       const numbers = Array.from({ length: n }, (_, i) => i + 1).join(',');
       const r = await handler(new Request(`https://api.example.com/s3/multipart/${encodeURIComponent(uploadId)}/batch?key=${encodeURIComponent(key)}&partNumbers=${numbers}`));
-      if (!r.ok) return new Response(await r.text(), { status: r.status });
-      const { presignedUrls } = await r.json();
-      last = presignedUrls[String(n)] ?? '';
+      // Its answer as a deployment sends it (JSON of every URL): parsing it here would count
+      // the caller's work.
+      return r;
     } else if (impl !== 'empty') {
       return new Response(`unknown impl ${impl}`, { status: 400 });
     }

@@ -1,6 +1,6 @@
 // The Node entry: the bundled s3mpu.wasm is read from disk by default
 // (Node's fetch does not read file: URLs); requests go over node:http(s) and
-// a string body is a file path (node.js).
+// file bodies ({ path } or a file: URL) are read part by part (node.js).
 import { readFile } from 'node:fs/promises';
 import { setDefaultWasm, setFileUrlReader } from './wasm.js';
 import { setNodeTransport } from './transport.js';
