@@ -540,6 +540,8 @@ export interface DirectUploadHandlerOptions {
   key?(filename: string, request: Request): string | Promise<string>;
   /** Temporary credentials for GET {base}/sts (STS stores only). */
   credentials?(request: Request): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: string; region?: string }>;
+  /** Origins of pages on other origins that may call the routes (CORS), or ['*']. Default none. */
+  allowedOrigins?: string[];
   /** Unexpected errors (answered as a bare 500). */
   onError?(error: unknown): void;
 }

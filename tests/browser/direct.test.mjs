@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { s3Server } from '../js/harness/server.mjs';
 import { verifyObject, listUploads, abortAll } from '../js/harness/verify.mjs';
 import { startDemoServer } from '../../examples/browser/server.mjs';
+import { sessionCredentials } from './sts.mjs';
 import { CHROMIUM, haveChromium, launchChromium } from '../e2e/chromium.mjs';
 
 const MiB = 1024 * 1024;
@@ -428,18 +429,24 @@ test('a part PUT that hangs is abandoned after idleTimeout and sent again', { ti
   }
 });
 
-test('credentials mode: temporary credentials from the backend, the wasm core signs in the page', { timeout: 120_000 }, async () => {
-  // RGW here has no STS configured: the test backend serves the gateway's own key in the
-  // shape STS gives (a real backend calls AssumeRole and hands out a scoped, short-lived key).
+test('credentials mode: STS session credentials from the backend, the wasm core signs in the page', { timeout: 120_000 }, async (t) => {
+  // The test backend asks the gateway's STS (GetSessionToken) for each request, as a real
+  // backend would; a store without STS gets the gateway's own key instead, and says so.
+  const first = await sessionCredentials(s3);
+  if (first.missing) t.diagnostic(`no STS on this store (${first.missing}): the gateway's own key stands in`);
+  else t.diagnostic(`STS session credentials (${first.credentials.accessKeyId}, token ${first.credentials.sessionToken.length} chars)`);
   const { ctx, page, errors } = await openPage();
   try {
     let asked = 0;
-    await page.route('**/test-credentials', (route) => {
+    const tokens = new Set();
+    await page.route('**/test-credentials', async (route) => {
       asked++;
+      const c = first.missing ? { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } : (await sessionCredentials(s3)).credentials;
+      if (c.sessionToken) tokens.add(c.sessionToken);
       return route.fulfill({
         status: 200, contentType: 'application/json',
-        // 30 s left: inside the minute before expiry, so every use asks for fresh ones.
-        body: JSON.stringify({ accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, expiration: new Date(Date.now() + 30_000).toISOString() }),
+        // Said to expire in 30 s: inside the minute before expiry, so every use asks for fresh ones.
+        body: JSON.stringify({ ...c, expiration: new Date(Date.now() + 30_000).toISOString() }),
       });
     });
     const path = await file24('credentials');
@@ -456,6 +463,7 @@ test('credentials mode: temporary credentials from the backend, the wasm core si
     assert.equal(r.key, key);
     assert.equal(r.parts, 3);
     assert.ok(asked >= 3, `credentials asked ${asked} times: refreshed before they expire`);
+    if (!first.missing) assert.equal(tokens.size, asked, 'a fresh session each time');
     await verifyObject({ bucket, key, expectBytes: path, expectParts: PARTS });
     assert.deepEqual(await listUploads(bucket, key), []);
     assert.deepEqual(errors, []);

@@ -145,6 +145,10 @@ describe('direct uploads: handler and directUpload on Node', { timeout: 180_000 
     const md5 = createHash('md5').update(createHash('md5').update(body).digest()).digest('hex');
     assert.equal(done.etag, `"${md5}-1"`);
     await verifyObject({ bucket, key: created.key, expectBytes: body, expectParts: [1000] });
+    // The same Complete again (its answer lost on the way to the page): the object answers.
+    const again = await api('POST', `/multipart/${created.uploadId}/complete${q}`, 'bob', { parts: [{ PartNumber: 1 }] });
+    assert.equal(again.status, 200);
+    assert.equal((await again.json()).etag, done.etag);
     const bad = await api('GET', `/multipart/${created.uploadId}/batch${q}&partNumbers=0,10001`, 'bob');
     assert.equal(bad.status, 400);
     assert.match((await bad.json()).error, /partNumbers/);
@@ -198,6 +202,38 @@ describe('direct uploads: handler and directUpload on Node', { timeout: 180_000 
     const posted = await fetch(params.url, { method: 'POST', body: form });
     assert.equal(posted.status, 400);
     assert.match(await posted.text(), /EntityTooLarge/);
+  });
+
+  it('CORS for pages on allowedOrigins only', async () => {
+    const h = createDirectUploadHandler(client, { bucket, allowedOrigins: ['https://app.example'], authorize: () => false });
+    const pre = (origin) => h(new Request('http://x/s3/multipart', {
+      method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+    }));
+    const ok = await pre('https://app.example');
+    assert.equal(ok.status, 204);
+    assert.equal(ok.headers.get('access-control-allow-origin'), 'https://app.example');
+    assert.equal(ok.headers.get('access-control-allow-headers'), 'content-type,authorization');
+    assert.equal((await pre('https://evil.example')).status, 403);
+    const denied = await h(new Request('http://x/s3/multipart', { method: 'POST', headers: { origin: 'https://app.example' }, body: '{"filename":"a"}' }));
+    assert.equal(denied.status, 403, 'CORS lets the page read the answer; authorize still decides');
+    assert.equal(denied.headers.get('access-control-allow-origin'), 'https://app.example');
+    const other = await h(new Request('http://x/s3/multipart', { method: 'POST', headers: { origin: 'https://evil.example' }, body: '{}' }));
+    assert.equal(other.headers.get('access-control-allow-origin'), null);
+  });
+
+  it('toNodeListener as middleware: paths outside the handler\'s base go to next()', async () => {
+    const mw = toNodeListener(createDirectUploadHandler(client, { bucket, authorize: () => false }));
+    const srv = http.createServer((req, res) => mw(req, res, () => res.writeHead(418).end('next')));
+    await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+    try {
+      const at = `http://127.0.0.1:${srv.address().port}`;
+      assert.equal((await fetch(`${at}/elsewhere`)).status, 418);
+      const denied = await fetch(`${at}/s3/multipart`, { method: 'POST', body: '{"filename":"a"}' });
+      assert.equal(denied.status, 403);
+      assert.deepEqual(await denied.json(), { error: 'not authorized' });
+    } finally {
+      srv.close();
+    }
   });
 
   it('GET /sts only when configured, and authorized like every call', async () => {
