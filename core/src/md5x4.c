@@ -18,7 +18,6 @@ static inline vec v_xor(vec x, vec y) { return wasm_v128_xor(x, y); }
 static inline vec v_or_not(vec x, vec y) { return wasm_v128_or(x, wasm_v128_not(y)); }
 /* Bits of x where mask is set, of y elsewhere. */
 static inline vec v_select(vec x, vec y, vec mask) { return wasm_v128_bitselect(x, y, mask); }
-static inline vec v_splat(uint32_t k) { return wasm_i32x4_splat((int32_t)k); }
 static inline vec v_rotl(vec x, int s)
 {
 	return wasm_v128_or(wasm_i32x4_shl(x, s), wasm_u32x4_shr(x, 32 - s));
@@ -73,7 +72,6 @@ static inline vec v_select(vec x, vec y, vec mask)
 {
 	LANEWISE((x.w[i] & mask.w[i]) | (y.w[i] & ~mask.w[i]));
 }
-static inline vec v_splat(uint32_t k) { LANEWISE(k); }
 static inline vec v_rotl(vec x, int s) { LANEWISE(x.w[i] << s | x.w[i] >> (32 - s)); }
 static inline vec v_load(const uint32_t w[4]) { LANEWISE(w[i]); }
 static inline void v_store(uint32_t w[4], vec x) { memcpy(w, x.w, sizeof x.w); }
@@ -104,7 +102,76 @@ _Static_assert(_Alignof(md5x4_state) <= _Alignof(s3mpu_md5x4), "s3mpu_md5x4 misa
 #define H(b, c, d) v_xor(v_xor(b, c), d)
 #define I(b, c, d) v_xor(c, v_or_not(b, d))
 #define STEP(f, a, b, c, d, w, k, s) \
-	a = v_add(b, v_rotl(v_add(v_add(a, f(b, c, d)), v_add(w, v_splat(k))), s))
+	a = v_add(b, v_rotl(v_add(v_add(a, f(b, c, d)), v_add(w, v_load(k))), s))
+
+/* RFC 1321 3.4's T[i], in all four lanes: one vector load a step (the
+ * loops keep them loads; constants inline cost V8 more instructions). */
+static const uint32_t T4[64][4] = {
+	{ 0xd76aa478, 0xd76aa478, 0xd76aa478, 0xd76aa478 },
+	{ 0xe8c7b756, 0xe8c7b756, 0xe8c7b756, 0xe8c7b756 },
+	{ 0x242070db, 0x242070db, 0x242070db, 0x242070db },
+	{ 0xc1bdceee, 0xc1bdceee, 0xc1bdceee, 0xc1bdceee },
+	{ 0xf57c0faf, 0xf57c0faf, 0xf57c0faf, 0xf57c0faf },
+	{ 0x4787c62a, 0x4787c62a, 0x4787c62a, 0x4787c62a },
+	{ 0xa8304613, 0xa8304613, 0xa8304613, 0xa8304613 },
+	{ 0xfd469501, 0xfd469501, 0xfd469501, 0xfd469501 },
+	{ 0x698098d8, 0x698098d8, 0x698098d8, 0x698098d8 },
+	{ 0x8b44f7af, 0x8b44f7af, 0x8b44f7af, 0x8b44f7af },
+	{ 0xffff5bb1, 0xffff5bb1, 0xffff5bb1, 0xffff5bb1 },
+	{ 0x895cd7be, 0x895cd7be, 0x895cd7be, 0x895cd7be },
+	{ 0x6b901122, 0x6b901122, 0x6b901122, 0x6b901122 },
+	{ 0xfd987193, 0xfd987193, 0xfd987193, 0xfd987193 },
+	{ 0xa679438e, 0xa679438e, 0xa679438e, 0xa679438e },
+	{ 0x49b40821, 0x49b40821, 0x49b40821, 0x49b40821 },
+	{ 0xf61e2562, 0xf61e2562, 0xf61e2562, 0xf61e2562 },
+	{ 0xc040b340, 0xc040b340, 0xc040b340, 0xc040b340 },
+	{ 0x265e5a51, 0x265e5a51, 0x265e5a51, 0x265e5a51 },
+	{ 0xe9b6c7aa, 0xe9b6c7aa, 0xe9b6c7aa, 0xe9b6c7aa },
+	{ 0xd62f105d, 0xd62f105d, 0xd62f105d, 0xd62f105d },
+	{ 0x02441453, 0x02441453, 0x02441453, 0x02441453 },
+	{ 0xd8a1e681, 0xd8a1e681, 0xd8a1e681, 0xd8a1e681 },
+	{ 0xe7d3fbc8, 0xe7d3fbc8, 0xe7d3fbc8, 0xe7d3fbc8 },
+	{ 0x21e1cde6, 0x21e1cde6, 0x21e1cde6, 0x21e1cde6 },
+	{ 0xc33707d6, 0xc33707d6, 0xc33707d6, 0xc33707d6 },
+	{ 0xf4d50d87, 0xf4d50d87, 0xf4d50d87, 0xf4d50d87 },
+	{ 0x455a14ed, 0x455a14ed, 0x455a14ed, 0x455a14ed },
+	{ 0xa9e3e905, 0xa9e3e905, 0xa9e3e905, 0xa9e3e905 },
+	{ 0xfcefa3f8, 0xfcefa3f8, 0xfcefa3f8, 0xfcefa3f8 },
+	{ 0x676f02d9, 0x676f02d9, 0x676f02d9, 0x676f02d9 },
+	{ 0x8d2a4c8a, 0x8d2a4c8a, 0x8d2a4c8a, 0x8d2a4c8a },
+	{ 0xfffa3942, 0xfffa3942, 0xfffa3942, 0xfffa3942 },
+	{ 0x8771f681, 0x8771f681, 0x8771f681, 0x8771f681 },
+	{ 0x6d9d6122, 0x6d9d6122, 0x6d9d6122, 0x6d9d6122 },
+	{ 0xfde5380c, 0xfde5380c, 0xfde5380c, 0xfde5380c },
+	{ 0xa4beea44, 0xa4beea44, 0xa4beea44, 0xa4beea44 },
+	{ 0x4bdecfa9, 0x4bdecfa9, 0x4bdecfa9, 0x4bdecfa9 },
+	{ 0xf6bb4b60, 0xf6bb4b60, 0xf6bb4b60, 0xf6bb4b60 },
+	{ 0xbebfbc70, 0xbebfbc70, 0xbebfbc70, 0xbebfbc70 },
+	{ 0x289b7ec6, 0x289b7ec6, 0x289b7ec6, 0x289b7ec6 },
+	{ 0xeaa127fa, 0xeaa127fa, 0xeaa127fa, 0xeaa127fa },
+	{ 0xd4ef3085, 0xd4ef3085, 0xd4ef3085, 0xd4ef3085 },
+	{ 0x04881d05, 0x04881d05, 0x04881d05, 0x04881d05 },
+	{ 0xd9d4d039, 0xd9d4d039, 0xd9d4d039, 0xd9d4d039 },
+	{ 0xe6db99e5, 0xe6db99e5, 0xe6db99e5, 0xe6db99e5 },
+	{ 0x1fa27cf8, 0x1fa27cf8, 0x1fa27cf8, 0x1fa27cf8 },
+	{ 0xc4ac5665, 0xc4ac5665, 0xc4ac5665, 0xc4ac5665 },
+	{ 0xf4292244, 0xf4292244, 0xf4292244, 0xf4292244 },
+	{ 0x432aff97, 0x432aff97, 0x432aff97, 0x432aff97 },
+	{ 0xab9423a7, 0xab9423a7, 0xab9423a7, 0xab9423a7 },
+	{ 0xfc93a039, 0xfc93a039, 0xfc93a039, 0xfc93a039 },
+	{ 0x655b59c3, 0x655b59c3, 0x655b59c3, 0x655b59c3 },
+	{ 0x8f0ccc92, 0x8f0ccc92, 0x8f0ccc92, 0x8f0ccc92 },
+	{ 0xffeff47d, 0xffeff47d, 0xffeff47d, 0xffeff47d },
+	{ 0x85845dd1, 0x85845dd1, 0x85845dd1, 0x85845dd1 },
+	{ 0x6fa87e4f, 0x6fa87e4f, 0x6fa87e4f, 0x6fa87e4f },
+	{ 0xfe2ce6e0, 0xfe2ce6e0, 0xfe2ce6e0, 0xfe2ce6e0 },
+	{ 0xa3014314, 0xa3014314, 0xa3014314, 0xa3014314 },
+	{ 0x4e0811a1, 0x4e0811a1, 0x4e0811a1, 0x4e0811a1 },
+	{ 0xf7537e82, 0xf7537e82, 0xf7537e82, 0xf7537e82 },
+	{ 0xbd3af235, 0xbd3af235, 0xbd3af235, 0xbd3af235 },
+	{ 0x2ad7d2bb, 0x2ad7d2bb, 0x2ad7d2bb, 0x2ad7d2bb },
+	{ 0xeb86d391, 0xeb86d391, 0xeb86d391, 0xeb86d391 },
+};
 
 /* One 64-byte block from src[i] into each lane i of `active` (a bit set);
  * the other lanes compute on whatever src holds and keep their state. */
@@ -112,75 +179,34 @@ static void md5x4_block(uint32_t h[4][4], const unsigned char *const src[4], uns
 {
 	vec m[16], a0 = v_load(h[0]), b0 = v_load(h[1]), c0 = v_load(h[2]), d0 = v_load(h[3]);
 	vec a = a0, b = b0, c = c0, d = d0, keep = v_mask(active);
+	const uint32_t(*k)[4] = T4;
+	int j;
 
 	load_words(m, src);
-	STEP(F, a, b, c, d, m[0], 0xd76aa478, 7);
-	STEP(F, d, a, b, c, m[1], 0xe8c7b756, 12);
-	STEP(F, c, d, a, b, m[2], 0x242070db, 17);
-	STEP(F, b, c, d, a, m[3], 0xc1bdceee, 22);
-	STEP(F, a, b, c, d, m[4], 0xf57c0faf, 7);
-	STEP(F, d, a, b, c, m[5], 0x4787c62a, 12);
-	STEP(F, c, d, a, b, m[6], 0xa8304613, 17);
-	STEP(F, b, c, d, a, m[7], 0xfd469501, 22);
-	STEP(F, a, b, c, d, m[8], 0x698098d8, 7);
-	STEP(F, d, a, b, c, m[9], 0x8b44f7af, 12);
-	STEP(F, c, d, a, b, m[10], 0xffff5bb1, 17);
-	STEP(F, b, c, d, a, m[11], 0x895cd7be, 22);
-	STEP(F, a, b, c, d, m[12], 0x6b901122, 7);
-	STEP(F, d, a, b, c, m[13], 0xfd987193, 12);
-	STEP(F, c, d, a, b, m[14], 0xa679438e, 17);
-	STEP(F, b, c, d, a, m[15], 0x49b40821, 22);
-
-	STEP(G, a, b, c, d, m[1], 0xf61e2562, 5);
-	STEP(G, d, a, b, c, m[6], 0xc040b340, 9);
-	STEP(G, c, d, a, b, m[11], 0x265e5a51, 14);
-	STEP(G, b, c, d, a, m[0], 0xe9b6c7aa, 20);
-	STEP(G, a, b, c, d, m[5], 0xd62f105d, 5);
-	STEP(G, d, a, b, c, m[10], 0x02441453, 9);
-	STEP(G, c, d, a, b, m[15], 0xd8a1e681, 14);
-	STEP(G, b, c, d, a, m[4], 0xe7d3fbc8, 20);
-	STEP(G, a, b, c, d, m[9], 0x21e1cde6, 5);
-	STEP(G, d, a, b, c, m[14], 0xc33707d6, 9);
-	STEP(G, c, d, a, b, m[3], 0xf4d50d87, 14);
-	STEP(G, b, c, d, a, m[8], 0x455a14ed, 20);
-	STEP(G, a, b, c, d, m[13], 0xa9e3e905, 5);
-	STEP(G, d, a, b, c, m[2], 0xfcefa3f8, 9);
-	STEP(G, c, d, a, b, m[7], 0x676f02d9, 14);
-	STEP(G, b, c, d, a, m[12], 0x8d2a4c8a, 20);
-
-	STEP(H, a, b, c, d, m[5], 0xfffa3942, 4);
-	STEP(H, d, a, b, c, m[8], 0x8771f681, 11);
-	STEP(H, c, d, a, b, m[11], 0x6d9d6122, 16);
-	STEP(H, b, c, d, a, m[14], 0xfde5380c, 23);
-	STEP(H, a, b, c, d, m[1], 0xa4beea44, 4);
-	STEP(H, d, a, b, c, m[4], 0x4bdecfa9, 11);
-	STEP(H, c, d, a, b, m[7], 0xf6bb4b60, 16);
-	STEP(H, b, c, d, a, m[10], 0xbebfbc70, 23);
-	STEP(H, a, b, c, d, m[13], 0x289b7ec6, 4);
-	STEP(H, d, a, b, c, m[0], 0xeaa127fa, 11);
-	STEP(H, c, d, a, b, m[3], 0xd4ef3085, 16);
-	STEP(H, b, c, d, a, m[6], 0x04881d05, 23);
-	STEP(H, a, b, c, d, m[9], 0xd9d4d039, 4);
-	STEP(H, d, a, b, c, m[12], 0xe6db99e5, 11);
-	STEP(H, c, d, a, b, m[15], 0x1fa27cf8, 16);
-	STEP(H, b, c, d, a, m[2], 0xc4ac5665, 23);
-
-	STEP(I, a, b, c, d, m[0], 0xf4292244, 6);
-	STEP(I, d, a, b, c, m[7], 0x432aff97, 10);
-	STEP(I, c, d, a, b, m[14], 0xab9423a7, 15);
-	STEP(I, b, c, d, a, m[5], 0xfc93a039, 21);
-	STEP(I, a, b, c, d, m[12], 0x655b59c3, 6);
-	STEP(I, d, a, b, c, m[3], 0x8f0ccc92, 10);
-	STEP(I, c, d, a, b, m[10], 0xffeff47d, 15);
-	STEP(I, b, c, d, a, m[1], 0x85845dd1, 21);
-	STEP(I, a, b, c, d, m[8], 0x6fa87e4f, 6);
-	STEP(I, d, a, b, c, m[15], 0xfe2ce6e0, 10);
-	STEP(I, c, d, a, b, m[6], 0xa3014314, 15);
-	STEP(I, b, c, d, a, m[13], 0x4e0811a1, 21);
-	STEP(I, a, b, c, d, m[4], 0xf7537e82, 6);
-	STEP(I, d, a, b, c, m[11], 0xbd3af235, 10);
-	STEP(I, c, d, a, b, m[2], 0x2ad7d2bb, 15);
-	STEP(I, b, c, d, a, m[9], 0xeb86d391, 21);
+	for (j = 0; j < 16; j += 4, k += 4) {
+		STEP(F, a, b, c, d, m[j], k[0], 7);
+		STEP(F, d, a, b, c, m[j + 1], k[1], 12);
+		STEP(F, c, d, a, b, m[j + 2], k[2], 17);
+		STEP(F, b, c, d, a, m[j + 3], k[3], 22);
+	}
+	for (j = 0; j < 16; j += 4, k += 4) {
+		STEP(G, a, b, c, d, m[(5 * j + 1) & 15], k[0], 5);
+		STEP(G, d, a, b, c, m[(5 * j + 6) & 15], k[1], 9);
+		STEP(G, c, d, a, b, m[(5 * j + 11) & 15], k[2], 14);
+		STEP(G, b, c, d, a, m[(5 * j) & 15], k[3], 20);
+	}
+	for (j = 0; j < 16; j += 4, k += 4) {
+		STEP(H, a, b, c, d, m[(3 * j + 5) & 15], k[0], 4);
+		STEP(H, d, a, b, c, m[(3 * j + 8) & 15], k[1], 11);
+		STEP(H, c, d, a, b, m[(3 * j + 11) & 15], k[2], 16);
+		STEP(H, b, c, d, a, m[(3 * j + 14) & 15], k[3], 23);
+	}
+	for (j = 0; j < 16; j += 4, k += 4) {
+		STEP(I, a, b, c, d, m[(7 * j) & 15], k[0], 6);
+		STEP(I, d, a, b, c, m[(7 * j + 7) & 15], k[1], 10);
+		STEP(I, c, d, a, b, m[(7 * j + 14) & 15], k[2], 15);
+		STEP(I, b, c, d, a, m[(7 * j + 21) & 15], k[3], 21);
+	}
 
 	v_store(h[0], v_select(v_add(a, a0), a0, keep));
 	v_store(h[1], v_select(v_add(b, b0), b0, keep));
