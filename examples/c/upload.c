@@ -584,6 +584,7 @@ static void parse_args(int argc, char **argv, options *o)
 static int open_session(session *s, const options *o)
 {
 	s3mpu_config cfg;
+	int rc;
 	memset(&cfg, 0, sizeof cfg);
 	cfg.endpoint = s3mpu_cstr(o->endpoint);
 	cfg.region = s3mpu_cstr(o->region);
@@ -595,8 +596,10 @@ static int open_session(session *s, const options *o)
 		fprintf(stderr, "set S3MPU_ACCESS_KEY_ID and S3MPU_SECRET_ACCESS_KEY\n");
 		return -1;
 	}
-	if (s3mpu_client_init(&s->client, &cfg) != S3MPU_OK) {
-		fprintf(stderr, "%s\n", s3mpu_client_detail(&s->client));
+	rc = s3mpu_client_init(&s->client, &cfg);
+	if (rc != S3MPU_OK) {
+		fprintf(stderr, "%s%s\n", s3mpu_client_detail(&s->client),
+			rc == S3MPU_E_REGION ? ": give it with --region (e.g. us-east-1)" : "");
 		return -1;
 	}
 	s->max_rate = o->max_rate;

@@ -8,7 +8,8 @@
 #   fixture.sh cleanup STATE          stop the server that setup started, remove STATE
 #   fixture.sh example STATE UPLOADER run the native C example against the target and read
 #                                     the object back with curl
-#   fixture.sh example-sigint STATE UPLOADER   SIGINT the example mid-upload: nothing is left
+#   fixture.sh example-sigint STATE UPLOADER [INT|TERM]   signal the example mid-upload:
+#                                     it aborts the upload, nothing is left
 #
 # STATE holds KEY=value lines that test_rgw reads: S3MPU_TEST_ENDPOINT, S3MPU_TEST_REGION,
 # S3MPU_TEST_ACCESS_KEY_ID, S3MPU_TEST_SECRET_ACCESS_KEY, S3MPU_TEST_BUCKET, S3MPU_TEST_STORE
@@ -130,10 +131,11 @@ example() {
     echo "1 passed, 0 failed"
 }
 
-# SIGINT mid-upload (sent once Create has answered; --max-rate keeps the parts in flight
-# for seconds): the example aborts the upload, exits 130, and the server lists none.
+# SIGINT (or $4: TERM) mid-upload (sent once Create has answered; --max-rate keeps the parts
+# in flight for seconds): the example aborts the upload, exits 128 + the signal's number,
+# and the server lists no upload left.
 example_sigint() {
-    local uploader=${3:?uploader binary} pid status=0 i
+    local uploader=${3:?uploader binary} sig=${4:-INT} pid status=0 i want
     example_target
     head -c $((11 * 1024 * 1024)) /dev/urandom >"$tmp/in"
     local prefix="ctest-sigint-$$/"
@@ -148,10 +150,11 @@ example_sigint() {
         sleep 0.1
     done
     grep -q '^upload id ' "$tmp/err" || { cat "$tmp/err" >&2; log "no upload was created"; exit 1; }
-    kill -INT "$pid"
+    kill -s "$sig" "$pid"
     wait "$pid" || status=$?
     cat "$tmp/err"
-    [ "$status" = 130 ] || { log "exit status $status, expected 130"; exit 1; }
+    want=$((128 + $(kill -l "$sig")))
+    [ "$status" = "$want" ] || { log "exit status $status, expected $want (SIG$sig)"; exit 1; }
     grep -q 'aborted' "$tmp/err" || { log "the example did not say it aborted"; exit 1; }
     s3_get "$bucket?prefix=${prefix%/}%2F&uploads=" "$tmp/list" # sorted: curl 7.88 signs the query as given
     grep -q '<ListMultipartUploadsResult' "$tmp/list" || { log "not an upload list"; exit 1; }
