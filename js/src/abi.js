@@ -418,6 +418,39 @@ export class WasmAbi {
     return this.u8.slice(window, window + this.constant(`${constantName(algo)}_SIZE`));
   }
 
+  /** Whether this module hashes md5x4's lanes with SIMD (else they cost four MD5s). */
+  md5x4Simd() {
+    return this.x.s3mpu_md5x4_simd() === 1;
+  }
+
+  /**
+   * The MD5s of up to MD5X4_LANES byte arrays at once (md5x4: one message in
+   * each SIMD lane), each lane fed through its own slice of the window.
+   */
+  md5x4(parts) {
+    const { MD5X4_LANES: lanes, MD5X4_CONTEXT_SIZE: size, MD5_SIZE: digest } = this.constants;
+    if (parts.length > lanes) throw new RangeError(`md5x4: at most ${lanes} parts`);
+    this.md5x4Ptr ??= this.alloc(size + 8 * lanes + digest * lanes);
+    const ctx = this.md5x4Ptr, ptrs = ctx + size, lens = ptrs + 4 * lanes, out = lens + 4 * lanes;
+    const window = this.window(), slot = WINDOW / lanes;
+    const longest = Math.max(0, ...parts.map((p) => p.length));
+    this.x.s3mpu_md5x4_init(ctx);
+    for (let at = 0; at < longest; at += slot) {
+      this.refresh();
+      for (let i = 0; i < lanes; i++) {
+        const p = parts[i];
+        const piece = p ? p.subarray(Math.min(at, p.length), Math.min(at + slot, p.length)) : p;
+        if (piece?.length) this.u8.set(piece, window + i * slot);
+        this.view.setUint32(ptrs + 4 * i, window + i * slot, true);
+        this.view.setUint32(lens + 4 * i, piece?.length ?? 0, true);
+      }
+      this.x.s3mpu_md5x4_update(ctx, ptrs, lens);
+    }
+    this.x.s3mpu_md5x4_out(ctx, out);
+    this.refresh();
+    return parts.map((_, i) => this.u8.slice(out + digest * i, out + digest * (i + 1)));
+  }
+
   /** The CRC running value after `bytes` ('crc32' | 'crc32c'). */
   crcUpdate(algo, crc, bytes) {
     const table = this.crcTable(algo);

@@ -1,7 +1,7 @@
 // Hashing a part: MD5 (Content-MD5, ETag checks), and the flexible
-// checksums SHA-256, CRC32, CRC32C. Node's crypto and zlib when present
-// (loaded by dynamic import, so browsers and workers never see them), else
-// WebCrypto for SHA-256 and the core's wasm code for the rest.
+// checksums SHA-256, CRC32, CRC32C. Node's crypto and zlib when the Node
+// entry provides them (setNativeHashes), else WebCrypto for SHA-256 and the
+// core's wasm code for the rest.
 //
 // The wasm side goes through abi.js (contexts, the window the bytes are
 // copied through, the CRC tables): a part is never copied whole into wasm.
@@ -9,6 +9,8 @@ import { S3InputError } from './errors.js';
 
 /** @type {Promise<{ crypto: any, zlib: any } | null> | undefined} */
 let native;
+/** @type {(() => Promise<{ crypto: any, zlib: any }>) | undefined} */
+let nativeLoader;
 let nativeAllowed = true;
 
 /** Tests: false forces the wasm/WebCrypto paths even on Node. */
@@ -16,15 +18,19 @@ export function useNative(allowed) {
   nativeAllowed = Boolean(allowed);
 }
 
+/**
+ * The Node entry (index.node.js) hands in Node's crypto and zlib. No Node
+ * module is named in this file, so bundlers for workers and browsers
+ * (wrangler's refuses node: imports without nodejs_compat) never meet one.
+ */
+export function setNativeHashes(loader) {
+  nativeLoader = loader;
+  native = undefined;
+}
+
 function loadNative() {
-  if (!globalThis.process?.versions?.node) return Promise.resolve(null);
-  // The comments keep bundlers from trying to resolve Node's modules.
-  native ??= Promise.all([
-    import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:crypto'),
-    import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:zlib'),
-  ])
-    .then(([crypto, zlib]) => ({ crypto, zlib }))
-    .catch(() => null);
+  if (!nativeLoader) return Promise.resolve(null);
+  native ??= nativeLoader().catch(() => null);
   return native;
 }
 
@@ -145,7 +151,7 @@ export const FLEXIBLE = ['crc32', 'crc32c', 'sha256'];
 
 /**
  * The hashing backends over a WasmAbi. `hashers.part({ md5, checksum })`
- * makes a PartHash; `hashers.md5(bytes)` is a one-shot MD5.
+ * makes a PartHash; `hashers.md5(bytes)` is a one-shot MD5, `md5Many(parts)` many.
  */
 export async function hashers(abi) {
   const n = nativeAllowed ? await loadNative() : null;
@@ -180,6 +186,20 @@ export async function hashers(abi) {
       const h = make('md5');
       h.update(bytes);
       return h.digest();
+    },
+    /** The MD5s of many byte arrays, four at a time in md5x4's lanes where that is faster. */
+    md5Many(parts) {
+      const simd = abi.md5x4Simd(), lanes = abi.constants.MD5X4_LANES;
+      // Four lanes cost one block of SIMD work however many hold a part: on wasm's
+      // scalar MD5 two parts already win, against node:crypto's three (bench/hash-child.mjs).
+      const worth = nodeMd5 ? 3 : 2;
+      const out = [];
+      for (let at = 0; at < parts.length; at += lanes) {
+        const group = parts.slice(at, at + lanes);
+        if (simd && group.length >= worth) out.push(...abi.md5x4(group));
+        else out.push(...group.map((p) => this.md5(p)));
+      }
+      return out;
     },
   };
 }
