@@ -248,6 +248,8 @@ async function uploadFile(session, job, { say, onProgress, sent = () => {}, sign
       resume,
       keepOnError: keep,
       signal,
+      // The whole upload's deadline (--timeout); the session's own timer covers the rest.
+      ...(session.conn.timeoutMs === undefined ? {} : { timeout: session.conn.timeoutMs }),
     });
     await checkpoints.flush();
     if (job.statePath) await removeState(job.statePath);
