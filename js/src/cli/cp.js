@@ -176,11 +176,14 @@ function orderedFilters(argv) {
 
 async function copyOne(ctx, values, show, job) {
   const { io, say } = ctx;
-  const session = await openSession(values, ctx, job);
+  // One file: --timeout is upload()'s own deadline (DeadlineExceeded).
+  const session = await openSession(values, ctx, job, { deadline: false });
   const progress = new Progress({ stream: io.stderr, enabled: show.progress });
   let result;
   try {
-    result = await uploadFile(session, job, { say, onProgress: (p) => progress.update(p), sent: () => { ctx.context.sent = true; } });
+    result = await uploadFile(session, { ...job, timeoutMs: session.conn.timeoutMs }, {
+      say, onProgress: (p) => progress.update(p), sent: () => { ctx.context.sent = true; },
+    });
   } catch (e) {
     progress.interrupt();
     return failed(ctx, session, e, job);
@@ -188,6 +191,8 @@ async function copyOne(ctx, values, show, job) {
     session.close();
   }
   progress.done();
+  // Not an error, but worth knowing (an unverified object, a restart): even with --quiet.
+  if (result.warning) say(`s3mpu: warning: ${result.warning}`);
   if (values.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else io.stdout.write(`${result.etag ?? ''}\n`);
   if (show.progress) {
@@ -248,8 +253,7 @@ async function uploadFile(session, job, { say, onProgress, sent = () => {}, sign
       resume,
       keepOnError: keep,
       signal,
-      // The whole upload's deadline (--timeout); the session's own timer covers the rest.
-      ...(session.conn.timeoutMs === undefined ? {} : { timeout: session.conn.timeoutMs }),
+      ...(job.timeoutMs === undefined ? {} : { timeout: job.timeoutMs }),
     });
     await checkpoints.flush();
     if (job.statePath) await removeState(job.statePath);
@@ -407,6 +411,7 @@ async function runJobs(session, jobs, { jobs: width, say, progress, show, failFa
       try {
         const result = await uploadFile(session, job, { say, onProgress, signal });
         results.push({ job, result });
+        if (result.warning) progress.note(`s3mpu: ${job.source}: warning: ${result.warning}`);
         if (show.notes) progress.note(`s3mpu: uploaded ${job.source} to s3://${job.bucket}/${job.key}`);
       } catch (e) {
         failures.push({ job, error: e });
