@@ -5,7 +5,9 @@
 # for that (apt). Node.js 20+ and npm must already be present.
 set -euo pipefail
 
-packages=(cmake make gcc libbearssl-dev libmxml-dev valgrind curl ca-certificates)
+# clang-14 and its runtimes: the asan preset and the libFuzzer targets.
+packages=(cmake make gcc libbearssl-dev libmxml-dev valgrind curl ca-certificates
+	clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
