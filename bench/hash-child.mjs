@@ -6,7 +6,7 @@
 //
 // impl: s3mpu-wasm (the exported s3mpu_md5_* / s3mpu_sha256_* /
 // s3mpu_crc_update, fed through a 64 KiB window in wasm memory as
-// js/src/hash.js does: the copy in is part of the cost), s3mpu-wasm-inplace
+// js/src/abi.js does: the copy in is part of the cost), s3mpu-wasm-inplace
 // (the same over bytes already in wasm memory: the compiled code alone),
 // node (node:crypto createHash), webcrypto (crypto.subtle.digest), zlib
 // (zlib.crc32), spark-md5 (pure JS, what browser uploaders use), sdk-js (the
@@ -22,9 +22,9 @@ const data = fillTestBytes(Buffer.allocUnsafe(size));
 const hex = (u8) => Buffer.from(u8).toString('hex');
 
 async function wasmCore() {
-  const { loadCore } = await import('../js/src/wasm.js');
+  const { loadAbi } = await import('../js/src/wasm.js');
   const bytes = await readFile(process.env.S3MPU_WASM || new URL('../js/s3mpu.wasm', import.meta.url));
-  return loadCore(bytes);
+  return loadAbi(bytes);
 }
 
 /** @returns {Promise<(buf: Uint8Array) => string>} one-shot hash of buf, hex */
@@ -38,7 +38,7 @@ async function make() {
       const inplace = impl.endsWith('inplace');
       // In place: the whole buffer lives in wasm memory (copied once, untimed).
       const region = core.alloc(inplace ? size : WINDOW);
-      const ctx = core.alloc(128);
+      const ctx = core.alloc(core.constants.MD5_CONTEXT_SIZE);
       const out = core.alloc(64);
       if (inplace) {
         core.refresh();
@@ -66,7 +66,7 @@ async function make() {
           return hex(core.u8.subarray(out, out + len));
         };
       }
-      const table = core.alloc(8192);
+      const table = core.alloc(core.constants.CRC_TABLE_SIZE);
       x[algo === 'crc32' ? 's3mpu_crc32_table_init' : 's3mpu_crc32c_table_init'](table);
       return (buf) => {
         let crc = 0;

@@ -213,8 +213,6 @@ async function uploadMatrix(section, target, contenders, sources, size, rounds, 
   }
 }
 
-const rowsOf = (f) => results.upload.filter(f);
-
 /** Median of a metric over rows of one contender (and the per-round values). */
 function metric(rows, contender, key) {
   const xs = rows.filter((r) => r.contender === contender).map((r) => r[key]);

@@ -28,12 +28,11 @@ const presign = kind === 'presign';
 const signers = {
   async s3mpu() {
     const { S3Client } = await import('../js/src/index.node.js');
-    const { OP } = await import('../js/src/core.js');
     const s3 = await S3Client.create({ endpoint: `https://s3.${region}.amazonaws.com`, region, credentials: creds, clock: () => when.getTime() });
     const now = Math.floor(when.getTime() / 1000);
     if (presign) return (n) => s3.presign({ operation: 'uploadPart', bucket, key, uploadId, partNumber: n, expiresIn: 3600 });
-    // What send() does per attempt: core.build of the op (URL, headers, signature).
-    return (n) => s3.core.build(OP.uploadPart, { bucket, key, uploadId, partNumber: n, contentLength: 8388608, contentMD5: md5 }, now);
+    // What send() does per attempt: abi.build of the op (URL, headers, signature).
+    return (n) => s3.abi.build('uploadPart', { bucket, key, uploadId, partNumber: n, contentLength: 8388608, contentMD5: md5 }, now);
   },
   /** presignParts: many URLs of one upload in one call (batch of 1000). */
   async 's3mpu-batch'() {

@@ -89,21 +89,15 @@ trap 'exit 143' TERM
 trap 'exit 129' HUP
 
 if [ "$gateway" = 1 ]; then
-    port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-    port=$((9000 + $$ % 800))
-    while port_busy "$port" || port_busy $((port + 10000)); do port=$((port + 1)); done
+    # shellcheck source=../tests/server/lib.sh
+    . tests/server/lib.sh
     server_dir=/tmp/s3mpu-bench-rgw-$$
-    log "starting RGW on port $port ($server_dir)"
-    if out=$(tests/server/start.sh --dir "$server_dir" --port "$port"); then
-        kv() { printf '%s\n' "$out" | sed -n "s/^$1=//p" | head -n1; }
-        export S3MPU_BENCH_RGW_ENDPOINT
-        S3MPU_BENCH_RGW_ENDPOINT=$(printf '%s\n' "$out" | tail -n1)
-        export S3MPU_BENCH_RGW_ACCESS_KEY S3MPU_BENCH_RGW_SECRET_KEY S3MPU_BENCH_RGW_REGION
-        S3MPU_BENCH_RGW_ACCESS_KEY=$(kv S3MPU_TEST_ACCESS_KEY)
-        S3MPU_BENCH_RGW_SECRET_KEY=$(kv S3MPU_TEST_SECRET_KEY)
-        S3MPU_BENCH_RGW_REGION=$(kv S3MPU_TEST_REGION)
+    log "starting RGW ($server_dir)"
+    if s3mpu_rgw_start "$server_dir" $((9000 + $$ % 800)); then
+        export S3MPU_BENCH_RGW_ENDPOINT=$S3MPU_RGW_ENDPOINT S3MPU_BENCH_RGW_REGION=$S3MPU_RGW_REGION
+        export S3MPU_BENCH_RGW_ACCESS_KEY=$S3MPU_RGW_ACCESS_KEY S3MPU_BENCH_RGW_SECRET_KEY=$S3MPU_RGW_SECRET_KEY
         export S3MPU_BENCH_RGW_BUCKET=bench-bucket
-        S3MPU_SERVER_DIR=$server_dir S3MPU_SERVER_PORT=$port \
+        S3MPU_SERVER_DIR=$server_dir S3MPU_SERVER_PORT=$S3MPU_RGW_PORT \
             tests/server/mkbucket.sh --endpoint "$S3MPU_BENCH_RGW_ENDPOINT" "$S3MPU_BENCH_RGW_BUCKET" >&2
     else
         log "RGW did not start: the gateway runs are skipped"

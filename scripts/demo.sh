@@ -66,19 +66,13 @@ if [ -n "${S3MPU_ENDPOINT:-}" ]; then
     bucket=$S3MPU_BUCKET
     log "uploading to $S3MPU_ENDPOINT, bucket $bucket"
 else
-    port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-    port=$((7600 + $$ % 300))
-    while port_busy "$port" || port_busy $((port + 10000)); do port=$((port + 1)); done
+    # shellcheck source=../tests/server/lib.sh
+    . tests/server/lib.sh
     server_dir=/tmp/s3mpu-demo-$$
-    log "starting a local RGW on port $port (tests/server/start.sh; first run installs Ceph packages)"
-    out=$(tests/server/start.sh --dir "$server_dir" --port "$port") || die "the local server did not start"
-    kv() { printf '%s\n' "$out" | sed -n "s/^$1=//p" | head -n1; }
-    export S3MPU_ENDPOINT
-    S3MPU_ENDPOINT=$(printf '%s\n' "$out" | tail -n1)
-    export S3MPU_REGION S3MPU_ACCESS_KEY_ID S3MPU_SECRET_ACCESS_KEY
-    S3MPU_REGION=$(kv S3MPU_TEST_REGION)
-    S3MPU_ACCESS_KEY_ID=$(kv S3MPU_TEST_ACCESS_KEY)
-    S3MPU_SECRET_ACCESS_KEY=$(kv S3MPU_TEST_SECRET_KEY)
+    log "starting a local RGW (tests/server/start.sh; first run installs Ceph packages)"
+    s3mpu_rgw_start "$server_dir" $((7600 + $$ % 300)) || die "the local server did not start"
+    export S3MPU_ENDPOINT=$S3MPU_RGW_ENDPOINT S3MPU_REGION=$S3MPU_RGW_REGION
+    export S3MPU_ACCESS_KEY_ID=$S3MPU_RGW_ACCESS_KEY S3MPU_SECRET_ACCESS_KEY=$S3MPU_RGW_SECRET_KEY
     unset S3MPU_SESSION_TOKEN
     bucket=s3mpu-demo
     tests/server/mkbucket.sh --endpoint "$S3MPU_ENDPOINT" "$bucket" >&2

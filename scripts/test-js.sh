@@ -101,7 +101,8 @@ if [ ! -f "$stamp" ] || [ "$jsdir/package-lock.json" -nt "$stamp" ] || [ "$jsdir
 fi
 
 # ---- the S3 server ---------------------------------------------------------------------
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# shellcheck source=../tests/server/lib.sh
+. "$server/lib.sh"
 if [ -n "${S3MPU_TEST_ENDPOINT:-}" ]; then
     log "S3MPU_TEST_ENDPOINT=$S3MPU_TEST_ENDPOINT: testing that store, starting no server"
     : "${S3MPU_TEST_ACCESS_KEY_ID:?S3MPU_TEST_ACCESS_KEY_ID must be set with S3MPU_TEST_ENDPOINT}"
@@ -117,28 +118,12 @@ else
     else
         server_dir=${S3MPU_TEST_SERVER_DIR:-/tmp/s3mpu-jstest-$$}
     fi
-    # Never the default /tmp/s3mpu-rgw on 7480 (others may be using it). Two runs may probe
-    # the same free port at once: the loser's start.sh fails and it tries another.
-    tries=0
-    while :; do
-        if [ -z "$port" ]; then
-            port=$((8000 + $$ % 900))
-            while port_busy "$port" || port_busy $((port + 10000)); do port=$((port + 1)); done
-        fi
-        if out=$("$server/start.sh" --dir "$server_dir" --port "$port"); then break; fi
-        tries=$((tries + 1))
-        [ "$tries" -lt 3 ] || die "could not start the S3 server"
-        log "start on port $port failed; trying another port"
-        port=
-    done
-    kv() { printf '%s\n' "$out" | sed -n "s/^$1=//p" | head -n1; }
-    S3MPU_TEST_ENDPOINT=$(printf '%s\n' "$out" | tail -n1)
-    S3MPU_TEST_REGION=$(kv S3MPU_TEST_REGION)
-    S3MPU_TEST_ACCESS_KEY_ID=$(kv S3MPU_TEST_ACCESS_KEY)
-    S3MPU_TEST_SECRET_ACCESS_KEY=$(kv S3MPU_TEST_SECRET_KEY)
-    if [ -z "$S3MPU_TEST_ACCESS_KEY_ID" ] || [ -z "$S3MPU_TEST_SECRET_ACCESS_KEY" ]; then
-        die "start.sh printed no credentials"
-    fi
+    # Never the default /tmp/s3mpu-rgw on 7480 (others may be using it).
+    s3mpu_rgw_start "$server_dir" $((8000 + $$ % 900)) "$port" || die "could not start the S3 server"
+    S3MPU_TEST_ENDPOINT=$S3MPU_RGW_ENDPOINT
+    S3MPU_TEST_REGION=$S3MPU_RGW_REGION
+    S3MPU_TEST_ACCESS_KEY_ID=$S3MPU_RGW_ACCESS_KEY
+    S3MPU_TEST_SECRET_ACCESS_KEY=$S3MPU_RGW_SECRET_KEY
     export S3MPU_TEST_ENDPOINT S3MPU_TEST_REGION S3MPU_TEST_ACCESS_KEY_ID S3MPU_TEST_SECRET_ACCESS_KEY
     export S3MPU_TEST_STORE=rgw
     unset S3MPU_TEST_BUCKET

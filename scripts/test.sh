@@ -6,7 +6,7 @@
 #   2. the unit tests again under ASan + UBSan (clang), and under valgrind,
 #      and each libFuzzer target of tests/fuzz for a few seconds,
 #   3. both wasm builds and their smoke test,
-#   4. the JS suite (unit, CLI, integration against RGW) once per wasm build.
+#   4. the JS suite (unit, CLI, integration against RGW) once per wasm build, and its lint.
 # S3MPU_TEST_ENDPOINT (+ _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY,
 # _BUCKET) points the integration suites at another S3 store instead.
 set -euo pipefail
@@ -42,6 +42,9 @@ node --test tests/wasm/smoke.mjs tests/wasm/flood.mjs
 
 step "JS: unit, CLI and integration tests, once per wasm build"
 S3MPU_WASM_BUILDS="wasi emscripten" scripts/test-js.sh
+
+step "JS: lint (Biome, a dev dependency of tests/js installed by the step above; biome.jsonc)"
+tests/js/node_modules/.bin/biome lint .
 
 step "Browser (headless Chromium) and edge worker (workerd) tests, once per wasm build"
 S3MPU_WASM_BUILDS="wasi emscripten" scripts/test-e2e.sh

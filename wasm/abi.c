@@ -25,6 +25,10 @@
  *  - Calls that allocate (alloc, build, parse, plan) may grow memory: JS
  *    rebuilds its views when memory.buffer changed.
  *
+ * Numbers: every id, code and size JS passes or reads (operations, fields,
+ * checksums, error codes, context sizes) comes from s3mpu_wasm_constants(),
+ * and error codes' names from s3mpu_wasm_error_name(): JS copies none.
+ *
  * Versioning: s3mpu_wasm_abi_version() changes whenever an export's meaning
  * or a layout JS relies on changes; JS checks it at load.
  */
@@ -33,7 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S3MPU_WASM_ABI_VERSION 2
+#define S3MPU_WASM_ABI_VERSION 3
 #define S3MPU_WASM_SCRATCH_SIZE (64u << 10)
 #define S3MPU_WASM_ARENA_MIN (16u << 10)
 #define S3MPU_WASM_META_MAX 32
@@ -46,7 +50,9 @@ S3MPU_API void s3mpu_wasm_free(void *p);
 S3MPU_API const unsigned char *s3mpu_wasm_result(void);
 S3MPU_API size_t s3mpu_wasm_result_len(void);
 S3MPU_API void s3mpu_wasm_strerror(int err);
+S3MPU_API void s3mpu_wasm_error_name(int err);
 S3MPU_API void s3mpu_wasm_detail(void);
+S3MPU_API void s3mpu_wasm_constants(void);
 S3MPU_API int s3mpu_wasm_client_init(const s3mpu_str *strings, int path_style);
 S3MPU_API void s3mpu_wasm_client_wipe(void);
 S3MPU_API void s3mpu_wasm_op_reset(int op);
@@ -60,8 +66,8 @@ S3MPU_API int s3mpu_wasm_sign(const s3mpu_str *strings, const s3mpu_kv *query, s
 	const s3mpu_kv *headers, size_t header_count, double now, double expires, int flags);
 S3MPU_API int s3mpu_wasm_parse(int kind, const char *xml, size_t len);
 S3MPU_API int s3mpu_wasm_plan(double total, double preferred);
-S3MPU_API double s3mpu_wasm_plan_part_size(double part_number);
-S3MPU_API double s3mpu_wasm_plan_part_offset(double part_number);
+S3MPU_API double s3mpu_wasm_plan_part_size(double total, double preferred, double part_number);
+S3MPU_API double s3mpu_wasm_plan_part_offset(double total, double preferred, double part_number);
 S3MPU_API int s3mpu_wasm_retry_class(int status, const char *code, size_t len);
 S3MPU_API double s3mpu_wasm_time_parse_http(const char *date, size_t len);
 S3MPU_API int s3mpu_wasm_check(int what, const char *ptr, size_t len);
@@ -76,7 +82,6 @@ static s3mpu_op op;
 static s3mpu_kv metadata[S3MPU_WASM_META_MAX];
 static s3mpu_part *parts;
 static size_t parts_cap;
-static s3mpu_plan plan;
 static unsigned char *result;
 static size_t result_len, result_cap;
 static char *arena;
@@ -158,6 +163,98 @@ void s3mpu_wasm_detail(void)
 	field_cstr(s3mpu_client_detail(&client));
 }
 
+/* The name JS gives each core error code (S3InputError.code, S3Error.code):
+ * bound to the code here, so inserting a code renames nothing. A code
+ * without a name is caught by tests/wasm/smoke.mjs. */
+static const char *const error_names[S3MPU_E_COUNT_] = {
+	[S3MPU_OK] = "OK",
+	[S3MPU_E_SPACE] = "BufferTooSmall",
+	[S3MPU_E_ARGUMENT] = "InvalidArgument",
+	[S3MPU_E_CREDENTIALS] = "InvalidCredentials",
+	[S3MPU_E_REGION] = "InvalidRegion",
+	[S3MPU_E_ENDPOINT] = "InvalidEndpoint",
+	[S3MPU_E_BUCKET] = "InvalidBucketName",
+	[S3MPU_E_KEY] = "InvalidKey",
+	[S3MPU_E_UPLOAD_ID] = "InvalidUploadId",
+	[S3MPU_E_PART_NUMBER] = "InvalidPartNumber",
+	[S3MPU_E_PART_ORDER] = "InvalidPartOrder",
+	[S3MPU_E_PART_SIZE] = "InvalidPartSize",
+	[S3MPU_E_TOO_LARGE] = "EntityTooLarge",
+	[S3MPU_E_EXPIRES] = "InvalidExpires",
+	[S3MPU_E_STORAGE_CLASS] = "InvalidStorageClass",
+	[S3MPU_E_HEADER] = "InvalidHeader",
+	[S3MPU_E_METADATA] = "InvalidMetadata",
+	[S3MPU_E_DATE] = "InvalidDate",
+	[S3MPU_E_DIGEST] = "InvalidDigest",
+	[S3MPU_E_ETAG] = "InvalidETag",
+	[S3MPU_E_XML] = "MalformedXML",
+	[S3MPU_E_XML_SIZE] = "XMLTooLarge",
+	[S3MPU_E_XML_DOCUMENT] = "UnexpectedXML",
+	[S3MPU_E_S3] = "S3Error",
+	[S3MPU_E_NOMEM] = "OutOfMemory",
+};
+
+/* Result field: the name of core error `err` (empty when it has none). */
+void s3mpu_wasm_error_name(int err)
+{
+	result_reset();
+	field_cstr(err >= 0 && err < S3MPU_E_COUNT_ && error_names[err] ? error_names[err] : "");
+}
+
+/* Ids of this file's tables: F_ and N_ name the string and number fields of
+ * s3mpu_wasm_op_str/num, P_ the kinds of s3mpu_wasm_parse. */
+enum {
+	F_BUCKET = 1, F_KEY, F_UPLOAD_ID, F_PAYLOAD_HASH, F_CONTENT_MD5, F_CHECKSUM,
+	F_CONTENT_TYPE, F_CACHE_CONTROL, F_CONTENT_DISPOSITION, F_CONTENT_ENCODING,
+	F_EXPIRES, F_STORAGE_CLASS, F_PREFIX, F_KEY_MARKER, F_UPLOAD_ID_MARKER
+};
+
+enum {
+	N_PART_NUMBER = 1, N_CONTENT_LENGTH, N_CHECKSUM_ALGORITHM, N_MAX_PARTS,
+	N_PART_NUMBER_MARKER, N_MAX_UPLOADS, N_PRESIGN_EXPIRES
+};
+
+enum { P_ERROR = 1, P_CREATE, P_COMPLETE, P_LIST_PARTS, P_LIST_UPLOADS };
+
+/* Every number JS needs, by name: JS reads them once per instance
+ * (js/src/abi.js) instead of keeping copies that could drift. */
+#define K(name, value) { #name, (double)(value) }
+#define F(name) K(name, name)
+static const struct { const char *name; double value; } constants[] = {
+	K(OP_CREATE, S3MPU_OP_CREATE), K(OP_UPLOAD_PART, S3MPU_OP_UPLOAD_PART),
+	K(OP_COMPLETE, S3MPU_OP_COMPLETE), K(OP_ABORT, S3MPU_OP_ABORT),
+	K(OP_LIST_PARTS, S3MPU_OP_LIST_PARTS), K(OP_LIST_UPLOADS, S3MPU_OP_LIST_UPLOADS),
+	K(OP_PUT_OBJECT, S3MPU_OP_PUT_OBJECT), K(OP_HEAD_OBJECT, S3MPU_OP_HEAD_OBJECT),
+	K(CHECKSUM_NONE, S3MPU_CHECKSUM_NONE), K(CHECKSUM_CRC32, S3MPU_CHECKSUM_CRC32),
+	K(CHECKSUM_CRC32C, S3MPU_CHECKSUM_CRC32C), K(CHECKSUM_SHA256, S3MPU_CHECKSUM_SHA256),
+	K(RETRY_NO, S3MPU_RETRY_NO), K(RETRY_YES, S3MPU_RETRY_YES), K(RETRY_SKEW, S3MPU_RETRY_SKEW),
+	K(SIGV4_GENERIC, S3MPU_SIGV4_GENERIC), K(SIGV4_CONTENT_SHA256, S3MPU_SIGV4_CONTENT_SHA256),
+	K(E_S3, S3MPU_E_S3), K(E_NOMEM, S3MPU_E_NOMEM), K(E_COUNT, S3MPU_E_COUNT_),
+	K(SHA256_SIZE, S3MPU_SHA256_SIZE), K(MD5_SIZE, S3MPU_MD5_SIZE),
+	K(SHA256_CONTEXT_SIZE, sizeof(s3mpu_sha256)), K(MD5_CONTEXT_SIZE, sizeof(s3mpu_md5)),
+	K(CRC_TABLE_SIZE, sizeof(s3mpu_crc_table)),
+	K(PART_NUMBER_MAX, S3MPU_PART_NUMBER_MAX), K(EXPIRES_MAX, S3MPU_EXPIRES_MAX),
+	F(F_BUCKET), F(F_KEY), F(F_UPLOAD_ID), F(F_PAYLOAD_HASH), F(F_CONTENT_MD5), F(F_CHECKSUM),
+	F(F_CONTENT_TYPE), F(F_CACHE_CONTROL), F(F_CONTENT_DISPOSITION), F(F_CONTENT_ENCODING),
+	F(F_EXPIRES), F(F_STORAGE_CLASS), F(F_PREFIX), F(F_KEY_MARKER), F(F_UPLOAD_ID_MARKER),
+	F(N_PART_NUMBER), F(N_CONTENT_LENGTH), F(N_CHECKSUM_ALGORITHM), F(N_MAX_PARTS),
+	F(N_PART_NUMBER_MARKER), F(N_MAX_UPLOADS), F(N_PRESIGN_EXPIRES),
+	F(P_ERROR), F(P_CREATE), F(P_COMPLETE), F(P_LIST_PARTS), F(P_LIST_UPLOADS),
+};
+#undef F
+#undef K
+
+/* Result fields: the name and decimal value of each constant above. */
+void s3mpu_wasm_constants(void)
+{
+	size_t i;
+	result_reset();
+	for (i = 0; i < sizeof constants / sizeof *constants; i++) {
+		field_cstr(constants[i].name);
+		field_num(constants[i].value);
+	}
+}
+
 /* ------------------------------------------------------------------ */
 /* Client                                                              */
 /* ------------------------------------------------------------------ */
@@ -196,17 +293,6 @@ void s3mpu_wasm_client_wipe(void)
 /* ------------------------------------------------------------------ */
 /* Operations                                                          */
 /* ------------------------------------------------------------------ */
-
-enum {
-	F_BUCKET = 1, F_KEY, F_UPLOAD_ID, F_PAYLOAD_HASH, F_CONTENT_MD5, F_CHECKSUM,
-	F_CONTENT_TYPE, F_CACHE_CONTROL, F_CONTENT_DISPOSITION, F_CONTENT_ENCODING,
-	F_EXPIRES, F_STORAGE_CLASS, F_PREFIX, F_KEY_MARKER, F_UPLOAD_ID_MARKER
-};
-
-enum {
-	N_PART_NUMBER = 1, N_CONTENT_LENGTH, N_CHECKSUM_ALGORITHM, N_MAX_PARTS,
-	N_PART_NUMBER_MARKER, N_MAX_UPLOADS, N_PRESIGN_EXPIRES
-};
 
 void s3mpu_wasm_op_reset(int kind)
 {
@@ -387,8 +473,6 @@ int s3mpu_wasm_sign(const s3mpu_str *strings, const s3mpu_kv *query, size_t quer
 /* Responses                                                           */
 /* ------------------------------------------------------------------ */
 
-enum { P_ERROR = 1, P_CREATE, P_COMPLETE, P_LIST_PARTS, P_LIST_UPLOADS };
-
 static int error_fields(const s3mpu_s3_error *e)
 {
 	return field_cstr(e->code) | field_cstr(e->message) | field_cstr(e->request_id) |
@@ -522,15 +606,22 @@ int s3mpu_wasm_parse(int kind, const char *xml, size_t len)
 /* Planning, retry policy, dates, validation                           */
 /* ------------------------------------------------------------------ */
 
-/* total < 0: unknown length. Result fields: part size, part count, growth
- * interval. The plan stays for the two functions below. */
-int s3mpu_wasm_plan(double total, double preferred)
+/* The plan for `total` bytes (< 0: unknown length) and `preferred` part
+ * size (0: the default). No plan is kept between calls: each plans afresh,
+ * which costs less than the call. */
+static int plan_of(double total, double preferred, s3mpu_plan *plan)
 {
 	uint64_t t = total < 0 ? S3MPU_SIZE_UNKNOWN : (uint64_t)total;
-	int err;
 	if (total > 18014398509481984.0 || !(preferred >= 0 && preferred <= 18014398509481984.0))
 		return S3MPU_E_ARGUMENT;
-	err = s3mpu_plan_init(&plan, t, (uint64_t)preferred);
+	return s3mpu_plan_init(plan, t, (uint64_t)preferred);
+}
+
+/* Result fields: part size, part count, growth interval. */
+int s3mpu_wasm_plan(double total, double preferred)
+{
+	s3mpu_plan plan;
+	int err = plan_of(total, preferred, &plan);
 	if (err)
 		return err;
 	result_reset();
@@ -538,14 +629,22 @@ int s3mpu_wasm_plan(double total, double preferred)
 		field_num(plan.growth_interval)) ? S3MPU_E_NOMEM : S3MPU_OK;
 }
 
-double s3mpu_wasm_plan_part_size(double n)
+/* Size of part `n` of that plan: 0 past the last, or for a plan refused. */
+double s3mpu_wasm_plan_part_size(double total, double preferred, double n)
 {
-	return n >= 1 && n <= S3MPU_PART_NUMBER_MAX ? (double)s3mpu_plan_part_size(&plan, (uint32_t)n) : 0;
+	s3mpu_plan plan;
+	if (plan_of(total, preferred, &plan) || !(n >= 1 && n <= S3MPU_PART_NUMBER_MAX))
+		return 0;
+	return (double)s3mpu_plan_part_size(&plan, (uint32_t)n);
 }
 
-double s3mpu_wasm_plan_part_offset(double n)
+/* Offset of part `n` of that plan: 0 for a plan refused. */
+double s3mpu_wasm_plan_part_offset(double total, double preferred, double n)
 {
-	return n >= 1 && n <= S3MPU_PART_NUMBER_MAX + 1 ? (double)s3mpu_plan_part_offset(&plan, (uint32_t)n) : 0;
+	s3mpu_plan plan;
+	if (plan_of(total, preferred, &plan) || !(n >= 1 && n <= S3MPU_PART_NUMBER_MAX + 1))
+		return 0;
+	return (double)s3mpu_plan_part_offset(&plan, (uint32_t)n);
 }
 
 int s3mpu_wasm_retry_class(int status, const char *code, size_t len)

@@ -2,7 +2,7 @@
 // window.runHash(impl, algo, mib, ms) -> { mbPerSec, digest };
 // window.runParts(impl, mib, partMiB) -> { mbPerSec, longestTaskMs, longTasks, digest }.
 import SparkMD5 from 'spark-md5';
-import { loadCore } from '../../js/src/wasm.js';
+import { loadAbi } from '../../js/src/wasm.js';
 import { createMd5 } from '../../js/src/index.js';
 import { fillTestBytes } from '../lib/bytes.mjs';
 
@@ -23,12 +23,12 @@ function bytes(mib) {
 async function make(impl, algo) {
   if (impl === 'spark-md5') return (buf) => SparkMD5.ArrayBuffer.hash(buf.buffer);
   if (impl === 'webcrypto') return async (buf) => hex(new Uint8Array(await crypto.subtle.digest('SHA-256', buf)));
-  // s3mpu wasm through its exports, fed through a 64 KiB window as js/src/hash.js does.
-  core ??= await loadCore(await (await fetch('/s3mpu.wasm')).arrayBuffer());
+  // s3mpu wasm through its exports, fed through a 64 KiB window as js/src/abi.js does.
+  core ??= await loadAbi(await (await fetch('/s3mpu.wasm')).arrayBuffer());
   const x = core.x;
   const WINDOW = 64 * 1024;
   const win = core.alloc(WINDOW);
-  const ctx = core.alloc(128);
+  const ctx = core.alloc(core.constants.MD5_CONTEXT_SIZE);
   const out = core.alloc(64);
   const feed = (buf, fn) => {
     for (let at = 0; at < buf.length; at += WINDOW) {
@@ -48,7 +48,7 @@ async function make(impl, algo) {
       return hex(core.u8.subarray(out, out + len));
     };
   }
-  const table = core.alloc(8192);
+  const table = core.alloc(core.constants.CRC_TABLE_SIZE);
   x[algo === 'crc32' ? 's3mpu_crc32_table_init' : 's3mpu_crc32c_table_init'](table);
   return (buf) => {
     let crc = 0;

@@ -60,11 +60,11 @@ export function render(R, h) {
   p('  an undici `Pool` / a keep-alive `node:http` Agent. The floor for the targets is `floor-undici`.');
   p('- **Signing**: one process per signer and round, a warm-up then a timed loop; async signers are awaited one');
   p('  at a time. Same UploadPart request for all (virtual-hosted AWS URL, ~100-character upload id, Content-MD5,');
-  p('  UNSIGNED-PAYLOAD). s3mpu header = `core.build` of the operation (what `send()` does per attempt: URL,');
+  p('  UNSIGNED-PAYLOAD). s3mpu header = `abi.build` of the operation (what `send()` does per attempt: URL,');
   p('  canonical request, signature, header list), presign = `S3Client.presign`, batch = `presignParts` of 1,000.');
-  p(`- **Hashing**: one ${cfg.hashMiB} MiB buffer (MB = 10^6 bytes), deterministic bytes so every implementation\'s digest`);
+  p(`- **Hashing**: one ${cfg.hashMiB} MiB buffer (MB = 10^6 bytes), deterministic bytes so every implementation's digest`);
   p('  is checked against the others. `s3mpu-wasm` = the exported `s3mpu_md5_*` / `s3mpu_sha256_*` /');
-  p('  `s3mpu_crc_update` fed through a 64 KiB window in wasm memory (the copy counts, as in js/src/hash.js);');
+  p('  `s3mpu_crc_update` fed through a 64 KiB window in wasm memory (the copy counts, as in js/src/abi.js);');
   p('  `-inplace` = the same over bytes already in wasm memory.', '');
 
   // ---- Targets ----------------------------------------------------------------
@@ -321,7 +321,6 @@ function evaluate(R, h) {
   const ratio = (rs, a, b, key) => pairedRatio(rs, a, b, key).med;
   const top = (name) => (R.profiles?.[name] ?? []).slice(0, 5).map(([f, pc]) => `\`${f}\` ${fmt(pc, 0)}%`).join(', ');
   const add = (t) => out.push(t);
-  const cpu = (rs, c) => median(rs.filter((r) => r.contender === c).map((r) => r.cpuPerGiB));
   // CPU s/GiB of a hash alone, from the Node hashing section: 1 GiB = 1073.74 MB.
   const hashCost = (algo, impl) => 1073.74 / median(R.hash.filter((r) => r.algo === algo && r.impl === impl).map((r) => r.mbPerSec));
 

@@ -70,7 +70,7 @@ function functionSizes(buf) {
   let imported = 0;
   const imp = secs.find((s) => s.id === 2);
   if (imp) { // count imported functions (kind 0)
-    let at = imp.start; let [count, n] = leb(buf, at); at += n;
+    let at = imp.start; const [count, n] = leb(buf, at); at += n;
     for (let i = 0; i < count; i++) {
       for (let k = 0; k < 2; k++) { const [l, m] = leb(buf, at); at += m + l; }
       const kind = buf[at++];
@@ -84,7 +84,7 @@ function functionSizes(buf) {
     while (at < ns.start + ns.size) {
       const sub = buf[at++]; const [size, n] = leb(buf, at); at += n;
       if (sub === 1) {
-        let p = at; let [count, k] = leb(buf, p); p += k;
+        let p = at; const [count, k] = leb(buf, p); p += k;
         for (let i = 0; i < count; i++) {
           const [idx, a] = leb(buf, p); p += a; const [len, b] = leb(buf, p); p += b;
           names.set(idx, buf.subarray(p, p + len).toString()); p += len;

@@ -152,6 +152,7 @@ async function create(app, body, res) {
   // upload()'s plan: the part size (raised for huge files so 10,000 parts
   // hold them) and the count. Every part but the last has partSize bytes.
   const plan = app.s3.plan({ size, partSize: app.partSize });
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
   const key = app.prefix + name.replace(/[\\/]+/g, '_').replace(/[\u0000-\u001f\u007f]/g, '');
   const contentType = typeof body.type === 'string' && /^[\w.+-]+\/[\w.+-]+$/.test(body.type) ? body.type : undefined;
   const { uploadId } = await app.s3.createMultipartUpload({ bucket: app.bucket, key, contentType });

@@ -1,11 +1,12 @@
 // S3Client: one method per S3 operation. The core builds and signs each
-// request; this file sends it (fetch, or node:http on Node: transport.js),
+// request (through abi.js, the wasm ABI); this file sends it (fetch, or node:http on Node: transport.js),
 // retries what may be retried and turns responses into results or S3Error.
-import { Core, OP, CHECKSUM, RETRY } from './core.js';
-import { loadCore } from './wasm.js';
-import { S3Error, S3InputError } from './errors.js';
+import { WasmAbi } from './abi.js';
+import { loadAbi } from './wasm.js';
+import { S3Error, S3InputError, S3VerifyError } from './errors.js';
 import { defaultTransport } from './transport.js';
 import { upload } from './upload.js';
+import { objectFields, unquote } from './object.js';
 
 const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 200, maxDelayMs: 20_000 };
 // The runtime sets these itself; browsers forbid setting them.
@@ -28,16 +29,16 @@ export class S3Client {
   /** @param {S3ClientOptions} options */
   static async create(options) {
     checkOptions(options);
-    const core = await loadCore(options.wasm);
-    return new S3Client(core, options);
+    const abi = await loadAbi(options.wasm);
+    return new S3Client(abi, options);
   }
 
-  /** @param {Core} core @param {S3ClientOptions} options */
-  constructor(core, options) {
-    if (!(core instanceof Core)) throw new TypeError('use S3Client.create(options)');
+  /** @param {WasmAbi} abi @param {S3ClientOptions} options */
+  constructor(abi, options) {
+    if (!(abi instanceof WasmAbi)) throw new S3InputError('InvalidArgument', 'use S3Client.create(options)');
     checkOptions(options);
     const { credentials } = options;
-    core.clientInit({
+    abi.clientInit({
       endpoint: options.endpoint,
       region: options.region ?? '',
       accessKeyId: credentials.accessKeyId,
@@ -46,7 +47,7 @@ export class S3Client {
       storageClasses: (options.storageClasses ?? []).join(','),
       pathStyle: Boolean(options.forcePathStyle),
     });
-    this.core = core;
+    this.abi = abi;
     this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     // What send() puts requests on the wire with (transport.js).
     this.transport = defaultTransport(options.fetch);
@@ -58,7 +59,7 @@ export class S3Client {
 
   /** Erase the credentials from wasm memory; the client is unusable after. */
   destroy() {
-    this.core.wipe();
+    this.abi.wipe();
   }
 
   /** Unix seconds as the server sees them. */
@@ -78,7 +79,7 @@ export class S3Client {
     let skewFixed = false;
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
-      const request = this.core.build(OP[kind], fields, this.now());
+      const request = this.abi.build(kind, fields, this.now());
       const headers = request.headers.filter(([name]) => !RUNTIME_HEADERS.has(name));
       let response;
       let error;
@@ -96,7 +97,7 @@ export class S3Client {
         if (signal?.aborted) throw signal.reason;
         error = e;
       }
-      let cls = RETRY.yes;
+      let cls = 'yes';
       if (response) {
         const bytes = expect === 'none' && response.ok
           ? new Uint8Array(0)
@@ -105,16 +106,16 @@ export class S3Client {
           try {
             return { response, bytes, ...(kind === 'complete' ? { parsed: this.parse('complete', bytes, response) } : {}) };
           } catch (e) {
-            // Complete's 200 that carries an <Error>.
-            if (!(e instanceof S3Error)) throw e;
+            // Complete's 200 that carries an <Error>, or that we cannot read.
+            if (!(e instanceof S3Error || e instanceof S3VerifyError)) throw e;
             error = e;
           }
         } else {
           error = this.errorOf(bytes, response);
         }
-        cls = this.core.retryClass(error.status, error.code);
-        if (cls === RETRY.skew && !skewFixed) {
-          const serverSeconds = this.core.parseHttpDate(response.headers.get('date'));
+        cls = this.abi.retryClass(error.status, error.code);
+        if (cls === 'skew' && !skewFixed) {
+          const serverSeconds = this.abi.parseHttpDate(response.headers.get('date'));
           if (serverSeconds !== undefined) {
             this.clockOffsetMs = serverSeconds * 1000 - this.clock();
             skewFixed = true;
@@ -124,7 +125,7 @@ export class S3Client {
         }
       }
       onAttemptFailed?.(error, attempt);
-      if (cls !== RETRY.yes || attempt >= this.retry.attempts) throw error;
+      if (cls !== 'yes' || attempt >= this.retry.attempts) throw error;
       await sleep(backoffMs(attempt, this.retry), signal);
     }
   }
@@ -138,7 +139,7 @@ export class S3Client {
       return new S3Error({ code, message: response.statusText, status: response.status, requestId });
     }
     try {
-      this.core.parse('error', bytes, response.status, requestId);
+      this.abi.parse('error', bytes, response.status, requestId);
     } catch (e) {
       if (e instanceof S3Error) return e;
       throw e;
@@ -148,7 +149,7 @@ export class S3Client {
   }
 
   parse(kind, bytes, response) {
-    return this.core.parse(kind, bytes, response.status, response.headers.get('x-amz-request-id') ?? undefined);
+    return this.abi.parse(kind, bytes, response.status, response.headers.get('x-amz-request-id') ?? undefined);
   }
 
   // ---- Operations -------------------------------------------------------------
@@ -160,7 +161,7 @@ export class S3Client {
    */
   async createMultipartUpload(params) {
     const fields = objectFields(params);
-    if (params.checksumAlgorithm) fields.checksumAlgorithm = checksumId(params.checksumAlgorithm);
+    if (params.checksumAlgorithm) fields.checksumAlgorithm = params.checksumAlgorithm;
     const startedSeconds = this.now();
     let uncertain = false;
     const { response, bytes } = await this.send('create', fields, {
@@ -169,7 +170,7 @@ export class S3Client {
         uncertain ||= !(error instanceof S3Error) || error.status >= 500 || error.status === 200;
       },
     });
-    const [bucket, key, uploadId] = this.parse('create', bytes, response);
+    const { bucket, key, uploadId } = this.parse('create', bytes, response);
     if (uncertain) await this.abortOrphans(params.bucket, params.key, uploadId, startedSeconds);
     return { bucket: bucket || params.bucket, key: key || params.key, uploadId };
   }
@@ -198,7 +199,7 @@ export class S3Client {
       contentMD5: params.contentMD5, payloadHash: params.payloadHash,
     };
     if (params.checksum) {
-      fields.checksumAlgorithm = checksumId(params.checksum.algorithm);
+      fields.checksumAlgorithm = params.checksum.algorithm;
       fields.checksum = params.checksum.value;
     }
     const { response } = await this.send('uploadPart', fields, { body, signal, expect: 'none' });
@@ -216,7 +217,7 @@ export class S3Client {
   async completeMultipartUpload(params) {
     const { bucket, key, uploadId, parts, signal } = params;
     const fields = { bucket, key, uploadId, parts };
-    if (params.checksumAlgorithm) fields.checksumAlgorithm = checksumId(params.checksumAlgorithm);
+    if (params.checksumAlgorithm) fields.checksumAlgorithm = params.checksumAlgorithm;
     let uncertain = false;
     try {
       const { parsed } = await this.send('complete', fields, {
@@ -225,7 +226,7 @@ export class S3Client {
           uncertain ||= !(error instanceof S3Error) || error.status >= 500 || error.status === 200;
         },
       });
-      const [location, rbucket, rkey, etag] = parsed;
+      const { location, bucket: rbucket, key: rkey, etag } = parsed;
       return { etag, location, bucket: rbucket || bucket, key: rkey || key };
     } catch (error) {
       if (!(uncertain && error instanceof S3Error && (error.code === 'NoSuchUpload' || error.status === 404))) throw error;
@@ -250,15 +251,7 @@ export class S3Client {
    */
   async listParts({ bucket, key, uploadId, maxParts, partNumberMarker, signal }) {
     const { response, bytes } = await this.send('listParts', { bucket, key, uploadId, maxParts, partNumberMarker }, { signal });
-    const f = this.parse('listParts', bytes, response);
-    const parts = [];
-    for (let i = 2; i + 4 < f.length; i += 5) {
-      parts.push({
-        partNumber: Number(f[i]), size: Number(f[i + 1]), etag: f[i + 2], lastModified: f[i + 3],
-        ...(f[i + 4] ? { checksum: f[i + 4] } : {}),
-      });
-    }
-    return { parts, isTruncated: f[0] === '1', nextPartNumberMarker: Number(f[1]) };
+    return this.parse('listParts', bytes, response);
   }
 
   /** Every part of an upload, across pages. */
@@ -279,12 +272,7 @@ export class S3Client {
   async listMultipartUploads({ bucket, prefix, keyMarker, uploadIdMarker, maxUploads, signal }) {
     const { response, bytes } = await this.send('listUploads',
       { bucket, prefix, keyMarker, uploadIdMarker, maxUploads }, { signal });
-    const f = this.parse('listUploads', bytes, response);
-    const uploads = [];
-    for (let i = 3; i + 3 < f.length; i += 4) {
-      uploads.push({ key: f[i], uploadId: f[i + 1], initiated: f[i + 2], storageClass: f[i + 3] });
-    }
-    return { uploads, isTruncated: f[0] === '1', nextKeyMarker: f[1], nextUploadIdMarker: f[2] };
+    return this.parse('listUploads', bytes, response);
   }
 
   /** Every in-progress upload of a bucket (under `prefix`), across pages. */
@@ -306,7 +294,7 @@ export class S3Client {
     const [body, length] = bodyOf(params);
     const fields = { ...objectFields(params), contentLength: length, contentMD5: params.contentMD5, payloadHash: params.payloadHash };
     if (params.checksum) {
-      fields.checksumAlgorithm = checksumId(params.checksum.algorithm);
+      fields.checksumAlgorithm = params.checksum.algorithm;
       fields.checksum = params.checksum.value;
     }
     const { response } = await this.send('putObject', fields, { body, signal: params.signal, expect: 'none' });
@@ -355,7 +343,7 @@ export class S3Client {
     if (partSize !== undefined && !(Number.isSafeInteger(partSize) && partSize > 0)) {
       throw new S3InputError('InvalidArgument', 'partSize must be a positive integer');
     }
-    const planned = this.core.plan(size, partSize ?? 0);
+    const planned = this.abi.plan(size, partSize ?? 0);
     return { partSize: planned.partSize, partCount: planned.partCount };
   }
 
@@ -369,11 +357,11 @@ export class S3Client {
    */
   presign({ operation = 'uploadPart', expiresIn = 3600, ...params }) {
     const kind = PRESIGN_KINDS[operation];
-    if (!kind) throw new TypeError(`s3mpu: cannot presign ${operation}`);
-    checkExpires(expiresIn);
+    if (!kind) throw new S3InputError('InvalidArgument', `s3mpu: cannot presign ${operation}`);
+    checkExpires(expiresIn, this.abi.constants.EXPIRES_MAX);
     const fields = { ...objectFields(params), ...params, presignExpires: expiresIn };
     delete fields.signal;
-    const request = this.core.build(OP[kind], fields, this.now());
+    const request = this.abi.build(kind, fields, this.now());
     const headers = {};
     for (const [name, value] of request.headers) if (!RUNTIME_HEADERS.has(name)) headers[name] = value;
     return { url: request.url, method: request.method, headers };
@@ -385,11 +373,13 @@ export class S3Client {
    * @returns {{ partNumber: number, url: string }[]}
    */
   presignParts({ bucket, key, uploadId, partNumbers, expiresIn = 3600 }) {
-    if (!Array.isArray(partNumbers) || partNumbers.length === 0) throw new TypeError('s3mpu: partNumbers must be a non-empty array');
-    checkExpires(expiresIn);
+    if (!Array.isArray(partNumbers) || partNumbers.length === 0) {
+      throw new S3InputError('InvalidPartNumber', 's3mpu: partNumbers must be a non-empty array');
+    }
+    checkExpires(expiresIn, this.abi.constants.EXPIRES_MAX);
     const now = this.now();
-    this.core.build(OP.uploadPart, { bucket, key, uploadId, partNumber: partNumbers[0], presignExpires: expiresIn }, now);
-    return partNumbers.map((partNumber) => ({ partNumber, url: this.core.rebuildPart(partNumber, now) }));
+    this.abi.build('uploadPart', { bucket, key, uploadId, partNumber: partNumbers[0], presignExpires: expiresIn }, now);
+    return partNumbers.map((partNumber) => ({ partNumber, url: this.abi.rebuildPart(partNumber, now) }));
   }
 }
 
@@ -402,40 +392,25 @@ const PRESIGN_KINDS = {
 // ---- Helpers ---------------------------------------------------------------------
 
 function checkOptions(options) {
-  if (!options || typeof options !== 'object') throw new TypeError('s3mpu: options are required');
-  if (typeof options.endpoint !== 'string' || !options.endpoint) throw new TypeError('s3mpu: options.endpoint is required');
+  if (!options || typeof options !== 'object') throw new S3InputError('InvalidArgument', 's3mpu: options are required');
+  if (typeof options.endpoint !== 'string' || !options.endpoint) throw new S3InputError('InvalidEndpoint', 's3mpu: options.endpoint is required');
   const c = options.credentials;
   if (!c || typeof c.accessKeyId !== 'string' || typeof c.secretAccessKey !== 'string') {
-    throw new TypeError('s3mpu: options.credentials { accessKeyId, secretAccessKey } are required');
+    throw new S3InputError('InvalidCredentials', 's3mpu: options.credentials { accessKeyId, secretAccessKey } are required');
   }
 }
 
 // The core reads an expiry of 0 as "sign with a header": a URL must say 1 s at least.
-function checkExpires(expiresIn) {
+function checkExpires(expiresIn, max) {
   if (!(Number.isInteger(expiresIn) && expiresIn >= 1)) {
-    throw new S3InputError('InvalidExpires', `a presigned URL lives 1 to 604800 seconds (7 days), not ${expiresIn}`);
+    throw new S3InputError('InvalidExpires', `a presigned URL lives 1 to ${max} seconds (7 days), not ${expiresIn}`);
   }
-}
-
-function objectFields(p) {
-  return {
-    bucket: p.bucket, key: p.key, contentType: p.contentType, cacheControl: p.cacheControl,
-    contentDisposition: p.contentDisposition, contentEncoding: p.contentEncoding,
-    expires: p.expires instanceof Date ? p.expires.toUTCString() : p.expires,
-    storageClass: p.storageClass, metadata: p.metadata, contentMD5: p.contentMD5,
-  };
-}
-
-function checksumId(name) {
-  const id = CHECKSUM[name];
-  if (!id) throw new TypeError(`s3mpu: unknown checksum algorithm ${name}`);
-  return id;
 }
 
 /** [fresh-body factory, length] of an operation's body. */
 function bodyOf({ body, contentLength }) {
   if (typeof body === 'function') {
-    if (!Number.isSafeInteger(contentLength)) throw new TypeError('s3mpu: a body function needs contentLength');
+    if (!Number.isSafeInteger(contentLength)) throw new S3InputError('InvalidArgument', 's3mpu: a body function needs contentLength');
     return [body, contentLength];
   }
   if (body === undefined || body === null) return [() => new Uint8Array(0), 0];
@@ -443,16 +418,12 @@ function bodyOf({ body, contentLength }) {
   if (body instanceof ArrayBuffer) body = new Uint8Array(body);
   if (ArrayBuffer.isView(body)) return [() => body, body.byteLength];
   if (typeof Blob !== 'undefined' && body instanceof Blob) return [() => body, body.size];
-  throw new TypeError('s3mpu: body must be a Uint8Array, ArrayBuffer, Blob, string or a function');
+  throw new S3InputError('InvalidArgument', 's3mpu: body must be a Uint8Array, ArrayBuffer, Blob, string or a function');
 }
 
 async function readBody(response, signal) {
   if (signal?.aborted) throw signal.reason;
   return response.arrayBuffer();
-}
-
-function unquote(etag) {
-  return etag?.replace(/^"|"$/g, '');
 }
 
 /** Full jitter: uniform in [0, min(max, base * 2^attempt)). */

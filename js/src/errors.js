@@ -1,28 +1,27 @@
-// Errors: S3Error is what the server said (or a response that made no
-// sense); S3InputError is input refused before anything was sent.
+// The error policy: every failure the package reports is one of three classes.
+//   S3InputError   input refused before anything was sent (a TypeError; `code`
+//                  names the rule broken: "InvalidBucketName", "InvalidArgument", ...)
+//   S3Error        the store said no: its S3 error code and HTTP status (also a
+//                  200 that carries an <Error>)
+//   S3VerifyError  the store answered, but we could not verify what it said: an
+//                  ETag or checksum that is not ours, an answer we cannot parse
+// Network failures and aborts reach the caller as the runtime reports them
+// (fetch's TypeError, the AbortSignal's reason). The codes of errors the core
+// reports are named in wasm/abi.c (WasmAbi.errorName).
 
-const CORE_ERRORS = [
-  'OK', 'BufferTooSmall', 'InvalidArgument', 'InvalidCredentials', 'InvalidRegion',
-  'InvalidEndpoint', 'InvalidBucketName', 'InvalidKey', 'InvalidUploadId', 'InvalidPartNumber',
-  'InvalidPartOrder', 'InvalidPartSize', 'EntityTooLarge', 'InvalidExpires', 'InvalidStorageClass',
-  'InvalidHeader', 'InvalidMetadata', 'InvalidDate', 'InvalidDigest', 'InvalidETag',
-  'MalformedXML', 'XMLTooLarge', 'UnexpectedXML', 'S3Error', 'OutOfMemory',
-];
-
-/** The name of a core error code. */
-export function coreErrorName(err) {
-  return CORE_ERRORS[err] ?? `CoreError${err}`;
+function describe(code, message, status, requestId) {
+  const where = [status === undefined ? '' : `HTTP ${status}`, requestId ? `request ${requestId}` : ''].filter(Boolean);
+  return `${code}${message ? `: ${message}` : ''}${where.length ? ` (${where.join(', ')})` : ''}`;
 }
 
-/** A failure reported by the S3 server (HTTP status and S3 error code). */
+/** What the store said no with: an S3 error code and HTTP status. */
 export class S3Error extends Error {
   /**
    * @param {{ code: string, message?: string, status: number, requestId?: string,
    *   hostId?: string, stringToSign?: string, canonicalRequest?: string, cause?: unknown }} info
    */
   constructor({ code, message, status, requestId, hostId, stringToSign, canonicalRequest, cause }) {
-    super(`${code}${message ? `: ${message}` : ''} (HTTP ${status}${requestId ? `, request ${requestId}` : ''})`,
-      cause ? { cause } : undefined);
+    super(describe(code, message, status, requestId), cause ? { cause } : undefined);
     this.name = 'S3Error';
     this.code = code;
     this.status = status;
@@ -31,6 +30,23 @@ export class S3Error extends Error {
     // Present when the server explains a SignatureDoesNotMatch.
     this.stringToSign = stringToSign || undefined;
     this.canonicalRequest = canonicalRequest || undefined;
+  }
+}
+
+/**
+ * An answer we could not verify: `code` is "ETagMismatch", "ChecksumMismatch",
+ * "SizeMismatch", "MissingETag", or the parser's "MalformedXML", "XMLTooLarge",
+ * "UnexpectedXML"; `status` is the HTTP status of the answer checked, when
+ * there was one. The object may or may not hold what was sent: check it.
+ */
+export class S3VerifyError extends Error {
+  /** @param {{ code: string, message: string, status?: number, requestId?: string }} info */
+  constructor({ code, message, status, requestId }) {
+    super(describe(code, message, status, requestId));
+    this.name = 'S3VerifyError';
+    this.code = code;
+    this.status = status;
+    this.requestId = requestId || undefined;
   }
 }
 

@@ -3,17 +3,9 @@
 // (loaded by dynamic import, so browsers and workers never see them), else
 // WebCrypto for SHA-256 and the core's wasm code for the rest.
 //
-// Wasm memory: core.js owns the ABI, but hashing needs raw blocks, so this
-// file is the one other place that touches memory, through core.alloc/free,
-// core.refresh and core.u8 only. Each core gets, once, a 64 KiB window the
-// bytes are copied into (a part is fed through it in pieces, never copied
-// whole into wasm memory) and the CRC tables; each running hash gets its own
-// 128-byte context. Every update is synchronous, so parts hashed
-// concurrently can share the window.
-
-const WINDOW = 64 * 1024;
-const CONTEXT = 128; // s3mpu_md5 / s3mpu_sha256: 16 uint64
-const CRC_TABLE = 8192; // s3mpu_crc_table: 8 x 256 uint32
+// The wasm side goes through abi.js (contexts, the window the bytes are
+// copied through, the CRC tables): a part is never copied whole into wasm.
+import { S3InputError } from './errors.js';
 
 /** @type {Promise<{ crypto: any, zlib: any } | null> | undefined} */
 let native;
@@ -38,79 +30,39 @@ function loadNative() {
 
 // ---- Wasm side -----------------------------------------------------------
 
-/** @type {WeakMap<object, { window: number, tables: Record<string, number> }>} */
-const perCore = new WeakMap();
-
-function wasmState(core) {
-  let s = perCore.get(core);
-  if (!s) {
-    s = { window: core.alloc(WINDOW), tables: {} };
-    perCore.set(core, s);
-  }
-  return s;
-}
-
-function crcTable(core, name) {
-  const s = wasmState(core);
-  if (!s.tables[name]) {
-    const t = core.alloc(CRC_TABLE);
-    core.x[name === 'crc32' ? 's3mpu_crc32_table_init' : 's3mpu_crc32c_table_init'](t);
-    s.tables[name] = t;
-  }
-  return s.tables[name];
-}
-
-/** Copy `bytes` through the window, calling fn(ptr, len) for each piece. */
-function feed(core, bytes, fn) {
-  const { window } = wasmState(core);
-  for (let at = 0; at < bytes.length; at += WINDOW) {
-    const piece = bytes.subarray(at, Math.min(at + WINDOW, bytes.length));
-    core.refresh(); // another call may have grown memory
-    core.u8.set(piece, window);
-    fn(window, piece.length);
-  }
-}
-
 /** An MD5 or SHA-256 context in wasm memory. */
 class WasmHash {
-  constructor(core, algo) {
-    this.core = core;
+  constructor(abi, algo) {
+    this.abi = abi;
     this.algo = algo; // 'md5' | 'sha256'
-    this.ctx = core.alloc(CONTEXT);
-    core.x[`s3mpu_${algo}_init`](this.ctx);
+    this.ctx = abi.hashInit(algo);
   }
 
   update(bytes) {
-    const up = this.core.x[`s3mpu_${this.algo}_update`];
-    feed(this.core, bytes, (p, n) => up(this.ctx, p, n));
+    this.abi.hashUpdate(this.algo, this.ctx, bytes);
   }
 
   digest() {
-    const { core } = this;
-    const { window } = wasmState(core);
-    core.x[`s3mpu_${this.algo}_out`](this.ctx, window);
-    core.refresh();
-    const out = core.u8.slice(window, window + (this.algo === 'md5' ? 16 : 32));
+    const out = this.abi.hashDigest(this.algo, this.ctx);
     this.dispose();
     return out;
   }
 
   dispose() {
-    if (this.ctx) this.core.free(this.ctx);
+    if (this.ctx) this.abi.free(this.ctx);
     this.ctx = 0;
   }
 }
 
 class WasmCrc {
-  constructor(core, algo) {
-    this.core = core;
-    this.table = crcTable(core, algo);
+  constructor(abi, algo) {
+    this.abi = abi;
+    this.algo = algo; // 'crc32' | 'crc32c'
     this.crc = 0;
   }
 
   update(bytes) {
-    const up = this.core.x.s3mpu_crc_update;
-    feed(this.core, bytes, (p, n) => { this.crc = up(this.table, this.crc, p, n) >>> 0; });
+    this.crc = this.abi.crcUpdate(this.algo, this.crc, bytes);
   }
 
   digest() {
@@ -192,10 +144,10 @@ class SubtleSha256 {
 export const FLEXIBLE = ['crc32', 'crc32c', 'sha256'];
 
 /**
- * The hashing backends for a core. `hashers.part({ md5, checksum })` makes
- * a PartHash; `hashers.md5(bytes)` is a one-shot MD5.
+ * The hashing backends over a WasmAbi. `hashers.part({ md5, checksum })`
+ * makes a PartHash; `hashers.md5(bytes)` is a one-shot MD5.
  */
-export async function hashers(core) {
+export async function hashers(abi) {
   const n = nativeAllowed ? await loadNative() : null;
   let nodeMd5 = Boolean(n);
   if (n) {
@@ -208,16 +160,16 @@ export async function hashers(core) {
   const make = (algo) => {
     switch (algo) {
       case 'md5':
-        return nodeMd5 ? new NodeHash(n.crypto, 'md5') : new WasmHash(core, 'md5');
+        return nodeMd5 ? new NodeHash(n.crypto, 'md5') : new WasmHash(abi, 'md5');
       case 'sha256':
         if (n) return new NodeHash(n.crypto, 'sha256');
-        return globalThis.crypto?.subtle ? new SubtleSha256() : new WasmHash(core, 'sha256');
+        return globalThis.crypto?.subtle ? new SubtleSha256() : new WasmHash(abi, 'sha256');
       case 'crc32':
-        return n && typeof n.zlib.crc32 === 'function' ? new NodeCrc32(n.zlib) : new WasmCrc(core, 'crc32');
+        return n && typeof n.zlib.crc32 === 'function' ? new NodeCrc32(n.zlib) : new WasmCrc(abi, 'crc32');
       case 'crc32c':
-        return new WasmCrc(core, 'crc32c');
+        return new WasmCrc(abi, 'crc32c');
       default:
-        throw new TypeError(`s3mpu: unknown hash ${algo}`);
+        throw new S3InputError('InvalidArgument', `s3mpu: unknown hash ${algo}`);
     }
   };
   return {
@@ -268,7 +220,9 @@ export class PartHash {
 /** The multipart ETag (unquoted) from the parts' raw MD5s, in order. */
 export function multipartEtag(h, md5s) {
   const all = new Uint8Array(md5s.length * 16);
-  md5s.forEach((m, i) => all.set(m, i * 16));
+  md5s.forEach((m, i) => {
+    all.set(m, i * 16);
+  });
   return `${hex(h.md5(all))}-${md5s.length}`;
 }
 

@@ -1,7 +1,7 @@
 // MD5 without a client: what a page (or its Worker) needs to send parts to
 // presigned URLs with Content-MD5, holding no credentials. WebCrypto has no
 // MD5, so this is the package's wasm MD5 (node:crypto's on Node).
-import { loadCore } from './wasm.js';
+import { loadAbi } from './wasm.js';
 import { hashers, multipartEtag, fromHex, hex, base64 } from './hash.js';
 import { readBlob } from './body.js';
 import { S3InputError } from './errors.js';
@@ -11,7 +11,7 @@ import { S3InputError } from './errors.js';
  *   wasm: where s3mpu.wasm comes from, as for S3Client.create
  */
 export async function createMd5({ wasm } = {}) {
-  const h = await hashers(await loadCore(wasm));
+  const h = await hashers(await loadAbi(wasm));
   const digest = (bytes) => {
     if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
     else if (ArrayBuffer.isView(bytes)) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -26,7 +26,7 @@ export function nodeTransport({ maxSockets = 4, idleTimeoutMs = 120_000 } = {}) 
   // Only the module a URL needs: loading node:https costs a first request ~5 ms.
   const load = (protocol) => {
     const importer = NODE_MODULES[protocol];
-    if (!importer) return Promise.reject(new TypeError(`s3mpu: unsupported protocol ${protocol}`));
+    if (!importer) return Promise.reject(new S3InputError('InvalidEndpoint', `s3mpu: unsupported protocol ${protocol}`));
     mods[protocol] ??= importer().then((mod) => {
       agents[protocol] = new mod.Agent({ keepAlive: true, maxSockets });
       return mod;
@@ -63,7 +63,7 @@ async function toBytes(body) {
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
   if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
   if (typeof Blob !== 'undefined' && body instanceof Blob) return new Uint8Array(await body.arrayBuffer());
-  throw new TypeError('s3mpu: the node transport sends strings, bytes and Blobs');
+  throw new S3InputError('InvalidArgument', 's3mpu: the node transport sends strings, bytes and Blobs');
 }
 
 function request(mod, url, options, bytes, onProgress, idleTimeoutMs) {

@@ -4,10 +4,10 @@
 // each hashed and sent with retries (send()), checkpointed, then Complete
 // and an ETag check against HEAD. On failure the upload is aborted on the
 // server unless keepOnError; a checkpoint can resume it later.
-import { CHECKSUM } from './core.js';
-import { S3Error, S3InputError } from './errors.js';
+import { S3InputError, S3VerifyError } from './errors.js';
 import { openBody } from './body.js';
 import { hashers, multipartEtag, fromHex, FLEXIBLE } from './hash.js';
+import { objectFields, unquote } from './object.js';
 
 const STATE_VERSION = 1;
 const CHECKSUMS = ['md5', 'none', ...FLEXIBLE];
@@ -17,11 +17,11 @@ const CHECKSUMS = ['md5', 'none', ...FLEXIBLE];
  * @param {object} params  see S3Client.upload in types/index.d.ts
  */
 export async function upload(client, params) {
-  if (!params || typeof params !== 'object') throw new TypeError('s3mpu: upload(params) needs an object');
+  if (!params || typeof params !== 'object') throw new S3InputError('InvalidArgument', 's3mpu: upload(params) needs an object');
   const { bucket, key, body, resume, signal } = params;
-  if (typeof bucket !== 'string' || !bucket) throw new TypeError('s3mpu: upload needs a bucket');
-  if (typeof key !== 'string' || !key) throw new TypeError('s3mpu: upload needs a key');
-  if (body === undefined || body === null) throw new TypeError('s3mpu: upload needs a body');
+  if (typeof bucket !== 'string' || !bucket) throw new S3InputError('InvalidBucketName', 's3mpu: upload needs a bucket');
+  if (typeof key !== 'string' || !key) throw new S3InputError('InvalidKey', 's3mpu: upload needs a key');
+  if (body === undefined || body === null) throw new S3InputError('InvalidArgument', 's3mpu: upload needs a body');
   if (resume !== undefined && (typeof resume !== 'object' || resume === null)) {
     throw new S3InputError('ResumeMismatch', 'resume must be a state from onCheckpoint');
   }
@@ -47,7 +47,7 @@ export async function upload(client, params) {
 class Upload {
   constructor(client, params, source, checksum, concurrency) {
     this.client = client;
-    this.core = client.core;
+    this.abi = client.abi;
     this.p = params;
     this.source = source;
     this.checksum = checksum;
@@ -56,22 +56,20 @@ class Upload {
     this.total = source.size; // undefined: unknown length
     const preferred = params.partSize ?? params.resume?.partSize ?? 0;
     this.preferred = preferred;
-    this.plan = this.core.plan(this.total ?? -1, preferred);
+    this.plan = this.abi.plan(this.total, preferred);
     /** @type {Map<number, { partNumber: number, size: number, etag?: string, md5?: string, checksum?: string }>} */
     this.done = new Map();
     this.progress = new Progress(this.total, params.onProgress);
     client.transport.setMaxSockets?.(concurrency);
   }
 
-  /** Size and offset of part n. The core keeps one plan per instance and
-   * other calls may replace it: plan again first (cheap, synchronous). */
+  /** Size (0 past the last) and offset of part n. */
   part(n) {
-    this.core.plan(this.total ?? -1, this.preferred);
-    return this.core.planPart(n);
+    return this.abi.planPart(this.total, this.preferred, n);
   }
 
   async run() {
-    this.h = await hashers(this.core);
+    this.h = await hashers(this.abi);
     if (this.p.resume) return this.multipart(this.p.resume);
     if (this.total !== undefined && this.plan.partCount <= 1) {
       const bytes = await this.readOrAbort(0, this.total);
@@ -99,7 +97,7 @@ class Upload {
     const d = await this.hash(bytes);
     const fields = { ...objectFields(p), contentLength: bytes.length, contentMD5: d.contentMD5 };
     if (this.flexible) {
-      fields.checksumAlgorithm = CHECKSUM[this.flexible];
+      fields.checksumAlgorithm = this.flexible;
       fields.checksum = d.checksum;
     }
     const { response } = await this.client.send('putObject', fields, {
@@ -164,7 +162,7 @@ class Upload {
     const parts = [...this.done.values()].sort((a, b) => a.partNumber - b.partNumber).map((x) => ({ ...x }));
     return {
       version: STATE_VERSION,
-      abi: this.core.x.s3mpu_wasm_abi_version(),
+      abi: this.abi.version,
       bucket: this.p.bucket,
       key: this.p.key,
       uploadId: this.uploadId,
@@ -227,7 +225,7 @@ class Upload {
     this.progress.emit(); // one event: where the upload starts again
   }
 
-  /** Read and send every part not done; resolves to the part count. */
+  /** Read and send every part not done, `concurrency` at a time; resolves to the part count. */
   async sendParts() {
     const { p, source } = this;
     const inner = new AbortController();
@@ -240,62 +238,74 @@ class Upload {
         inner.abort(e);
       }
     };
-    let n = 1;
     let count = 0;
-    for (;; n++) {
+    for (let n = 1; ; n++) {
       while (running.size >= this.concurrency && failure === undefined) await Promise.race(running);
       if (failure !== undefined || signal.aborted) break;
-      const { size, offset } = this.part(n);
-      if (this.total !== undefined && n > this.plan.partCount) break;
-      if (!size) {
-        // Past 10,000 parts of a stream (beyond 5 TiB): never truncate silently.
-        if (!(await source.atEnd())) fail(new S3InputError('EntityTooLarge', 'the stream is longer than an object may be'));
-        break;
-      }
-      const kept = this.done.get(n);
-      if (kept && !source.sequential) {
-        count = n;
-        continue;
-      }
-      let bytes;
+      let part;
       try {
-        if (n === 1 && this.first) {
-          bytes = this.first;
-          this.first = undefined;
-        } else {
-          bytes = await this.readOrAbort(offset, size, signal);
-        }
-        if (this.total !== undefined && bytes.length !== size) throw sizeMismatch(this.total);
+        part = await this.readPart(n, signal);
       } catch (e) {
         fail(e);
         break;
       }
-      if (bytes.length === 0 && n > 1) break; // a stream that ended on a part boundary
+      if (part.end) break;
       count = n;
-      const last = bytes.length < size;
-      if (kept) {
-        // A stream re-read on resume: the part is on the server; it must be the same bytes.
-        const same = !kept.md5 || (await this.hash(bytes)).md5Hex === kept.md5;
-        source.release(bytes);
-        if (!same) {
-          fail(new S3InputError('ResumeMismatch', `part ${n} of the body differs from the one uploaded before`));
-          break;
-        }
-      } else {
-        // The part's memory goes back to the source once it is sent or given up.
-        const task = this.sendPart(n, bytes, signal).catch(fail).finally(() => {
-          running.delete(task);
-          source.release(bytes);
-        });
-        running.add(task);
+      const kept = this.done.get(n);
+      if (part.bytes && kept && !(await this.sameAsKept(kept, part.bytes))) {
+        fail(new S3InputError('ResumeMismatch', `part ${n} of the body differs from the one uploaded before`));
+        break;
       }
-      if (last) break;
+      if (part.bytes && !kept) this.startPart(n, part.bytes, signal, running, fail);
+      if (part.last) break;
     }
     await Promise.all(running);
     if (p.signal?.aborted) throw p.signal.reason;
     if (failure !== undefined) throw failure;
     if (this.total !== undefined && source.sequential && !(await source.atEnd())) throw sizeMismatch(this.total);
     return count;
+  }
+
+  /**
+   * Part n: { bytes, last }; { kept: true } when it is on the server already
+   * and need not be read; { end: true } past the end of the body.
+   */
+  async readPart(n, signal) {
+    const { source } = this;
+    const { size, offset } = this.part(n);
+    if (this.total !== undefined && n > this.plan.partCount) return { end: true };
+    if (!size) {
+      // Past 10,000 parts of a stream (beyond 5 TiB): never truncate silently.
+      if (!(await source.atEnd())) throw new S3InputError('EntityTooLarge', 'the stream is longer than an object may be');
+      return { end: true };
+    }
+    if (this.done.has(n) && !source.sequential) return { kept: true };
+    let bytes;
+    if (n === 1 && this.first) {
+      bytes = this.first;
+      this.first = undefined;
+    } else {
+      bytes = await this.readOrAbort(offset, size, signal);
+    }
+    if (this.total !== undefined && bytes.length !== size) throw sizeMismatch(this.total);
+    if (bytes.length === 0 && n > 1) return { end: true }; // a stream that ended on a part boundary
+    return { bytes, last: bytes.length < size };
+  }
+
+  /** A stream re-read on resume: the part is on the server; these bytes must be the same. */
+  async sameAsKept(kept, bytes) {
+    const same = !kept.md5 || (await this.hash(bytes)).md5Hex === kept.md5;
+    this.source.release(bytes);
+    return same;
+  }
+
+  /** Send part n in the background; its memory goes back to the source once it is sent or given up. */
+  startPart(n, bytes, signal, running, fail) {
+    const task = this.sendPart(n, bytes, signal).catch(fail).finally(() => {
+      running.delete(task);
+      this.source.release(bytes);
+    });
+    running.add(task);
   }
 
   async sendPart(n, bytes, signal) {
@@ -307,7 +317,7 @@ class Upload {
       contentLength: bytes.length, contentMD5: d.contentMD5,
     };
     if (this.flexible) {
-      fields.checksumAlgorithm = CHECKSUM[this.flexible];
+      fields.checksumAlgorithm = this.flexible;
       fields.checksum = d.checksum;
     }
     const { response } = await this.client.send('uploadPart', fields, {
@@ -320,7 +330,9 @@ class Upload {
     }
     const echoed = this.flexible && response.headers.get(`x-amz-checksum-${this.flexible}`);
     if (echoed && echoed !== d.checksum) {
-      throw new S3Error({ code: 'ChecksumMismatch', message: `part ${n}: server ${this.flexible} ${echoed}, ours ${d.checksum}`, status: response.status });
+      throw new S3VerifyError({
+        code: 'ChecksumMismatch', message: `part ${n}: server ${this.flexible} ${echoed}, ours ${d.checksum}`, status: response.status,
+      });
     }
     const record = { partNumber: n, size: bytes.length };
     if (etag) record.etag = etag;
@@ -356,7 +368,7 @@ class Upload {
         if (d && !d.etag && lp.size === d.size) d.etag = lp.etag;
       }
       const missing = parts.find((x) => !x.etag);
-      if (missing) throw new S3Error({ code: 'InvalidPart', message: `part ${missing.partNumber} has no ETag`, status: 0 });
+      if (missing) throw new S3VerifyError({ code: 'MissingETag', message: `part ${missing.partNumber} has no ETag in ListParts` });
     }
     const size = parts.reduce((a, x) => a + x.size, 0);
     const expected = this.checksum === 'md5' ? multipartEtag(this.h, parts.map((x) => fromHex(x.md5))) : undefined;
@@ -371,10 +383,10 @@ class Upload {
       const head = await client.headObject({ bucket: p.bucket, key: p.key, signal: p.signal });
       etag = head.etag;
       if (expected && unquote(etag) !== expected) {
-        throw new S3Error({ code: 'ETagMismatch', message: `object ETag ${etag}, expected "${expected}"`, status: 200 });
+        throw new S3VerifyError({ code: 'ETagMismatch', message: `object ETag ${etag}, expected "${expected}"` });
       }
       if (head.size !== size) {
-        throw new S3Error({ code: 'ETagMismatch', message: `object has ${head.size} bytes, expected ${size}`, status: 200 });
+        throw new S3VerifyError({ code: 'SizeMismatch', message: `object has ${head.size} bytes, expected ${size}` });
       }
     }
     return { bucket: p.bucket, key: p.key, etag, size, parts: parts.length, uploadId };
@@ -417,19 +429,6 @@ class Progress {
 
 // ---- Helpers -------------------------------------------------------------------------
 
-function objectFields(p) {
-  return {
-    bucket: p.bucket, key: p.key, contentType: p.contentType, cacheControl: p.cacheControl,
-    contentDisposition: p.contentDisposition, contentEncoding: p.contentEncoding,
-    expires: p.expires instanceof Date ? p.expires.toUTCString() : p.expires,
-    storageClass: p.storageClass, metadata: p.metadata,
-  };
-}
-
-function unquote(etag) {
-  return (etag ?? '').replace(/^"|"$/g, '');
-}
-
 function sorted(o) {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
@@ -439,7 +438,7 @@ function sizeMismatch(size) {
 }
 
 function etagMismatch(message, response) {
-  return new S3Error({
+  return new S3VerifyError({
     code: 'ETagMismatch', message, status: response.status,
     requestId: response.headers.get('x-amz-request-id') ?? undefined,
   });

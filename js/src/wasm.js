@@ -1,7 +1,8 @@
 // Loading s3mpu.wasm from bytes, a URL, a Response or a precompiled
 // WebAssembly.Module (edge workers forbid compiling from bytes), caching the
 // compile of the default module.
-import { instantiate } from './core.js';
+import { instantiate } from './abi.js';
+import { S3InputError } from './errors.js';
 
 let defaultLoader = () => new URL('../s3mpu.wasm', import.meta.url);
 let defaultModule;
@@ -45,10 +46,10 @@ export function compile(source) {
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source);
   if (typeof Response !== 'undefined' && source instanceof Response) return compileResponse(source);
   if (typeof source === 'string' || source instanceof URL) return compileUrl(source);
-  return Promise.reject(new TypeError('s3mpu: wasm must be bytes, a URL, a Response or a WebAssembly.Module'));
+  return Promise.reject(new S3InputError('InvalidArgument', 's3mpu: wasm must be bytes, a URL, a Response or a WebAssembly.Module'));
 }
 
-/** A fresh Core over the module from `source`. */
-export async function loadCore(source) {
+/** A fresh WasmAbi over the module from `source`. */
+export async function loadAbi(source) {
   return instantiate(await compile(source));
 }

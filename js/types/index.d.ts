@@ -338,9 +338,9 @@ export interface UploadResult {
 // ---- The client ----------------------------------------------------------------------------
 
 export declare class S3Client {
-  /** Validates the options (TypeError when a required one is missing) and loads the module. */
+  /** Validates the options (S3InputError when a required one is missing) and loads the module. */
   static create(options: S3ClientOptions): Promise<S3Client>;
-  private constructor(core: never, options: S3ClientOptions);
+  private constructor(abi: never, options: S3ClientOptions);
 
   /** Upload a whole body: one PutObject when it fits in one part, else a multipart upload. */
   upload(params: UploadParams): Promise<UploadResult>;
@@ -381,7 +381,16 @@ export declare class S3Client {
   destroy(): void;
 }
 
-/** What the server said: an S3 error code and HTTP status (also a 200 that carries an <Error>). */
+/*
+ * The error policy: every failure the package reports is one of three classes.
+ *   S3InputError   input refused before anything was sent
+ *   S3Error        the store said no (its code and HTTP status)
+ *   S3VerifyError  the store answered, but we could not verify what it said
+ * Network failures and aborts reach the caller as the runtime reports them (fetch's
+ * TypeError, the AbortSignal's reason).
+ */
+
+/** The store said no: an S3 error code and HTTP status (also a 200 that carries an <Error>). */
 export declare class S3Error extends Error {
   constructor(info: {
     code: string;
@@ -409,6 +418,20 @@ export declare class S3InputError extends TypeError {
   constructor(code: string, message: string);
   readonly name: 'S3InputError';
   code: string;
+}
+
+/**
+ * The store answered, but we could not verify what it said: an ETag or checksum that is not
+ * ours, or an answer we cannot parse. The object may or may not hold what was sent.
+ */
+export declare class S3VerifyError extends Error {
+  constructor(info: { code: string; message: string; status?: number; requestId?: string });
+  readonly name: 'S3VerifyError';
+  /** "ETagMismatch", "ChecksumMismatch", "SizeMismatch", "MissingETag", "MalformedXML", "XMLTooLarge", "UnexpectedXML". */
+  code: string;
+  /** The HTTP status of the answer checked, when there was one. */
+  status: number | undefined;
+  requestId: string | undefined;
 }
 
 // ---- MD5 without a client ----------------------------------------------------------------

@@ -450,7 +450,7 @@ describe('against S3', { skip: !HAVE_STORE && 'S3MPU_TEST_ENDPOINT is not set (r
     const key = `${prefix}stale.bin`;
     const statePath = `${path}.s3mpu-state.json`;
     const stale = {
-      version: 1, abi: 2, bucket, key, uploadId: '2~no-such-upload-id', size: bytes.length, partSize: 5 * MiB,
+      version: 1, abi: 3, bucket, key, uploadId: '2~no-such-upload-id', size: bytes.length, partSize: 5 * MiB,
       growthInterval: 0, checksum: 'md5', fingerprint: { size: bytes.length }, parts: [{ partNumber: 1, size: 5 * MiB, etag: '"x"' }],
     };
     await writeFile(statePath, JSON.stringify(stale));

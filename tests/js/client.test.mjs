@@ -1,11 +1,13 @@
 // Every S3Client operation against a real server (scripts/test-js.sh starts a Ceph RGW).
-// Objects are read back with the independent verifier (AWS SDK, harness/verify.mjs).
+// Objects are read back with the independent verifier (AWS SDK, harness/verify.mjs). At the end,
+// what needs no server: options, presigning, input refused before sending, planning.
 //
 //   scripts/test-js.sh tests/js/client.test.mjs
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { S3Client, S3Error } from '../../js/src/index.node.js';
+import { S3Client, S3Error, S3InputError } from '../../js/src/index.node.js';
+import { options, UPLOAD, ACCESS_KEY, SECRET, T0, ENDPOINT, verifyPresigned, fetchCalls } from './harness/offline.mjs';
 import { s3Server } from './harness/server.mjs';
 import { verifyObject, listUploads, abortAll, deleteAll } from './harness/verify.mjs';
 
@@ -331,4 +333,235 @@ describe('S3Client operations', { timeout: 180_000 }, () => {
       await s3.abortMultipartUpload({ bucket, key, uploadId });
     });
   });
+});
+
+// ---- Without a server: options, presigning, input refused, planning (fetch must not be called)
+
+describe('construction', () => {
+  it('S3Client cannot be constructed without a WasmAbi', () => {
+    assert.throws(() => new S3Client({}, options()), TypeError);
+  });
+});
+
+describe('options', () => {
+  it('missing endpoint or credentials: TypeError at create, before loading anything', async () => {
+    const bad = [
+      undefined,
+      {},
+      options({ endpoint: undefined }),
+      options({ endpoint: '' }),
+      options({ credentials: undefined }),
+      options({ credentials: { accessKeyId: ACCESS_KEY } }),
+      options({ credentials: { secretAccessKey: SECRET } }),
+      options({ credentials: { accessKeyId: 1, secretAccessKey: SECRET } }),
+    ];
+    for (const o of bad) {
+      // wasm: 42 would fail to load: the TypeError must come from the options check.
+      await assert.rejects(S3Client.create(o && { ...o, wasm: 42 }), (e) => {
+        assert.ok(e instanceof TypeError, e);
+        assert.match(e.message, /options/);
+        return true;
+      });
+    }
+  });
+
+  it('bad endpoint, region or credentials: S3InputError at create', async () => {
+    const cases = [
+      [{ endpoint: 'ftp://example.com' }, 'InvalidEndpoint'],
+      [{ endpoint: 'http://' }, 'InvalidEndpoint'],
+      [{ region: 'US EAST' }, 'InvalidRegion'],
+      [{ credentials: { accessKeyId: '', secretAccessKey: SECRET } }, 'InvalidCredentials'],
+      [{ credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: '' } }, 'InvalidCredentials'],
+      [{ credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET.repeat(10) } }, 'InvalidCredentials'],
+    ];
+    for (const [o, code] of cases) {
+      await assert.rejects(S3Client.create(options(o)), (e) => {
+        assert.ok(e instanceof S3InputError, e);
+        assert.equal(e.code, code, e.message);
+        for (const text of [e.message, e.stack, JSON.stringify(e)]) {
+          assert.ok(!text.includes(SECRET) && !text.includes(SECRET.slice(5, 25)), `secret in ${text}`);
+        }
+        return true;
+      });
+    }
+  });
+});
+
+describe('presign', () => {
+  let s3;
+  it('an UploadPart URL: path style, query authentication, verifiable signature', async () => {
+    s3 = await S3Client.create(options());
+    const p = s3.presign({ ...UPLOAD, partNumber: 3, expiresIn: 900 });
+    assert.equal(p.method, 'PUT');
+    assert.deepEqual(Object.keys(p.headers).filter((h) => /^(authorization|x-amz-date|host)$/i.test(h)), []);
+    const u = new URL(p.url);
+    assert.equal(u.origin, ENDPOINT);
+    assert.equal(u.pathname, '/core-bucket/dir/file%20name%2B1.bin');
+    const params = verifyPresigned(p);
+    assert.equal(params['X-Amz-Algorithm'], 'AWS4-HMAC-SHA256');
+    assert.equal(params['X-Amz-Credential'], `${ACCESS_KEY}/20260102/us-east-1/s3/aws4_request`);
+    assert.equal(params['X-Amz-Date'], '20260102T030405Z');
+    assert.equal(params['X-Amz-Expires'], '900');
+    assert.equal(params.partNumber, '3');
+    assert.equal(params.uploadId, UPLOAD.uploadId);
+    assert.match(params['X-Amz-Signature'], /^[0-9a-f]{64}$/);
+    assert.ok(!p.url.includes(SECRET) && !p.url.includes(encodeURIComponent(SECRET)));
+    // Default expiry: one hour.
+    assert.equal(new URL(s3.presign({ ...UPLOAD, partNumber: 3 }).url).searchParams.get('X-Amz-Expires'), '3600');
+  });
+
+  it('other operations: method and subresource', () => {
+    const cases = [
+      ['putObject', 'PUT', []],
+      ['createMultipartUpload', 'POST', ['uploads']],
+      ['completeMultipartUpload', 'POST', ['uploadId']],
+      ['abortMultipartUpload', 'DELETE', ['uploadId']],
+      ['listParts', 'GET', ['uploadId']],
+      ['headObject', 'HEAD', []],
+    ];
+    for (const [operation, method, has] of cases) {
+      const p = s3.presign({ operation, ...UPLOAD, expiresIn: 60, parts: [{ partNumber: 1, etag: '"e"' }] });
+      assert.equal(p.method, method, operation);
+      const params = verifyPresigned(p);
+      for (const name of has) assert.ok(name in params, `${operation}: ${name} in ${p.url}`);
+    }
+    assert.throws(() => s3.presign({ operation: 'deleteBucket', ...UPLOAD }), TypeError);
+  });
+
+  it('presignParts: 1,000 URLs, one per part, each verifiable and distinct', () => {
+    const partNumbers = Array.from({ length: 1000 }, (_, i) => i + 1);
+    const t = performance.now();
+    const urls = s3.presignParts({ ...UPLOAD, partNumbers, expiresIn: 7200 });
+    const ms = performance.now() - t;
+    assert.equal(urls.length, 1000);
+    const signatures = new Set();
+    urls.forEach(({ partNumber, url }, i) => {
+      assert.equal(partNumber, i + 1);
+      const q = new URL(url).searchParams;
+      assert.equal(q.get('partNumber'), String(i + 1));
+      assert.equal(q.get('uploadId'), UPLOAD.uploadId);
+      assert.equal(q.get('X-Amz-Expires'), '7200');
+      signatures.add(q.get('X-Amz-Signature'));
+    });
+    assert.equal(signatures.size, 1000);
+    // Spot checks: the signature, and the same URL as a single presign.
+    for (const i of [0, 1, 499, 998, 999]) {
+      verifyPresigned({ url: urls[i].url, method: 'PUT' });
+      assert.equal(urls[i].url, s3.presign({ ...UPLOAD, partNumber: i + 1, expiresIn: 7200 }).url);
+    }
+    // Any order, any subset.
+    const some = s3.presignParts({ ...UPLOAD, partNumbers: [10000, 5, 1] });
+    assert.deepEqual(some.map((p) => new URL(p.url).searchParams.get('partNumber')), ['10000', '5', '1']);
+    assert.ok(ms < 5000, `presignParts(1000) took ${ms} ms`);
+    assert.throws(() => s3.presignParts({ ...UPLOAD, partNumbers: [] }), TypeError);
+    assert.throws(() => s3.presignParts({ ...UPLOAD, partNumbers: [1, 10001] }), { name: 'S3InputError', code: 'InvalidPartNumber' });
+  });
+
+  it('a clock option moves X-Amz-Date', async () => {
+    const c = await S3Client.create(options({ clock: () => T0 + 86_400_000 }));
+    const q = new URL(c.presign({ ...UPLOAD, partNumber: 1 }).url).searchParams;
+    assert.equal(q.get('X-Amz-Date'), '20260103T030405Z');
+    c.destroy();
+  });
+
+  after(() => s3?.destroy());
+});
+
+describe('input refused before sending: S3InputError', () => {
+  let s3;
+  const messages = [];
+
+  async function refuses(fn, code, what) {
+    try {
+      await fn();
+    } catch (e) {
+      assert.ok(e instanceof S3InputError, `${what}: ${e?.stack ?? e}`);
+      assert.ok(e instanceof TypeError, `${what}: S3InputError is a TypeError`);
+      assert.ok(!(e instanceof S3Error), what);
+      assert.equal(e.code, code, `${what}: ${e.message}`);
+      assert.ok(e.message.length > 0, what);
+      messages.push(e.message, e.stack);
+      return;
+    }
+    assert.fail(`${what}: no error`);
+  }
+
+  const part = { ...UPLOAD, partNumber: 1, body: new Uint8Array(10) };
+  const create = { bucket: UPLOAD.bucket, key: UPLOAD.key };
+  const cases = [
+    ['bucket with capitals', (c) => c.createMultipartUpload({ ...create, bucket: 'Core_Bucket' }), 'InvalidBucketName'],
+    ['bucket too short', (c) => c.uploadPart({ ...part, bucket: 'ab' }), 'InvalidBucketName'],
+    ['bucket like an IP', (c) => c.putObject({ ...create, bucket: '192.168.1.1', body: 'x' }), 'InvalidBucketName'],
+    ['key of 1025 bytes', (c) => c.createMultipartUpload({ ...create, key: 'k'.repeat(1025) }), 'InvalidKey'],
+    ['key of 342 three-byte characters (1026 bytes)', (c) => c.headObject({ ...create, key: '\u20ac'.repeat(342) }), 'InvalidKey'],
+    ['empty key', (c) => c.putObject({ ...create, key: '', body: 'x' }), 'InvalidKey'],
+    ['part number 0', (c) => c.uploadPart({ ...part, partNumber: 0 }), 'InvalidPartNumber'],
+    ['part number 10001', (c) => c.uploadPart({ ...part, partNumber: 10001 }), 'InvalidPartNumber'],
+    ['presign part 0', (c) => c.presign({ ...UPLOAD, partNumber: 0 }), 'InvalidPartNumber'],
+    ['presign part 10001', (c) => c.presign({ ...UPLOAD, partNumber: 10001 }), 'InvalidPartNumber'],
+    ['expires 604801', (c) => c.presign({ ...UPLOAD, partNumber: 1, expiresIn: 604801 }), 'InvalidExpires'],
+    ['expires 0', (c) => c.presignParts({ ...UPLOAD, partNumbers: [1], expiresIn: 0 }), 'InvalidExpires'],
+    ['storage class GLACIER_X', (c) => c.createMultipartUpload({ ...create, storageClass: 'GLACIER_X' }), 'InvalidStorageClass'],
+    ['content type with CR LF', (c) => c.createMultipartUpload({ ...create, contentType: 'text/plain\r\nX-Evil: 1' }), 'InvalidHeader'],
+    ['cache control with LF', (c) => c.putObject({ ...create, body: 'x', cacheControl: 'no-cache\nx' }), 'InvalidHeader'],
+    ['content disposition with CR', (c) => c.createMultipartUpload({ ...create, contentDisposition: 'a\rb' }), 'InvalidHeader'],
+    ['metadata value with CR LF', (c) => c.createMultipartUpload({ ...create, metadata: { a: 'x\r\ny' } }), 'InvalidMetadata'],
+    ['metadata over 2 KB', (c) => c.createMultipartUpload({ ...create, metadata: { a: 'x'.repeat(1500), b: 'y'.repeat(600) } }), 'InvalidMetadata'],
+    ['metadata name not a token', (c) => c.putObject({ ...create, body: 'x', metadata: { 'a b': '1' } }), 'InvalidMetadata'],
+    ['upload id missing', (c) => c.listParts({ ...UPLOAD, uploadId: undefined }), 'InvalidUploadId'],
+    ['parts out of order', (c) => c.completeMultipartUpload({ ...UPLOAD, parts: [{ partNumber: 2, etag: '"a"' }, { partNumber: 1, etag: '"b"' }] }), 'InvalidPartOrder'],
+  ];
+
+  it('creates the client', async () => {
+    s3 = await S3Client.create(options());
+  });
+
+  for (const [what, fn, code] of cases) {
+    it(what, () => refuses(() => fn(s3), code, what));
+  }
+
+  it('metadata of exactly 2 KB is accepted', () => {
+    // Names and values together: 1 + 1499 + 1 + 547 = 2048.
+    const p = s3.presign({ operation: 'putObject', ...create, metadata: { a: 'x'.repeat(1499), b: 'y'.repeat(547) } });
+    verifyPresigned(p);
+    assert.equal(p.headers['x-amz-meta-b'], 'y'.repeat(547));
+  });
+
+  it('no message names the secret', () => {
+    assert.ok(messages.length >= cases.length * 2);
+    for (const text of messages) {
+      assert.ok(!text.includes(SECRET) && !text.includes(SECRET.slice(5, 25)), text);
+    }
+  });
+
+  after(() => s3?.destroy());
+});
+
+describe('plan: how upload() cuts a body', () => {
+  const MiB = 1024 * 1024;
+  it('equal parts of the preferred size but the last; raised only past 10,000 parts', async () => {
+    const s3 = await S3Client.create(options());
+    assert.deepEqual(s3.plan({ size: 0 }), { partSize: 8 * MiB, partCount: 1 });
+    assert.deepEqual(s3.plan({ size: 8 * MiB }), { partSize: 8 * MiB, partCount: 1 });
+    assert.deepEqual(s3.plan({ size: 8 * MiB + 1 }), { partSize: 8 * MiB, partCount: 2 });
+    assert.deepEqual(s3.plan({ size: 100 * MiB, partSize: 5 * MiB }), { partSize: 5 * MiB, partCount: 20 });
+    const huge = s3.plan({ size: 5 * 1024 * 1024 * MiB }); // 5 TiB, S3's largest object
+    assert.ok(huge.partCount <= 10_000 && huge.partSize * huge.partCount >= 5 * 1024 * 1024 * MiB, JSON.stringify(huge));
+    assert.ok(huge.partSize * (huge.partCount - 1) < 5 * 1024 * 1024 * MiB, 'no empty last part');
+    for (const [params, code] of [
+      [{ size: -1 }, 'InvalidArgument'], [{ size: 1.5 }, 'InvalidArgument'], [{}, 'InvalidArgument'],
+      [{ size: MiB, partSize: 0 }, 'InvalidArgument'], [{ size: 100 * MiB, partSize: MiB }, 'InvalidPartSize'],
+      [{ size: 5 * 1024 * 1024 * MiB + 1 }, 'EntityTooLarge'],
+    ]) {
+      assert.throws(() => s3.plan(params), (e) => e instanceof S3InputError && e.code === code, JSON.stringify(params));
+    }
+    s3.destroy();
+  });
+});
+
+describe('without a server', () => {
+  after(() => {
+    assert.deepEqual(fetchCalls, [], 'no test without a server may reach the network');
+  });
+  it('sent nothing', () => {});
 });

@@ -220,7 +220,7 @@ describe('S3Client against RGW behaviours', { timeout: 180_000 }, () => {
 
   it('a skew that persists after the correction is not retried again', async () => {
     // The server answers RequestTimeTooSkewed every time (as if its Date lied).
-    const f = spyFetch((op) => s3ErrorResponse(403, 'RequestTimeTooSkewed', 'skewed'));
+    const f = spyFetch(() => s3ErrorResponse(403, 'RequestTimeTooSkewed', 'skewed'));
     const s3 = await client({ fetch: f });
     await assert.rejects(s3.listMultipartUploads({ bucket, prefix }), { name: 'S3Error', code: 'RequestTimeTooSkewed' });
     assert.equal(f.calls.length, 2);
@@ -343,7 +343,7 @@ describe('S3Client against RGW behaviours', { timeout: 180_000 }, () => {
 
   it('a retried Complete whose first try failed for good still fails', async () => {
     // The first answer is lost and the upload is gone, but no object is there: not success.
-    const f = spyFetch((op, n, real) => (op === 'complete' && n === 1 ? Promise.reject(new TypeError('network down')) : undefined));
+    const f = spyFetch((op, n) => (op === 'complete' && n === 1 ? Promise.reject(new TypeError('network down')) : undefined));
     const s3 = await client({ fetch: f });
     const key = keyOf('lost-complete-gone');
     const { uploadId } = await s3.createMultipartUpload({ bucket, key });

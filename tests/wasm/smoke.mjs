@@ -1,7 +1,7 @@
-// Smoke test of the two wasm builds, on the raw ABI (wasm/abi.c, v2) without
+// Smoke test of the two wasm builds, on the raw ABI (wasm/abi.c, v3) without
 // js/: same imports (none), same exports (wasm/exports.txt), hashes and CRCs
-// that match node:crypto / known vectors, and the same requests, parses and
-// plans from both builds.
+// that match node:crypto / known vectors, the same requests, parses and
+// plans from both builds, and constants that agree with core/include/s3mpu.h.
 //
 //   node --test tests/wasm/smoke.mjs
 //
@@ -56,9 +56,9 @@ const listExports = (mod) =>
   WebAssembly.Module.exports(mod).map((e) => `${e.name}:${e.kind}`).sort();
 
 // Scratch layout used by these tests (offsets from s3mpu_wasm_scratch()).
-const CTX = 0; // 128-byte hash context
+const CTX = 0; // hash context (*_CONTEXT_SIZE bytes: checked below to fit)
 const OUT = 256; // digest / (ptr, len) pair
-const TABLE = 1024; // 8 KiB CRC table
+const TABLE = 1024; // CRC table (CRC_TABLE_SIZE bytes)
 const WINDOW = 16384; // body chunks
 const STRINGS = TABLE; // call inputs (not while a CRC table is in use)
 
@@ -152,46 +152,65 @@ function load(file) {
     return p;
   }
 
-  return { mod, x, base, size, window, put, get, hex, digest, crc, strerror, fields, reset, str, strs, block, u8 };
+  // The module's constants by name (ids, codes, sizes): read, never copied.
+  x.s3mpu_wasm_constants();
+  const f = fields();
+  const k = {};
+  for (let i = 0; i < f.length; i += 2) k[f[i]] = Number(f[i + 1]);
+
+  return { mod, x, k, base, size, window, put, get, hex, digest, crc, strerror, fields, reset, str, strs, block, u8 };
 }
 
-// Ids of wasm/abi.c (js/src/core.js has the same tables).
-const OP_UPLOAD_PART = 2;
-const OP_PUT_OBJECT = 7;
-const F_BUCKET = 1;
-const F_KEY = 2;
-const F_UPLOAD_ID = 3;
-const F_CONTENT_TYPE = 7;
-const N_PART_NUMBER = 1;
-const N_CONTENT_LENGTH = 2;
-const N_PRESIGN_EXPIRES = 7;
-const P_ERROR = 1;
-const P_COMPLETE = 3;
-const P_LIST_PARTS = 4;
-const E_S3 = 23;
+/** An enumerator's value as s3mpu.h writes them: "4", "1u << 1". */
+function enumValue(text) {
+  const m = /^(\d+)u?(?:\s*<<\s*(\d+))?$/.exec(text.trim());
+  assert.ok(m, `s3mpu.h: cannot read the enum value "${text}"`);
+  return Number(m[1]) * 2 ** Number(m[2] ?? 0);
+}
+
+/**
+ * The values of `enum { ... }` constants and numeric #defines named S3MPU_* in
+ * core/include/s3mpu.h, without the prefix: what the module's constants must equal.
+ */
+function headerConstants() {
+  const h = readFileSync(path.join(root, 'core', 'include', 's3mpu.h'), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+  const out = {};
+  for (const [, body] of h.matchAll(/enum\s*\{([^}]*)\}/g)) {
+    let next = 0;
+    for (const item of body.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const m = /^S3MPU_(\w+)\s*(?:=\s*(.+))?$/.exec(item);
+      if (!m) continue;
+      const v = m[2] === undefined ? next : enumValue(m[2]);
+      out[m[1]] = v;
+      next = v + 1;
+    }
+  }
+  for (const [, name, v] of h.matchAll(/#define S3MPU_(\w+) (\d+)\s*$/gm)) out[name] = Number(v);
+  return out;
+}
 const SECRET = 'smoke/SECRET/key+0123456789abcdefXYZ';
 const NOW = 1767323045; // 2026-01-02T03:04:05Z
 
 /** Client init + one UploadPart (or presigned PutObject): the request's fields. */
 function buildRequests(w) {
-  const { x } = w;
+  const { x, k } = w;
   w.reset();
   const cfg = w.strs(['http://127.0.0.1:7480', 'us-east-1', 'AKIDSMOKE', SECRET, '', 'GLACIER']);
   assert.equal(x.s3mpu_wasm_client_init(cfg, 1), 0);
   const out = [];
-  x.s3mpu_wasm_op_reset(OP_UPLOAD_PART);
-  for (const [f, v] of [[F_BUCKET, 'smoke-bucket'], [F_KEY, 'a dir/\u00fc.bin'], [F_UPLOAD_ID, '2~abc']]) {
+  x.s3mpu_wasm_op_reset(k.OP_UPLOAD_PART);
+  for (const [f, v] of [[k.F_BUCKET, 'smoke-bucket'], [k.F_KEY, 'a dir/\u00fc.bin'], [k.F_UPLOAD_ID, '2~abc']]) {
     assert.equal(x.s3mpu_wasm_op_str(f, ...w.str(v)), 0);
   }
-  assert.equal(x.s3mpu_wasm_op_num(N_PART_NUMBER, 7), 0);
-  assert.equal(x.s3mpu_wasm_op_num(N_CONTENT_LENGTH, 5 * 2 ** 30), 0);
+  assert.equal(x.s3mpu_wasm_op_num(k.N_PART_NUMBER, 7), 0);
+  assert.equal(x.s3mpu_wasm_op_num(k.N_CONTENT_LENGTH, 5 * 2 ** 30), 0);
   assert.equal(x.s3mpu_wasm_build(NOW), 0);
   out.push(w.fields());
-  x.s3mpu_wasm_op_reset(OP_PUT_OBJECT);
-  assert.equal(x.s3mpu_wasm_op_str(F_BUCKET, ...w.str('smoke-bucket')), 0);
-  assert.equal(x.s3mpu_wasm_op_str(F_KEY, ...w.str('k')), 0);
-  assert.equal(x.s3mpu_wasm_op_str(F_CONTENT_TYPE, ...w.str('text/plain')), 0);
-  assert.equal(x.s3mpu_wasm_op_num(N_PRESIGN_EXPIRES, 600), 0);
+  x.s3mpu_wasm_op_reset(k.OP_PUT_OBJECT);
+  assert.equal(x.s3mpu_wasm_op_str(k.F_BUCKET, ...w.str('smoke-bucket')), 0);
+  assert.equal(x.s3mpu_wasm_op_str(k.F_KEY, ...w.str('k')), 0);
+  assert.equal(x.s3mpu_wasm_op_str(k.F_CONTENT_TYPE, ...w.str('text/plain')), 0);
+  assert.equal(x.s3mpu_wasm_op_num(k.N_PRESIGN_EXPIRES, 600), 0);
   assert.equal(x.s3mpu_wasm_build(NOW), 0);
   out.push(w.fields());
   return out;
@@ -256,8 +275,8 @@ for (const file of modules) {
       assert.deepEqual(listImports(w.mod), []);
     });
 
-    it('ABI version 2, 2 MiB initial memory, aligned scratch inside memory', () => {
-      assert.equal(w.x.s3mpu_wasm_abi_version(), 2);
+    it('ABI version 3, 2 MiB initial memory, aligned scratch inside memory', () => {
+      assert.equal(w.x.s3mpu_wasm_abi_version(), 3);
       assert.equal(w.x.memory.buffer.byteLength, 2 << 20);
       assert.equal(w.base % 16, 0);
       assert.ok(w.size >= 64 << 10, `scratch ${w.size}`);
@@ -268,10 +287,44 @@ for (const file of modules) {
       assert.equal(w.strerror(0), 'ok');
       assert.equal(w.strerror(-1), 'unknown error');
       assert.equal(w.strerror(1 << 20), 'unknown error');
-      for (let e = 1; e <= E_S3 + 1; e++) {
+      for (let e = 1; e < w.k.E_COUNT; e++) {
         const name = w.strerror(e);
         assert.ok(name.length > 0 && name !== 'unknown error', `${e}: ${name}`);
       }
+    });
+
+    it('every core error code has a name of its own (S3InputError.code)', () => {
+      const names = [];
+      for (let e = 0; e < w.k.E_COUNT; e++) {
+        w.x.s3mpu_wasm_error_name(e);
+        const [name] = w.fields();
+        assert.match(name, /^[A-Z][A-Za-z0-9]+$/, `code ${e} (${w.strerror(e)}) has no name in wasm/abi.c error_names`);
+        names.push(name);
+      }
+      assert.equal(new Set(names).size, names.length, `names repeat: ${names}`);
+      for (const e of [-1, w.k.E_COUNT]) {
+        w.x.s3mpu_wasm_error_name(e);
+        assert.deepEqual(w.fields(), ['']);
+      }
+    });
+
+    it('constants agree with core/include/s3mpu.h; hash contexts fit the layout above', () => {
+      const h = headerConstants();
+      let compared = 0;
+      for (const [name, value] of Object.entries(w.k)) {
+        const c = name === 'E_COUNT' ? 'E_COUNT_' : name;
+        if (!(c in h)) continue;
+        assert.equal(value, h[c], `${name}: the module says ${value}, s3mpu.h ${h[c]} (a stale build?)`);
+        compared++;
+      }
+      assert.ok(compared >= 24, `only ${compared} constants compared`);
+      for (const kind of ['OP', 'CHECKSUM', 'RETRY']) {
+        const inHeader = Object.keys(h).filter((n) => n.startsWith(`${kind}_`)).sort();
+        const inModule = Object.keys(w.k).filter((n) => n.startsWith(`${kind}_`)).sort();
+        assert.deepEqual(inModule, inHeader, `the module exports every S3MPU_${kind}_* of s3mpu.h`);
+      }
+      assert.ok(w.k.SHA256_CONTEXT_SIZE <= OUT - CTX && w.k.MD5_CONTEXT_SIZE <= OUT - CTX);
+      assert.ok(TABLE + w.k.CRC_TABLE_SIZE <= WINDOW);
     });
 
     it('builds and signs requests; client_wipe erases the secret', () => {
@@ -287,7 +340,7 @@ for (const file of modules) {
       assert.match(presigned[1], /[?&]X-Amz-Expires=600&X-Amz-SignedHeaders=content-type%3Bhost&.*X-Amz-Signature=[0-9a-f]{64}$/);
       // A field id the ABI does not know, a number out of range.
       assert.notEqual(w.x.s3mpu_wasm_op_str(99, ...w.str('x')), 0);
-      assert.notEqual(w.x.s3mpu_wasm_op_num(N_PART_NUMBER, -1), 0);
+      assert.notEqual(w.x.s3mpu_wasm_op_num(w.k.N_PART_NUMBER, -1), 0);
       const secret = Buffer.from(SECRET);
       const count = () => { const m = Buffer.from(w.x.memory.buffer); let n = 0; for (let i = m.indexOf(secret); i >= 0; i = m.indexOf(secret, i + 1)) n++; return n; };
       assert.ok(count() >= 1, 'the client holds the secret');
@@ -298,6 +351,7 @@ for (const file of modules) {
     });
 
     it('parses responses: Complete, ListParts, an <Error>', () => {
+      const { P_COMPLETE, P_LIST_PARTS, P_ERROR, E_S3 } = w.k;
       const parse = (kind, xml) => {
         const bytes = new TextEncoder().encode(xml);
         const p = w.block(bytes);
@@ -322,15 +376,20 @@ for (const file of modules) {
       const { x } = w;
       assert.equal(x.s3mpu_wasm_plan(2 ** 30, 8 * 2 ** 20), 0);
       assert.deepEqual(w.fields().slice(0, 2), [String(8 * 2 ** 20), '128']);
-      assert.equal(x.s3mpu_wasm_plan_part_size(128), 8 * 2 ** 20);
-      assert.equal(x.s3mpu_wasm_plan_part_offset(3), 16 * 2 ** 20);
+      // Stateless: each call names its plan (another plan in between changes nothing).
+      assert.equal(x.s3mpu_wasm_plan(5 * 2 ** 40, 0), 0);
+      assert.equal(x.s3mpu_wasm_plan_part_size(2 ** 30, 8 * 2 ** 20, 128), 8 * 2 ** 20);
+      assert.equal(x.s3mpu_wasm_plan_part_size(2 ** 30, 8 * 2 ** 20, 129), 0);
+      assert.equal(x.s3mpu_wasm_plan_part_offset(2 ** 30, 8 * 2 ** 20, 3), 16 * 2 ** 20);
+      assert.equal(x.s3mpu_wasm_plan_part_size(-1, 0, 1), 8 * 2 ** 20); // a stream
+      assert.equal(x.s3mpu_wasm_plan_part_size(2 ** 30, 1, 1), 0); // a plan refused
       assert.equal(x.s3mpu_wasm_plan(5 * 2 ** 40, 0), 0); // 5 TiB: parts grow past 5 MiB
       assert.ok(Number(w.fields()[1]) <= 10000);
       assert.notEqual(x.s3mpu_wasm_plan(5 * 2 ** 40 + 1, 0), 0);
       w.reset();
-      assert.equal(x.s3mpu_wasm_retry_class(503, ...w.str('')), 1);
-      assert.equal(x.s3mpu_wasm_retry_class(403, ...w.str('RequestTimeTooSkewed')), 2);
-      assert.equal(x.s3mpu_wasm_retry_class(404, ...w.str('NoSuchUpload')), 0);
+      assert.equal(x.s3mpu_wasm_retry_class(503, ...w.str('')), w.k.RETRY_YES);
+      assert.equal(x.s3mpu_wasm_retry_class(403, ...w.str('RequestTimeTooSkewed')), w.k.RETRY_SKEW);
+      assert.equal(x.s3mpu_wasm_retry_class(404, ...w.str('NoSuchUpload')), w.k.RETRY_NO);
       assert.equal(x.s3mpu_wasm_time_parse_http(...w.str('Sun, 06 Nov 1994 08:49:37 GMT')), 784111777);
       assert.equal(x.s3mpu_wasm_time_parse_http(...w.str('yesterday')), -1);
       assert.equal(x.s3mpu_wasm_check(1, ...w.str('ok-bucket')), 0);

@@ -3,8 +3,8 @@
 import { stat, readFile, writeFile, rename, unlink } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { S3Client, S3Error } from '../index.node.js';
-import { loadCore } from '../wasm.js';
+import { S3Client, S3Error, S3InputError } from '../index.node.js';
+import { loadAbi } from '../wasm.js';
 import {
   UsageError, parse, parseSize, parseDuration, parseCount, parseRanges, parseS3Url,
   connection, CONNECTION_OPTIONS,
@@ -113,7 +113,7 @@ function report(e, say) {
     say(`s3mpu: ${e.message}`);
     return 2;
   }
-  if (e?.name === 'S3InputError') {
+  if (e instanceof S3InputError) {
     say(`s3mpu: refused before sending: ${e.code}${e.message && e.message !== e.code ? `: ${e.message}` : ''}`);
     return 2;
   }
@@ -534,7 +534,7 @@ async function sign(argv, io) {
   } catch (e) {
     throw new UsageError(`sign: stdin is not JSON: ${e.message}`);
   }
-  const core = await loadCore();
+  const core = await loadAbi();
   printJson(io, signRequest(core, input));
   return 0;
 }

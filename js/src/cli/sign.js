@@ -3,6 +3,7 @@
 // client) computed when it answers SignatureDoesNotMatch.
 import { createHash } from 'node:crypto';
 import { UsageError } from './args.js';
+import { S3InputError } from '../errors.js';
 
 const FIELDS = new Set([
   'method', 'endpoint', 'addressing_style', 'bucket', 'key', 'query', 'headers', 'body', 'body_b64',
@@ -16,7 +17,6 @@ const OWNED_HEADERS_PRESIGN = ['x-amz-date', 'x-amz-security-token', 'authorizat
 // Query parameters a presigned URL's signer writes itself.
 const OWNED_QUERY = ['x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-expires',
   'x-amz-signedheaders', 'x-amz-signature', 'x-amz-security-token'];
-const FLAG_CONTENT_SHA256 = 2; // S3MPU_SIGV4_CONTENT_SHA256
 
 export const SIGN_HELP = `usage: s3mpu sign < request.json
 
@@ -49,7 +49,7 @@ Input (one JSON object on stdin):
 Exit status 2 with a message for input it cannot sign.`;
 
 /** The JSON result of `s3mpu sign` for a parsed input object. */
-export function signRequest(core, input) {
+export function signRequest(abi, input) {
   if (!input || typeof input !== 'object' || Array.isArray(input)) throw bad('the input must be a JSON object');
   for (const name of Object.keys(input)) {
     if (!FIELDS.has(name)) throw bad(`unknown field "${name}" (known: ${[...FIELDS].join(', ')})`);
@@ -117,13 +117,13 @@ export function signRequest(core, input) {
 
   let sig;
   try {
-    sig = core.sign({
+    sig = abi.sign({
       method, path, payloadHash, accessKeyId, secretAccessKey, sessionToken, region, service,
       query, headers, now, expires,
-      flags: !presign && service === 's3' ? FLAG_CONTENT_SHA256 : 0,
+      contentSha256: !presign && service === 's3',
     });
   } catch (e) {
-    if (e?.name === 'S3InputError') throw bad(`the core refused to sign: ${e.code}${e.message && e.message !== e.code ? `: ${e.message}` : ''}`);
+    if (e instanceof S3InputError) throw bad(`the core refused to sign: ${e.code}${e.message && e.message !== e.code ? `: ${e.message}` : ''}`);
     throw e;
   }
 

@@ -24,7 +24,8 @@ cmd=$1 state=$2
 log() { printf 'fixture.sh: %s\n' "$*" >&2; }
 
 hash=$(printf %s "$state" | cksum | cut -d' ' -f1)
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# shellcheck source=../../server/lib.sh
+. "$server/lib.sh"
 state_value() { [ -f "$state" ] && sed -n "s/^$1=//p" "$state" | head -n1 || true; }
 
 setup() {
@@ -33,37 +34,23 @@ setup() {
         rm -f "$state"
         return 0
     fi
-    # shellcheck source=../../server/credentials.env
-    . "$server/credentials.env"
-    local dir=${S3MPU_TEST_SERVER_DIR:-/tmp/s3mpu-ctest-$hash} port out endpoint tries=0
+    local dir=${S3MPU_TEST_SERVER_DIR:-/tmp/s3mpu-ctest-$hash} port endpoint
     local bucket=${S3MPU_TEST_BUCKET:-s3mpu-ctest} t0=$SECONDS
     # A server kept from the last run (S3MPU_TEST_KEEP_SERVER) keeps its port: start.sh reuses it.
     port=$(state_value S3MPU_TEST_SERVER_PORT)
     [ -n "$port" ] || port=${S3MPU_SERVER_PORT:-}
-    while :; do
-        if [ -z "$port" ]; then
-            port=$((7490 + hash % 500))
-            while port_busy "$port"; do port=$((port + 1)); done
-        fi
-        if out=$("$server/start.sh" --dir "$dir" --port "$port"); then
-            break
-        fi
-        tries=$((tries + 1))
-        [ "$tries" -lt 3 ] || { log "could not start the server"; exit 1; }
-        log "start on port $port failed; trying another port"
-        port=
-    done
-    endpoint=$(printf '%s\n' "$out" | tail -n1)
+    s3mpu_rgw_start "$dir" $((7490 + hash % 500)) "$port" || { log "could not start the server"; exit 1; }
+    endpoint=$S3MPU_RGW_ENDPOINT
     "$server/mkbucket.sh" --endpoint "$endpoint" "$bucket"
     {
         echo "S3MPU_TEST_ENDPOINT=$endpoint"
-        echo "S3MPU_TEST_REGION=$S3MPU_TEST_REGION"
-        echo "S3MPU_TEST_ACCESS_KEY_ID=$S3MPU_TEST_ACCESS_KEY"
-        echo "S3MPU_TEST_SECRET_ACCESS_KEY=$S3MPU_TEST_SECRET_KEY"
+        echo "S3MPU_TEST_REGION=$S3MPU_RGW_REGION"
+        echo "S3MPU_TEST_ACCESS_KEY_ID=$S3MPU_RGW_ACCESS_KEY"
+        echo "S3MPU_TEST_SECRET_ACCESS_KEY=$S3MPU_RGW_SECRET_KEY"
         echo "S3MPU_TEST_BUCKET=$bucket"
         echo "S3MPU_TEST_STORE=rgw"
         echo "S3MPU_TEST_SERVER_DIR=$dir"
-        echo "S3MPU_TEST_SERVER_PORT=$port"
+        echo "S3MPU_TEST_SERVER_PORT=$S3MPU_RGW_PORT"
     } >"$state.tmp"
     mv "$state.tmp" "$state"
     log "RGW at $endpoint (dir $dir), bucket $bucket, ready in $((SECONDS - t0)) s"

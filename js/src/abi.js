@@ -1,0 +1,465 @@
+// The JS side of wasm/abi.c, and the only module that touches wasm memory or
+// the module's exports: it turns JS values into the ABI's (ptr, len) strings,
+// reads back its length-prefixed result fields and returns plain objects.
+// Every number it passes (operation, field and checksum ids, error codes,
+// sizes) is read from the module at load (s3mpu_wasm_constants): C is the one
+// source. ABI_VERSION must match wasm/abi.c's.
+import { S3Error, S3InputError, S3VerifyError } from './errors.js';
+
+const ABI_VERSION = 3;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+// Body bytes reach wasm through a window of this size, never whole.
+const WINDOW = 64 * 1024;
+
+/** "uploadPart" -> "UPLOAD_PART", "contentMD5" -> "CONTENT_MD5": JS names to the C constants' names. */
+function constantName(name) {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
+export class WasmAbi {
+  /** @param {WebAssembly.Instance} instance */
+  constructor(instance) {
+    const x = instance.exports;
+    this.x = x;
+    x._initialize();
+    const abi = x.s3mpu_wasm_abi_version();
+    if (abi !== ABI_VERSION) throw new Error(`s3mpu.wasm has ABI ${abi}, this package needs ${ABI_VERSION}`);
+    this.version = abi;
+    this.scratch = x.s3mpu_wasm_scratch();
+    this.scratchEnd = this.scratch + x.s3mpu_wasm_scratch_size();
+    this.cursor = this.scratch;
+    this.refresh();
+    x.s3mpu_wasm_constants();
+    const f = this.fields();
+    /** @type {Record<string, number>} the module's constants by name (wasm/abi.c) */
+    this.constants = {};
+    for (let i = 0; i + 1 < f.length; i += 2) this.constants[f[i]] = Number(f[i + 1]);
+    /** @type {Map<string, [kind: 'F' | 'N', id: number] | null>} build()'s fields by JS name */
+    this.fieldIds = new Map();
+    this.ids = new Map();
+    this.errorNames = [];
+  }
+
+  /** A constant of wasm/abi.c by name; a name the module lacks is a bug. */
+  constant(name) {
+    const v = this.constants[name];
+    if (v === undefined) throw new Error(`s3mpu.wasm has no constant ${name}`);
+    return v;
+  }
+
+  /** The constant `prefix` + the C spelling of a JS name (cached): id('OP_', 'uploadPart'). */
+  id(prefix, name) {
+    const key = prefix + name;
+    let v = this.ids.get(key);
+    if (v === undefined) {
+      v = this.constant(prefix + constantName(name));
+      this.ids.set(key, v);
+    }
+    return v;
+  }
+
+  /** Views over memory; rebuilt when a call grew it. */
+  refresh() {
+    if (this.buffer !== this.x.memory.buffer) {
+      this.buffer = this.x.memory.buffer;
+      this.u8 = new Uint8Array(this.buffer);
+      this.view = new DataView(this.buffer);
+    }
+  }
+
+  /** The whole of wasm memory, for tests that scan it for secrets. */
+  memoryBytes() {
+    this.refresh();
+    return this.u8;
+  }
+
+  // ---- Inputs: strings in the scratch arena ---------------------------
+
+  /** Start laying out a new call's inputs. */
+  begin() {
+    this.cursor = this.scratch;
+  }
+
+  /** Write a string (UTF-8) or bytes; returns [ptr, len]. */
+  put(value) {
+    this.refresh();
+    const room = this.scratchEnd - this.cursor;
+    let len;
+    if (typeof value === 'string') {
+      if (value.length * 3 > room) throw new S3InputError('InvalidArgument', 'a value is too long');
+      len = encoder.encodeInto(value, this.u8.subarray(this.cursor, this.scratchEnd)).written;
+    } else {
+      if (value.length > room) throw new S3InputError('InvalidArgument', 'a value is too long');
+      this.u8.set(value, this.cursor);
+      len = value.length;
+    }
+    const ptr = this.cursor;
+    this.cursor = (this.cursor + len + 7) & ~7;
+    return [ptr, len];
+  }
+
+  /** An array of s3mpu_str (8 bytes each) holding `values`; returns its pointer. */
+  putStrings(values) {
+    const pairs = values.map((v) => this.put(v ?? ''));
+    const at = this.reserve(pairs.length * 8);
+    pairs.forEach(([p, l], i) => {
+      this.view.setUint32(at + i * 8, p, true);
+      this.view.setUint32(at + i * 8 + 4, l, true);
+    });
+    return at;
+  }
+
+  /** An array of s3mpu_kv (16 bytes each) from [[name, value], ...]. */
+  putPairs(pairs) {
+    const written = pairs.map(([n, v]) => [...this.put(String(n)), ...this.put(String(v))]);
+    const at = this.reserve(written.length * 16);
+    written.forEach((w, i) => {
+      for (let k = 0; k < 4; k++) this.view.setUint32(at + i * 16 + k * 4, w[k], true);
+    });
+    return at;
+  }
+
+  reserve(bytes) {
+    if (this.scratchEnd - this.cursor < bytes) throw new S3InputError('InvalidArgument', 'too many values');
+    const at = this.cursor;
+    this.cursor = (this.cursor + bytes + 7) & ~7;
+    this.refresh();
+    return at;
+  }
+
+  // ---- Outputs ----------------------------------------------------------
+
+  /** The last result's fields as strings. */
+  fields() {
+    this.refresh();
+    const x = this.x;
+    let at = x.s3mpu_wasm_result();
+    const end = at + x.s3mpu_wasm_result_len();
+    const out = [];
+    while (at < end) {
+      const len = this.view.getUint32(at, true);
+      out.push(decoder.decode(this.u8.subarray(at + 4, at + 4 + len)));
+      at += 4 + len;
+    }
+    return out;
+  }
+
+  /** The JS name of a core error code (wasm/abi.c's table). */
+  errorName(err) {
+    let name = this.errorNames[err];
+    if (name === undefined) {
+      this.x.s3mpu_wasm_error_name(err);
+      name = this.fields()[0] || `CoreError${err}`;
+      this.errorNames[err] = name;
+    }
+    return name;
+  }
+
+  /** The core's message for an error code. */
+  strerror(err) {
+    this.x.s3mpu_wasm_strerror(err);
+    return this.fields()[0];
+  }
+
+  /** Throw for a nonzero core error code: input errors carry the detail. */
+  check(err) {
+    if (err === 0) return;
+    if (err === this.constants.E_NOMEM) throw new RangeError('s3mpu: wasm memory exhausted');
+    this.x.s3mpu_wasm_detail();
+    const [detail] = this.fields();
+    throw new S3InputError(this.errorName(err), detail || this.strerror(err));
+  }
+
+  // ---- Client and requests ------------------------------------------------
+
+  clientInit({ endpoint, region, accessKeyId, secretAccessKey, sessionToken, storageClasses, pathStyle }) {
+    this.begin();
+    const strings = this.putStrings([endpoint, region, accessKeyId, secretAccessKey, sessionToken, storageClasses]);
+    this.check(this.x.s3mpu_wasm_client_init(strings, pathStyle ? 1 : 0));
+  }
+
+  wipe() {
+    this.x.s3mpu_wasm_client_wipe();
+    this.wiped = true;
+  }
+
+  /** The id of a checksum algorithm ('crc32', 'crc32c', 'sha256'). */
+  checksumId(name) {
+    const id = typeof name === 'string' && name !== 'none' ? this.constants[`CHECKSUM_${constantName(name)}`] : undefined;
+    if (id === undefined) throw new S3InputError('InvalidArgument', `unknown checksum algorithm ${name}`);
+    return id;
+  }
+
+  /** [kind, id] of a string ('F') or number ('N') field of build(), or null. */
+  fieldId(name) {
+    let f = this.fieldIds.get(name);
+    if (f === undefined) {
+      const c = constantName(name);
+      const str = this.constants[`F_${c}`];
+      const num = this.constants[`N_${c}`];
+      f = str !== undefined ? ['F', str] : num !== undefined ? ['N', num] : null;
+      this.fieldIds.set(name, f);
+    }
+    return f;
+  }
+
+  /**
+   * Build and sign one operation: `kind` is 'create', 'uploadPart', 'complete',
+   * 'abort', 'listParts', 'listUploads', 'putObject' or 'headObject'. `fields`
+   * holds the op's strings and numbers by their JS names (checksumAlgorithm by
+   * name), metadata and parts; `now` is Unix seconds.
+   * @returns {{ method: string, url: string, body: string, headers: [string, string][] }}
+   */
+  build(kind, fields, now) {
+    if (this.wiped) throw new S3InputError('ClientDestroyed', 's3mpu: this client was destroyed');
+    const x = this.x;
+    this.begin();
+    x.s3mpu_wasm_op_reset(this.id('OP_', kind));
+    for (const name in fields) {
+      const value = fields[name];
+      if (value === undefined || value === null || value === '') continue;
+      if (name === 'metadata') this.putMetadata(value);
+      else if (name === 'parts') this.putParts(value);
+      else this.putField(name, value);
+    }
+    this.check(x.s3mpu_wasm_build(now));
+    const f = this.fields();
+    const headers = [];
+    for (let i = 3; i + 1 < f.length; i += 2) headers.push([f[i], f[i + 1]]);
+    return { method: f[0], url: f[1], body: f[2], headers };
+  }
+
+  putField(name, value) {
+    const id = this.fieldId(name);
+    if (!id) return; // not a field of the request (signal, body, ...)
+    if (id[0] === 'F') {
+      const [p, l] = this.put(String(value));
+      this.x.s3mpu_wasm_op_str(id[1], p, l);
+    } else {
+      this.check(this.x.s3mpu_wasm_op_num(id[1], name === 'checksumAlgorithm' ? this.checksumId(value) : Number(value)));
+    }
+  }
+
+  putMetadata(metadata) {
+    for (const [k, v] of Object.entries(metadata)) {
+      const [np, nl] = this.put(k);
+      const [vp, vl] = this.put(String(v));
+      this.check(this.x.s3mpu_wasm_op_meta(np, nl, vp, vl));
+    }
+  }
+
+  putParts(parts) {
+    parts.forEach((part, i) => {
+      const mark = this.cursor;
+      const [ep, el] = this.put(part.etag ?? '');
+      const [cp, cl] = this.put(part.checksum ?? '');
+      this.check(this.x.s3mpu_wasm_op_part(i, part.partNumber, ep, el, cp, cl));
+      this.cursor = mark; // copied: the scratch space is free again
+    });
+  }
+
+  /** Rebuild the op last built with a new part number (presigning many parts). */
+  rebuildPart(partNumber, now) {
+    this.check(this.x.s3mpu_wasm_op_num(this.constants.N_PART_NUMBER, partNumber));
+    this.check(this.x.s3mpu_wasm_build(now));
+    this.refresh();
+    // The URL is field 2: skip field 1 (the method) without decoding it.
+    const at = this.x.s3mpu_wasm_result();
+    const methodLen = this.view.getUint32(at, true);
+    const urlAt = at + 4 + methodLen;
+    const urlLen = this.view.getUint32(urlAt, true);
+    return decoder.decode(this.u8.subarray(urlAt + 4, urlAt + 4 + urlLen));
+  }
+
+  /**
+   * The low-level signer (abi.c s3mpu_wasm_sign). `contentSha256`: sign
+   * x-amz-content-sha256 (S3 header mode).
+   */
+  sign({ method, path, payloadHash, accessKeyId, secretAccessKey, sessionToken, region, service, query, headers, now, expires, contentSha256 }) {
+    this.begin();
+    const strings = this.putStrings([method, path, payloadHash, accessKeyId, secretAccessKey, sessionToken, region, service]);
+    const q = this.putPairs(query);
+    const h = this.putPairs(headers);
+    const flags = contentSha256 ? this.constants.SIGV4_CONTENT_SHA256 : 0;
+    this.check(this.x.s3mpu_wasm_sign(strings, q, query.length, h, headers.length, now, expires, flags));
+    const [canonicalRequest, stringToSign, signature, signedHeaders, authorization, queryString, amzDate] = this.fields();
+    return { canonicalRequest, stringToSign, signature, signedHeaders, authorization, query: queryString, amzDate };
+  }
+
+  // ---- Responses ------------------------------------------------------------
+
+  /**
+   * Parse an XML body: `kind` is 'error', 'create', 'complete', 'listParts'
+   * or 'listUploads'. Returns the result as an object, or throws S3Error for
+   * an <Error> document (also inside a 200), and S3VerifyError for a body that
+   * is not the document expected (S3Error when it is the body of an error
+   * status, kind 'error': the status already says no).
+   */
+  parse(kind, bytes, status, requestId) {
+    const x = this.x;
+    const ptr = this.alloc(bytes.length);
+    try {
+      this.u8.set(bytes, ptr);
+      const err = x.s3mpu_wasm_parse(this.id('P_', kind), ptr, bytes.length);
+      if (err === this.constants.E_S3) {
+        const [code, message, rid, hostId, stringToSign, canonicalRequest] = this.fields();
+        throw new S3Error({ code, message, status, requestId: rid || requestId, hostId, stringToSign, canonicalRequest });
+      }
+      if (err === this.constants.E_NOMEM) throw new RangeError('s3mpu: wasm memory exhausted');
+      if (err !== 0) {
+        const Failure = kind === 'error' ? S3Error : S3VerifyError;
+        throw new Failure({ code: this.errorName(err), message: this.strerror(err), status, requestId });
+      }
+      return RESULTS[kind](this.fields());
+    } finally {
+      this.free(ptr);
+    }
+  }
+
+  // ---- Planning, policy, dates ----------------------------------------
+
+  /**
+   * How a body of `total` bytes (undefined: unknown) is cut, for a
+   * `preferred` part size (0 or undefined: the default).
+   * @returns {{ partSize: number, partCount: number, growthInterval: number }}
+   */
+  plan(total, preferred) {
+    this.check(this.x.s3mpu_wasm_plan(total ?? -1, preferred ?? 0));
+    const [partSize, partCount, growthInterval] = this.fields().map(Number);
+    return { partSize, partCount, growthInterval };
+  }
+
+  /** Size (0 past the last) and offset of part `partNumber` of that plan. */
+  planPart(total, preferred, partNumber) {
+    const t = total ?? -1;
+    const p = preferred ?? 0;
+    return {
+      size: this.x.s3mpu_wasm_plan_part_size(t, p, partNumber),
+      offset: this.x.s3mpu_wasm_plan_part_offset(t, p, partNumber),
+    };
+  }
+
+  /** 'no' (final), 'yes' (back off and retry) or 'skew' (fix the clock, retry once). */
+  retryClass(status, code) {
+    this.begin();
+    const [p, l] = this.put(code ?? '');
+    const cls = this.x.s3mpu_wasm_retry_class(status, p, l);
+    return cls === this.constants.RETRY_SKEW ? 'skew' : cls === this.constants.RETRY_YES ? 'yes' : 'no';
+  }
+
+  /** Unix seconds of an HTTP Date header, or undefined. */
+  parseHttpDate(value) {
+    if (!value) return undefined;
+    this.begin();
+    const [p, l] = this.put(value);
+    const t = this.x.s3mpu_wasm_time_parse_http(p, l);
+    return t < 0 ? undefined : t;
+  }
+
+  // ---- Hashing: MD5, SHA-256 and CRCs over bytes fed through a window ----------
+
+  /** A new MD5 or SHA-256 context ('md5' | 'sha256'); give it back with free(). */
+  hashInit(algo) {
+    const ctx = this.alloc(this.constant(`${constantName(algo)}_CONTEXT_SIZE`));
+    this.x[`s3mpu_${algo}_init`](ctx);
+    return ctx;
+  }
+
+  hashUpdate(algo, ctx, bytes) {
+    const up = this.x[`s3mpu_${algo}_update`];
+    this.feed(bytes, (p, n) => up(ctx, p, n));
+  }
+
+  /** The digest of a context (which stays usable). */
+  hashDigest(algo, ctx) {
+    const window = this.window();
+    this.x[`s3mpu_${algo}_out`](ctx, window);
+    this.refresh();
+    return this.u8.slice(window, window + this.constant(`${constantName(algo)}_SIZE`));
+  }
+
+  /** The CRC running value after `bytes` ('crc32' | 'crc32c'). */
+  crcUpdate(algo, crc, bytes) {
+    const table = this.crcTable(algo);
+    const up = this.x.s3mpu_crc_update;
+    let c = crc;
+    this.feed(bytes, (p, n) => {
+      c = up(table, c, p, n) >>> 0;
+    });
+    return c;
+  }
+
+  crcTable(algo) {
+    this.crcTables ??= {};
+    if (!this.crcTables[algo]) {
+      const t = this.alloc(this.constants.CRC_TABLE_SIZE);
+      this.x[`s3mpu_${algo}_table_init`](t);
+      this.crcTables[algo] = t;
+    }
+    return this.crcTables[algo];
+  }
+
+  /** This instance's window for body bytes (made once). */
+  window() {
+    this.windowPtr ??= this.alloc(WINDOW);
+    return this.windowPtr;
+  }
+
+  /**
+   * Copy `bytes` through the window, calling fn(ptr, len) for each piece.
+   * Every update is synchronous, so parts hashed concurrently share it.
+   */
+  feed(bytes, fn) {
+    const window = this.window();
+    for (let at = 0; at < bytes.length; at += WINDOW) {
+      const piece = bytes.subarray(at, Math.min(at + WINDOW, bytes.length));
+      this.refresh(); // another call may have grown memory
+      this.u8.set(piece, window);
+      fn(window, piece.length);
+    }
+  }
+
+  // ---- Memory ---------------------------------------------------------------
+
+  alloc(bytes) {
+    const ptr = this.x.s3mpu_wasm_alloc(bytes);
+    if (!ptr) throw new RangeError('s3mpu: wasm memory exhausted');
+    this.refresh();
+    return ptr;
+  }
+
+  free(ptr) {
+    this.x.s3mpu_wasm_free(ptr);
+  }
+}
+
+// parse()'s results, from the fields wasm/abi.c s3mpu_wasm_parse documents.
+const RESULTS = {
+  error: (f) => f,
+  create: ([bucket, key, uploadId]) => ({ bucket, key, uploadId }),
+  complete: ([location, bucket, key, etag]) => ({ location, bucket, key, etag }),
+  listParts(f) {
+    const parts = [];
+    for (let i = 2; i + 4 < f.length; i += 5) {
+      parts.push({
+        partNumber: Number(f[i]), size: Number(f[i + 1]), etag: f[i + 2], lastModified: f[i + 3],
+        ...(f[i + 4] ? { checksum: f[i + 4] } : {}),
+      });
+    }
+    return { parts, isTruncated: f[0] === '1', nextPartNumberMarker: Number(f[1]) };
+  },
+  listUploads(f) {
+    const uploads = [];
+    for (let i = 3; i + 3 < f.length; i += 4) {
+      uploads.push({ key: f[i], uploadId: f[i + 1], initiated: f[i + 2], storageClass: f[i + 3] });
+    }
+    return { uploads, isTruncated: f[0] === '1', nextKeyMarker: f[1], nextUploadIdMarker: f[2] };
+  },
+};
+
+/** Instantiate a compiled s3mpu module. */
+export async function instantiate(module) {
+  const instance = await WebAssembly.instantiate(module, {});
+  return new WasmAbi(instance);
+}

@@ -1,0 +1,30 @@
+// An object's fields and ETags as the operations take them (js/src/object.js).
+//
+//   node --test tests/js/object.test.mjs
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { objectFields, unquote } from '../../js/src/object.js';
+
+describe('objectFields', () => {
+  it('bucket, key and the stored headers; a Date expires as an HTTP-date; nothing else', () => {
+    const f = objectFields({
+      bucket: 'b', key: 'k', contentType: 't', cacheControl: 'c', contentDisposition: 'd', contentEncoding: 'e',
+      expires: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)), storageClass: 'STANDARD', metadata: { a: '1' },
+      contentMD5: 'x', uploadId: 'u', body: 'b', signal: undefined,
+    });
+    assert.deepEqual(f, {
+      bucket: 'b', key: 'k', contentType: 't', cacheControl: 'c', contentDisposition: 'd', contentEncoding: 'e',
+      expires: 'Fri, 02 Jan 2026 03:04:05 GMT', storageClass: 'STANDARD', metadata: { a: '1' },
+    });
+    assert.equal(objectFields({ bucket: 'b', key: 'k', expires: 'Sat, 01 Jan 2000 00:00:00 GMT' }).expires, 'Sat, 01 Jan 2000 00:00:00 GMT');
+  });
+});
+
+describe('unquote', () => {
+  it('drops the quotes servers put around an ETag; nothing for none', () => {
+    assert.equal(unquote('"abc-2"'), 'abc-2');
+    assert.equal(unquote('abc'), 'abc');
+    assert.equal(unquote(undefined), '');
+    assert.equal(unquote(''), '');
+  });
+});
