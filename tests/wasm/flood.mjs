@@ -85,6 +85,20 @@ for (const file of modules) {
       assert.equal(parse(x, P_LIST_PARTS, small)[0], 0);
     });
 
+    it('memory filled to its maximum in small blocks, then freed: large blocks and answers again', () => {
+      // wasm/deps/libc.c merges free blocks when memory cannot grow.
+      for (const size of [100, 4096, MiB]) {
+        const blocks = [];
+        for (let p; (p = x.s3mpu_wasm_alloc(size)) !== 0;) blocks.push(p);
+        assert.ok(blocks.length > 0);
+        for (const p of blocks) x.s3mpu_wasm_free(p);
+        const big = x.s3mpu_wasm_alloc(100 * MiB);
+        assert.notEqual(big, 0, `no 100 MiB block after ${blocks.length} blocks of ${size} bytes were freed`);
+        x.s3mpu_wasm_free(big);
+        assert.equal(parse(x, P_LIST_PARTS, small)[0], 0);
+      }
+    });
+
     it('memory stays bounded: ten more floods grow it no further', () => {
       const before_ = x.memory.buffer.byteLength;
       for (let i = 0; i < 10; i++) {
