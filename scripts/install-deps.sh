@@ -6,7 +6,7 @@
 set -euo pipefail
 
 # clang-14 and its runtimes: the asan preset and the libFuzzer targets.
-packages=(cmake make gcc libbearssl-dev libmxml-dev valgrind curl ca-certificates
+packages=(cmake make gcc libbearssl-dev libmxml-dev valgrind curl ca-certificates clang-format
 	clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run s3mpu's end-to-end tests in their real runtimes, against a real S3 server:
-#   tests/browser  the browser example (examples/browser) in Debian's Chromium
+#   tests/browser  s3mpu/direct and the browser example (examples/browser) in Debian's Chromium
 #   tests/worker   the edge worker example (examples/worker) in workerd (miniflare)
 #   tests/e2e      the npm package (npm pack) installed into an empty project and used
 #                  from Node, from an esbuild browser bundle in Chromium, and in workerd

@@ -32,7 +32,7 @@
  * Versioning: s3mpu_wasm_abi_version() changes whenever an export's meaning
  * or a layout JS relies on changes; JS checks it at load.
  */
-#include "s3mpu.h"
+#include "internal.h" /* s3mpu.h, and decimal_format() */
 
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +58,8 @@ S3MPU_API void s3mpu_wasm_client_wipe(void);
 S3MPU_API void s3mpu_wasm_op_reset(int op);
 S3MPU_API int s3mpu_wasm_op_str(int field, const char *ptr, size_t len);
 S3MPU_API int s3mpu_wasm_op_num(int field, double value);
-S3MPU_API int s3mpu_wasm_op_meta(const char *name, size_t name_len, const char *value, size_t value_len);
+S3MPU_API int s3mpu_wasm_op_meta(
+	const char *name, size_t name_len, const char *value, size_t value_len);
 S3MPU_API int s3mpu_wasm_op_part(size_t index, double number, const char *etag, size_t etag_len,
 	const char *checksum, size_t checksum_len);
 S3MPU_API int s3mpu_wasm_build(double now);
@@ -138,17 +139,8 @@ static int field_cstr(const char *s) { return field(s, strlen(s)); }
 
 static int field_num(double v)
 {
-	char d[24];
-	size_t n = 0, i;
-	uint64_t u = (uint64_t)v;
-	char tmp[24];
-	do {
-		tmp[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	for (i = 0; i < n; i++)
-		d[i] = tmp[n - 1 - i];
-	return field(d, n);
+	char d[DECIMAL_MAX];
+	return field(d, decimal_format((uint64_t)v, d));
 }
 
 void s3mpu_wasm_strerror(int err)
@@ -204,42 +196,106 @@ void s3mpu_wasm_error_name(int err)
 /* Ids of this file's tables: F_ and N_ name the string and number fields of
  * s3mpu_wasm_op_str/num, P_ the kinds of s3mpu_wasm_parse. */
 enum {
-	F_BUCKET = 1, F_KEY, F_UPLOAD_ID, F_PAYLOAD_HASH, F_CONTENT_MD5, F_CHECKSUM,
-	F_CONTENT_TYPE, F_CACHE_CONTROL, F_CONTENT_DISPOSITION, F_CONTENT_ENCODING,
-	F_EXPIRES, F_STORAGE_CLASS, F_PREFIX, F_KEY_MARKER, F_UPLOAD_ID_MARKER
+	F_BUCKET = 1,
+	F_KEY,
+	F_UPLOAD_ID,
+	F_PAYLOAD_HASH,
+	F_CONTENT_MD5,
+	F_CHECKSUM,
+	F_CONTENT_TYPE,
+	F_CACHE_CONTROL,
+	F_CONTENT_DISPOSITION,
+	F_CONTENT_ENCODING,
+	F_EXPIRES,
+	F_STORAGE_CLASS,
+	F_PREFIX,
+	F_KEY_MARKER,
+	F_UPLOAD_ID_MARKER
 };
 
 enum {
-	N_PART_NUMBER = 1, N_CONTENT_LENGTH, N_CHECKSUM_ALGORITHM, N_MAX_PARTS,
-	N_PART_NUMBER_MARKER, N_MAX_UPLOADS, N_PRESIGN_EXPIRES
+	N_PART_NUMBER = 1,
+	N_CONTENT_LENGTH,
+	N_CHECKSUM_ALGORITHM,
+	N_MAX_PARTS,
+	N_PART_NUMBER_MARKER,
+	N_MAX_UPLOADS,
+	N_PRESIGN_EXPIRES
 };
 
-enum { P_ERROR = 1, P_CREATE, P_COMPLETE, P_LIST_PARTS, P_LIST_UPLOADS };
+enum {
+	P_ERROR = 1,
+	P_CREATE,
+	P_COMPLETE,
+	P_LIST_PARTS,
+	P_LIST_UPLOADS
+};
 
 /* Every number JS needs, by name: JS reads them once per instance
  * (js/src/abi.js) instead of keeping copies that could drift. */
-#define K(name, value) { #name, (double)(value) }
+#define K(name, value) \
+	{ \
+#name, (double)(value) \
+	}
 #define F(name) K(name, name)
-static const struct { const char *name; double value; } constants[] = {
-	K(OP_CREATE, S3MPU_OP_CREATE), K(OP_UPLOAD_PART, S3MPU_OP_UPLOAD_PART),
-	K(OP_COMPLETE, S3MPU_OP_COMPLETE), K(OP_ABORT, S3MPU_OP_ABORT),
-	K(OP_LIST_PARTS, S3MPU_OP_LIST_PARTS), K(OP_LIST_UPLOADS, S3MPU_OP_LIST_UPLOADS),
-	K(OP_PUT_OBJECT, S3MPU_OP_PUT_OBJECT), K(OP_HEAD_OBJECT, S3MPU_OP_HEAD_OBJECT),
-	K(CHECKSUM_NONE, S3MPU_CHECKSUM_NONE), K(CHECKSUM_CRC32, S3MPU_CHECKSUM_CRC32),
-	K(CHECKSUM_CRC32C, S3MPU_CHECKSUM_CRC32C), K(CHECKSUM_SHA256, S3MPU_CHECKSUM_SHA256),
-	K(RETRY_NO, S3MPU_RETRY_NO), K(RETRY_YES, S3MPU_RETRY_YES), K(RETRY_SKEW, S3MPU_RETRY_SKEW),
-	K(SIGV4_GENERIC, S3MPU_SIGV4_GENERIC), K(SIGV4_CONTENT_SHA256, S3MPU_SIGV4_CONTENT_SHA256),
-	K(E_S3, S3MPU_E_S3), K(E_NOMEM, S3MPU_E_NOMEM), K(E_COUNT, S3MPU_E_COUNT_),
-	K(SHA256_SIZE, S3MPU_SHA256_SIZE), K(MD5_SIZE, S3MPU_MD5_SIZE),
-	K(SHA256_CONTEXT_SIZE, sizeof(s3mpu_sha256)), K(MD5_CONTEXT_SIZE, sizeof(s3mpu_md5)),
+static const struct {
+	const char *name;
+	double value;
+} constants[] = {
+	K(OP_CREATE, S3MPU_OP_CREATE),
+	K(OP_UPLOAD_PART, S3MPU_OP_UPLOAD_PART),
+	K(OP_COMPLETE, S3MPU_OP_COMPLETE),
+	K(OP_ABORT, S3MPU_OP_ABORT),
+	K(OP_LIST_PARTS, S3MPU_OP_LIST_PARTS),
+	K(OP_LIST_UPLOADS, S3MPU_OP_LIST_UPLOADS),
+	K(OP_PUT_OBJECT, S3MPU_OP_PUT_OBJECT),
+	K(OP_HEAD_OBJECT, S3MPU_OP_HEAD_OBJECT),
+	K(CHECKSUM_NONE, S3MPU_CHECKSUM_NONE),
+	K(CHECKSUM_CRC32, S3MPU_CHECKSUM_CRC32),
+	K(CHECKSUM_CRC32C, S3MPU_CHECKSUM_CRC32C),
+	K(CHECKSUM_SHA256, S3MPU_CHECKSUM_SHA256),
+	K(RETRY_NO, S3MPU_RETRY_NO),
+	K(RETRY_YES, S3MPU_RETRY_YES),
+	K(RETRY_SKEW, S3MPU_RETRY_SKEW),
+	K(SIGV4_GENERIC, S3MPU_SIGV4_GENERIC),
+	K(SIGV4_CONTENT_SHA256, S3MPU_SIGV4_CONTENT_SHA256),
+	K(E_S3, S3MPU_E_S3),
+	K(E_NOMEM, S3MPU_E_NOMEM),
+	K(E_COUNT, S3MPU_E_COUNT_),
+	K(SHA256_SIZE, S3MPU_SHA256_SIZE),
+	K(MD5_SIZE, S3MPU_MD5_SIZE),
+	K(SHA256_CONTEXT_SIZE, sizeof(s3mpu_sha256)),
+	K(MD5_CONTEXT_SIZE, sizeof(s3mpu_md5)),
 	K(CRC_TABLE_SIZE, sizeof(s3mpu_crc_table)),
-	K(PART_NUMBER_MAX, S3MPU_PART_NUMBER_MAX), K(EXPIRES_MAX, S3MPU_EXPIRES_MAX),
-	F(F_BUCKET), F(F_KEY), F(F_UPLOAD_ID), F(F_PAYLOAD_HASH), F(F_CONTENT_MD5), F(F_CHECKSUM),
-	F(F_CONTENT_TYPE), F(F_CACHE_CONTROL), F(F_CONTENT_DISPOSITION), F(F_CONTENT_ENCODING),
-	F(F_EXPIRES), F(F_STORAGE_CLASS), F(F_PREFIX), F(F_KEY_MARKER), F(F_UPLOAD_ID_MARKER),
-	F(N_PART_NUMBER), F(N_CONTENT_LENGTH), F(N_CHECKSUM_ALGORITHM), F(N_MAX_PARTS),
-	F(N_PART_NUMBER_MARKER), F(N_MAX_UPLOADS), F(N_PRESIGN_EXPIRES),
-	F(P_ERROR), F(P_CREATE), F(P_COMPLETE), F(P_LIST_PARTS), F(P_LIST_UPLOADS),
+	K(PART_NUMBER_MAX, S3MPU_PART_NUMBER_MAX),
+	K(EXPIRES_MAX, S3MPU_EXPIRES_MAX),
+	F(F_BUCKET),
+	F(F_KEY),
+	F(F_UPLOAD_ID),
+	F(F_PAYLOAD_HASH),
+	F(F_CONTENT_MD5),
+	F(F_CHECKSUM),
+	F(F_CONTENT_TYPE),
+	F(F_CACHE_CONTROL),
+	F(F_CONTENT_DISPOSITION),
+	F(F_CONTENT_ENCODING),
+	F(F_EXPIRES),
+	F(F_STORAGE_CLASS),
+	F(F_PREFIX),
+	F(F_KEY_MARKER),
+	F(F_UPLOAD_ID_MARKER),
+	F(N_PART_NUMBER),
+	F(N_CONTENT_LENGTH),
+	F(N_CHECKSUM_ALGORITHM),
+	F(N_MAX_PARTS),
+	F(N_PART_NUMBER_MARKER),
+	F(N_MAX_UPLOADS),
+	F(N_PRESIGN_EXPIRES),
+	F(P_ERROR),
+	F(P_CREATE),
+	F(P_COMPLETE),
+	F(P_LIST_PARTS),
+	F(P_LIST_UPLOADS),
 };
 #undef F
 #undef K
@@ -331,13 +387,21 @@ int s3mpu_wasm_op_num(int f, double value)
 	if (!(value >= 0 && value <= 18014398509481984.0)) /* 2^54 */
 		return S3MPU_E_ARGUMENT;
 	switch (f) {
-	case N_PART_NUMBER: op.part_number = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value; break;
+	case N_PART_NUMBER:
+		op.part_number = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value;
+		break;
 	case N_CONTENT_LENGTH: op.content_length = (uint64_t)value; break;
 	case N_CHECKSUM_ALGORITHM: op.checksum_algorithm = (int)value; break;
 	case N_MAX_PARTS: op.max_parts = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value; break;
-	case N_PART_NUMBER_MARKER: op.part_number_marker = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value; break;
-	case N_MAX_UPLOADS: op.max_uploads = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value; break;
-	case N_PRESIGN_EXPIRES: op.presign_expires = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value; break;
+	case N_PART_NUMBER_MARKER:
+		op.part_number_marker = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value;
+		break;
+	case N_MAX_UPLOADS:
+		op.max_uploads = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value;
+		break;
+	case N_PRESIGN_EXPIRES:
+		op.presign_expires = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value;
+		break;
 	default: return S3MPU_E_ARGUMENT;
 	}
 	return S3MPU_OK;
@@ -358,7 +422,8 @@ int s3mpu_wasm_op_part(size_t index, double number, const char *etag, size_t eta
 	const char *checksum, size_t checksum_len)
 {
 	s3mpu_part *p;
-	if (index >= S3MPU_PART_NUMBER_MAX || etag_len > S3MPU_ETAG_MAX || checksum_len > sizeof p->checksum)
+	if (index >= S3MPU_PART_NUMBER_MAX || etag_len > S3MPU_ETAG_MAX ||
+		checksum_len > sizeof p->checksum)
 		return S3MPU_E_ARGUMENT;
 	if (index >= parts_cap) {
 		size_t cap = parts_cap ? parts_cap : 64;
@@ -432,7 +497,8 @@ int s3mpu_wasm_sign(const s3mpu_str *strings, const s3mpu_kv *query, size_t quer
 	char *buf;
 	int err;
 
-	err = s3mpu_signer_init(&signer, strings[3], strings[4], strings[5], strings[6], strings[7]);
+	err = s3mpu_signer_init(
+		&signer, strings[3], strings[4], strings[5], strings[6], strings[7]);
 	s3mpu_wipe((void *)(uintptr_t)strings[4].ptr, strings[4].len);
 	if (err)
 		return err;
@@ -452,8 +518,8 @@ int s3mpu_wasm_sign(const s3mpu_str *strings, const s3mpu_kv *query, size_t quer
 		&sig, NULL, 0, &need);
 	buf = err == S3MPU_E_SPACE ? malloc(need) : NULL;
 	if (buf)
-		err = s3mpu_sigv4_sign(&signer, &http, (int64_t)now, (uint32_t)expires, (unsigned)flags,
-			&sig, buf, need, &need);
+		err = s3mpu_sigv4_sign(&signer, &http, (int64_t)now, (uint32_t)expires,
+			(unsigned)flags, &sig, buf, need, &need);
 	else if (err == S3MPU_E_SPACE)
 		err = S3MPU_E_NOMEM;
 	s3mpu_signer_wipe(&signer);
@@ -574,7 +640,8 @@ int s3mpu_wasm_parse(int kind, const char *xml, size_t len)
 		err = s3mpu_parse_create(xml, len, &r, &e);
 		if (!err)
 			err = (field_cstr(r.bucket) | field_cstr(r.key) | field_cstr(r.upload_id))
-				? S3MPU_E_NOMEM : S3MPU_OK;
+				? S3MPU_E_NOMEM
+				: S3MPU_OK;
 		break;
 	}
 	case P_COMPLETE: {
@@ -582,17 +649,14 @@ int s3mpu_wasm_parse(int kind, const char *xml, size_t len)
 		err = s3mpu_parse_complete(xml, len, &r, &e);
 		if (!err)
 			err = (field_cstr(r.location) | field_cstr(r.bucket) | field_cstr(r.key) |
-				field_cstr(r.etag)) ? S3MPU_E_NOMEM : S3MPU_OK;
+				      field_cstr(r.etag))
+				? S3MPU_E_NOMEM
+				: S3MPU_OK;
 		break;
 	}
-	case P_LIST_PARTS:
-		err = parse_list_parts(xml, len, &e);
-		break;
-	case P_LIST_UPLOADS:
-		err = parse_list_uploads(xml, len, &e);
-		break;
-	default:
-		return S3MPU_E_ARGUMENT;
+	case P_LIST_PARTS: err = parse_list_parts(xml, len, &e); break;
+	case P_LIST_UPLOADS: err = parse_list_uploads(xml, len, &e); break;
+	default: return S3MPU_E_ARGUMENT;
 	}
 	if (err == S3MPU_E_S3) {
 		result_reset();
@@ -626,7 +690,9 @@ int s3mpu_wasm_plan(double total, double preferred)
 		return err;
 	result_reset();
 	return (field_num((double)plan.part_size) | field_num(plan.part_count) |
-		field_num(plan.growth_interval)) ? S3MPU_E_NOMEM : S3MPU_OK;
+		       field_num(plan.growth_interval))
+		? S3MPU_E_NOMEM
+		: S3MPU_OK;
 }
 
 /* Size of part `n` of that plan: 0 past the last, or for a plan refused. */
@@ -663,7 +729,9 @@ double s3mpu_wasm_time_parse_http(const char *date, size_t len)
 int s3mpu_wasm_check(int what, const char *ptr, size_t len)
 {
 	s3mpu_str s = { ptr, len };
-	return what == 1 ? s3mpu_check_bucket(s) : what == 2 ? s3mpu_check_key(s) : S3MPU_E_ARGUMENT;
+	return what == 1    ? s3mpu_check_bucket(s)
+		: what == 2 ? s3mpu_check_key(s)
+			    : S3MPU_E_ARGUMENT;
 }
 
 #ifdef __EMSCRIPTEN__
@@ -673,8 +741,5 @@ int s3mpu_wasm_check(int what, const char *ptr, size_t len)
  * each call), so a no-op keeps both builds' import lists identical.
  */
 void emscripten_notify_memory_growth(size_t memory_index);
-void emscripten_notify_memory_growth(size_t memory_index)
-{
-	(void)memory_index;
-}
+void emscripten_notify_memory_growth(size_t memory_index) { (void)memory_index; }
 #endif

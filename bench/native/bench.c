@@ -58,7 +58,7 @@ static void setup(s3mpu_client *c, s3mpu_op *op, uint32_t expires)
 	op->bucket = S3MPU_LIT("examplebucket");
 	op->key = S3MPU_LIT("backups/2026/11/db-snapshot.tar.zst");
 	op->upload_id = S3MPU_LIT("VXBsb2FkIElEIGZvciA2aWWpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZA"
-		"-exampleexampleexampleexampleexampleexample0123");
+				  "-exampleexampleexampleexampleexampleexample0123");
 	op->part_number = 1;
 	op->content_length = 8u << 20;
 	op->content_md5 = S3MPU_LIT("1B2M2Y8AsgTpgAmY7PhCfg==");
@@ -121,11 +121,16 @@ static unsigned char *hash_input(size_t size)
 	return data;
 }
 
-enum hash_algo { HASH_MD5, HASH_SHA256, HASH_CRC32, HASH_CRC32C };
+enum hash_algo {
+	HASH_MD5,
+	HASH_SHA256,
+	HASH_CRC32,
+	HASH_CRC32C
+};
 
 /* One digest of data, as hex into hex (at least 65 bytes). */
-static void hash_once(enum hash_algo algo, const s3mpu_crc_table *table,
-	const unsigned char *data, size_t size, char *hex)
+static void hash_once(enum hash_algo algo, const s3mpu_crc_table *table, const unsigned char *data,
+	size_t size, char *hex)
 {
 	unsigned char out[S3MPU_SHA256_SIZE];
 	size_t n = 0, i;
@@ -190,8 +195,8 @@ static void run_hashes(long mib)
 static void report(const char *name, double *ns)
 {
 	qsort(ns, RUNS, sizeof *ns, cmp_double);
-	printf("%-28s median %8.1f ns  (min %8.1f, max %8.1f)  %10.0f /s\n",
-		name, ns[RUNS / 2], ns[0], ns[RUNS - 1], 1e9 / ns[RUNS / 2]);
+	printf("%-28s median %8.1f ns  (min %8.1f, max %8.1f)  %10.0f /s\n", name, ns[RUNS / 2],
+		ns[0], ns[RUNS - 1], 1e9 / ns[RUNS / 2]);
 }
 
 int main(int argc, char **argv)
@@ -228,7 +233,8 @@ int main(int argc, char **argv)
 		report("SHA-256, one 64-byte block", ns);
 	}
 	if (*only && strcmp(only, "header") && strcmp(only, "presign") && strcmp(only, "sha")) {
-		fprintf(stderr, "usage: %s [iterations [header|presign|sha]] | hash [MiB]\n", argv[0]);
+		fprintf(stderr, "usage: %s [iterations [header|presign|sha]] | hash [MiB]\n",
+			argv[0]);
 		return 2;
 	}
 	s3mpu_client_wipe(&c);

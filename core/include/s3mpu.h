@@ -9,10 +9,16 @@
  *  - Strings are (pointer, length) pairs: `s3mpu_str`. They need no NUL
  *    terminator and may point anywhere; a NULL pointer with length 0 is the
  *    empty string.
- *  - The caller owns all memory. Contexts (`s3mpu_sha256`, `s3mpu_client`,
- *    ...) are plain structs with no pointers into themselves: place them
- *    anywhere, snapshot them with memcpy, and forget them when done (call
- *    the `_wipe` function first where there is one: it erases secrets).
+ *  - The caller owns all memory. Contexts (`s3mpu_sha256`, `s3mpu_signer`,
+ *    `s3mpu_client`, ...) are opaque: `struct { uint64_t opaque_[N]; }`,
+ *    read and changed only through their functions. They hold no pointers
+ *    into themselves: place them anywhere, snapshot them with memcpy, and
+ *    forget them when done (call the `_wipe` function first where there
+ *    is one: it erases secrets). Every other struct here is plain data
+ *    that the caller fills or reads.
+ *  - Names: `out` is a caller's buffer that bytes are written to, `res` a
+ *    result struct a parser fills, `req` the request a builder fills; the
+ *    `_out` functions of the hashes write the digest out (BearSSL's word).
  *  - Outputs that vary in size go to a caller buffer `(out, cap)`; when it is
  *    too small the function returns S3MPU_E_SPACE and says how much it needs.
  *  - Fallible functions return S3MPU_OK (0) or a positive S3MPU_E_* code;
@@ -34,11 +40,11 @@ extern "C" {
 #endif
 
 #ifndef S3MPU_API
-#  if defined(__GNUC__) || defined(__clang__)
-#    define S3MPU_API __attribute__((visibility("default")))
-#  else
-#    define S3MPU_API
-#  endif
+#if defined(__GNUC__) || defined(__clang__)
+#define S3MPU_API __attribute__((visibility("default")))
+#else
+#define S3MPU_API
+#endif
 #endif
 
 #define S3MPU_VERSION "0.1.0"
@@ -77,32 +83,32 @@ enum {
 	S3MPU_E_ARGUMENT,
 
 	/* Input refused before anything is sent. */
-	S3MPU_E_CREDENTIALS,     /* access key or secret missing or too long */
-	S3MPU_E_REGION,          /* region missing, too long or not [a-z0-9-] */
-	S3MPU_E_ENDPOINT,        /* not http(s)://host[:port][/] */
-	S3MPU_E_BUCKET,          /* bucket name breaks S3's naming rules */
-	S3MPU_E_KEY,             /* key empty, over 1024 bytes or not UTF-8 */
-	S3MPU_E_UPLOAD_ID,       /* upload id missing or too long */
-	S3MPU_E_PART_NUMBER,     /* part number outside 1..10000 */
-	S3MPU_E_PART_ORDER,      /* parts not strictly ascending */
-	S3MPU_E_PART_SIZE,       /* part size outside 5 MiB..5 GiB */
-	S3MPU_E_TOO_LARGE,       /* object cannot be uploaded in 10,000 parts */
-	S3MPU_E_EXPIRES,         /* presign expiry outside 1..604800 s */
-	S3MPU_E_STORAGE_CLASS,   /* storage class not allowed */
-	S3MPU_E_HEADER,          /* header name or value invalid (CR/LF, ...) */
-	S3MPU_E_METADATA,        /* user metadata invalid or over 2 KB */
-	S3MPU_E_DATE,            /* time outside 1970..9999 or malformed */
-	S3MPU_E_DIGEST,          /* Content-MD5 or checksum malformed */
-	S3MPU_E_ETAG,            /* ETag missing or longer than S3MPU_ETAG_MAX */
+	S3MPU_E_CREDENTIALS,   /* access key or secret missing or too long */
+	S3MPU_E_REGION,        /* region missing, too long or not [a-z0-9-] */
+	S3MPU_E_ENDPOINT,      /* not http(s)://host[:port][/] */
+	S3MPU_E_BUCKET,        /* bucket name breaks S3's naming rules */
+	S3MPU_E_KEY,           /* key empty, over 1024 bytes or not UTF-8 */
+	S3MPU_E_UPLOAD_ID,     /* upload id missing or too long */
+	S3MPU_E_PART_NUMBER,   /* part number outside 1..10000 */
+	S3MPU_E_PART_ORDER,    /* parts not strictly ascending */
+	S3MPU_E_PART_SIZE,     /* part size outside 5 MiB..5 GiB */
+	S3MPU_E_TOO_LARGE,     /* object cannot be uploaded in 10,000 parts */
+	S3MPU_E_EXPIRES,       /* presign expiry outside 1..604800 s */
+	S3MPU_E_STORAGE_CLASS, /* storage class not allowed */
+	S3MPU_E_HEADER,        /* header name or value invalid (CR/LF, ...) */
+	S3MPU_E_METADATA,      /* user metadata invalid or over 2 KB */
+	S3MPU_E_DATE,          /* time outside 1970..9999 or malformed */
+	S3MPU_E_DIGEST,        /* Content-MD5 or checksum malformed */
+	S3MPU_E_ETAG,          /* ETag missing or longer than S3MPU_ETAG_MAX */
 
 	/* The response. */
-	S3MPU_E_XML,             /* malformed or truncated XML */
-	S3MPU_E_XML_SIZE,        /* document or one of its values too large */
-	S3MPU_E_XML_DOCUMENT,    /* well-formed, but not the document expected */
-	S3MPU_E_S3,              /* the body is an S3 <Error> (see s3mpu_s3_error) */
-	S3MPU_E_NOMEM,           /* an allocation failed while parsing */
+	S3MPU_E_XML,          /* malformed or truncated XML */
+	S3MPU_E_XML_SIZE,     /* document or one of its values too large */
+	S3MPU_E_XML_DOCUMENT, /* well-formed, but not the document expected */
+	S3MPU_E_S3,           /* the body is an S3 <Error> (see s3mpu_s3_error) */
+	S3MPU_E_NOMEM,        /* an allocation failed while parsing */
 
-	S3MPU_E_COUNT_           /* not an error: one past the last code */
+	S3MPU_E_COUNT_ /* not an error: one past the last code */
 };
 
 /* Short English name of an error code ("bucket name invalid"). Never NULL. */
@@ -129,8 +135,12 @@ S3MPU_API void s3mpu_wipe(void *p, size_t len);
 #define S3MPU_SHA256_SIZE 32
 #define S3MPU_MD5_SIZE 16
 
-typedef struct { uint64_t opaque_[16]; } s3mpu_sha256;
-typedef struct { uint64_t opaque_[16]; } s3mpu_md5;
+typedef struct {
+	uint64_t opaque_[16];
+} s3mpu_sha256;
+typedef struct {
+	uint64_t opaque_[16];
+} s3mpu_md5;
 
 S3MPU_API void s3mpu_sha256_init(s3mpu_sha256 *ctx);
 S3MPU_API void s3mpu_sha256_update(s3mpu_sha256 *ctx, const void *data, size_t len);
@@ -145,16 +155,20 @@ S3MPU_API void s3mpu_md5_out(const s3mpu_md5 *ctx, unsigned char out[S3MPU_MD5_S
  * so one key serves many messages without rehashing it. The key context
  * holds key material: wipe it when done.
  */
-typedef struct { uint64_t opaque_[40]; } s3mpu_hmac_key;
-typedef struct { uint64_t opaque_[64]; } s3mpu_hmac;
+typedef struct {
+	uint64_t opaque_[40];
+} s3mpu_hmac_key;
+typedef struct {
+	uint64_t opaque_[64];
+} s3mpu_hmac;
 
 S3MPU_API void s3mpu_hmac_key_init(s3mpu_hmac_key *key, const void *secret, size_t len);
 S3MPU_API void s3mpu_hmac_init(s3mpu_hmac *ctx, const s3mpu_hmac_key *key);
 S3MPU_API void s3mpu_hmac_update(s3mpu_hmac *ctx, const void *data, size_t len);
 S3MPU_API void s3mpu_hmac_out(const s3mpu_hmac *ctx, unsigned char out[S3MPU_SHA256_SIZE]);
 /* One call: out = HMAC-SHA256(secret, data). */
-S3MPU_API void s3mpu_hmac_sha256(const void *secret, size_t secret_len,
-	const void *data, size_t len, unsigned char out[S3MPU_SHA256_SIZE]);
+S3MPU_API void s3mpu_hmac_sha256(const void *secret, size_t secret_len, const void *data,
+	size_t len, unsigned char out[S3MPU_SHA256_SIZE]);
 
 /*
  * CRC32 (ISO-HDLC, as zlib) and CRC32C (Castagnoli), table-driven.
@@ -162,12 +176,14 @@ S3MPU_API void s3mpu_hmac_sha256(const void *secret, size_t secret_len,
  * `_table_init`, so the core keeps no static tables. Start with crc 0;
  * the value returned is the finished CRC of everything fed so far.
  */
-typedef struct { uint32_t t[8][256]; } s3mpu_crc_table;
+typedef struct {
+	uint32_t opaque_[8 * 256];
+} s3mpu_crc_table;
 
 S3MPU_API void s3mpu_crc32_table_init(s3mpu_crc_table *table);
 S3MPU_API void s3mpu_crc32c_table_init(s3mpu_crc_table *table);
-S3MPU_API uint32_t s3mpu_crc_update(const s3mpu_crc_table *table, uint32_t crc,
-	const void *data, size_t len);
+S3MPU_API uint32_t s3mpu_crc_update(
+	const s3mpu_crc_table *table, uint32_t crc, const void *data, size_t len);
 
 /* ===================================================================== */
 /* Encodings                                                             */
@@ -183,8 +199,8 @@ S3MPU_API size_t s3mpu_base64_encode(const void *in, size_t len, char *out);
  * trailing bits (then *out_len is 0); S3MPU_E_SPACE if cap is too small
  * (then *out_len is the size needed and nothing is written).
  */
-S3MPU_API int s3mpu_base64_decode(const char *in, size_t len,
-	unsigned char *out, size_t cap, size_t *out_len);
+S3MPU_API int s3mpu_base64_decode(
+	const char *in, size_t len, unsigned char *out, size_t cap, size_t *out_len);
 
 /* ===================================================================== */
 /* Time                                                                  */
@@ -207,7 +223,7 @@ S3MPU_API int s3mpu_time_parse_http(s3mpu_str http_date, int64_t *now);
 /* below call them; they are public so a UI can check input early.       */
 /* ===================================================================== */
 
-#define S3MPU_KEY_MAX 1024          /* bytes of UTF-8 */
+#define S3MPU_KEY_MAX 1024 /* bytes of UTF-8 */
 #define S3MPU_PART_NUMBER_MAX 10000
 #define S3MPU_PART_SIZE_MIN (UINT64_C(5) << 20)   /* 5 MiB */
 #define S3MPU_PART_SIZE_MAX (UINT64_C(5) << 30)   /* 5 GiB */
@@ -271,7 +287,6 @@ S3MPU_API uint64_t s3mpu_plan_part_offset(const s3mpu_plan *plan, uint32_t part_
 #define S3MPU_TOKEN_MAX 4096
 #define S3MPU_REGION_MAX 64
 #define S3MPU_SERVICE_MAX 32
-#define S3MPU_SIGNER_PREFIX_MAX 512
 
 /* Payload hash for requests whose body is not hashed. */
 #define S3MPU_UNSIGNED_PAYLOAD "UNSIGNED-PAYLOAD"
@@ -289,59 +304,36 @@ enum {
 };
 
 /*
- * Credentials, scope and the cached signing key. The signing key is
- * derived once per date and reused for every request of that day.
- * Holds the secret: `s3mpu_signer_wipe` when done.
+ * Credentials and scope, and what the signer keeps between signatures to
+ * sign faster: the signing key of the day, the SHA-256 state after the
+ * head that canonical requests share, the HMAC state after the string to
+ * sign's first block. Opaque, like every context. Holds the secret:
+ * `s3mpu_signer_wipe` when done.
  */
 typedef struct {
-	char access_key[S3MPU_ACCESS_KEY_MAX];
-	size_t access_key_len;
-	unsigned char secret_key[S3MPU_SECRET_KEY_MAX];
-	size_t secret_key_len;
-	char token[S3MPU_TOKEN_MAX];
-	size_t token_len;
-	char region[S3MPU_REGION_MAX];
-	size_t region_len;
-	char service[S3MPU_SERVICE_MAX];
-	size_t service_len;
-	char key_date[8];         /* YYYYMMDD of the cached key; zeros if none */
-	s3mpu_hmac_key signing_key;
-	/* The head of a recent canonical request, and the SHA-256 state after
-	 * the whole 64-byte blocks of it that requests shared: a request that
-	 * starts with those blocks (the presigned parts of one upload differ
-	 * from partNumber on) hashes only the rest. */
-	unsigned char prefix[S3MPU_SIGNER_PREFIX_MAX];
-	size_t prefix_len;        /* bytes of prefix kept */
-	size_t state_len;         /* a multiple of 64, <= prefix_len; 0: no state */
-	s3mpu_sha256 prefix_state;
-	/* The string to sign's first block (algorithm, time, scope) and the
-	 * HMAC state after it, for the signatures of one second. */
-	char sts_head[64];
-	int sts_kept;
-	s3mpu_hmac sts_state;
+	uint64_t opaque_[768];
 } s3mpu_signer;
 
 /* S3MPU_E_CREDENTIALS, S3MPU_E_REGION (also for a bad service name). */
-S3MPU_API int s3mpu_signer_init(s3mpu_signer *signer, s3mpu_str access_key,
-	s3mpu_str secret_key, s3mpu_str session_token, s3mpu_str region,
-	s3mpu_str service);
+S3MPU_API int s3mpu_signer_init(s3mpu_signer *signer, s3mpu_str access_key, s3mpu_str secret_key,
+	s3mpu_str session_token, s3mpu_str region, s3mpu_str service);
 S3MPU_API void s3mpu_signer_wipe(s3mpu_signer *signer);
 
 /* An HTTP request as the signer sees it. */
 typedef struct {
 	s3mpu_str method;
-	s3mpu_str path;            /* S3: not encoded ("/my key.txt"); it is
-	                            * encoded once. GENERIC: the path as sent
-	                            * (already encoded); dot segments and empty
-	                            * segments are removed and it is encoded
-	                            * again, as AWS wants for other services. */
-	const s3mpu_kv *query;     /* not encoded; "?uploads" is {"uploads", ""} */
+	s3mpu_str path;        /* S3: not encoded ("/my key.txt"); it is
+	                        * encoded once. GENERIC: the path as sent
+	                        * (already encoded); dot segments and empty
+	                        * segments are removed and it is encoded
+	                        * again, as AWS wants for other services. */
+	const s3mpu_kv *query; /* not encoded; "?uploads" is {"uploads", ""} */
 	size_t query_count;
-	const s3mpu_kv *headers;   /* every header to sign, Host included;
-	                            * not x-amz-date, x-amz-security-token,
-	                            * x-amz-content-sha256, authorization */
+	const s3mpu_kv *headers; /* every header to sign, Host included;
+	                          * not x-amz-date, x-amz-security-token,
+	                          * x-amz-content-sha256, authorization */
 	size_t header_count;
-	s3mpu_str payload_hash;    /* lower-case hex SHA-256 or UNSIGNED-PAYLOAD */
+	s3mpu_str payload_hash; /* lower-case hex SHA-256 or UNSIGNED-PAYLOAD */
 } s3mpu_http;
 
 /*
@@ -350,13 +342,13 @@ typedef struct {
  */
 typedef struct {
 	char amz_date[S3MPU_AMZ_DATE_LEN];
-	char signature[64];         /* lower-case hex */
+	char signature[64]; /* lower-case hex */
 	s3mpu_str canonical_request;
 	s3mpu_str string_to_sign;
-	s3mpu_str signed_headers;   /* "host;x-amz-date" */
-	s3mpu_str authorization;    /* header mode: the Authorization value */
-	s3mpu_str query;            /* the encoded query string for the URL, no
-	                             * '?'; presign mode: X-Amz-Signature last */
+	s3mpu_str signed_headers; /* "host;x-amz-date" */
+	s3mpu_str authorization;  /* header mode: the Authorization value */
+	s3mpu_str query;          /* the encoded query string for the URL, no
+	                           * '?'; presign mode: X-Amz-Signature last */
 } s3mpu_signature;
 
 /*
@@ -369,9 +361,9 @@ typedef struct {
  * gets the bytes used, or on S3MPU_E_SPACE the bytes needed.
  * Errors: S3MPU_E_EXPIRES, S3MPU_E_HEADER, S3MPU_E_DATE, S3MPU_E_ARGUMENT.
  */
-S3MPU_API int s3mpu_sigv4_sign(s3mpu_signer *signer, const s3mpu_http *http,
-	int64_t now, uint32_t expires, unsigned flags,
-	s3mpu_signature *sig, char *buf, size_t cap, size_t *need);
+S3MPU_API int s3mpu_sigv4_sign(s3mpu_signer *signer, const s3mpu_http *http, int64_t now,
+	uint32_t expires, unsigned flags, s3mpu_signature *sig, char *buf, size_t cap,
+	size_t *need);
 
 /*
  * S3 URI encoding of `in` into `out` (at most 3*len bytes): every byte but
@@ -389,27 +381,22 @@ S3MPU_API size_t s3mpu_uri_encode(s3mpu_str in, int keep_slash, char *out);
 #define S3MPU_STORAGE_CLASSES_MAX 256
 
 typedef struct {
-	s3mpu_str endpoint;      /* "https://s3.cn-north-1.jcloudcs.com",
-	                          * "http://127.0.0.1:9000"; no path */
-	s3mpu_str region;        /* empty: taken from a JD Cloud or AWS host
-	                          * ("s3.<region>.jcloudcs.com") */
+	s3mpu_str endpoint; /* "https://s3.cn-north-1.jcloudcs.com",
+	                     * "http://127.0.0.1:9000"; no path */
+	s3mpu_str region;   /* empty: taken from a JD Cloud or AWS host
+	                     * ("s3.<region>.jcloudcs.com") */
 	s3mpu_str access_key;
 	s3mpu_str secret_key;
 	s3mpu_str session_token; /* may be empty */
 	int path_style;          /* 1: https://host/bucket/key; 0: https://bucket.host/key */
 	s3mpu_str extra_storage_classes; /* comma-separated classes allowed
-	                          * besides STANDARD and REDUCED_REDUNDANCY */
+	                                  * besides STANDARD and REDUCED_REDUNDANCY */
 } s3mpu_config;
 
+/* The endpoint, addressing style, allowed storage classes, the signer,
+ * and the sentence about the last error. Opaque. */
 typedef struct {
-	int https;
-	char host[S3MPU_HOST_MAX];  /* lower case, ":port" kept unless default */
-	size_t host_len;
-	int path_style;
-	char storage_classes[S3MPU_STORAGE_CLASSES_MAX];
-	size_t storage_classes_len;
-	s3mpu_signer signer;
-	char detail[S3MPU_DETAIL_MAX]; /* NUL-terminated sentence about the last error */
+	uint64_t opaque_[880];
 } s3mpu_client;
 
 /* S3MPU_E_ENDPOINT, S3MPU_E_REGION, S3MPU_E_CREDENTIALS, S3MPU_E_ARGUMENT. */
@@ -446,12 +433,12 @@ enum {
 /* A part: input of Complete, output of ListParts. */
 typedef struct {
 	uint32_t number;
-	uint64_t size;                /* ListParts only */
-	char etag[S3MPU_ETAG_MAX];    /* as the server sent it, quotes included */
+	uint64_t size;             /* ListParts only */
+	char etag[S3MPU_ETAG_MAX]; /* as the server sent it, quotes included */
 	size_t etag_len;
-	char last_modified[32];       /* ListParts only, NUL-terminated */
-	char checksum[64];            /* base64 flexible checksum of the part
-	                               * (x-amz-checksum-*), or empty */
+	char last_modified[32]; /* ListParts only, NUL-terminated */
+	char checksum[64];      /* base64 flexible checksum of the part
+	                         * (x-amz-checksum-*), or empty */
 	size_t checksum_len;
 } s3mpu_part;
 
@@ -460,29 +447,29 @@ typedef struct {
  * reads (marked), leave the rest zero.
  */
 typedef struct {
-	int op;                       /* S3MPU_OP_* */
-	s3mpu_str bucket;             /* all */
-	s3mpu_str key;                /* all but LIST_UPLOADS */
-	s3mpu_str upload_id;          /* UPLOAD_PART COMPLETE ABORT LIST_PARTS */
-	uint32_t part_number;         /* UPLOAD_PART */
-	uint64_t content_length;      /* UPLOAD_PART PUT_OBJECT: the body's size */
+	int op;                  /* S3MPU_OP_* */
+	s3mpu_str bucket;        /* all */
+	s3mpu_str key;           /* all but LIST_UPLOADS */
+	s3mpu_str upload_id;     /* UPLOAD_PART COMPLETE ABORT LIST_PARTS */
+	uint32_t part_number;    /* UPLOAD_PART */
+	uint64_t content_length; /* UPLOAD_PART PUT_OBJECT: the body's size */
 
 	/* Body integrity: UPLOAD_PART PUT_OBJECT (content_md5 also CREATE). */
-	s3mpu_str payload_hash;       /* hex SHA-256 of the body; empty: UNSIGNED-PAYLOAD */
-	s3mpu_str content_md5;        /* base64 MD5 of the body, or empty */
-	int checksum_algorithm;       /* S3MPU_CHECKSUM_*: also CREATE (declares
-	                               * it) and COMPLETE (sends the parts' checksums) */
-	s3mpu_str checksum;           /* UPLOAD_PART PUT_OBJECT: the base64 value
-	                               * (CRCs as 4 big-endian bytes) */
+	s3mpu_str payload_hash; /* hex SHA-256 of the body; empty: UNSIGNED-PAYLOAD */
+	s3mpu_str content_md5;  /* base64 MD5 of the body, or empty */
+	int checksum_algorithm; /* S3MPU_CHECKSUM_*: also CREATE (declares
+	                         * it) and COMPLETE (sends the parts' checksums) */
+	s3mpu_str checksum;     /* UPLOAD_PART PUT_OBJECT: the base64 value
+	                         * (CRCs as 4 big-endian bytes) */
 
 	/* Object headers: CREATE PUT_OBJECT. */
-	s3mpu_str content_type;       /* empty: binary/octet-stream */
+	s3mpu_str content_type; /* empty: binary/octet-stream */
 	s3mpu_str cache_control;
 	s3mpu_str content_disposition;
 	s3mpu_str content_encoding;
 	s3mpu_str expires;
 	s3mpu_str storage_class;
-	const s3mpu_kv *metadata;     /* names without "x-amz-meta-" */
+	const s3mpu_kv *metadata; /* names without "x-amz-meta-" */
 	size_t metadata_count;
 
 	/* COMPLETE: ascending part numbers. */
@@ -490,13 +477,13 @@ typedef struct {
 	size_t part_count;
 
 	/* LIST_PARTS. */
-	uint32_t max_parts;           /* 0: server default */
+	uint32_t max_parts; /* 0: server default */
 	uint32_t part_number_marker;
 	/* LIST_UPLOADS. */
 	s3mpu_str prefix;
 	s3mpu_str key_marker;
 	s3mpu_str upload_id_marker;
-	uint32_t max_uploads;         /* 0: server default */
+	uint32_t max_uploads; /* 0: server default */
 
 	/* 0: Authorization header. 1..604800: a presigned URL, valid that many
 	 * seconds; headers listed in the result must be sent with it. */
@@ -518,7 +505,7 @@ typedef struct {
 	s3mpu_kv headers[S3MPU_HEADERS_MAX];
 	size_t header_count;
 	s3mpu_str body;
-	s3mpu_signature signature;    /* what was signed, for debugging */
+	s3mpu_signature signature; /* what was signed, for debugging */
 } s3mpu_request;
 
 /*
@@ -532,8 +519,8 @@ typedef struct {
  * goes over https (the certificate cannot cover it).
  * Errors: any input error above, each with a detail sentence in `client`.
  */
-S3MPU_API int s3mpu_build(s3mpu_client *client, const s3mpu_op *op, int64_t now,
-	s3mpu_request *out, char *arena, size_t cap, size_t *need);
+S3MPU_API int s3mpu_build(s3mpu_client *client, const s3mpu_op *op, int64_t now, s3mpu_request *req,
+	char *arena, size_t cap, size_t *need);
 
 /* ===================================================================== */
 /* Responses                                                             */
@@ -556,9 +543,9 @@ typedef struct {
 	char message[512];
 	char request_id[128];
 	char host_id[256];
-	char string_to_sign[1024];     /* when the server sends it (truncated to fit) */
-	char canonical_request[2048];  /* idem */
-} s3mpu_s3_error;                  /* all NUL-terminated, "" when absent */
+	char string_to_sign[1024];    /* when the server sends it (truncated to fit) */
+	char canonical_request[2048]; /* idem */
+} s3mpu_s3_error;                     /* all NUL-terminated, "" when absent */
 
 /* Any <Error> document: S3MPU_OK with `err` (not NULL) filled;
  * S3MPU_E_XML_DOCUMENT for a well-formed document of another kind. */
@@ -567,35 +554,35 @@ S3MPU_API int s3mpu_parse_error(const char *xml, size_t len, s3mpu_s3_error *err
 typedef struct {
 	char bucket[64];
 	char key[S3MPU_KEY_MAX + 1];
-	char upload_id[S3MPU_UPLOAD_ID_MAX + 1];   /* NUL-terminated */
+	char upload_id[S3MPU_UPLOAD_ID_MAX + 1]; /* NUL-terminated */
 } s3mpu_create_result;
 
-S3MPU_API int s3mpu_parse_create(const char *xml, size_t len,
-	s3mpu_create_result *out, s3mpu_s3_error *err);
+S3MPU_API int s3mpu_parse_create(
+	const char *xml, size_t len, s3mpu_create_result *res, s3mpu_s3_error *err);
 
 typedef struct {
-	char location[2048];       /* may be empty or not a URL (Ceph RGW) */
+	char location[2048]; /* may be empty or not a URL (Ceph RGW) */
 	char bucket[64];
 	char key[S3MPU_KEY_MAX + 1];
 	char etag[S3MPU_ETAG_MAX]; /* may be empty (Ceph RGW) */
 } s3mpu_complete_result;
 
 /* A 200 response to Complete may still carry an <Error>: S3MPU_E_S3. */
-S3MPU_API int s3mpu_parse_complete(const char *xml, size_t len,
-	s3mpu_complete_result *out, s3mpu_s3_error *err);
+S3MPU_API int s3mpu_parse_complete(
+	const char *xml, size_t len, s3mpu_complete_result *res, s3mpu_s3_error *err);
 
 typedef struct {
-	s3mpu_part *parts;          /* caller's array ... */
-	size_t part_cap;            /* ... of this many */
-	size_t part_count;          /* out: parts in the document */
+	s3mpu_part *parts; /* caller's array ... */
+	size_t part_cap;   /* ... of this many */
+	size_t part_count; /* set: parts in the document */
 	int is_truncated;
 	uint32_t next_part_number_marker;
 } s3mpu_list_parts_result;
 
 /* S3MPU_E_SPACE when the document holds more than part_cap parts
  * (part_count then says how many). */
-S3MPU_API int s3mpu_parse_list_parts(const char *xml, size_t len,
-	s3mpu_list_parts_result *out, s3mpu_s3_error *err);
+S3MPU_API int s3mpu_parse_list_parts(
+	const char *xml, size_t len, s3mpu_list_parts_result *res, s3mpu_s3_error *err);
 
 typedef struct {
 	char key[S3MPU_KEY_MAX + 1];
@@ -605,9 +592,9 @@ typedef struct {
 } s3mpu_upload;
 
 typedef struct {
-	s3mpu_upload *uploads;      /* caller's array ... */
-	size_t upload_cap;          /* ... of this many */
-	size_t upload_count;        /* out */
+	s3mpu_upload *uploads; /* caller's array ... */
+	size_t upload_cap;     /* ... of this many */
+	size_t upload_count;   /* set: uploads in the document */
 	int is_truncated;
 	char next_key_marker[S3MPU_KEY_MAX + 1];
 	char next_upload_id_marker[S3MPU_UPLOAD_ID_MAX + 1];
@@ -615,18 +602,18 @@ typedef struct {
 
 /* S3MPU_E_SPACE when the document holds more than upload_cap uploads
  * (upload_count then says how many). */
-S3MPU_API int s3mpu_parse_list_uploads(const char *xml, size_t len,
-	s3mpu_list_uploads_result *out, s3mpu_s3_error *err);
+S3MPU_API int s3mpu_parse_list_uploads(
+	const char *xml, size_t len, s3mpu_list_uploads_result *res, s3mpu_s3_error *err);
 
 /* ===================================================================== */
 /* Retry policy                                                          */
 /* ===================================================================== */
 
 enum {
-	S3MPU_RETRY_NO = 0,   /* final: report it */
-	S3MPU_RETRY_YES,      /* transient: back off (full jitter) and retry */
-	S3MPU_RETRY_SKEW      /* clock skew: take the offset from the response's
-	                       * Date header, re-sign, retry once */
+	S3MPU_RETRY_NO = 0, /* final: report it */
+	S3MPU_RETRY_YES,    /* transient: back off (full jitter) and retry */
+	S3MPU_RETRY_SKEW    /* clock skew: take the offset from the response's
+	                     * Date header, re-sign, retry once */
 };
 
 /* How to treat a response with HTTP `status` and S3 error `code` (may be
@@ -650,8 +637,8 @@ S3MPU_API int s3mpu_retry_class(int status, s3mpu_str code);
  * (at most 32 + 1 + 5 chars, no NUL); returns its length, or 0 (writing
  * nothing) when part_count is 0 or above 10,000.
  */
-S3MPU_API size_t s3mpu_multipart_etag(const s3mpu_md5 *md5_of_md5s,
-	uint32_t part_count, char out[38]);
+S3MPU_API size_t s3mpu_multipart_etag(
+	const s3mpu_md5 *md5_of_md5s, uint32_t part_count, char out[38]);
 
 #ifdef __cplusplus
 }

@@ -1,38 +1,41 @@
 /* client.c -- endpoint, region and credentials of a client. See s3mpu.h. */
 #include "internal.h"
 
+_Static_assert(sizeof(client_state) <= sizeof(s3mpu_client), "s3mpu_client too small");
+_Static_assert(_Alignof(client_state) <= _Alignof(s3mpu_client), "s3mpu_client misaligned");
+
 /* ------------------------------------------------------------------ */
 /* Detail sentences, built without printf (kept out of the wasm build) */
 /* ------------------------------------------------------------------ */
 
-int client_fail(s3mpu_client *c, int err, const char *before, s3mpu_str value,
-	const char *after)
+int client_fail(client_state *c, int err, const char *before, s3mpu_str value, const char *after)
 {
-	s3mpu_out o;
+	s3mpu_buf o;
 	size_t i;
-	out_init(&o, c->detail, sizeof c->detail - 1);
-	out_cstr(&o, before);
+	buf_init(&o, c->detail, sizeof c->detail - 1);
+	buf_cstr(&o, before);
 	if (value.ptr) {
-		out_char(&o, '"');
+		buf_char(&o, '"');
 		/* Quote at most 64 bytes, as printable ASCII: the value may be
 		 * anything the caller passed. */
 		for (i = 0; i < value.len && i < 64; i++) {
 			unsigned char ch = (unsigned char)value.ptr[i];
-			out_char(&o, ch >= 0x20 && ch < 0x7f ? (char)ch : '?');
+			buf_char(&o, ch >= 0x20 && ch < 0x7f ? (char)ch : '?');
 		}
 		if (value.len > 64)
-			out_cstr(&o, "...");
-		out_char(&o, '"');
+			buf_cstr(&o, "...");
+		buf_char(&o, '"');
 	}
 	if (after)
-		out_cstr(&o, after);
+		buf_cstr(&o, after);
 	c->detail[o.len < o.cap ? o.len : o.cap] = 0;
 	return err;
 }
 
+/* see s3mpu.h */
 const char *s3mpu_client_detail(const s3mpu_client *client)
 {
-	return client ? client->detail : "";
+	return client ? client_of_const(client)->detail : "";
 }
 
 /* ------------------------------------------------------------------ */
@@ -41,8 +44,8 @@ const char *s3mpu_client_detail(const s3mpu_client *client)
 
 static int host_char(char ch)
 {
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		(ch >= '0' && ch <= '9') || ch == '-' || ch == '.';
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		ch == '-' || ch == '.';
 }
 
 static int has_prefix_ci(s3mpu_str s, const char *prefix)
@@ -52,12 +55,12 @@ static int has_prefix_ci(s3mpu_str s, const char *prefix)
 }
 
 /* "http(s)://host[:port][/]": host lower-cased, default port dropped. */
-static int parse_endpoint(s3mpu_client *c, s3mpu_str e)
+static int parse_endpoint(client_state *c, s3mpu_str e)
 {
 	s3mpu_str rest;
 	size_t i = 0, host_end, port_start = 0;
 	uint32_t port = 0;
-	s3mpu_out o;
+	s3mpu_buf o;
 
 	if (has_prefix_ci(e, "https://"))
 		c->https = 1, i = 8;
@@ -76,19 +79,22 @@ static int parse_endpoint(s3mpu_client *c, s3mpu_str e)
 		/* IPv6 literal, kept as written but lower-cased. */
 		while (i < rest.len && rest.ptr[i] != ']') {
 			char ch = rest.ptr[i];
-			if (i > 0 && !((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
-			    (ch >= 'A' && ch <= 'F') || ch == ':' || ch == '.'))
+			if (i > 0 &&
+				!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
+					(ch >= 'A' && ch <= 'F') || ch == ':' || ch == '.'))
 				break;
 			i++;
 		}
 		if (i >= rest.len || rest.ptr[i] != ']' || i < 3)
-			return client_fail(c, S3MPU_E_ENDPOINT, "endpoint ", e, " has a bad IPv6 address");
+			return client_fail(
+				c, S3MPU_E_ENDPOINT, "endpoint ", e, " has a bad IPv6 address");
 		i++;
 	} else {
 		while (i < rest.len && host_char(rest.ptr[i]))
 			i++;
 		if (i == 0 || rest.ptr[0] == '.' || rest.ptr[0] == '-' || rest.ptr[i - 1] == '.')
-			return client_fail(c, S3MPU_E_ENDPOINT, "endpoint ", e, " has no valid host name");
+			return client_fail(
+				c, S3MPU_E_ENDPOINT, "endpoint ", e, " has no valid host name");
 	}
 	host_end = i;
 	if (i < rest.len && rest.ptr[i] == ':') {
@@ -102,14 +108,14 @@ static int parse_endpoint(s3mpu_client *c, s3mpu_str e)
 		return client_fail(c, S3MPU_E_ENDPOINT, "endpoint ", e,
 			" must be scheme://host[:port] with no path, query or user");
 
-	out_init(&o, c->host, sizeof c->host);
+	buf_init(&o, c->host, sizeof c->host);
 	for (i = 0; i < host_end; i++)
-		out_char(&o, ascii_lower(rest.ptr[i]));
+		buf_char(&o, ascii_lower(rest.ptr[i]));
 	if (port && port != (c->https ? 443u : 80u)) {
-		out_char(&o, ':');
-		out_bytes(&o, rest.ptr + port_start, rest.len - port_start);
+		buf_char(&o, ':');
+		buf_bytes(&o, rest.ptr + port_start, rest.len - port_start);
 	}
-	if (!out_fits(&o))
+	if (!buf_fits(&o))
 		return client_fail(c, S3MPU_E_ENDPOINT, "endpoint ", e, " is too long");
 	c->host_len = o.len;
 	return S3MPU_OK;
@@ -119,7 +125,8 @@ static int parse_endpoint(s3mpu_client *c, s3mpu_str e)
 static s3mpu_str region_from_host(s3mpu_str host)
 {
 	static const char *const prefixes[] = { "s3.", "s3-internal.", "s3.dualstack." };
-	static const char *const suffixes[] = { ".jcloudcs.com", ".jdcloud-oss.com", ".amazonaws.com" };
+	static const char *const suffixes[] = { ".jcloudcs.com", ".jdcloud-oss.com",
+		".amazonaws.com" };
 	s3mpu_str none = { "", 0 };
 	size_t p, s, colon;
 
@@ -136,7 +143,7 @@ static s3mpu_str region_from_host(s3mpu_str host)
 			s3mpu_str suf = s3mpu_cstr(suffixes[s]);
 			s3mpu_str mid;
 			if (host.len <= pre.len + suf.len ||
-			    !str_eq((s3mpu_str){ host.ptr + host.len - suf.len, suf.len }, suf))
+				!str_eq((s3mpu_str){ host.ptr + host.len - suf.len, suf.len }, suf))
 				continue;
 			mid.ptr = host.ptr + pre.len;
 			mid.len = host.len - pre.len - suf.len;
@@ -149,41 +156,46 @@ static s3mpu_str region_from_host(s3mpu_str host)
 
 int s3mpu_client_init(s3mpu_client *client, const s3mpu_config *config)
 {
+	client_state *c;
 	s3mpu_str region;
 	int err;
 
 	if (!client || !config)
 		return S3MPU_E_ARGUMENT;
 	memset(client, 0, sizeof *client);
-	err = parse_endpoint(client, config->endpoint);
+	c = client_of(client);
+	err = parse_endpoint(c, config->endpoint);
 	if (err)
 		return err;
-	client->path_style = config->path_style != 0;
+	c->path_style = config->path_style != 0;
 
 	region = config->region;
 	if (region.len == 0) {
-		region = region_from_host((s3mpu_str){ client->host, client->host_len });
+		region = region_from_host((s3mpu_str){ c->host, c->host_len });
 		if (region.len == 0)
-			return client_fail(client, S3MPU_E_REGION, "region is required for endpoint ",
-				config->endpoint, " (only JD Cloud and AWS host names name their region)");
+			return client_fail(c, S3MPU_E_REGION, "region is required for endpoint ",
+				config->endpoint,
+				" (only JD Cloud and AWS host names name their region)");
 	}
-	if (config->extra_storage_classes.len >= sizeof client->storage_classes)
-		return client_fail(client, S3MPU_E_STORAGE_CLASS,
-			"the list of extra storage classes is too long", (s3mpu_str){ NULL, 0 }, NULL);
+	if (config->extra_storage_classes.len >= sizeof c->storage_classes)
+		return client_fail(c, S3MPU_E_STORAGE_CLASS,
+			"the list of extra storage classes is too long", (s3mpu_str){ NULL, 0 },
+			NULL);
 	if (config->extra_storage_classes.len)
-		memcpy(client->storage_classes, config->extra_storage_classes.ptr,
+		memcpy(c->storage_classes, config->extra_storage_classes.ptr,
 			config->extra_storage_classes.len);
-	client->storage_classes_len = config->extra_storage_classes.len;
+	c->storage_classes_len = config->extra_storage_classes.len;
 
-	err = s3mpu_signer_init(&client->signer, config->access_key, config->secret_key,
+	err = s3mpu_signer_init(&c->signer, config->access_key, config->secret_key,
 		config->session_token, region, S3MPU_LIT("s3"));
 	if (err == S3MPU_E_REGION)
-		return client_fail(client, err, "region ", region,
-			" must be 1-63 characters of a-z, 0-9 and '-'");
+		return client_fail(
+			c, err, "region ", region, " must be 1-63 characters of a-z, 0-9 and '-'");
 	if (err)
-		return client_fail(client, err,
+		return client_fail(c, err,
 			"access key (1-128 printable characters, no '/', ',' or '='), secret key "
-			"(1-128 bytes) and session token (up to 4096 printable characters) are required",
+			"(1-128 bytes) and session token (up to 4096 printable characters) are "
+			"required",
 			(s3mpu_str){ NULL, 0 }, NULL);
 	return S3MPU_OK;
 }

@@ -9,8 +9,16 @@
  * which makes the code alignment- and endian-neutral; compilers merge the
  * loads where the target allows.
  */
+/* The layout of s3mpu_crc_table: eight rows of 256 entries. */
+typedef struct {
+	uint32_t t[8][256];
+} crc_rows;
+
+_Static_assert(sizeof(crc_rows) == sizeof(s3mpu_crc_table), "s3mpu_crc_table size");
+
 static void crc_table_init(s3mpu_crc_table *table, uint32_t poly)
 {
+	uint32_t(*t)[256] = ((crc_rows *)(void *)table->opaque_)->t;
 	uint32_t b, c;
 	int k;
 
@@ -18,36 +26,29 @@ static void crc_table_init(s3mpu_crc_table *table, uint32_t poly)
 		c = b;
 		for (k = 0; k < 8; k++)
 			c = (c >> 1) ^ (poly & (0u - (c & 1)));
-		table->t[0][b] = c;
+		t[0][b] = c;
 	}
 	for (b = 0; b < 256; b++) {
-		c = table->t[0][b];
+		c = t[0][b];
 		for (k = 1; k < 8; k++) {
-			c = (c >> 8) ^ table->t[0][c & 0xff];
-			table->t[k][b] = c;
+			c = (c >> 8) ^ t[0][c & 0xff];
+			t[k][b] = c;
 		}
 	}
 }
 
-void s3mpu_crc32_table_init(s3mpu_crc_table *table)
-{
-	crc_table_init(table, 0xEDB88320u);
-}
+void s3mpu_crc32_table_init(s3mpu_crc_table *table) { crc_table_init(table, 0xEDB88320u); }
 
-void s3mpu_crc32c_table_init(s3mpu_crc_table *table)
-{
-	crc_table_init(table, 0x82F63B78u);
-}
+void s3mpu_crc32c_table_init(s3mpu_crc_table *table) { crc_table_init(table, 0x82F63B78u); }
 
 /* Register `c` (not inverted) after the 8 bytes at p. */
-static inline uint32_t crc_step8(const uint32_t (*t)[256], uint32_t c,
-	const unsigned char *p)
+static inline uint32_t crc_step8(const uint32_t (*t)[256], uint32_t c, const unsigned char *p)
 {
-	uint32_t lo = c ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8
-		| (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
-	return t[7][lo & 0xff] ^ t[6][(lo >> 8) & 0xff]
-		^ t[5][(lo >> 16) & 0xff] ^ t[4][lo >> 24]
-		^ t[3][p[4]] ^ t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]];
+	uint32_t lo = c ^
+		((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+			(uint32_t)p[3] << 24);
+	return t[7][lo & 0xff] ^ t[6][(lo >> 8) & 0xff] ^ t[5][(lo >> 16) & 0xff] ^ t[4][lo >> 24] ^
+		t[3][p[4]] ^ t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]];
 }
 
 /* a * b mod the polynomial, both reflected. */
@@ -64,20 +65,20 @@ static uint32_t crc_mulmod(uint32_t a, uint32_t b, uint32_t poly)
 }
 
 /*
- * One slicing-by-8 stream is bound by the latency of its lookup chain
- * (about a byte per cycle). Long inputs are cut into blocks of three
- * lanes, run as independent streams and joined with the linearity of the
- * CRC register: reg(s, A||B) = reg(s, A) * x^(8|B|) ^ reg(0, B). That
- * roughly doubles throughput. CRC_LANE * 8 must be a power of two.
+ * One slicing-by-8 stream is bound by the latency of its lookup chain,
+ * each lookup waiting for the last. Long inputs are cut into blocks of
+ * three lanes, run as independent streams whose lookups overlap, and
+ * joined with the linearity of the CRC register:
+ * reg(s, A||B) = reg(s, A) * x^(8|B|) ^ reg(0, B). CRC_LANE * 8 must be a
+ * power of two.
  */
 #define CRC_LANE 4096
 #define CRC_LANE_LOG2_BITS 15
 
-uint32_t s3mpu_crc_update(const s3mpu_crc_table *table, uint32_t crc,
-	const void *data, size_t len)
+uint32_t s3mpu_crc_update(const s3mpu_crc_table *table, uint32_t crc, const void *data, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)data;
-	const uint32_t (*t)[256] = table->t;
+	const uint32_t(*t)[256] = ((const crc_rows *)(const void *)table->opaque_)->t;
 	uint32_t c = ~crc;
 
 	if (len >= 3 * CRC_LANE) {

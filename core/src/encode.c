@@ -56,8 +56,7 @@ static int b64_value(char ch)
 	return -1;
 }
 
-int s3mpu_base64_decode(const char *in, size_t len,
-	unsigned char *out, size_t cap, size_t *out_len)
+int s3mpu_base64_decode(const char *in, size_t len, unsigned char *out, size_t cap, size_t *out_len)
 {
 	size_t pad = 0, need, i, j, n = 0;
 	int write;
@@ -111,4 +110,19 @@ int s3mpu_base64_decode(const char *in, size_t len,
 	}
 	*out_len = n;
 	return S3MPU_OK;
+}
+
+/* see internal.h */
+size_t decimal_format(uint64_t v, char *out)
+{
+	char tmp[DECIMAL_MAX];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
 }

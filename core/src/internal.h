@@ -15,16 +15,16 @@ typedef struct {
 	char *p;
 	size_t cap;
 	size_t len; /* bytes wanted so far; only min(len, cap) were written */
-} s3mpu_out;
+} s3mpu_buf;
 
-static inline void out_init(s3mpu_out *o, char *p, size_t cap)
+static inline void buf_init(s3mpu_buf *o, char *p, size_t cap)
 {
 	o->p = p;
 	o->cap = p ? cap : 0;
 	o->len = 0;
 }
 
-static inline void out_bytes(s3mpu_out *o, const void *s, size_t n)
+static inline void buf_bytes(s3mpu_buf *o, const void *s, size_t n)
 {
 	if (o->len < o->cap) {
 		size_t room = o->cap - o->len;
@@ -33,19 +33,19 @@ static inline void out_bytes(s3mpu_out *o, const void *s, size_t n)
 	o->len += n;
 }
 
-static inline void out_char(s3mpu_out *o, char c)
+static inline void buf_char(s3mpu_buf *o, char c)
 {
 	if (o->len < o->cap)
 		o->p[o->len] = c;
 	o->len++;
 }
 
-static inline void out_str(s3mpu_out *o, s3mpu_str s) { out_bytes(o, s.ptr, s.len); }
-static inline void out_cstr(s3mpu_out *o, const char *s) { out_bytes(o, s, strlen(s)); }
-static inline int out_fits(const s3mpu_out *o) { return o->len <= o->cap; }
+static inline void buf_str(s3mpu_buf *o, s3mpu_str s) { buf_bytes(o, s.ptr, s.len); }
+static inline void buf_cstr(s3mpu_buf *o, const char *s) { buf_bytes(o, s, strlen(s)); }
+static inline int buf_fits(const s3mpu_buf *o) { return o->len <= o->cap; }
 
 /* The string written since `start` (valid only when the output fit). */
-static inline s3mpu_str out_since(const s3mpu_out *o, size_t start)
+static inline s3mpu_str buf_since(const s3mpu_buf *o, size_t start)
 {
 	s3mpu_str s;
 	s.ptr = o->p + start;
@@ -66,23 +66,128 @@ static inline char ascii_lower(char c)
 
 int str_ieq(s3mpu_str a, s3mpu_str b);
 
+/* An s3mpu_str initializer for a string literal (S3MPU_LIT is an expression). */
+#define STR_INIT(s) \
+	{ \
+		(s), sizeof(s) - 1 \
+	}
+
+/* A flexible checksum S3 knows (S3MPU_CHECKSUM_*), in every form it takes. */
+typedef struct {
+	s3mpu_str name;    /* the x-amz-checksum-algorithm value: "CRC32" */
+	s3mpu_str header;  /* the header with a body's value: "x-amz-checksum-crc32" */
+	s3mpu_str element; /* a part's value in Complete and ListParts: "ChecksumCRC32" */
+	size_t size;       /* bytes of the digest (base64-encoded in all three) */
+} checksum_kind;
+
+/* The row of S3MPU_CHECKSUM_CRC32..S3MPU_CHECKSUM_SHA256; NULL for others. */
+static inline const checksum_kind *checksum_kind_of(int algorithm)
+{
+	static const checksum_kind kinds[] = {
+		{ STR_INIT("CRC32"), STR_INIT("x-amz-checksum-crc32"), STR_INIT("ChecksumCRC32"),
+			4 },
+		{ STR_INIT("CRC32C"), STR_INIT("x-amz-checksum-crc32c"), STR_INIT("ChecksumCRC32C"),
+			4 },
+		{ STR_INIT("SHA256"), STR_INIT("x-amz-checksum-sha256"), STR_INIT("ChecksumSHA256"),
+			S3MPU_SHA256_SIZE },
+	};
+	if (algorithm < S3MPU_CHECKSUM_CRC32 || algorithm > S3MPU_CHECKSUM_SHA256)
+		return NULL;
+	return &kinds[algorithm - S3MPU_CHECKSUM_CRC32];
+}
+
+/* ------------------------------------------------------------------ */
+/* The layouts behind the opaque contexts of s3mpu.h                    */
+/* ------------------------------------------------------------------ */
+
+#define SIGNER_PREFIX_MAX 512 /* bytes of canonical request head kept */
+
+typedef struct {
+	char access_key[S3MPU_ACCESS_KEY_MAX];
+	size_t access_key_len;
+	unsigned char secret_key[S3MPU_SECRET_KEY_MAX];
+	size_t secret_key_len;
+	char token[S3MPU_TOKEN_MAX];
+	size_t token_len;
+	char region[S3MPU_REGION_MAX];
+	size_t region_len;
+	char service[S3MPU_SERVICE_MAX];
+	size_t service_len;
+	char key_date[8]; /* YYYYMMDD of the cached key; zeros if none */
+	s3mpu_hmac_key signing_key;
+	/* The head of a recent canonical request, and the SHA-256 state after
+	 * the whole 64-byte blocks of it that requests shared: a request that
+	 * starts with those blocks (the presigned parts of one upload differ
+	 * from partNumber on) hashes only the rest. */
+	unsigned char prefix[SIGNER_PREFIX_MAX];
+	size_t prefix_len; /* bytes of prefix kept */
+	size_t state_len;  /* a multiple of 64, <= prefix_len; 0: no state */
+	s3mpu_sha256 prefix_state;
+	/* The string to sign's first block (algorithm, time, scope) and the
+	 * HMAC state after it, for the signatures of one second. */
+	char sts_head[64];
+	int sts_kept;
+	s3mpu_hmac sts_state;
+} signer_state;
+
+typedef struct {
+	int https;
+	char host[S3MPU_HOST_MAX]; /* lower case, ":port" kept unless default */
+	size_t host_len;
+	int path_style;
+	char storage_classes[S3MPU_STORAGE_CLASSES_MAX];
+	size_t storage_classes_len;
+	s3mpu_signer signer;
+	char detail[S3MPU_DETAIL_MAX]; /* NUL-terminated sentence about the last error */
+} client_state;
+
+static inline signer_state *signer_of(s3mpu_signer *s)
+{
+	return (signer_state *)(void *)s->opaque_;
+}
+
+static inline client_state *client_of(s3mpu_client *c)
+{
+	return (client_state *)(void *)c->opaque_;
+}
+
+static inline const client_state *client_of_const(const s3mpu_client *c)
+{
+	return (const client_state *)(const void *)c->opaque_;
+}
+
 /* client.c: leave "before"value"after" as the client's detail; returns err.
  * A value with a NULL pointer is left out. */
-int client_fail(s3mpu_client *c, int err, const char *before, s3mpu_str value,
-	const char *after);
+int client_fail(client_state *c, int err, const char *before, s3mpu_str value, const char *after);
 
-/* hash.c: HMAC-SHA256 of `data` under a prepared key, its working state
+/* encode.c: decimal digits of `v` into out[DECIMAL_MAX] (no NUL); returns
+ * their count. */
+#define DECIMAL_MAX 20
+size_t decimal_format(uint64_t v, char *out);
+
+static inline void buf_decimal(s3mpu_buf *b, uint64_t v)
+{
+	char d[DECIMAL_MAX];
+	buf_bytes(b, d, decimal_format(v, d));
+}
+
+/* hmac.c: erase what held key material; a plain memset that an empty asm
+ * keeps (the object is about to die), cheaper than s3mpu_wipe's byte loop
+ * on the signing path. */
+void wipe_fast(void *p, size_t len);
+
+/* hmac.c: HMAC-SHA256 of `data` under a prepared key, its working state
  * erased after (cheaper than an s3mpu_hmac context and s3mpu_wipe). */
 void hmac_once(const s3mpu_hmac_key *key, const void *data, size_t len,
 	unsigned char out[S3MPU_SHA256_SIZE]);
-/* hash.c: the same, going on from a kept context (which stays as it was). */
-void hmac_resume(const s3mpu_hmac *kept, const void *data, size_t len,
-	unsigned char out[S3MPU_SHA256_SIZE]);
+/* hmac.c: the same, going on from a kept context (which stays as it was). */
+void hmac_resume(
+	const s3mpu_hmac *kept, const void *data, size_t len, unsigned char out[S3MPU_SHA256_SIZE]);
 
 /* uri.c */
 int uri_unreserved(unsigned char c);
 /* Append the S3 URI encoding of `in`. */
-void out_uri(s3mpu_out *o, s3mpu_str in, int keep_slash);
+void buf_uri(s3mpu_buf *o, s3mpu_str in, int keep_slash);
 /* Order of the encodings of a and b (no slash kept), without building them. */
 int uri_compare_encoded(s3mpu_str a, s3mpu_str b);
 

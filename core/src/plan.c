@@ -118,8 +118,7 @@ uint64_t s3mpu_plan_part_size(const s3mpu_plan *plan, uint32_t part_number)
 			return 0;
 		if (plan->growth_interval == 0)
 			return plan->part_size;
-		return level_size(plan->part_size,
-			(part_number - 1) / plan->growth_interval);
+		return level_size(plan->part_size, (part_number - 1) / plan->growth_interval);
 	}
 	if (part_number > plan->part_count)
 		return 0;

@@ -8,6 +8,9 @@
  */
 #include "internal.h"
 
+_Static_assert(sizeof(signer_state) <= sizeof(s3mpu_signer), "s3mpu_signer too small");
+_Static_assert(_Alignof(signer_state) <= _Alignof(s3mpu_signer), "s3mpu_signer misaligned");
+
 #define SIGV4_ENTRIES_MAX 64   /* headers or query parameters one request may sign */
 #define SIGV4_SEGMENTS_MAX 256 /* path segments, GENERIC normalisation only */
 
@@ -41,33 +44,35 @@ static int scope_name(s3mpu_str s, size_t max)
 	return 1;
 }
 
-int s3mpu_signer_init(s3mpu_signer *signer, s3mpu_str access_key,
-	s3mpu_str secret_key, s3mpu_str session_token, s3mpu_str region,
-	s3mpu_str service)
+/* see s3mpu.h */
+int s3mpu_signer_init(s3mpu_signer *signer, s3mpu_str access_key, s3mpu_str secret_key,
+	s3mpu_str session_token, s3mpu_str region, s3mpu_str service)
 {
+	signer_state *s;
+
 	if (!signer)
 		return S3MPU_E_ARGUMENT;
 	memset(signer, 0, sizeof *signer);
+	s = signer_of(signer);
 	/* '/' and ',' would break the Credential field apart. */
 	if (access_key.len == 0 || access_key.len > S3MPU_ACCESS_KEY_MAX ||
-	    !printable_ascii(access_key, "/,=") ||
-	    secret_key.len == 0 || secret_key.len > S3MPU_SECRET_KEY_MAX ||
-	    session_token.len > S3MPU_TOKEN_MAX ||
-	    !printable_ascii(session_token, ""))
+		!printable_ascii(access_key, "/,=") || secret_key.len == 0 ||
+		secret_key.len > S3MPU_SECRET_KEY_MAX || session_token.len > S3MPU_TOKEN_MAX ||
+		!printable_ascii(session_token, ""))
 		return S3MPU_E_CREDENTIALS;
 	if (!scope_name(region, S3MPU_REGION_MAX) || !scope_name(service, S3MPU_SERVICE_MAX))
 		return S3MPU_E_REGION;
-	memcpy(signer->access_key, access_key.ptr, access_key.len);
-	signer->access_key_len = access_key.len;
-	memcpy(signer->secret_key, secret_key.ptr, secret_key.len);
-	signer->secret_key_len = secret_key.len;
+	memcpy(s->access_key, access_key.ptr, access_key.len);
+	s->access_key_len = access_key.len;
+	memcpy(s->secret_key, secret_key.ptr, secret_key.len);
+	s->secret_key_len = secret_key.len;
 	if (session_token.len)
-		memcpy(signer->token, session_token.ptr, session_token.len);
-	signer->token_len = session_token.len;
-	memcpy(signer->region, region.ptr, region.len);
-	signer->region_len = region.len;
-	memcpy(signer->service, service.ptr, service.len);
-	signer->service_len = service.len;
+		memcpy(s->token, session_token.ptr, session_token.len);
+	s->token_len = session_token.len;
+	memcpy(s->region, region.ptr, region.len);
+	s->region_len = region.len;
+	memcpy(s->service, service.ptr, service.len);
+	s->service_len = service.len;
 	return S3MPU_OK;
 }
 
@@ -77,7 +82,6 @@ void s3mpu_signer_wipe(s3mpu_signer *signer)
 		s3mpu_wipe(signer, sizeof *signer);
 }
 
-/* The signing key of `date` (YYYYMMDD), derived only when the date changes. */
 /*
  * SHA-256 of a canonical request, resuming from the state the signer kept
  * after the whole blocks its head shares with the requests before it:
@@ -85,11 +89,11 @@ void s3mpu_signer_wipe(s3mpu_signer *signer)
  * kept state moves to the whole blocks this request shares with the last
  * one (the time in a presigned query changes each second).
  */
-static void hash_canonical(s3mpu_signer *s, const char *request, size_t len,
-	unsigned char digest[S3MPU_SHA256_SIZE])
+static void hash_canonical(
+	signer_state *s, const char *request, size_t len, unsigned char digest[S3MPU_SHA256_SIZE])
 {
 	s3mpu_sha256 sha;
-	size_t keep = len < sizeof s->prefix ? len : sizeof s->prefix;
+	size_t keep = len < SIGNER_PREFIX_MAX ? len : SIGNER_PREFIX_MAX;
 	size_t done = s->state_len, same, whole;
 	int resume = done && done <= len && memcmp(s->prefix, request, done) == 0;
 
@@ -101,7 +105,7 @@ static void hash_canonical(s3mpu_signer *s, const char *request, size_t len,
 		done = same = 0;
 	}
 	while (same < keep && same < s->prefix_len &&
-	       s->prefix[same] == (unsigned char)request[same])
+		s->prefix[same] == (unsigned char)request[same])
 		same++;
 	whole = same - same % 64;
 	if (whole > done || !resume) {
@@ -117,7 +121,8 @@ static void hash_canonical(s3mpu_signer *s, const char *request, size_t len,
 	s3mpu_sha256_out(&sha, digest);
 }
 
-static const s3mpu_hmac_key *signing_key(s3mpu_signer *s, const char *date)
+/* The signing key of `date` (YYYYMMDD), derived only when the date changes. */
+static const s3mpu_hmac_key *signing_key(signer_state *s, const char *date)
 {
 	unsigned char k[S3MPU_SHA256_SIZE];
 	unsigned char first[4 + S3MPU_SECRET_KEY_MAX];
@@ -142,8 +147,8 @@ static const s3mpu_hmac_key *signing_key(s3mpu_signer *s, const char *date)
  * after the string's first block when it is the last one's (same second,
  * same scope), as it is for every URL of a presignParts call.
  */
-static void sign_string(s3mpu_signer *s, const char *amz_date,
-	const char *sts, size_t len, unsigned char digest[S3MPU_SHA256_SIZE])
+static void sign_string(signer_state *s, const char *amz_date, const char *sts, size_t len,
+	unsigned char digest[S3MPU_SHA256_SIZE])
 {
 	const s3mpu_hmac_key *key = signing_key(s, amz_date);
 
@@ -170,7 +175,7 @@ static int reserved_header(s3mpu_str name, unsigned flags)
 		str_ieq(name, S3MPU_LIT("authorization")) ||
 		str_ieq(name, S3MPU_LIT("x-amz-security-token")) ||
 		((flags & S3MPU_SIGV4_CONTENT_SHA256) &&
-		 str_ieq(name, S3MPU_LIT("x-amz-content-sha256")));
+			str_ieq(name, S3MPU_LIT("x-amz-content-sha256")));
 }
 
 static int compare_names_ci(s3mpu_str a, s3mpu_str b)
@@ -218,18 +223,18 @@ static void sort_params(const s3mpu_kv **e, size_t n)
 static int is_space(char c) { return c == ' ' || c == '\t'; }
 
 /* Header value trimmed, inner runs of white space folded to one space. */
-static void out_trimmed(s3mpu_out *o, s3mpu_str v)
+static void buf_trimmed(s3mpu_buf *o, s3mpu_str v)
 {
 	size_t i = 0, end = v.len;
 	int gap = 0;
 
 	/* Most values have nothing to trim or fold: copy them whole. */
 	for (i = 0; i < end; i++)
-		if (v.ptr[i] == '\t' || (v.ptr[i] == ' ' &&
-		    (i == 0 || i + 1 == end || v.ptr[i + 1] == ' ')))
+		if (v.ptr[i] == '\t' ||
+			(v.ptr[i] == ' ' && (i == 0 || i + 1 == end || v.ptr[i + 1] == ' ')))
 			break;
 	if (i == end) {
-		out_bytes(o, v.ptr, v.len);
+		buf_bytes(o, v.ptr, v.len);
 		return;
 	}
 	i = 0;
@@ -243,57 +248,57 @@ static void out_trimmed(s3mpu_out *o, s3mpu_str v)
 			continue;
 		}
 		if (gap)
-			out_char(o, ' ');
+			buf_char(o, ' ');
 		gap = 0;
-		out_char(o, v.ptr[i]);
+		buf_char(o, v.ptr[i]);
 	}
 }
 
-static void out_lower(s3mpu_out *o, s3mpu_str s)
+static void buf_lower(s3mpu_buf *o, s3mpu_str s)
 {
 	size_t i;
 	for (i = 0; i < s.len; i++)
-		out_char(o, ascii_lower(s.ptr[i]));
+		buf_char(o, ascii_lower(s.ptr[i]));
 }
 
-static void out_signed_headers(s3mpu_out *o, const s3mpu_kv **h, size_t n)
+static void buf_signed_headers(s3mpu_buf *o, const s3mpu_kv **h, size_t n)
 {
 	size_t i;
 	for (i = 0; i < n; i++) {
 		if (i > 0 && str_ieq(h[i - 1]->name, h[i]->name))
 			continue;
 		if (i > 0)
-			out_char(o, ';');
-		out_lower(o, h[i]->name);
+			buf_char(o, ';');
+		buf_lower(o, h[i]->name);
 	}
 }
 
-static void out_canonical_headers(s3mpu_out *o, const s3mpu_kv **h, size_t n)
+static void buf_canonical_headers(s3mpu_buf *o, const s3mpu_kv **h, size_t n)
 {
 	size_t i;
 	for (i = 0; i < n; i++) {
 		if (i > 0 && str_ieq(h[i - 1]->name, h[i]->name)) {
-			out_char(o, ',');
+			buf_char(o, ',');
 		} else {
 			if (i > 0)
-				out_char(o, '\n');
-			out_lower(o, h[i]->name);
-			out_char(o, ':');
+				buf_char(o, '\n');
+			buf_lower(o, h[i]->name);
+			buf_char(o, ':');
 		}
-		out_trimmed(o, h[i]->value);
+		buf_trimmed(o, h[i]->value);
 	}
-	out_char(o, '\n');
+	buf_char(o, '\n');
 }
 
-static void out_canonical_query(s3mpu_out *o, const s3mpu_kv **q, size_t n)
+static void buf_canonical_query(s3mpu_buf *o, const s3mpu_kv **q, size_t n)
 {
 	size_t i;
 	for (i = 0; i < n; i++) {
 		if (i > 0)
-			out_char(o, '&');
-		out_uri(o, q[i]->name, 0);
-		out_char(o, '=');
-		out_uri(o, q[i]->value, 0);
+			buf_char(o, '&');
+		buf_uri(o, q[i]->name, 0);
+		buf_char(o, '=');
+		buf_uri(o, q[i]->value, 0);
 	}
 }
 
@@ -301,7 +306,7 @@ static void out_canonical_query(s3mpu_out *o, const s3mpu_kv **q, size_t n)
  * RFC 3986 remove_dot_segments, plus dropping empty segments ("//"), as
  * AWS does for services other than S3. The result keeps a trailing slash.
  */
-static int out_normalized_path(s3mpu_out *o, s3mpu_str path)
+static int buf_normalized_path(s3mpu_buf *o, s3mpu_str path)
 {
 	s3mpu_str seg[SIGV4_SEGMENTS_MAX];
 	size_t n = 0, i = 0, k;
@@ -333,28 +338,16 @@ static int out_normalized_path(s3mpu_out *o, s3mpu_str path)
 		}
 	}
 	for (k = 0; k < n; k++) {
-		out_char(o, '/');
-		out_uri(o, seg[k], 1);
+		buf_char(o, '/');
+		buf_uri(o, seg[k], 1);
 	}
 	if (n == 0 || trailing)
-		out_char(o, '/');
+		buf_char(o, '/');
 	return S3MPU_OK;
 }
 
-static void out_decimal(s3mpu_out *o, uint64_t v)
-{
-	char d[20];
-	size_t n = 0;
-	do {
-		d[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		out_char(o, d[--n]);
-}
-
 /* ------------------------------------------------------------------ */
-/* Signing                                                             */
+/* Signing, step by step as the SigV4 document lists them              */
 /* ------------------------------------------------------------------ */
 
 static int check_payload_hash(s3mpu_str h)
@@ -370,29 +363,32 @@ static int check_payload_hash(s3mpu_str h)
 	return 1;
 }
 
-int s3mpu_sigv4_sign(s3mpu_signer *signer, const s3mpu_http *http,
-	int64_t now, uint32_t expires, unsigned flags,
-	s3mpu_signature *sig, char *buf, size_t cap, size_t *need)
-{
+/* One signature being made: its inputs, the sorted entries, and the
+ * offsets of its pieces in the caller's buffer `o`. */
+typedef struct {
+	signer_state *s;
+	const s3mpu_http *http;
+	unsigned flags;
+	int presign;
+	s3mpu_signature *sig;
 	const s3mpu_kv *hdr[SIGV4_ENTRIES_MAX + 3];
+	size_t nh;
 	const s3mpu_kv *qry[SIGV4_ENTRIES_MAX + 6];
+	size_t nq;
 	s3mpu_kv extra_h[3], extra_q[6];
-	char scope_buf[8 + 1 + S3MPU_REGION_MAX + 1 + S3MPU_SERVICE_MAX + 13];
-	char credential[S3MPU_ACCESS_KEY_MAX + 1 + sizeof scope_buf];
-	char signed_list[1024], expires_text[8];
-	s3mpu_str scope, signed_str;
-	size_t nh = 0, nq = 0, i;
-	size_t canonical_len, query_off, query_len, sts_off, sts_len, signed_off, sent_off;
-	s3mpu_out o, t;
+	char scope_text[8 + 1 + S3MPU_REGION_MAX + 1 + S3MPU_SERVICE_MAX + 13];
+	char credential[S3MPU_ACCESS_KEY_MAX + 1 + 8 + 1 + S3MPU_REGION_MAX + 1 +
+		S3MPU_SERVICE_MAX + 13];
+	char signed_text[1024];
+	char expires_text[DECIMAL_MAX];
+	s3mpu_str scope, signed_headers;
+	s3mpu_buf o;
+	size_t canonical_len, query_off, query_len, sts_off, sts_len;
 	unsigned char digest[S3MPU_SHA256_SIZE];
-	int presign = expires != 0, err;
+} signing;
 
-	if (need)
-		*need = 0;
-	if (!signer || !http || !sig || (!buf && cap) || signer->access_key_len == 0 ||
-	    (http->header_count && !http->headers) || (http->query_count && !http->query))
-		return S3MPU_E_ARGUMENT;
-	memset(sig, 0, sizeof *sig);
+static int sign_check(const s3mpu_http *http, uint32_t expires)
+{
 	if (expires > S3MPU_EXPIRES_MAX)
 		return S3MPU_E_EXPIRES;
 	if (http->header_count > SIGV4_ENTRIES_MAX || http->query_count > SIGV4_ENTRIES_MAX)
@@ -401,179 +397,246 @@ int s3mpu_sigv4_sign(s3mpu_signer *signer, const s3mpu_http *http,
 		return S3MPU_E_DIGEST;
 	if (http->method.len == 0 || !printable_ascii(http->method, ""))
 		return S3MPU_E_ARGUMENT;
-	err = s3mpu_time_format(now, sig->amz_date);
-	if (err)
-		return err;
+	return S3MPU_OK;
+}
 
-	/* Headers: the caller's, then those the signer owns. */
+static void extra_add(
+	const s3mpu_kv **list, size_t *n, s3mpu_kv *extra, s3mpu_str name, s3mpu_str value)
+{
+	extra->name = name;
+	extra->value = value;
+	list[(*n)++] = extra;
+}
+
+/* The headers to sign, sorted: the caller's, then those the signer owns
+ * (x-amz-date, the token, x-amz-content-sha256); and their names, the
+ * SignedHeaders list. */
+static int collect_headers(signing *g)
+{
+	const s3mpu_http *http = g->http;
+	s3mpu_buf t;
+	size_t i;
+	int err;
+
+	g->nh = 0;
 	for (i = 0; i < http->header_count; i++) {
 		const s3mpu_kv *h = &http->headers[i];
-		err = s3mpu_check_header(h->name, h->value);
-		if (err)
+		if ((err = s3mpu_check_header(h->name, h->value)) != S3MPU_OK)
 			return err;
-		if (reserved_header(h->name, presign ? 0 : flags))
+		if (reserved_header(h->name, g->presign ? 0 : g->flags))
 			return S3MPU_E_HEADER;
-		hdr[nh++] = h;
+		g->hdr[g->nh++] = h;
 	}
-	if (!presign) {
-		extra_h[0].name = S3MPU_LIT("x-amz-date");
-		extra_h[0].value.ptr = sig->amz_date;
-		extra_h[0].value.len = S3MPU_AMZ_DATE_LEN;
-		hdr[nh++] = &extra_h[0];
-		if (signer->token_len) {
-			extra_h[1].name = S3MPU_LIT("x-amz-security-token");
-			extra_h[1].value.ptr = signer->token;
-			extra_h[1].value.len = signer->token_len;
-			hdr[nh++] = &extra_h[1];
-		}
-		if (flags & S3MPU_SIGV4_CONTENT_SHA256) {
-			extra_h[2].name = S3MPU_LIT("x-amz-content-sha256");
-			extra_h[2].value = http->payload_hash;
-			hdr[nh++] = &extra_h[2];
-		}
+	if (!g->presign) {
+		extra_add(g->hdr, &g->nh, &g->extra_h[0], S3MPU_LIT("x-amz-date"),
+			(s3mpu_str){ g->sig->amz_date, S3MPU_AMZ_DATE_LEN });
+		if (g->s->token_len)
+			extra_add(g->hdr, &g->nh, &g->extra_h[1], S3MPU_LIT("x-amz-security-token"),
+				(s3mpu_str){ g->s->token, g->s->token_len });
+		if (g->flags & S3MPU_SIGV4_CONTENT_SHA256)
+			extra_add(g->hdr, &g->nh, &g->extra_h[2], S3MPU_LIT("x-amz-content-sha256"),
+				http->payload_hash);
 	}
-	sort_headers(hdr, nh);
-
-	/* Scope "YYYYMMDD/region/service/aws4_request". */
-	out_init(&t, scope_buf, sizeof scope_buf);
-	out_bytes(&t, sig->amz_date, 8);
-	out_char(&t, '/');
-	out_bytes(&t, signer->region, signer->region_len);
-	out_char(&t, '/');
-	out_bytes(&t, signer->service, signer->service_len);
-	out_cstr(&t, "/aws4_request");
-	scope.ptr = scope_buf;
-	scope.len = t.len;
-
-	out_init(&t, signed_list, sizeof signed_list);
-	out_signed_headers(&t, hdr, nh);
-	if (!out_fits(&t))
+	sort_headers(g->hdr, g->nh);
+	buf_init(&t, g->signed_text, sizeof g->signed_text);
+	buf_signed_headers(&t, g->hdr, g->nh);
+	if (!buf_fits(&t))
 		return S3MPU_E_HEADER;
-	signed_str.ptr = signed_list;
-	signed_str.len = t.len;
+	g->signed_headers = (s3mpu_str){ g->signed_text, t.len };
+	return S3MPU_OK;
+}
 
-	/* Query: the caller's, then the X-Amz-* of a presigned URL. */
-	for (i = 0; i < http->query_count; i++)
-		qry[nq++] = &http->query[i];
-	if (presign) {
-		out_init(&t, credential, sizeof credential);
-		out_bytes(&t, signer->access_key, signer->access_key_len);
-		out_char(&t, '/');
-		out_str(&t, scope);
-		out_init(&o, expires_text, sizeof expires_text);
-		out_decimal(&o, expires);
-		extra_q[0].name = S3MPU_LIT("X-Amz-Algorithm");
-		extra_q[0].value = S3MPU_LIT("AWS4-HMAC-SHA256");
-		extra_q[1].name = S3MPU_LIT("X-Amz-Credential");
-		extra_q[1].value.ptr = credential;
-		extra_q[1].value.len = t.len;
-		extra_q[2].name = S3MPU_LIT("X-Amz-Date");
-		extra_q[2].value.ptr = sig->amz_date;
-		extra_q[2].value.len = S3MPU_AMZ_DATE_LEN;
-		extra_q[3].name = S3MPU_LIT("X-Amz-Expires");
-		extra_q[3].value.ptr = expires_text;
-		extra_q[3].value.len = o.len;
-		extra_q[4].name = S3MPU_LIT("X-Amz-SignedHeaders");
-		extra_q[4].value = signed_str;
-		for (i = 0; i < 5; i++)
-			qry[nq++] = &extra_q[i];
-		if (signer->token_len) {
-			extra_q[5].name = S3MPU_LIT("X-Amz-Security-Token");
-			extra_q[5].value.ptr = signer->token;
-			extra_q[5].value.len = signer->token_len;
-			qry[nq++] = &extra_q[5];
-		}
+/* The credential scope, "YYYYMMDD/region/service/aws4_request". */
+static void credential_scope(signing *g)
+{
+	s3mpu_buf t;
+
+	buf_init(&t, g->scope_text, sizeof g->scope_text);
+	buf_bytes(&t, g->sig->amz_date, 8);
+	buf_char(&t, '/');
+	buf_bytes(&t, g->s->region, g->s->region_len);
+	buf_char(&t, '/');
+	buf_bytes(&t, g->s->service, g->s->service_len);
+	buf_cstr(&t, "/aws4_request");
+	g->scope = (s3mpu_str){ g->scope_text, t.len };
+}
+
+/* The query parameters to sign, sorted: the caller's, then the X-Amz-*
+ * of a presigned URL. */
+static void collect_query(signing *g, uint32_t expires)
+{
+	s3mpu_buf t;
+	size_t i;
+
+	g->nq = 0;
+	for (i = 0; i < g->http->query_count; i++)
+		g->qry[g->nq++] = &g->http->query[i];
+	if (g->presign) {
+		buf_init(&t, g->credential, sizeof g->credential);
+		buf_bytes(&t, g->s->access_key, g->s->access_key_len);
+		buf_char(&t, '/');
+		buf_str(&t, g->scope);
+		extra_add(g->qry, &g->nq, &g->extra_q[0], S3MPU_LIT("X-Amz-Algorithm"),
+			S3MPU_LIT("AWS4-HMAC-SHA256"));
+		extra_add(g->qry, &g->nq, &g->extra_q[1], S3MPU_LIT("X-Amz-Credential"),
+			(s3mpu_str){ g->credential, t.len });
+		extra_add(g->qry, &g->nq, &g->extra_q[2], S3MPU_LIT("X-Amz-Date"),
+			(s3mpu_str){ g->sig->amz_date, S3MPU_AMZ_DATE_LEN });
+		extra_add(g->qry, &g->nq, &g->extra_q[3], S3MPU_LIT("X-Amz-Expires"),
+			(s3mpu_str){ g->expires_text, decimal_format(expires, g->expires_text) });
+		extra_add(g->qry, &g->nq, &g->extra_q[4], S3MPU_LIT("X-Amz-SignedHeaders"),
+			g->signed_headers);
+		if (g->s->token_len)
+			extra_add(g->qry, &g->nq, &g->extra_q[5], S3MPU_LIT("X-Amz-Security-Token"),
+				(s3mpu_str){ g->s->token, g->s->token_len });
 	}
-	sort_params(qry, nq);
+	sort_params(g->qry, g->nq);
+}
 
-	/* Canonical request. */
-	out_init(&o, buf, cap);
-	out_str(&o, http->method);
-	out_char(&o, '\n');
-	if (flags & S3MPU_SIGV4_GENERIC) {
-		err = out_normalized_path(&o, http->path);
-		if (err)
+/* Step 1: the canonical request, and its SHA-256 into g->digest:
+ * method, path, query, headers, signed headers, payload hash. */
+static int canonical_request(signing *g)
+{
+	const s3mpu_http *http = g->http;
+	s3mpu_buf *o = &g->o;
+	int err;
+
+	buf_str(o, http->method);
+	buf_char(o, '\n');
+	if (g->flags & S3MPU_SIGV4_GENERIC) {
+		if ((err = buf_normalized_path(o, http->path)) != S3MPU_OK)
 			return err;
 	} else if (http->path.len == 0) {
-		out_char(&o, '/');
+		buf_char(o, '/');
 	} else {
-		out_uri(&o, http->path, 1);
+		buf_uri(o, http->path, 1);
 	}
-	out_char(&o, '\n');
-	query_off = o.len;
-	out_canonical_query(&o, qry, nq);
-	query_len = o.len - query_off;
-	out_char(&o, '\n');
-	out_canonical_headers(&o, hdr, nh);
-	out_char(&o, '\n');
-	out_str(&o, signed_str);
-	out_char(&o, '\n');
-	out_str(&o, http->payload_hash);
-	canonical_len = o.len;
-	if (out_fits(&o))
-		hash_canonical(signer, buf, canonical_len, digest);
+	buf_char(o, '\n');
+	g->query_off = o->len;
+	buf_canonical_query(o, g->qry, g->nq);
+	g->query_len = o->len - g->query_off;
+	buf_char(o, '\n');
+	buf_canonical_headers(o, g->hdr, g->nh);
+	buf_char(o, '\n');
+	buf_str(o, g->signed_headers);
+	buf_char(o, '\n');
+	buf_str(o, http->payload_hash);
+	g->canonical_len = o->len;
+	if (buf_fits(o))
+		hash_canonical(g->s, o->p, g->canonical_len, g->digest);
+	return S3MPU_OK;
+}
 
-	/* String to sign. */
-	sts_off = o.len;
-	out_cstr(&o, algorithm);
-	out_char(&o, '\n');
-	out_bytes(&o, sig->amz_date, S3MPU_AMZ_DATE_LEN);
-	out_char(&o, '\n');
-	out_str(&o, scope);
-	out_char(&o, '\n');
-	if (o.len + 64 <= o.cap)
-		s3mpu_hex_encode(digest, sizeof digest, buf + o.len);
-	o.len += 64;
-	sts_len = o.len - sts_off;
-	if (out_fits(&o)) {
-		sign_string(signer, sig->amz_date, buf + sts_off, sts_len, digest);
-		s3mpu_hex_encode(digest, sizeof digest, sig->signature);
-	}
+/* Step 2: the string to sign: algorithm, time, scope, hex of step 1. */
+static void string_to_sign(signing *g)
+{
+	s3mpu_buf *o = &g->o;
 
-	/* What is sent: SignedHeaders, then Authorization or the whole query. */
-	signed_off = o.len;
-	out_str(&o, signed_str);
-	sent_off = o.len;
-	if (presign) {
-		/* The canonical query is the URL's query, plus the signature. */
-		if (o.len + query_len <= o.cap)
-			memcpy(buf + o.len, buf + query_off, query_len);
-		o.len += query_len;
-		if (nq)
-			out_char(&o, '&');
-		out_cstr(&o, "X-Amz-Signature=");
-		out_bytes(&o, sig->signature, 64);
-		query_off = sent_off;
-		query_len = o.len - sent_off;
-	} else {
-		out_cstr(&o, algorithm);
-		out_cstr(&o, " Credential=");
-		out_bytes(&o, signer->access_key, signer->access_key_len);
-		out_char(&o, '/');
-		out_str(&o, scope);
-		out_cstr(&o, ", SignedHeaders=");
-		out_str(&o, signed_str);
-		out_cstr(&o, ", Signature=");
-		out_bytes(&o, sig->signature, 64);
-		sig->authorization.ptr = buf + sent_off;
-		sig->authorization.len = o.len - sent_off;
-	}
+	g->sts_off = o->len;
+	buf_cstr(o, algorithm);
+	buf_char(o, '\n');
+	buf_bytes(o, g->sig->amz_date, S3MPU_AMZ_DATE_LEN);
+	buf_char(o, '\n');
+	buf_str(o, g->scope);
+	buf_char(o, '\n');
+	if (o->len + 64 <= o->cap)
+		s3mpu_hex_encode(g->digest, sizeof g->digest, o->p + o->len);
+	o->len += 64;
+	g->sts_len = o->len - g->sts_off;
+}
 
-	if (!out_fits(&o)) {
+/* Step 3: the signature, HMAC of step 2 under the day's signing key. */
+static void signature(signing *g)
+{
+	if (!buf_fits(&g->o))
+		return;
+	sign_string(g->s, g->sig->amz_date, g->o.p + g->sts_off, g->sts_len, g->digest);
+	s3mpu_hex_encode(g->digest, sizeof g->digest, g->sig->signature);
+}
+
+/* Step 4, presigned: the canonical query is the URL's, plus the signature. */
+static void presigned_query(signing *g)
+{
+	s3mpu_buf *o = &g->o;
+	size_t at = o->len;
+
+	if (o->len + g->query_len <= o->cap)
+		memcpy(o->p + o->len, o->p + g->query_off, g->query_len);
+	o->len += g->query_len;
+	if (g->nq)
+		buf_char(o, '&');
+	buf_cstr(o, "X-Amz-Signature=");
+	buf_bytes(o, g->sig->signature, 64);
+	g->sig->query = buf_since(o, at);
+}
+
+/* Step 4, header form: the Authorization value; the query as canonical. */
+static void authorization(signing *g)
+{
+	s3mpu_buf *o = &g->o;
+	size_t at = o->len;
+
+	buf_cstr(o, algorithm);
+	buf_cstr(o, " Credential=");
+	buf_bytes(o, g->s->access_key, g->s->access_key_len);
+	buf_char(o, '/');
+	buf_str(o, g->scope);
+	buf_cstr(o, ", SignedHeaders=");
+	buf_str(o, g->signed_headers);
+	buf_cstr(o, ", Signature=");
+	buf_bytes(o, g->sig->signature, 64);
+	g->sig->authorization = buf_since(o, at);
+	g->sig->query = (s3mpu_str){ o->p + g->query_off, g->query_len };
+}
+
+/* see s3mpu.h */
+int s3mpu_sigv4_sign(s3mpu_signer *signer, const s3mpu_http *http, int64_t now, uint32_t expires,
+	unsigned flags, s3mpu_signature *sig, char *buf, size_t cap, size_t *need)
+{
+	signing g;
+	size_t signed_off;
+	int err;
+
+	if (need)
+		*need = 0;
+	if (!signer || !http || !sig || (!buf && cap) || signer_of(signer)->access_key_len == 0 ||
+		(http->header_count && !http->headers) || (http->query_count && !http->query))
+		return S3MPU_E_ARGUMENT;
+	memset(sig, 0, sizeof *sig);
+	if ((err = sign_check(http, expires)) != S3MPU_OK ||
+		(err = s3mpu_time_format(now, sig->amz_date)) != S3MPU_OK)
+		return err;
+	g.s = signer_of(signer);
+	g.http = http;
+	g.flags = flags;
+	g.presign = expires != 0;
+	g.sig = sig;
+	if ((err = collect_headers(&g)) != S3MPU_OK)
+		return err;
+	credential_scope(&g);
+	collect_query(&g, expires);
+
+	buf_init(&g.o, buf, cap);
+	if ((err = canonical_request(&g)) != S3MPU_OK)
+		return err;
+	string_to_sign(&g);
+	signature(&g);
+	signed_off = g.o.len;
+	buf_str(&g.o, g.signed_headers);
+	if (g.presign)
+		presigned_query(&g);
+	else
+		authorization(&g);
+	if (!buf_fits(&g.o)) {
 		if (need)
-			*need = o.len;
+			*need = g.o.len;
 		memset(sig, 0, sizeof *sig);
 		return S3MPU_E_SPACE;
 	}
-	sig->canonical_request.ptr = buf;
-	sig->canonical_request.len = canonical_len;
-	sig->string_to_sign.ptr = buf + sts_off;
-	sig->string_to_sign.len = sts_len;
-	sig->signed_headers.ptr = buf + signed_off;
-	sig->signed_headers.len = signed_str.len;
-	sig->query.ptr = buf + query_off;
-	sig->query.len = query_len;
+	sig->canonical_request = (s3mpu_str){ buf, g.canonical_len };
+	sig->string_to_sign = (s3mpu_str){ buf + g.sts_off, g.sts_len };
+	sig->signed_headers = (s3mpu_str){ buf + signed_off, g.signed_headers.len };
 	if (need)
-		*need = o.len;
+		*need = g.o.len;
 	return S3MPU_OK;
 }

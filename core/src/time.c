@@ -12,25 +12,19 @@
 #define TIME_MAX INT64_C(253402300799)
 
 /* Days before the first of each month in a common year. */
-static const uint16_t month_start[13] = {
-	0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365
-};
+static const uint16_t month_start[13] = { 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334,
+	365 };
 
-static const char month_names[12][3] = {
-	{ 'J', 'a', 'n' }, { 'F', 'e', 'b' }, { 'M', 'a', 'r' }, { 'A', 'p', 'r' },
-	{ 'M', 'a', 'y' }, { 'J', 'u', 'n' }, { 'J', 'u', 'l' }, { 'A', 'u', 'g' },
-	{ 'S', 'e', 'p' }, { 'O', 'c', 't' }, { 'N', 'o', 'v' }, { 'D', 'e', 'c' }
-};
+static const char month_names[12][3] = { { 'J', 'a', 'n' }, { 'F', 'e', 'b' }, { 'M', 'a', 'r' },
+	{ 'A', 'p', 'r' }, { 'M', 'a', 'y' }, { 'J', 'u', 'n' }, { 'J', 'u', 'l' },
+	{ 'A', 'u', 'g' }, { 'S', 'e', 'p' }, { 'O', 'c', 't' }, { 'N', 'o', 'v' },
+	{ 'D', 'e', 'c' } };
 
 /* Index 0 is Sunday, as 1970-01-01 (day 0) was a Thursday: (days + 4) % 7. */
-static const char *const day_names[7] = {
-	"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"
-};
+static const char *const day_names[7] = { "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday",
+	"Friday", "Saturday" };
 
-static int is_leap(int64_t y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
+static int is_leap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 static int month_days(int64_t y, int m)
 {
@@ -39,10 +33,7 @@ static int month_days(int64_t y, int m)
 }
 
 /* Leap years in 1..y-1. */
-static int64_t leaps_before(int64_t y)
-{
-	return (y - 1) / 4 - (y - 1) / 100 + (y - 1) / 400;
-}
+static int64_t leaps_before(int64_t y) { return (y - 1) / 4 - (y - 1) / 100 + (y - 1) / 400; }
 
 /* Days from 1970-01-01 to January 1st of year y (y >= 1970). */
 static int64_t days_before_year(int64_t y)
@@ -222,8 +213,8 @@ int s3mpu_time_parse_http(s3mpu_str http_date, int64_t *now)
 		y = digits(p + 20, 4);
 	} else if (len == 29 && p[3] == ',') {
 		wday = weekday_from_name(p, 3);
-		if (p[4] != ' ' || p[7] != ' ' || p[11] != ' ' || p[16] != ' ' ||
-		    p[25] != ' ' || memcmp(p + 26, "GMT", 3) != 0)
+		if (p[4] != ' ' || p[7] != ' ' || p[11] != ' ' || p[16] != ' ' || p[25] != ' ' ||
+			memcmp(p + 26, "GMT", 3) != 0)
 			return S3MPU_E_DATE;
 		d = digits(p + 5, 2);
 		mo = month_from_name(p + 8);
@@ -237,8 +228,8 @@ int s3mpu_time_parse_http(s3mpu_str http_date, int64_t *now)
 			return S3MPU_E_DATE;
 		p += comma;
 		wday = weekday_from_name(http_date.ptr, comma);
-		if (p[1] != ' ' || p[4] != '-' || p[8] != '-' || p[11] != ' ' ||
-		    p[20] != ' ' || memcmp(p + 21, "GMT", 3) != 0)
+		if (p[1] != ' ' || p[4] != '-' || p[8] != '-' || p[11] != ' ' || p[20] != ' ' ||
+			memcmp(p + 21, "GMT", 3) != 0)
 			return S3MPU_E_DATE;
 		d = digits(p + 2, 2);
 		mo = month_from_name(p + 5);

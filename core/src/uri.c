@@ -6,6 +6,7 @@ static const char hex_upper[] = "0123456789ABCDEF";
 /* 1: unreserved (RFC 3986 section 2.3: A-Z a-z 0-9 - _ . ~), 2: '/',
  * 0: encoded (so are all bytes from 0x80, left zero). A table: this runs
  * for every byte of every signed path and query. */
+/* clang-format off */
 static const unsigned char uri_class[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -16,17 +17,12 @@ static const unsigned char uri_class[256] = {
 	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0,
 };
+/* clang-format on */
 
 /* Nonzero when `c` is copied as is; `keep` is 1, or 3 to keep '/' too. */
-static inline unsigned copied(unsigned char c, unsigned keep)
-{
-	return uri_class[c] & keep;
-}
+static inline unsigned copied(unsigned char c, unsigned keep) { return uri_class[c] & keep; }
 
-int uri_unreserved(unsigned char c)
-{
-	return copied(c, 1) != 0;
-}
+int uri_unreserved(unsigned char c) { return copied(c, 1) != 0; }
 
 /*
  * Eight bytes at a time: are they all copied as is? Byte-wise range tests
@@ -87,7 +83,7 @@ size_t s3mpu_uri_encode(s3mpu_str in, int keep_slash, char *out)
 	return n;
 }
 
-void out_uri(s3mpu_out *o, s3mpu_str in, int keep_slash)
+void buf_uri(s3mpu_buf *o, s3mpu_str in, int keep_slash)
 {
 	unsigned keep = keep_slash ? 3 : 1;
 	size_t i, run = 0;
@@ -100,13 +96,13 @@ void out_uri(s3mpu_out *o, s3mpu_str in, int keep_slash)
 		unsigned char c = (unsigned char)in.ptr[i];
 		if (copied(c, keep))
 			continue;
-		out_bytes(o, in.ptr + run, i - run);
-		out_char(o, '%');
-		out_char(o, hex_upper[c >> 4]);
-		out_char(o, hex_upper[c & 15]);
+		buf_bytes(o, in.ptr + run, i - run);
+		buf_char(o, '%');
+		buf_char(o, hex_upper[c >> 4]);
+		buf_char(o, hex_upper[c & 15]);
 		run = i + 1;
 	}
-	out_bytes(o, in.ptr + run, in.len - run);
+	buf_bytes(o, in.ptr + run, in.len - run);
 }
 
 /*

@@ -4,10 +4,7 @@
 /* (ptr, len) with a NULL ptr is only the empty string. */
 #define STR_BROKEN(s) (!(s).ptr && (s).len != 0)
 
-static int is_lower_alnum(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
+static int is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
 static int has_prefix(s3mpu_str s, const char *pre)
 {
@@ -66,7 +63,7 @@ int s3mpu_check_bucket(s3mpu_str bucket)
 	if (looks_like_ipv4(bucket))
 		return S3MPU_E_BUCKET;
 	if (has_prefix(bucket, "xn--") || has_suffix(bucket, "-s3alias") ||
-	    has_suffix(bucket, "--ol-s3"))
+		has_suffix(bucket, "--ol-s3"))
 		return S3MPU_E_BUCKET;
 	return S3MPU_OK;
 }
@@ -86,17 +83,17 @@ static size_t utf8_sequence(const unsigned char *p, size_t left)
 	} else if (b >= 0xE0 && b <= 0xEF) {
 		n = 3;
 		if (b == 0xE0)
-			lo = 0xA0;  /* overlong below U+0800 */
+			lo = 0xA0; /* overlong below U+0800 */
 		else if (b == 0xED)
-			hi = 0x9F;  /* U+D800..U+DFFF */
+			hi = 0x9F; /* U+D800..U+DFFF */
 	} else if (b >= 0xF0 && b <= 0xF4) {
 		n = 4;
 		if (b == 0xF0)
-			lo = 0x90;  /* overlong below U+10000 */
+			lo = 0x90; /* overlong below U+10000 */
 		else if (b == 0xF4)
-			hi = 0x8F;  /* above U+10FFFF */
+			hi = 0x8F; /* above U+10FFFF */
 	} else {
-		return 0;       /* continuation byte, C0, C1, F5..FF */
+		return 0; /* continuation byte, C0, C1, F5..FF */
 	}
 	if (left < n || p[1] < lo || p[1] > hi)
 		return 0;
@@ -130,8 +127,8 @@ int s3mpu_check_key(s3mpu_str key)
 
 int s3mpu_check_part_number(uint32_t part_number)
 {
-	return part_number >= 1 && part_number <= S3MPU_PART_NUMBER_MAX
-		? S3MPU_OK : S3MPU_E_PART_NUMBER;
+	return part_number >= 1 && part_number <= S3MPU_PART_NUMBER_MAX ? S3MPU_OK
+									: S3MPU_E_PART_NUMBER;
 }
 
 /* RFC 9110 section 5.6.2: tchar. */

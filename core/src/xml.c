@@ -28,12 +28,15 @@ static const char xml_tail[] = "<" XML_SENTINEL "/>";
 /* The longest run of bytes mxml gathers in one piece: character data
  * between two tags, a name, a comment. mxml grows its buffer 1 KiB at a
  * time (mxml-file.c, mxml_add_char), which is quadratic wherever realloc
- * copies (ASan's always does): 8 MiB of text took minutes. The longest
+ * copies (ASan's always does). The longest
  * real value, a CanonicalRequestBytes in SignatureDoesNotMatch, is tens
  * of KiB. */
 #define XML_RUN_MAX (256u << 10)
 
-enum { COPY_STRICT, COPY_TRUNCATE };
+enum {
+	COPY_STRICT,
+	COPY_TRUNCATE
+};
 
 /*
  * mxml 3.3.1 reports parse errors through mxml_error(), which prints to
@@ -43,15 +46,9 @@ enum { COPY_STRICT, COPY_TRUNCATE };
  * load is idempotent and race-free, and we keep no state of our own. It
  * replaces any callback the embedding program set on that thread.
  */
-static void xml_quiet(const char *message)
-{
-	(void)message;
-}
+static void xml_quiet(const char *message) { (void)message; }
 
-static int xml_space(int c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
+static int xml_space(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 static int all_space(const char *s)
 {
@@ -67,20 +64,20 @@ static int all_space(const char *s)
  * attributes of start tags: nothing here reads them (namespaces are
  * matched by local name), and mxml handles them badly. It checks each new
  * attribute against all the previous and grows the array one slot at a
- * time (an 8 MiB tag of attributes takes hours), and it leaks that array
+ * time (quadratic in their number), and it leaks that array
  * when the strdup of the first name fails (mxml-attr.c, mxml_set_attr).
  * The lexer tracks mxml's states exactly where they decide what is a tag,
  * so that no attribute can hide from it; where mxml would fail, it fails.
  */
 enum {
-	LEX_TEXT,      /* character data */
-	LEX_NAME,      /* after '<': the tag name */
-	LEX_CLOSE,     /* rest of a close tag, up to '>' */
-	LEX_DECL,      /* <!DOCTYPE ...>, up to '>' */
-	LEX_COMMENT,   /* <!-- ... */
-	LEX_CDATA,     /* <![CDATA[ ... */
-	LEX_PI,        /* <? ... */
-	LEX_ATTR_SEP,  /* in a start tag, between attributes */
+	LEX_TEXT,     /* character data */
+	LEX_NAME,     /* after '<': the tag name */
+	LEX_CLOSE,    /* rest of a close tag, up to '>' */
+	LEX_DECL,     /* <!DOCTYPE ...>, up to '>' */
+	LEX_COMMENT,  /* <!-- ... */
+	LEX_CDATA,    /* <![CDATA[ ... */
+	LEX_PI,       /* <? ... */
+	LEX_ATTR_SEP, /* in a start tag, between attributes */
 	LEX_ATTR_NAME,
 	LEX_ATTR_EQ,   /* after an attribute name, before '=' */
 	LEX_ATTR_VAL0, /* after '=', before the value */
@@ -88,6 +85,185 @@ enum {
 	LEX_ATTR_UVAL, /* unquoted value */
 	LEX_GT         /* after '/' or '?' in a tag: '>' must follow */
 };
+
+/* The lexer's state between two bytes. */
+typedef struct {
+	int state;             /* LEX_* */
+	size_t name_len;       /* LEX_NAME: bytes of the name seen;
+	                        * LEX_COMMENT: bytes after "!--", up to 2 */
+	unsigned char name[8]; /* the name's first bytes */
+	unsigned char last[3]; /* the bytes before this one, where an end
+	                        * marker ("-->", "]]>", "?>") is looked for */
+	unsigned char quote;   /* LEX_ATTR_QVAL: the closing quote */
+} lexer;
+
+/* A byte of a tag name (after '<'). */
+static int lex_name(lexer *lx, unsigned char c, int space, int *keep)
+{
+	if (space || c == '/') {
+		if (c == '/' && lx->name_len == 0)
+			lx->name[lx->name_len++] = c;
+		else if (lx->name_len > 0 && lx->name[0] == '/')
+			lx->state = LEX_CLOSE;
+		else if (lx->name_len > 0 && lx->name[0] == '!')
+			lx->state = LEX_DECL;
+		else if (c == '/')
+			lx->state = LEX_GT;
+		else {
+			lx->state = LEX_ATTR_SEP;
+			*keep = 0;
+		}
+		return S3MPU_OK;
+	}
+	if (c == '>') {
+		lx->state = LEX_TEXT;
+		return S3MPU_OK;
+	}
+	if (c == '<' || c == '&' || (c < '0' && c != '!' && c != '-' && c != '.'))
+		return S3MPU_E_XML;
+	if (lx->name_len < sizeof lx->name)
+		lx->name[lx->name_len] = c;
+	lx->name_len++;
+	if (lx->name_len == 1 && c == '?') {
+		lx->state = LEX_PI;
+		lx->last[2] = '?';
+	} else if (lx->name_len == 3 && memcmp(lx->name, "!--", 3) == 0) {
+		lx->state = LEX_COMMENT;
+		lx->name_len = 0; /* now: bytes gathered after "!--" */
+		memcpy(lx->last, "!--", 3);
+	} else if (lx->name_len == 8 && memcmp(lx->name, "![CDATA[", 8) == 0) {
+		lx->state = LEX_CDATA;
+		memcpy(lx->last, "A[", 2);
+	}
+	return S3MPU_OK;
+}
+
+/* A byte of markup whose content mxml keeps as it is: a close tag, a
+ * declaration, a comment, CDATA, <?...?>, or the '>' after '/' or '?'. */
+static int lex_skip(lexer *lx, unsigned char c)
+{
+	switch (lx->state) {
+	case LEX_CLOSE:
+	case LEX_DECL:
+		if (c == '>')
+			lx->state = LEX_TEXT;
+		break;
+	case LEX_COMMENT:
+		/* mxml ends it at '>' after "--" not preceded by '-'. */
+		if (c == '>' && lx->name_len >= 2 && lx->last[0] != '-' && lx->last[1] == '-' &&
+			lx->last[2] == '-') {
+			lx->state = LEX_TEXT;
+			break;
+		}
+		lx->last[0] = lx->last[1];
+		lx->last[1] = lx->last[2];
+		lx->last[2] = c;
+		if (lx->name_len < 2)
+			lx->name_len++;
+		break;
+	case LEX_CDATA:
+		if (c == '>' && lx->last[0] == ']' && lx->last[1] == ']') {
+			lx->state = LEX_TEXT;
+			break;
+		}
+		lx->last[0] = lx->last[1];
+		lx->last[1] = c;
+		break;
+	case LEX_PI:
+		if (c == '>' && lx->last[2] == '?')
+			lx->state = LEX_TEXT;
+		else
+			lx->last[2] = c;
+		break;
+	default: /* LEX_GT */
+		if (c != '>')
+			return S3MPU_E_XML;
+		lx->state = LEX_TEXT;
+		break;
+	}
+	return S3MPU_OK;
+}
+
+/* A byte of a start tag's attributes, which are left out (*keep 0) but
+ * for the tag's end. */
+static int lex_attr(lexer *lx, unsigned char c, int space, int *keep)
+{
+	*keep = 0;
+	switch (lx->state) {
+	case LEX_ATTR_SEP:
+		/* mxml takes "?>" for '>' here (an open tag). */
+		*keep = c == '/' || c == '>';
+		if (c == '/' || c == '?')
+			lx->state = LEX_GT;
+		else if (c == '>')
+			lx->state = LEX_TEXT;
+		else if (c == '<' || c == '"' || c == '\'')
+			return S3MPU_E_XML; /* mxml fails on both */
+		else if (!space)
+			lx->state = LEX_ATTR_NAME;
+		break;
+	case LEX_ATTR_NAME:
+		if (c == '=')
+			lx->state = LEX_ATTR_VAL0;
+		else if (space)
+			lx->state = LEX_ATTR_EQ;
+		else if (c == '/' || c == '>' || c == '?')
+			return S3MPU_E_XML; /* attribute without a value */
+		break;
+	case LEX_ATTR_EQ:
+		if (c == '=')
+			lx->state = LEX_ATTR_VAL0;
+		else if (!space)
+			return S3MPU_E_XML;
+		break;
+	case LEX_ATTR_VAL0:
+		if (c == '"' || c == '\'') {
+			lx->quote = c;
+			lx->state = LEX_ATTR_QVAL;
+		} else if (!space) {
+			lx->state = LEX_ATTR_UVAL; /* even '>' starts a value */
+		}
+		break;
+	case LEX_ATTR_QVAL:
+		if (c == lx->quote)
+			lx->state = LEX_ATTR_SEP;
+		break;
+	default: /* LEX_ATTR_UVAL */
+		*keep = c == '/' || c == '>';
+		if (space || c == '=')
+			lx->state = LEX_ATTR_SEP;
+		else if (c == '/')
+			lx->state = LEX_GT;
+		else if (c == '>')
+			lx->state = LEX_TEXT;
+		break;
+	}
+	return S3MPU_OK;
+}
+
+/* One byte: S3MPU_OK or S3MPU_E_XML; `*keep` says whether mxml sees it. */
+static int lex_step(lexer *lx, unsigned char c, int *keep)
+{
+	int space = xml_space(c);
+
+	*keep = 1;
+	switch (lx->state) {
+	case LEX_TEXT:
+		if (c == '<') {
+			lx->state = LEX_NAME;
+			lx->name_len = 0;
+		}
+		return S3MPU_OK;
+	case LEX_NAME: return lex_name(lx, c, space, keep);
+	case LEX_ATTR_SEP:
+	case LEX_ATTR_NAME:
+	case LEX_ATTR_EQ:
+	case LEX_ATTR_VAL0:
+	case LEX_ATTR_QVAL:
+	case LEX_ATTR_UVAL: return lex_attr(lx, c, space, keep);
+	default: return lex_skip(lx, c);
+	}
+}
 
 /*
  * Copy `in` to `out` (room for `len` bytes) without attributes; `*out_len`
@@ -101,10 +277,11 @@ enum {
  */
 static int xml_prepare(const unsigned char *in, size_t len, char *out, size_t *out_len)
 {
-	size_t i = 0, o = 0, name_len = 0, run = 0;
-	unsigned char name[8] = { 0 }, last[3] = { 0 }, quote = 0;
-	int state = LEX_TEXT;
+	lexer lx;
+	size_t i = 0, o = 0, run = 0;
 
+	memset(&lx, 0, sizeof lx);
+	lx.state = LEX_TEXT;
 	/* mxml need not see whitespace around the document (S3 may send a
 	 * lot before a late Complete result), nor a UTF-8 byte-order mark. */
 	if (len >= 3 && memcmp(in, "\xef\xbb\xbf", 3) == 0)
@@ -115,153 +292,22 @@ static int xml_prepare(const unsigned char *in, size_t len, char *out, size_t *o
 		len--;
 	for (; i < len; i++) {
 		unsigned char c = in[i];
-		int space = xml_space(c), keep = 1, before = state;
+		int keep, before = lx.state, rc;
 
 		if (c == 0 || c == 0xfe || c == 0xff)
 			return S3MPU_E_XML;
 		if (c == 0xef && i + 2 < len && in[i + 1] == 0xbb && in[i + 2] == 0xbf)
 			return S3MPU_E_XML;
-
-		switch (state) {
-		case LEX_TEXT:
-			if (c == '<') {
-				state = LEX_NAME;
-				name_len = 0;
-			}
-			break;
-		case LEX_NAME:
-			if (space || c == '/') {
-				if (c == '/' && name_len == 0) {
-					name[name_len++] = c;
-				} else if (name_len > 0 && name[0] == '/') {
-					state = LEX_CLOSE;
-				} else if (name_len > 0 && name[0] == '!') {
-					state = LEX_DECL;
-				} else if (c == '/') {
-					state = LEX_GT;
-				} else {
-					state = LEX_ATTR_SEP;
-					keep = 0;
-				}
-			} else if (c == '>') {
-				state = LEX_TEXT;
-			} else if (c == '<' || c == '&'
-				|| (c < '0' && c != '!' && c != '-' && c != '.')) {
-				return S3MPU_E_XML;
-			} else {
-				if (name_len < sizeof name)
-					name[name_len] = c;
-				name_len++;
-				if (name_len == 1 && c == '?') {
-					state = LEX_PI;
-					last[2] = '?';
-				} else if (name_len == 3 && memcmp(name, "!--", 3) == 0) {
-					state = LEX_COMMENT;
-					name_len = 0; /* now: bytes gathered after "!--" */
-					memcpy(last, "!--", 3);
-				} else if (name_len == 8 && memcmp(name, "![CDATA[", 8) == 0) {
-					state = LEX_CDATA;
-					memcpy(last, "A[", 2);
-				}
-			}
-			break;
-		case LEX_CLOSE:
-		case LEX_DECL:
-			if (c == '>')
-				state = LEX_TEXT;
-			break;
-		case LEX_COMMENT:
-			/* mxml ends it at '>' after "--" not preceded by '-'. */
-			if (c == '>' && name_len >= 2 && last[0] != '-'
-				&& last[1] == '-' && last[2] == '-') {
-				state = LEX_TEXT;
-				break;
-			}
-			last[0] = last[1];
-			last[1] = last[2];
-			last[2] = c;
-			if (name_len < 2)
-				name_len++;
-			break;
-		case LEX_CDATA:
-			if (c == '>' && last[0] == ']' && last[1] == ']') {
-				state = LEX_TEXT;
-				break;
-			}
-			last[0] = last[1];
-			last[1] = c;
-			break;
-		case LEX_PI:
-			if (c == '>' && last[2] == '?')
-				state = LEX_TEXT;
-			else
-				last[2] = c;
-			break;
-		case LEX_ATTR_SEP:
-			/* mxml takes "?>" for '>' here (an open tag). */
-			keep = c == '/' || c == '>';
-			if (c == '/' || c == '?')
-				state = LEX_GT;
-			else if (c == '>')
-				state = LEX_TEXT;
-			else if (c == '<' || c == '"' || c == '\'')
-				return S3MPU_E_XML; /* mxml fails on both */
-			else if (!space)
-				state = LEX_ATTR_NAME;
-			break;
-		case LEX_ATTR_NAME:
-			keep = 0;
-			if (c == '=')
-				state = LEX_ATTR_VAL0;
-			else if (space)
-				state = LEX_ATTR_EQ;
-			else if (c == '/' || c == '>' || c == '?')
-				return S3MPU_E_XML; /* attribute without a value */
-			break;
-		case LEX_ATTR_EQ:
-			keep = 0;
-			if (c == '=')
-				state = LEX_ATTR_VAL0;
-			else if (!space)
-				return S3MPU_E_XML;
-			break;
-		case LEX_ATTR_VAL0:
-			keep = 0;
-			if (c == '"' || c == '\'') {
-				quote = c;
-				state = LEX_ATTR_QVAL;
-			} else if (!space) {
-				state = LEX_ATTR_UVAL; /* even '>' starts a value */
-			}
-			break;
-		case LEX_ATTR_QVAL:
-			keep = 0;
-			if (c == quote)
-				state = LEX_ATTR_SEP;
-			break;
-		case LEX_ATTR_UVAL:
-			keep = c == '/' || c == '>';
-			if (space || c == '=')
-				state = LEX_ATTR_SEP;
-			else if (c == '/')
-				state = LEX_GT;
-			else if (c == '>')
-				state = LEX_TEXT;
-			break;
-		default: /* LEX_GT */
-			if (c != '>')
-				return S3MPU_E_XML;
-			state = LEX_TEXT;
-			break;
-		}
+		if ((rc = lex_step(&lx, c, &keep)) != S3MPU_OK)
+			return rc;
 		if (keep)
 			out[o++] = (char)c;
-		if (state != before)
+		if (lx.state != before)
 			run = 0;
 		else if (++run > XML_RUN_MAX)
 			return S3MPU_E_XML_SIZE;
 	}
-	if (state != LEX_TEXT)
+	if (lx.state != LEX_TEXT)
 		return S3MPU_E_XML; /* cut inside markup */
 	*out_len = o;
 	return S3MPU_OK;
@@ -293,8 +339,7 @@ static int is_element(mxml_node_t *node)
 static int is_comment(mxml_node_t *node)
 {
 	const char *name = mxmlGetElement(node);
-	return mxmlGetType(node) == MXML_ELEMENT && name != NULL
-		&& strncmp(name, "!--", 3) == 0;
+	return mxmlGetType(node) == MXML_ELEMENT && name != NULL && strncmp(name, "!--", 3) == 0;
 }
 
 /* First child element of `parent` with local name `name`, or NULL. */
@@ -395,8 +440,8 @@ static int copy_req(mxml_node_t *parent, const char *name, char *out, size_t cap
  * whitespace around it allowed). `*present` (may be NULL) says whether the
  * element exists; an absent or, when `empty_ok`, empty one gives 0.
  */
-static int number_opt(mxml_node_t *parent, const char *name, uint64_t max,
-	int empty_ok, uint64_t *v, int *present)
+static int number_opt(mxml_node_t *parent, const char *name, uint64_t max, int empty_ok,
+	uint64_t *v, int *present)
 {
 	char buf[48];
 	const char *p;
@@ -457,23 +502,17 @@ static int bool_opt(mxml_node_t *parent, const char *name, int *v)
 }
 
 /*
- * Load `xml` under a fresh top node and find its root element. On success
- * the caller owns `*top` (mxmlDelete it); on error nothing is left.
+ * Load `xml` (with the sentinel appended) under a fresh top node into
+ * `*top_out`, which the caller then owns (mxmlDelete it); on error nothing
+ * is left.
  */
-static int doc_load(const char *xml, size_t len, mxml_node_t **top_out, mxml_node_t **root_out)
+static int doc_read(const char *xml, size_t len, mxml_node_t **top_out)
 {
-	mxml_node_t *top, *n, *root = NULL;
+	mxml_node_t *top, *n;
 	char *copy;
 	size_t used = 0;
-	int rc, ended = 0;
+	int rc;
 
-	*top_out = *root_out = NULL;
-	if (len > S3MPU_XML_MAX)
-		return S3MPU_E_XML_SIZE;
-	if (xml == NULL && len != 0)
-		return S3MPU_E_ARGUMENT;
-	if (len == 0)
-		return S3MPU_E_XML;
 	copy = malloc(len + sizeof xml_tail);
 	if (copy == NULL)
 		return S3MPU_E_NOMEM;
@@ -498,56 +537,95 @@ static int doc_load(const char *xml, size_t len, mxml_node_t **top_out, mxml_nod
 		mxmlDelete(top);
 		return S3MPU_E_XML;
 	}
-	/* mxml does not check the strdup of a name or text (mxml-node.c,
-	 * mxmlNewElement, mxmlNewOpaque): out of memory, it leaves NULL in
-	 * the tree, which would read as missing text. */
+	*top_out = top;
+	return S3MPU_OK;
+}
+
+/*
+ * Every node under `top` is an element or text, with its name or text
+ * there: mxml does not check the strdup of a name or text (mxml-node.c,
+ * mxmlNewElement, mxmlNewOpaque): out of memory, it leaves NULL in the
+ * tree, which would read as missing text.
+ */
+static int doc_check_nodes(mxml_node_t *top)
+{
+	mxml_node_t *n;
+
 	for (n = mxmlWalkNext(top, top, MXML_DESCEND); n; n = mxmlWalkNext(n, top, MXML_DESCEND)) {
 		mxml_type_t type = mxmlGetType(n);
-		if ((type == MXML_ELEMENT && mxmlGetElement(n) == NULL)
-			|| (type == MXML_OPAQUE && mxmlGetOpaque(n) == NULL)) {
-			mxmlDelete(top);
+		if ((type == MXML_ELEMENT && mxmlGetElement(n) == NULL) ||
+			(type == MXML_OPAQUE && mxmlGetOpaque(n) == NULL))
 			return S3MPU_E_NOMEM;
-		}
 		if (type != MXML_ELEMENT && type != MXML_OPAQUE)
-			goto malformed;
+			return S3MPU_E_XML;
 	}
+	return S3MPU_OK;
+}
+
+/* The top level of `top`: whitespace, <?...?> and comments around exactly
+ * one element, the root, and the sentinel last. */
+static mxml_node_t *doc_root(mxml_node_t *top)
+{
+	mxml_node_t *n, *root = NULL;
+	int ended = 0;
 
 	for (n = mxmlGetFirstChild(top); n; n = mxmlGetNextSibling(n)) {
 		const char *name;
 
 		if (ended)
-			goto malformed;
+			return NULL;
 		if (mxmlGetType(n) == MXML_OPAQUE) {
 			const char *s = mxmlGetOpaque(n);
 			if (s != NULL && !all_space(s))
-				goto malformed;
+				return NULL;
 			continue;
 		}
 		if (mxmlGetType(n) != MXML_ELEMENT)
-			goto malformed;
+			return NULL;
 		name = mxmlGetElement(n);
 		if (name[0] == '?' || is_comment(n))
 			continue;
 		if (name[0] == '!')
-			goto malformed; /* <!DOCTYPE ...> or CDATA outside the root */
-		if (mxmlGetNextSibling(n) == NULL && strcmp(name, XML_SENTINEL) == 0
-			&& mxmlGetFirstChild(n) == NULL) {
+			return NULL; /* <!DOCTYPE ...> or CDATA outside the root */
+		if (mxmlGetNextSibling(n) == NULL && strcmp(name, XML_SENTINEL) == 0 &&
+			mxmlGetFirstChild(n) == NULL) {
 			ended = 1;
 			continue;
 		}
 		if (root != NULL)
-			goto malformed;
+			return NULL;
 		root = n;
 	}
-	if (root == NULL || !ended)
-		goto malformed;
-	*top_out = top;
-	*root_out = root;
-	return S3MPU_OK;
+	return ended ? root : NULL;
+}
 
-malformed:
-	mxmlDelete(top);
-	return S3MPU_E_XML;
+/*
+ * Load `xml` under a fresh top node and find its root element. On success
+ * the caller owns `*top` (mxmlDelete it); on error nothing is left.
+ */
+static int doc_load(const char *xml, size_t len, mxml_node_t **top_out, mxml_node_t **root_out)
+{
+	mxml_node_t *top = NULL;
+	int rc;
+
+	*top_out = *root_out = NULL;
+	if (len > S3MPU_XML_MAX)
+		return S3MPU_E_XML_SIZE;
+	if (xml == NULL && len != 0)
+		return S3MPU_E_ARGUMENT;
+	if (len == 0)
+		return S3MPU_E_XML;
+	if ((rc = doc_read(xml, len, &top)) != S3MPU_OK)
+		return rc;
+	rc = doc_check_nodes(top);
+	if (rc == S3MPU_OK && (*root_out = doc_root(top)) == NULL)
+		rc = S3MPU_E_XML;
+	if (rc != S3MPU_OK) {
+		mxmlDelete(top);
+		return rc;
+	}
+	*top_out = top;
+	return S3MPU_OK;
 }
 
 /* The fields of an <Error> root into `err`. */
@@ -556,12 +634,17 @@ static int error_fill(mxml_node_t *root, s3mpu_s3_error *err)
 	int rc;
 
 	memset(err, 0, sizeof *err);
-	if ((rc = copy_opt(root, "Code", err->code, sizeof err->code, COPY_STRICT)) != S3MPU_OK
-		|| (rc = copy_opt(root, "Message", err->message, sizeof err->message, COPY_TRUNCATE)) != S3MPU_OK
-		|| (rc = copy_opt(root, "RequestId", err->request_id, sizeof err->request_id, COPY_STRICT)) != S3MPU_OK
-		|| (rc = copy_opt(root, "HostId", err->host_id, sizeof err->host_id, COPY_TRUNCATE)) != S3MPU_OK
-		|| (rc = copy_opt(root, "StringToSign", err->string_to_sign, sizeof err->string_to_sign, COPY_TRUNCATE)) != S3MPU_OK
-		|| (rc = copy_opt(root, "CanonicalRequest", err->canonical_request, sizeof err->canonical_request, COPY_TRUNCATE)) != S3MPU_OK) {
+	if ((rc = copy_opt(root, "Code", err->code, sizeof err->code, COPY_STRICT)) != S3MPU_OK ||
+		(rc = copy_opt(root, "Message", err->message, sizeof err->message,
+			 COPY_TRUNCATE)) != S3MPU_OK ||
+		(rc = copy_opt(root, "RequestId", err->request_id, sizeof err->request_id,
+			 COPY_STRICT)) != S3MPU_OK ||
+		(rc = copy_opt(root, "HostId", err->host_id, sizeof err->host_id, COPY_TRUNCATE)) !=
+			S3MPU_OK ||
+		(rc = copy_opt(root, "StringToSign", err->string_to_sign,
+			 sizeof err->string_to_sign, COPY_TRUNCATE)) != S3MPU_OK ||
+		(rc = copy_opt(root, "CanonicalRequest", err->canonical_request,
+			 sizeof err->canonical_request, COPY_TRUNCATE)) != S3MPU_OK) {
 		memset(err, 0, sizeof *err);
 		return rc;
 	}
@@ -573,8 +656,8 @@ static int error_fill(mxml_node_t *root, s3mpu_s3_error *err)
  * S3MPU_E_S3 with `err` (may be NULL) filled; any other root
  * S3MPU_E_XML_DOCUMENT. On S3MPU_OK the caller mxmlDeletes `*top`.
  */
-static int doc_open(const char *xml, size_t len, const char *want,
-	mxml_node_t **top, mxml_node_t **root, s3mpu_s3_error *err)
+static int doc_open(const char *xml, size_t len, const char *want, mxml_node_t **top,
+	mxml_node_t **root, s3mpu_s3_error *err)
 {
 	const char *name;
 	int rc;
@@ -617,57 +700,59 @@ int s3mpu_parse_error(const char *xml, size_t len, s3mpu_s3_error *err)
 }
 
 /* see s3mpu.h */
-int s3mpu_parse_create(const char *xml, size_t len,
-	s3mpu_create_result *out, s3mpu_s3_error *err)
+int s3mpu_parse_create(const char *xml, size_t len, s3mpu_create_result *res, s3mpu_s3_error *err)
 {
 	mxml_node_t *top, *root;
 	size_t id_len = 0;
 	int rc;
 
-	if (out == NULL)
+	if (res == NULL)
 		return S3MPU_E_ARGUMENT;
-	memset(out, 0, sizeof *out);
+	memset(res, 0, sizeof *res);
 	rc = doc_open(xml, len, "InitiateMultipartUploadResult", &top, &root, err);
 	if (rc != S3MPU_OK)
 		return rc;
-	if ((rc = copy_opt(root, "Bucket", out->bucket, sizeof out->bucket, COPY_STRICT)) == S3MPU_OK
-		&& (rc = copy_opt(root, "Key", out->key, sizeof out->key, COPY_STRICT)) == S3MPU_OK
-		&& (rc = copy_req(root, "UploadId", out->upload_id, sizeof out->upload_id, &id_len)) == S3MPU_OK
-		&& id_len == 0)
+	if ((rc = copy_opt(root, "Bucket", res->bucket, sizeof res->bucket, COPY_STRICT)) ==
+			S3MPU_OK &&
+		(rc = copy_opt(root, "Key", res->key, sizeof res->key, COPY_STRICT)) == S3MPU_OK &&
+		(rc = copy_req(root, "UploadId", res->upload_id, sizeof res->upload_id, &id_len)) ==
+			S3MPU_OK &&
+		id_len == 0)
 		rc = S3MPU_E_XML_DOCUMENT;
 	mxmlDelete(top);
 	if (rc != S3MPU_OK)
-		memset(out, 0, sizeof *out);
+		memset(res, 0, sizeof *res);
 	return rc;
 }
 
 /* see s3mpu.h */
-int s3mpu_parse_complete(const char *xml, size_t len,
-	s3mpu_complete_result *out, s3mpu_s3_error *err)
+int s3mpu_parse_complete(
+	const char *xml, size_t len, s3mpu_complete_result *res, s3mpu_s3_error *err)
 {
 	mxml_node_t *top, *root;
 	int rc;
 
-	if (out == NULL)
+	if (res == NULL)
 		return S3MPU_E_ARGUMENT;
-	memset(out, 0, sizeof *out);
+	memset(res, 0, sizeof *res);
 	rc = doc_open(xml, len, "CompleteMultipartUploadResult", &top, &root, err);
 	if (rc != S3MPU_OK)
 		return rc;
 	/* The Location is informative only, and a long key percent-encodes to
 	 * more than its field holds: then it is left empty, not fatal. */
-	rc = copy_opt(root, "Location", out->location, sizeof out->location, COPY_STRICT);
+	rc = copy_opt(root, "Location", res->location, sizeof res->location, COPY_STRICT);
 	if (rc == S3MPU_E_XML_SIZE) {
-		out->location[0] = '\0';
+		res->location[0] = '\0';
 		rc = S3MPU_OK;
 	}
-	if (rc == S3MPU_OK
-		&& (rc = copy_opt(root, "Bucket", out->bucket, sizeof out->bucket, COPY_STRICT)) == S3MPU_OK
-		&& (rc = copy_opt(root, "Key", out->key, sizeof out->key, COPY_STRICT)) == S3MPU_OK)
-		rc = copy_opt(root, "ETag", out->etag, sizeof out->etag, COPY_STRICT);
+	if (rc == S3MPU_OK &&
+		(rc = copy_opt(root, "Bucket", res->bucket, sizeof res->bucket, COPY_STRICT)) ==
+			S3MPU_OK &&
+		(rc = copy_opt(root, "Key", res->key, sizeof res->key, COPY_STRICT)) == S3MPU_OK)
+		rc = copy_opt(root, "ETag", res->etag, sizeof res->etag, COPY_STRICT);
 	mxmlDelete(top);
 	if (rc != S3MPU_OK)
-		memset(out, 0, sizeof *out);
+		memset(res, 0, sizeof *res);
 	return rc;
 }
 
@@ -675,23 +760,23 @@ int s3mpu_parse_complete(const char *xml, size_t len,
  * ChecksumSHA256 present), as Complete needs it back. */
 static int part_checksum(mxml_node_t *el, s3mpu_part *part)
 {
-	static const char *const names[] = { "ChecksumCRC32", "ChecksumCRC32C", "ChecksumSHA256" };
-	size_t i;
-	int rc;
+	int alg, rc;
 
-	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-		if (child(el, names[i]) == NULL)
+	for (alg = S3MPU_CHECKSUM_CRC32; alg <= S3MPU_CHECKSUM_SHA256; alg++) {
+		const char *name = checksum_kind_of(alg)->element.ptr;
+		if (child(el, name) == NULL)
 			continue;
-		rc = copy_req(el, names[i], part->checksum, sizeof part->checksum, &part->checksum_len);
+		rc = copy_req(el, name, part->checksum, sizeof part->checksum, &part->checksum_len);
 		if (rc != S3MPU_OK || part->checksum_len > 0)
 			return rc;
 	}
 	return S3MPU_OK;
 }
 
-/* One <Part> of ListParts into `part`. */
-static int part_fill(mxml_node_t *el, s3mpu_part *part)
+/* One <Part> of ListParts into `entry` (an s3mpu_part). */
+static int part_fill(mxml_node_t *el, void *entry)
 {
+	s3mpu_part *part = entry;
 	uint64_t v;
 	int rc, present;
 
@@ -701,122 +786,183 @@ static int part_fill(mxml_node_t *el, s3mpu_part *part)
 	if (!present)
 		return S3MPU_E_XML_DOCUMENT;
 	part->number = (uint32_t)v;
-	if ((rc = copy_req(el, "ETag", part->etag, sizeof part->etag, &part->etag_len)) != S3MPU_OK
-		|| (rc = number_opt(el, "Size", UINT64_MAX, 0, &part->size, NULL)) != S3MPU_OK
-		|| (rc = copy_opt(el, "LastModified", part->last_modified, sizeof part->last_modified,
-			COPY_STRICT)) != S3MPU_OK)
+	if ((rc = copy_req(el, "ETag", part->etag, sizeof part->etag, &part->etag_len)) !=
+			S3MPU_OK ||
+		(rc = number_opt(el, "Size", UINT64_MAX, 0, &part->size, NULL)) != S3MPU_OK ||
+		(rc = copy_opt(el, "LastModified", part->last_modified, sizeof part->last_modified,
+			 COPY_STRICT)) != S3MPU_OK)
 		return rc;
 	return part_checksum(el, part);
 }
 
-/* see s3mpu.h */
-int s3mpu_parse_list_parts(const char *xml, size_t len,
-	s3mpu_list_parts_result *out, s3mpu_s3_error *err)
+/* One <Upload> of ListMultipartUploads into `entry` (an s3mpu_upload). */
+static int upload_fill(mxml_node_t *el, void *entry)
 {
-	mxml_node_t *top, *root, *n;
-	size_t count = 0;
-	uint64_t marker;
-	int rc;
-
-	if (err != NULL)
-		memset(err, 0, sizeof *err);
-	if (out == NULL)
-		return S3MPU_E_ARGUMENT;
-	out->part_count = 0;
-	out->is_truncated = 0;
-	out->next_part_number_marker = 0;
-	if (out->parts == NULL && out->part_cap != 0)
-		return S3MPU_E_ARGUMENT;
-	rc = doc_open(xml, len, "ListPartsResult", &top, &root, err);
-	if (rc != S3MPU_OK)
-		return rc;
-
-	for (n = mxmlGetFirstChild(root); n && rc == S3MPU_OK; n = mxmlGetNextSibling(n)) {
-		s3mpu_part scratch;
-		if (!is_element(n) || strcmp(local_name(n), "Part") != 0)
-			continue;
-		rc = part_fill(n, count < out->part_cap ? &out->parts[count] : &scratch);
-		count++;
-	}
-	if (rc == S3MPU_OK)
-		rc = bool_opt(root, "IsTruncated", &out->is_truncated);
-	if (rc == S3MPU_OK
-		&& (rc = number_opt(root, "NextPartNumberMarker", UINT32_MAX, 1, &marker, NULL)) == S3MPU_OK)
-		out->next_part_number_marker = (uint32_t)marker;
-	mxmlDelete(top);
-
-	if (rc == S3MPU_OK && count > out->part_cap)
-		rc = S3MPU_E_SPACE;
-	if (rc != S3MPU_OK) {
-		out->is_truncated = 0;
-		out->next_part_number_marker = 0;
-		count = rc == S3MPU_E_SPACE ? count : 0;
-	}
-	out->part_count = count;
-	return rc;
-}
-
-/* One <Upload> of ListMultipartUploads into `up`. */
-static int upload_fill(mxml_node_t *el, s3mpu_upload *up)
-{
+	s3mpu_upload *up = entry;
 	size_t id_len = 0;
 	int rc;
 
 	memset(up, 0, sizeof *up);
-	if ((rc = copy_req(el, "Key", up->key, sizeof up->key, NULL)) != S3MPU_OK
-		|| (rc = copy_req(el, "UploadId", up->upload_id, sizeof up->upload_id, &id_len)) != S3MPU_OK
-		|| (rc = copy_opt(el, "Initiated", up->initiated, sizeof up->initiated, COPY_STRICT)) != S3MPU_OK)
+	if ((rc = copy_req(el, "Key", up->key, sizeof up->key, NULL)) != S3MPU_OK ||
+		(rc = copy_req(el, "UploadId", up->upload_id, sizeof up->upload_id, &id_len)) !=
+			S3MPU_OK ||
+		(rc = copy_opt(el, "Initiated", up->initiated, sizeof up->initiated,
+			 COPY_STRICT)) != S3MPU_OK)
 		return rc;
 	if (id_len == 0)
 		return S3MPU_E_XML_DOCUMENT;
-	return copy_opt(el, "StorageClass", up->storage_class, sizeof up->storage_class, COPY_STRICT);
+	return copy_opt(
+		el, "StorageClass", up->storage_class, sizeof up->storage_class, COPY_STRICT);
 }
 
-/* see s3mpu.h */
-int s3mpu_parse_list_uploads(const char *xml, size_t len,
-	s3mpu_list_uploads_result *out, s3mpu_s3_error *err)
+/* A list document: its root, the element of one entry, how an entry is
+ * read, and how the fields after the entries are read and cleared. */
+typedef struct {
+	const char *root;
+	const char *entry;
+	int (*entry_fill)(mxml_node_t *el, void *entry);
+	int (*tail_fill)(mxml_node_t *root, void *result);
+	void (*tail_clear)(void *result);
+} list_doc;
+
+/* An array of entries the caller gave: `cap` entries of `size` bytes. */
+typedef struct {
+	void *base;
+	size_t size;
+	size_t cap;
+} list_array;
+
+/*
+ * Parse a `doc` body into `result` and its `entries`; `*count` gets the
+ * number of entries in the document (kept on S3MPU_E_SPACE, when it is
+ * over the capacity). Entries past the capacity are still checked.
+ */
+static int list_parse(const list_doc *doc, const char *xml, size_t len, void *result,
+	list_array entries, size_t *count, s3mpu_s3_error *err)
 {
+	union {
+		s3mpu_part part;
+		s3mpu_upload upload;
+	} scratch;
 	mxml_node_t *top, *root, *n;
-	size_t count = 0;
+	size_t found = 0;
 	int rc;
+
+	*count = 0;
+	doc->tail_clear(result);
+	if (entries.base == NULL && entries.cap != 0)
+		return S3MPU_E_ARGUMENT;
+	rc = doc_open(xml, len, doc->root, &top, &root, err);
+	if (rc != S3MPU_OK)
+		return rc;
+	for (n = mxmlGetFirstChild(root); n && rc == S3MPU_OK; n = mxmlGetNextSibling(n)) {
+		void *entry = &scratch;
+		if (!is_element(n) || strcmp(local_name(n), doc->entry) != 0)
+			continue;
+		if (found < entries.cap)
+			entry = (char *)entries.base + found * entries.size;
+		rc = doc->entry_fill(n, entry);
+		found++;
+	}
+	if (rc == S3MPU_OK)
+		rc = doc->tail_fill(root, result);
+	mxmlDelete(top);
+
+	if (rc == S3MPU_OK && found > entries.cap)
+		rc = S3MPU_E_SPACE;
+	if (rc != S3MPU_OK) {
+		doc->tail_clear(result);
+		found = rc == S3MPU_E_SPACE ? found : 0;
+	}
+	*count = found;
+	return rc;
+}
+
+static void parts_clear(void *result)
+{
+	s3mpu_list_parts_result *res = result;
+	res->is_truncated = 0;
+	res->next_part_number_marker = 0;
+}
+
+static int parts_tail(mxml_node_t *root, void *result)
+{
+	s3mpu_list_parts_result *res = result;
+	uint64_t marker;
+	int rc = bool_opt(root, "IsTruncated", &res->is_truncated);
+
+	if (rc == S3MPU_OK &&
+		(rc = number_opt(root, "NextPartNumberMarker", UINT32_MAX, 1, &marker, NULL)) ==
+			S3MPU_OK)
+		res->next_part_number_marker = (uint32_t)marker;
+	return rc;
+}
+
+static const list_doc list_parts_doc = {
+	"ListPartsResult",
+	"Part",
+	part_fill,
+	parts_tail,
+	parts_clear,
+};
+
+/* see s3mpu.h */
+int s3mpu_parse_list_parts(
+	const char *xml, size_t len, s3mpu_list_parts_result *res, s3mpu_s3_error *err)
+{
+	list_array parts;
 
 	if (err != NULL)
 		memset(err, 0, sizeof *err);
-	if (out == NULL)
+	if (res == NULL)
 		return S3MPU_E_ARGUMENT;
-	out->upload_count = 0;
-	out->is_truncated = 0;
-	out->next_key_marker[0] = '\0';
-	out->next_upload_id_marker[0] = '\0';
-	if (out->uploads == NULL && out->upload_cap != 0)
-		return S3MPU_E_ARGUMENT;
-	rc = doc_open(xml, len, "ListMultipartUploadsResult", &top, &root, err);
-	if (rc != S3MPU_OK)
-		return rc;
+	parts.base = res->parts;
+	parts.size = sizeof *res->parts;
+	parts.cap = res->part_cap;
+	return list_parse(&list_parts_doc, xml, len, res, parts, &res->part_count, err);
+}
 
-	for (n = mxmlGetFirstChild(root); n && rc == S3MPU_OK; n = mxmlGetNextSibling(n)) {
-		s3mpu_upload scratch;
-		if (!is_element(n) || strcmp(local_name(n), "Upload") != 0)
-			continue;
-		rc = upload_fill(n, count < out->upload_cap ? &out->uploads[count] : &scratch);
-		count++;
-	}
-	if (rc == S3MPU_OK
-		&& (rc = bool_opt(root, "IsTruncated", &out->is_truncated)) == S3MPU_OK
-		&& (rc = copy_opt(root, "NextKeyMarker", out->next_key_marker,
-			sizeof out->next_key_marker, COPY_STRICT)) == S3MPU_OK)
-		rc = copy_opt(root, "NextUploadIdMarker", out->next_upload_id_marker,
-			sizeof out->next_upload_id_marker, COPY_STRICT);
-	mxmlDelete(top);
+static void uploads_clear(void *result)
+{
+	s3mpu_list_uploads_result *res = result;
+	res->is_truncated = 0;
+	res->next_key_marker[0] = '\0';
+	res->next_upload_id_marker[0] = '\0';
+}
 
-	if (rc == S3MPU_OK && count > out->upload_cap)
-		rc = S3MPU_E_SPACE;
-	if (rc != S3MPU_OK) {
-		out->is_truncated = 0;
-		out->next_key_marker[0] = '\0';
-		out->next_upload_id_marker[0] = '\0';
-		count = rc == S3MPU_E_SPACE ? count : 0;
-	}
-	out->upload_count = count;
+static int uploads_tail(mxml_node_t *root, void *result)
+{
+	s3mpu_list_uploads_result *res = result;
+	int rc;
+
+	if ((rc = bool_opt(root, "IsTruncated", &res->is_truncated)) == S3MPU_OK &&
+		(rc = copy_opt(root, "NextKeyMarker", res->next_key_marker,
+			 sizeof res->next_key_marker, COPY_STRICT)) == S3MPU_OK)
+		rc = copy_opt(root, "NextUploadIdMarker", res->next_upload_id_marker,
+			sizeof res->next_upload_id_marker, COPY_STRICT);
 	return rc;
+}
+
+static const list_doc list_uploads_doc = {
+	"ListMultipartUploadsResult",
+	"Upload",
+	upload_fill,
+	uploads_tail,
+	uploads_clear,
+};
+
+/* see s3mpu.h */
+int s3mpu_parse_list_uploads(
+	const char *xml, size_t len, s3mpu_list_uploads_result *res, s3mpu_s3_error *err)
+{
+	list_array uploads;
+
+	if (err != NULL)
+		memset(err, 0, sizeof *err);
+	if (res == NULL)
+		return S3MPU_E_ARGUMENT;
+	uploads.base = res->uploads;
+	uploads.size = sizeof *res->uploads;
+	uploads.cap = res->upload_cap;
+	return list_parse(&list_uploads_doc, xml, len, res, uploads, &res->upload_count, err);
 }

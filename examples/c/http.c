@@ -38,10 +38,7 @@ static int fail(http_response *resp, const char *fmt, ...)
 	return -1;
 }
 
-static int lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
+static int lower(int c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }
 
 static int ieq(const char *a, size_t alen, const char *b)
 {
@@ -202,7 +199,8 @@ static int parse_head(http_response *resp)
 			v++;
 		while (vend > v && (vend[-1] == ' ' || vend[-1] == '\t'))
 			vend--;
-		resp->headers[resp->header_count].name = (s3mpu_str){ line, (size_t)(colon - line) };
+		resp->headers[resp->header_count].name =
+			(s3mpu_str){ line, (size_t)(colon - line) };
 		resp->headers[resp->header_count].value = (s3mpu_str){ v, (size_t)(vend - v) };
 		resp->header_count++;
 	}
@@ -235,7 +233,8 @@ static int read_chunked(reader *r, bytes *body, http_response *resp)
 		if (size == 0)
 			break;
 		if (!reader_copy(r, body, size))
-			return fail(resp, "chunked body: truncated or over %u bytes", HTTP_BODY_MAX);
+			return fail(
+				resp, "chunked body: truncated or over %u bytes", HTTP_BODY_MAX);
 		if (reader_line(r, line, sizeof line) != 0)
 			return fail(resp, "chunked body: no CRLF after a chunk");
 	}
@@ -376,7 +375,8 @@ static int write_head(bytes *out, s3mpu_str method, s3mpu_str target, const char
 			bytes_add(out, "\r\n", 2);
 	}
 	if (!has_header(headers, header_count, "content-length") &&
-	    (body_len || ieq(method.ptr, method.len, "PUT") || ieq(method.ptr, method.len, "POST"))) {
+		(body_len || ieq(method.ptr, method.len, "PUT") ||
+			ieq(method.ptr, method.len, "POST"))) {
 		snprintf(num, sizeof num, "Content-Length: %zu\r\n", body_len);
 		ok = ok && bytes_add(out, num, strlen(num));
 	}
@@ -404,7 +404,8 @@ static int read_body(reader *r, s3mpu_str method, bytes *body, http_response *re
 		if (n > HTTP_BODY_MAX)
 			return fail(resp, "response body over %u bytes", HTTP_BODY_MAX);
 		if (!reader_copy(r, body, n))
-			return fail(resp, "response body truncated (%zu of %zu bytes)", body->len, n);
+			return fail(
+				resp, "response body truncated (%zu of %zu bytes)", body->len, n);
 		return 0;
 	}
 	if (!reader_copy(r, body, SIZE_MAX))
@@ -413,9 +414,8 @@ static int read_body(reader *r, s3mpu_str method, bytes *body, http_response *re
 }
 
 /* see http.h */
-int http_send(s3mpu_str method, s3mpu_str url, const s3mpu_kv *headers,
-	size_t header_count, const void *body, size_t body_len, int timeout_s,
-	http_response *resp)
+int http_send(s3mpu_str method, s3mpu_str url, const s3mpu_kv *headers, size_t header_count,
+	const void *body, size_t body_len, int timeout_s, http_response *resp)
 {
 	char host[S3MPU_HOST_MAX], port[8];
 	s3mpu_str target;
@@ -479,15 +479,15 @@ done:
 }
 
 /* see http.h */
-int http_send_request(const s3mpu_request *req, const void *body, size_t body_len,
-	http_response *resp)
+int http_send_request(
+	const s3mpu_request *req, const void *body, size_t body_len, http_response *resp)
 {
 	if (req->body.len) {
 		body = req->body.ptr;
 		body_len = req->body.len;
 	}
-	return http_send(req->method, req->url, req->headers, req->header_count,
-		body, body_len, 0, resp);
+	return http_send(
+		req->method, req->url, req->headers, req->header_count, body, body_len, 0, resp);
 }
 
 /* see http.h */

@@ -17,18 +17,18 @@
 #include "s3mpu.h"
 
 #define HTTP_HEADERS_MAX 64
-#define HTTP_HEAD_MAX (64u << 10)     /* status line and headers */
-#define HTTP_BODY_MAX (256u << 20)    /* response bodies */
+#define HTTP_HEAD_MAX (64u << 10)  /* status line and headers */
+#define HTTP_BODY_MAX (256u << 20) /* response bodies */
 
 typedef struct {
-	int status;                          /* 200, 404, ... */
-	s3mpu_kv headers[HTTP_HEADERS_MAX];  /* point into `head` */
+	int status;                         /* 200, 404, ... */
+	s3mpu_kv headers[HTTP_HEADERS_MAX]; /* point into `head` */
 	size_t header_count;
-	char *head;                          /* owned: the raw header block */
+	char *head; /* owned: the raw header block */
 	size_t head_len;
-	char *body;                          /* owned, NUL-terminated for convenience */
+	char *body; /* owned, NUL-terminated for convenience */
 	size_t body_len;
-	char error[192];                     /* why http_send failed; "" otherwise */
+	char error[192]; /* why http_send failed; "" otherwise */
 } http_response;
 
 /*
@@ -39,14 +39,13 @@ typedef struct {
  * a transport error, explained in resp->error. `timeout_s` bounds each
  * connect, send and receive (0: 60 s).
  */
-int http_send(s3mpu_str method, s3mpu_str url, const s3mpu_kv *headers,
-	size_t header_count, const void *body, size_t body_len, int timeout_s,
-	http_response *resp);
+int http_send(s3mpu_str method, s3mpu_str url, const s3mpu_kv *headers, size_t header_count,
+	const void *body, size_t body_len, int timeout_s, http_response *resp);
 
 /* Send a request made by s3mpu_build: its own body (Complete), or `body`
  * (UploadPart, PutObject), or none. */
-int http_send_request(const s3mpu_request *req, const void *body, size_t body_len,
-	http_response *resp);
+int http_send_request(
+	const s3mpu_request *req, const void *body, size_t body_len, http_response *resp);
 
 /* Value of the first header called `name` (any case), or NULL. */
 const s3mpu_str *http_header(const http_response *resp, const char *name);

@@ -38,15 +38,12 @@
 
 typedef struct {
 	s3mpu_client client;
-	int64_t clock_offset;   /* server time minus ours, learnt from a skew error */
-	char *arena;            /* the builder's buffer */
+	int64_t clock_offset; /* server time minus ours, learnt from a skew error */
+	char *arena;          /* the builder's buffer */
 	size_t arena_cap;
 } session;
 
-static int64_t now_for(const session *s)
-{
-	return (int64_t)time(NULL) + s->clock_offset;
-}
+static int64_t now_for(const session *s) { return (int64_t)time(NULL) + s->clock_offset; }
 
 /* Sleep up to 2^try * 100 ms, uniformly (full jitter). */
 static void backoff(int try)
@@ -64,8 +61,8 @@ static void backoff(int try)
  * from the response's Date header). Returns 0 with a 2xx response in `resp`,
  * or -1 after printing why (resp then holds the last response, if any).
  */
-static int call(session *s, const s3mpu_op *op, const void *body, size_t len,
-	http_response *resp, const char *what)
+static int call(session *s, const s3mpu_op *op, const void *body, size_t len, http_response *resp,
+	const char *what)
 {
 	int try, skew_fixed = 0;
 	for (try = 0; try < TRIES; try++) {
@@ -84,7 +81,8 @@ static int call(session *s, const s3mpu_op *op, const void *body, size_t len,
 			}
 			s->arena = bigger;
 			s->arena_cap = need;
-			rc = s3mpu_build(&s->client, op, now_for(s), &req, s->arena, s->arena_cap, NULL);
+			rc = s3mpu_build(
+				&s->client, op, now_for(s), &req, s->arena, s->arena_cap, NULL);
 		}
 		if (rc != S3MPU_OK) {
 			fprintf(stderr, "%s: %s: %s\n", what, s3mpu_strerror(rc),
@@ -101,7 +99,8 @@ static int call(session *s, const s3mpu_op *op, const void *body, size_t len,
 			memset(&err, 0, sizeof err);
 			s3mpu_parse_error(resp->body, resp->body_len, &err);
 			cls = s3mpu_retry_class(resp->status, s3mpu_cstr(err.code));
-			fprintf(stderr, "%s: HTTP %d %s %s\n", what, resp->status, err.code, err.message);
+			fprintf(stderr, "%s: HTTP %d %s %s\n", what, resp->status, err.code,
+				err.message);
 		}
 		if (cls == S3MPU_RETRY_SKEW && !skew_fixed) {
 			const s3mpu_str *date = http_header(resp, "date");
@@ -139,7 +138,8 @@ static int read_part(FILE *f, unsigned char *buf, uint64_t n, s3mpu_md5 *md5)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: s3mpu-c-upload FILE s3://BUCKET/KEY --endpoint URL --region R "
+	fprintf(stderr,
+		"usage: s3mpu-c-upload FILE s3://BUCKET/KEY --endpoint URL --region R "
 		"[--part-size BYTES] [--path-style]\n"
 		"credentials: S3MPU_ACCESS_KEY_ID, S3MPU_SECRET_ACCESS_KEY "
 		"(and S3MPU_SESSION_TOKEN) in the environment\n");
@@ -328,9 +328,10 @@ int main(int argc, char **argv)
 		goto out;
 	{
 		const s3mpu_str *tag = http_header(&resp, "etag");
-		if (!tag || tag->len != strlen(want_etag) || memcmp(tag->ptr, want_etag, tag->len) != 0) {
-			fprintf(stderr, "HeadObject: ETag %.*s, expected %s\n", tag ? (int)tag->len : 0,
-				tag ? tag->ptr : "", want_etag);
+		if (!tag || tag->len != strlen(want_etag) ||
+			memcmp(tag->ptr, want_etag, tag->len) != 0) {
+			fprintf(stderr, "HeadObject: ETag %.*s, expected %s\n",
+				tag ? (int)tag->len : 0, tag ? tag->ptr : "", want_etag);
 			goto out;
 		}
 	}

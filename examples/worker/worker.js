@@ -8,15 +8,22 @@
 //   GET  /presign/<key>?uploadId=ID&parts=N[&expires=S]
 //                         N presigned UploadPart URLs (up to 10,000) in one
 //                         answer, for a client that uploads the parts itself.
+//   /s3/...               the package's direct-upload handler (Uppy
+//                         Companion's S3 routes): pages call
+//                         directUpload(file, { endpoint: 'https://<worker>/s3' })
+//                         or Uppy's @uppy/aws-s3 with companionEndpoint. Callers
+//                         show `Authorization: Bearer <UPLOAD_TOKEN>`; keys go
+//                         under "uploads/". Without UPLOAD_TOKEN every call is denied.
 //
 // Settings are bindings (wrangler.toml [vars] and secrets):
 //   S3_ENDPOINT, S3_REGION, S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY
-// and optionally S3_PART_SIZE (bytes, default 8 MiB), S3_CONCURRENCY (default 2).
+// and optionally S3_PART_SIZE (bytes, default 8 MiB), S3_CONCURRENCY (default 2),
+// UPLOAD_TOKEN (a secret: enables /s3).
 //
 // Only web-platform APIs: fetch, streams, WebAssembly. Workers may not
 // compile wasm from bytes, so the module is imported compiled (wrangler's
 // default rule for *.wasm) and handed to S3Client.create.
-import { S3Client, S3Error, S3InputError } from 's3mpu';
+import { S3Client, S3Error, S3InputError, createDirectUploadHandler } from 's3mpu';
 import wasm from 's3mpu/s3mpu.wasm';
 
 const MAX_PRESIGNED = 10_000;
@@ -44,6 +51,31 @@ async function clientFor(env) {
   return cached.client;
 }
 
+// The direct-upload handler: stateless, so any isolate can serve any call of an upload.
+let handler;
+async function directHandler(env) {
+  const client = await clientFor(env);
+  if (handler?.client !== client || handler.token !== env.UPLOAD_TOKEN) {
+    const token = env.UPLOAD_TOKEN;
+    handler = {
+      client,
+      token,
+      handle: createDirectUploadHandler(client, {
+        bucket: env.S3_BUCKET,
+        partSize: Number(env.S3_PART_SIZE ?? 0) || undefined,
+        authorize: (request, { operation, key, filename }) => {
+          if (!token || request.headers.get('authorization') !== `Bearer ${token}`) return false;
+          if (operation === 'createMultipartUpload' || operation === 'getUploadParameters') {
+            return { key: `uploads/${crypto.randomUUID()}/${filename.replace(/[\\/]+/g, '_')}` };
+          }
+          return key.startsWith('uploads/');
+        },
+      }),
+    };
+  }
+  return handler.handle;
+}
+
 export default {
   async fetch(request, env, ctx) {
     const url = new URL(request.url);
@@ -51,6 +83,7 @@ export default {
     const key = decodeURIComponent(rest.join('/'));
     try {
       if (!env.S3_BUCKET) return json(500, { error: 'Misconfigured', message: 'S3_BUCKET is not bound' });
+      if (route === 's3') return await (await directHandler(env))(request);
       if (route === 'upload' && request.method === 'POST' && key) return await upload(request, env, ctx, key);
       if (route === 'presign' && request.method === 'GET' && key) return await presign(url, env, key);
       return json(404, { error: 'NotFound', message: 'POST /upload/<key> or GET /presign/<key>?uploadId=&parts=' });

@@ -8,7 +8,7 @@ import { defaultTransport } from './transport.js';
 import { upload } from './upload.js';
 import { objectFields, unquote } from './object.js';
 
-const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 200, maxDelayMs: 20_000 };
+export const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 200, maxDelayMs: 20_000 };
 // The runtime sets these itself; browsers forbid setting them.
 const RUNTIME_HEADERS = new Set(['host', 'content-length']);
 
@@ -427,11 +427,11 @@ async function readBody(response, signal) {
 }
 
 /** Full jitter: uniform in [0, min(max, base * 2^attempt)). */
-function backoffMs(attempt, { baseDelayMs, maxDelayMs }) {
+export function backoffMs(attempt, { baseDelayMs, maxDelayMs }) {
   return Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
 }
 
-function sleep(ms, signal) {
+export function sleep(ms, signal) {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(() => {

@@ -394,7 +394,7 @@ class Upload {
 }
 
 /** Monotonic progress: bytes of finished parts plus the most seen of each part in flight. */
-class Progress {
+export class Progress {
   constructor(total, cb) {
     this.total = total;
     this.cb = cb;
@@ -445,7 +445,7 @@ function etagMismatch(message, response) {
 }
 
 /** AbortSignal.any, or its equivalent where the runtime lacks it. */
-function anySignal(signals) {
+export function anySignal(signals) {
   if (AbortSignal.any) return AbortSignal.any(signals);
   const c = new AbortController();
   for (const s of signals) {
@@ -459,7 +459,7 @@ function anySignal(signals) {
 }
 
 /** `promise`, or a rejection with signal.reason as soon as the signal aborts. */
-function raceSignal(promise, signal) {
+export function raceSignal(promise, signal) {
   if (!signal) return promise;
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {

@@ -453,3 +453,57 @@ export interface Md5 {
 
 /** Loads the module (`wasm` as for S3Client.create) and returns its MD5; no credentials involved. */
 export declare function createMd5(options?: { wasm?: WasmSource }): Promise<Md5>;
+
+// ---- Direct uploads: the server side (the page side is s3mpu/direct) ----
+
+export type DirectOperation =
+  | 'createMultipartUpload' | 'signPart' | 'listParts' | 'completeMultipartUpload'
+  | 'abortMultipartUpload' | 'getUploadParameters' | 'getCredentials';
+
+export interface DirectAuthorizeInfo {
+  operation: DirectOperation;
+  bucket: string;
+  /** The proposed key (a new upload: options.key's, default "<uuid>-<filename>"). */
+  key?: string;
+  uploadId?: string;
+  partNumbers?: number[];
+  filename?: string;
+  size?: number;
+  contentType?: string;
+  metadata?: Record<string, string>;
+}
+
+export interface DirectUploadHandlerOptions {
+  bucket: string;
+  /**
+   * Decides every call (deny by default): true, or an object that may rewrite
+   * `key` and `metadata`; false/undefined is a 403; a thrown Response is sent as it is.
+   */
+  authorize(request: Request, info: DirectAuthorizeInfo):
+    boolean | { key?: string; metadata?: Record<string, string> } | undefined | Response |
+    Promise<boolean | { key?: string; metadata?: Record<string, string> } | undefined | Response>;
+  /** Bytes; checked on the declared size and on the parts the server holds at Complete. */
+  maxSize?: number;
+  /** "image/png", "image/*" or RegExps. */
+  allowedContentTypes?: (string | RegExp)[];
+  /** The part size the handler plans with (default 8 MiB). */
+  partSize?: number;
+  /** Lifetime of presigned URLs and POST policies, seconds. Default 3600. */
+  expiresIn?: number;
+  /** Where the routes live. Default "/s3" (Uppy calls <companionEndpoint>/s3/...). */
+  basePath?: string;
+  key?(filename: string, request: Request): string | Promise<string>;
+  /** Temporary credentials for GET {base}/sts (STS stores only). */
+  credentials?(request: Request): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: string; region?: string }>;
+  /** Unexpected errors (answered as a bare 500). */
+  onError?(error: unknown): void;
+}
+
+export type FetchHandler = ((request: Request) => Promise<Response>) & { basePath?: string };
+
+/** Uppy Companion's S3 routes, signed by `client`, as a fetch-style handler. */
+export declare function createDirectUploadHandler(client: S3Client, options: DirectUploadHandlerOptions): FetchHandler;
+
+/** A fetch-style handler as a node:http listener, or Express middleware (with next). */
+export declare function toNodeListener(handler: FetchHandler, options?: { basePath?: string }):
+  (req: any, res: any, next?: (error?: unknown) => void) => Promise<void>;

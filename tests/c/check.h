@@ -23,7 +23,10 @@ typedef struct {
 static int check_failures;
 
 #define TEST(name) static void test_##name(void)
-#define CASE(name) { #name, test_##name }
+#define CASE(name) \
+	{ \
+#name, test_##name \
+	}
 
 /* Nonzero when S3MPU_TEST_LIGHT is set (the valgrind run): stress loops
  * shrink, every code path still runs. */
@@ -50,28 +53,46 @@ static inline void check_fail_at(const char *file, int line, const char *what)
 }
 
 #define CHECK(cond) \
-	do { if (!(cond)) check_fail_at(__FILE__, __LINE__, #cond); } while (0)
+	do { \
+		if (!(cond)) \
+			check_fail_at(__FILE__, __LINE__, #cond); \
+	} while (0)
 
 #define CHECK_INT(got, want) \
-	do { long long g_ = (long long)(got), w_ = (long long)(want); \
-	     if (g_ != w_) { check_fail_at(__FILE__, __LINE__, #got " == " #want); \
-	         fprintf(stderr, "    got %lld, want %lld\n", g_, w_); } } while (0)
+	do { \
+		long long g_ = (long long)(got), w_ = (long long)(want); \
+		if (g_ != w_) { \
+			check_fail_at(__FILE__, __LINE__, #got " == " #want); \
+			fprintf(stderr, "    got %lld, want %lld\n", g_, w_); \
+		} \
+	} while (0)
 
 #define CHECK_MEM(got, got_len, want, want_len) \
-	do { const void *g_ = (got), *w_ = (want); size_t gl_ = (got_len), wl_ = (want_len); \
-	     if (gl_ != wl_ || (gl_ && memcmp(g_, w_, gl_) != 0)) { \
-	         check_fail_at(__FILE__, __LINE__, #got " == " #want); \
-	         fprintf(stderr, "    got  \"%.*s\"\n    want \"%.*s\"\n", \
-	             (int)(gl_ > 2000 ? 2000 : gl_), (const char *)g_, \
-	             (int)(wl_ > 2000 ? 2000 : wl_), (const char *)w_); \
-	         check_hex("got", g_, gl_); check_hex("want", w_, wl_); } } while (0)
+	do { \
+		const void *g_ = (got), *w_ = (want); \
+		size_t gl_ = (got_len), wl_ = (want_len); \
+		if (gl_ != wl_ || (gl_ && memcmp(g_, w_, gl_) != 0)) { \
+			check_fail_at(__FILE__, __LINE__, #got " == " #want); \
+			fprintf(stderr, "    got  \"%.*s\"\n    want \"%.*s\"\n", \
+				(int)(gl_ > 2000 ? 2000 : gl_), (const char *)g_, \
+				(int)(wl_ > 2000 ? 2000 : wl_), (const char *)w_); \
+			check_hex("got", g_, gl_); \
+			check_hex("want", w_, wl_); \
+		} \
+	} while (0)
 
 /* got is an s3mpu_str, want a NUL-terminated string. */
 #define CHECK_STR(got, want) \
-	do { const char *ws_ = (want); CHECK_MEM((got).ptr, (got).len, ws_, strlen(ws_)); } while (0)
+	do { \
+		const char *ws_ = (want); \
+		CHECK_MEM((got).ptr, (got).len, ws_, strlen(ws_)); \
+	} while (0)
 
 #define CHECK_CSTR(got, want) \
-	do { const char *gs_ = (got), *ws_ = (want); CHECK_MEM(gs_, strlen(gs_), ws_, strlen(ws_)); } while (0)
+	do { \
+		const char *gs_ = (got), *ws_ = (want); \
+		CHECK_MEM(gs_, strlen(gs_), ws_, strlen(ws_)); \
+	} while (0)
 
 static inline int check_run(const check_case *cases, size_t n, int argc, char **argv)
 {
@@ -96,7 +117,8 @@ static inline int check_run(const check_case *cases, size_t n, int argc, char **
 }
 
 #define CHECK_MAIN(...) \
-	int main(int argc, char **argv) { \
+	int main(int argc, char **argv) \
+	{ \
 		static const check_case cases_[] = { __VA_ARGS__ }; \
 		return check_run(cases_, sizeof cases_ / sizeof cases_[0], argc, argv); \
 	}

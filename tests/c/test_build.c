@@ -2,55 +2,7 @@
 #include "check.h"
 #include "s3mpu.h"
 
-#define NOW INT64_C(1440938160) /* 2015-08-30T12:36:00Z */
-
-static char arena[1 << 20];
-
-static s3mpu_client client_for(const char *endpoint, const char *region, int path_style)
-{
-	s3mpu_client c;
-	s3mpu_config cfg;
-	memset(&cfg, 0, sizeof cfg);
-	cfg.endpoint = s3mpu_cstr(endpoint);
-	cfg.region = s3mpu_cstr(region);
-	cfg.access_key = S3MPU_LIT("AKIDEXAMPLE");
-	cfg.secret_key = S3MPU_LIT("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
-	cfg.path_style = path_style;
-	cfg.extra_storage_classes = S3MPU_LIT("GLACIER, STANDARD_IA");
-	CHECK_INT(s3mpu_client_init(&c, &cfg), S3MPU_OK);
-	return c;
-}
-
-static const s3mpu_str *header(const s3mpu_request *r, const char *name)
-{
-	size_t i;
-	for (i = 0; i < r->header_count; i++)
-		if (r->headers[i].name.len == strlen(name) &&
-		    memcmp(r->headers[i].name.ptr, name, strlen(name)) == 0)
-			return &r->headers[i].value;
-	return NULL;
-}
-
-#define CHECK_HEADER(req, name, want) \
-	do { const s3mpu_str *h_ = header(&(req), name); CHECK(h_ != NULL); \
-	     if (h_) CHECK_STR(*h_, want); } while (0)
-
-static int build(s3mpu_client *c, const s3mpu_op *op, s3mpu_request *r)
-{
-	size_t need = 0;
-	return s3mpu_build(c, op, NOW, r, arena, sizeof arena, &need);
-}
-
-static s3mpu_op op_of(int kind)
-{
-	s3mpu_op op;
-	memset(&op, 0, sizeof op);
-	op.op = kind;
-	op.bucket = S3MPU_LIT("my-bucket");
-	op.key = S3MPU_LIT("photos/2026/cat.jpg");
-	op.upload_id = S3MPU_LIT("VXBsb2FkIElE-abc_123");
-	return op;
-}
+#include "fixture.h"
 
 /* ------------------------------------------------------------------ */
 
@@ -61,7 +13,8 @@ TEST(create_jd_cloud_virtual_hosted)
 	s3mpu_request r;
 	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
 	CHECK_STR(r.method, "POST");
-	CHECK_STR(r.url, "https://my-bucket.s3.cn-north-1.jcloudcs.com/photos/2026/cat.jpg?uploads=");
+	CHECK_STR(
+		r.url, "https://my-bucket.s3.cn-north-1.jcloudcs.com/photos/2026/cat.jpg?uploads=");
 	CHECK_HEADER(r, "host", "my-bucket.s3.cn-north-1.jcloudcs.com");
 	CHECK_HEADER(r, "content-type", "binary/octet-stream");
 	CHECK_HEADER(r, "content-length", "0");
@@ -104,7 +57,8 @@ TEST(create_every_header_and_metadata)
 	op.metadata = meta;
 	op.metadata_count = 2;
 	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
-	CHECK_STR(r.url, "https://my-bucket.s3.cn-east-2.jdcloud-oss.com/photos/2026/cat.jpg?uploads=");
+	CHECK_STR(r.url,
+		"https://my-bucket.s3.cn-east-2.jdcloud-oss.com/photos/2026/cat.jpg?uploads=");
 	CHECK_HEADER(r, "x-amz-meta-author", "Ada  Lovelace");
 	CHECK_HEADER(r, "x-amz-meta-run-id", "42");
 	CHECK_HEADER(r, "x-amz-storage-class", "STANDARD_IA");
@@ -122,7 +76,8 @@ TEST(create_every_header_and_metadata)
 		"x-amz-meta-author:Ada Lovelace\n"
 		"x-amz-meta-run-id:42\n"
 		"x-amz-storage-class:STANDARD_IA\n\n"
-		"cache-control;content-disposition;content-encoding;content-md5;content-type;expires;"
+		"cache-control;content-disposition;content-encoding;content-md5;content-type;"
+		"expires;"
 		"host;x-amz-content-sha256;x-amz-date;x-amz-meta-author;x-amz-meta-run-id;"
 		"x-amz-storage-class\n" S3MPU_EMPTY_SHA256);
 }
@@ -149,7 +104,8 @@ TEST(upload_part_path_style_custom_endpoint)
 	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
 	CHECK_STR(r.method, "PUT");
 	/* An IP address cannot carry a bucket sub-domain: path style. */
-	CHECK_STR(r.url, "http://127.0.0.1:9000/my-bucket/photos/2026/cat.jpg"
+	CHECK_STR(r.url,
+		"http://127.0.0.1:9000/my-bucket/photos/2026/cat.jpg"
 		"?partNumber=3&uploadId=VXBsb2FkIElE-abc_123");
 	CHECK_HEADER(r, "host", "127.0.0.1:9000");
 	CHECK_HEADER(r, "content-length", "5242880");
@@ -161,10 +117,14 @@ TEST(upload_part_path_style_custom_endpoint)
 
 TEST(upload_part_payload_hash_and_checksums)
 {
-	static const struct { int alg; const char *value, *name; } cases[] = {
+	static const struct {
+		int alg;
+		const char *value, *name;
+	} cases[] = {
 		{ S3MPU_CHECKSUM_CRC32, "yZRlqg==", "x-amz-checksum-crc32" },
 		{ S3MPU_CHECKSUM_CRC32C, "4waSgw==", "x-amz-checksum-crc32c" },
-		{ S3MPU_CHECKSUM_SHA256, "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=", "x-amz-checksum-sha256" },
+		{ S3MPU_CHECKSUM_SHA256,
+			"ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=", "x-amz-checksum-sha256" },
 	};
 	s3mpu_client c = client_for("http://localhost:7480", "us-east-1", 1);
 	size_t i;
@@ -173,11 +133,13 @@ TEST(upload_part_payload_hash_and_checksums)
 		s3mpu_request r;
 		op.part_number = 1;
 		op.content_length = 3;
-		op.payload_hash = S3MPU_LIT("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+		op.payload_hash = S3MPU_LIT(
+			"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 		op.checksum_algorithm = cases[i].alg;
 		op.checksum = s3mpu_cstr(cases[i].value);
 		CHECK_INT(build(&c, &op, &r), S3MPU_OK);
-		CHECK_STR(r.url, "http://localhost:7480/my-bucket/photos/2026/cat.jpg"
+		CHECK_STR(r.url,
+			"http://localhost:7480/my-bucket/photos/2026/cat.jpg"
 			"?partNumber=1&uploadId=VXBsb2FkIElE-abc_123");
 		CHECK_HEADER(r, cases[i].name, cases[i].value);
 		CHECK_HEADER(r, "x-amz-content-sha256",
@@ -207,12 +169,15 @@ TEST(complete_body_ascending_escaped)
 	op.part_count = 3;
 	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
 	CHECK_STR(r.method, "POST");
-	CHECK_STR(r.url, "https://s3.cn-north-1.jcloudcs.com/my-bucket/photos/2026/cat.jpg"
+	CHECK_STR(r.url,
+		"https://s3.cn-north-1.jcloudcs.com/my-bucket/photos/2026/cat.jpg"
 		"?uploadId=VXBsb2FkIElE-abc_123");
 	CHECK_STR(r.body,
 		"<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-		"<Part><PartNumber>1</PartNumber><ETag>&quot;a54357aff0632cce46d942af68356b38&quot;</ETag></Part>"
-		"<Part><PartNumber>2</PartNumber><ETag>&quot;0c78aef83f66abc1fa1e8477f296d394&quot;</ETag></Part>"
+		"<Part><PartNumber>1</"
+		"PartNumber><ETag>&quot;a54357aff0632cce46d942af68356b38&quot;</ETag></Part>"
+		"<Part><PartNumber>2</"
+		"PartNumber><ETag>&quot;0c78aef83f66abc1fa1e8477f296d394&quot;</ETag></Part>"
 		"<Part><PartNumber>5</PartNumber><ETag>&lt;&amp;&apos;&gt;</ETag></Part>"
 		"</CompleteMultipartUpload>");
 	/* The body is signed: its hash is the payload hash. */
@@ -247,7 +212,9 @@ TEST(complete_with_part_checksums)
 	op.part_count = 1;
 	op.checksum_algorithm = S3MPU_CHECKSUM_CRC32;
 	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
-	CHECK(strstr(r.body.ptr, "<ETag>&quot;e1&quot;</ETag><ChecksumCRC32>yZRlqg==</ChecksumCRC32></Part>") != NULL);
+	CHECK(strstr(r.body.ptr,
+		      "<ETag>&quot;e1&quot;</ETag><ChecksumCRC32>yZRlqg==</ChecksumCRC32></"
+		      "Part>") != NULL);
 	p.checksum_len = 0;
 	CHECK_INT(build(&c, &op, &r), S3MPU_E_DIGEST);
 }
@@ -259,7 +226,9 @@ TEST(abort_list_head_put)
 	s3mpu_request r;
 	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
 	CHECK_STR(r.method, "DELETE");
-	CHECK_STR(r.url, "https://my-bucket.s3.cn-south-1.jdcloud-oss.com/photos/2026/cat.jpg?uploadId=VXBsb2FkIElE-abc_123");
+	CHECK_STR(r.url,
+		"https://my-bucket.s3.cn-south-1.jdcloud-oss.com/photos/2026/"
+		"cat.jpg?uploadId=VXBsb2FkIElE-abc_123");
 	CHECK(header(&r, "content-length") == NULL);
 
 	op = op_of(S3MPU_OP_LIST_PARTS);
@@ -267,7 +236,8 @@ TEST(abort_list_head_put)
 	op.part_number_marker = 17;
 	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
 	CHECK_STR(r.method, "GET");
-	CHECK_STR(r.url, "https://my-bucket.s3.cn-south-1.jdcloud-oss.com/photos/2026/cat.jpg"
+	CHECK_STR(r.url,
+		"https://my-bucket.s3.cn-south-1.jdcloud-oss.com/photos/2026/cat.jpg"
 		"?max-parts=1000&part-number-marker=17&uploadId=VXBsb2FkIElE-abc_123");
 
 	op = op_of(S3MPU_OP_LIST_UPLOADS);
@@ -276,8 +246,10 @@ TEST(abort_list_head_put)
 	op.upload_id_marker = S3MPU_LIT("xyz");
 	op.max_uploads = 3;
 	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
-	CHECK_STR(r.url, "https://my-bucket.s3.cn-south-1.jdcloud-oss.com/"
-		"?key-marker=photos%2Fa%20b&max-uploads=3&prefix=photos%2F&upload-id-marker=xyz&uploads=");
+	CHECK_STR(r.url,
+		"https://my-bucket.s3.cn-south-1.jdcloud-oss.com/"
+		"?key-marker=photos%2Fa%20b&max-uploads=3&prefix=photos%2F&upload-id-marker=xyz&"
+		"uploads=");
 
 	op = op_of(S3MPU_OP_HEAD_OBJECT);
 	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
@@ -309,9 +281,10 @@ TEST(keys_encoded_once_never_normalised)
 	s3mpu_request r;
 	op.key = S3MPU_LIT("//a/./b/../ c+d%20\xe1\x88\xb4~");
 	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
-	CHECK_STR(r.url, "https://my-bucket.s3.cn-north-1.jcloudcs.com///a/./b/../%20c%2Bd%2520%E1%88%B4~");
+	CHECK_STR(r.url,
+		"https://my-bucket.s3.cn-north-1.jcloudcs.com///a/./b/../%20c%2Bd%2520%E1%88%B4~");
 	CHECK(strncmp(r.signature.canonical_request.ptr,
-		"HEAD\n///a/./b/../%20c%2Bd%2520%E1%88%B4~\n", 41) == 0);
+		      "HEAD\n///a/./b/../%20c%2Bd%2520%E1%88%B4~\n", 41) == 0);
 }
 
 TEST(dotted_bucket_over_https_goes_path_style)
@@ -336,10 +309,13 @@ TEST(presigned_upload_part)
 	CHECK(header(&r, "authorization") == NULL);
 	CHECK(header(&r, "x-amz-date") == NULL);
 	{
-		static const char want[] = "https://my-bucket.s3.cn-north-1.jcloudcs.com/photos/2026/cat.jpg?"
-			"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fcn-north-1"
+		static const char want[] =
+			"https://my-bucket.s3.cn-north-1.jcloudcs.com/photos/2026/cat.jpg?"
+			"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%"
+			"2Fcn-north-1"
 			"%2Fs3%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-Expires=3600&"
-			"X-Amz-SignedHeaders=host&partNumber=7&uploadId=VXBsb2FkIElE-abc_123&X-Amz-Signature=";
+			"X-Amz-SignedHeaders=host&partNumber=7&uploadId=VXBsb2FkIElE-abc_123&X-Amz-"
+			"Signature=";
 		CHECK_INT(r.url.len, sizeof want - 1 + 64);
 		CHECK(strncmp(r.url.ptr, want, sizeof want - 1) == 0);
 	}
@@ -380,68 +356,6 @@ TEST(presigned_with_content_md5_and_token)
 	CHECK_STR(r.signature.signed_headers,
 		"content-md5;host;x-amz-content-sha256;x-amz-date;x-amz-security-token");
 	s3mpu_client_wipe(&c);
-}
-
-/* The hash state kept for a shared canonical-request head never changes
- * a signature: one client signing many parts, other requests in between,
- * matches a fresh client every time. */
-TEST(kept_canonical_prefix_matches_fresh_signer)
-{
-	static char fresh_arena[1 << 16];
-	s3mpu_client c = client_for("https://s3.cn-north-1.jcloudcs.com", "", 0);
-	s3mpu_op op = op_of(S3MPU_OP_UPLOAD_PART);
-	s3mpu_request r, f;
-	int n;
-	op.presign_expires = 3600;
-	for (n = 1; n <= 300; n++) {
-		s3mpu_client fresh = client_for("https://s3.cn-north-1.jcloudcs.com", "", 0);
-		s3mpu_op other = op_of(n % 3 ? S3MPU_OP_UPLOAD_PART : S3MPU_OP_ABORT);
-		op.part_number = n;
-		/* Every 7th request is another object: a head that differs, or
-		 * is shorter than what was kept. */
-		op.key = n % 7 ? S3MPU_LIT("photos/2026/cat.jpg") : S3MPU_LIT("k");
-		CHECK_INT(build(&c, &op, &r), S3MPU_OK);
-		CHECK_INT(s3mpu_build(&fresh, &op, NOW, &f, fresh_arena, sizeof fresh_arena, NULL), S3MPU_OK);
-		CHECK_MEM(r.url.ptr, r.url.len, f.url.ptr, f.url.len);
-		CHECK(c.signer.state_len % 64 == 0 && c.signer.state_len <= c.signer.prefix_len);
-		/* A header-signed request in between. */
-		other.part_number = n;
-		CHECK_INT(build(&c, &other, &r), S3MPU_OK);
-		CHECK_INT(s3mpu_build(&fresh, &other, NOW, &f, fresh_arena, sizeof fresh_arena, NULL), S3MPU_OK);
-		CHECK_MEM(r.signature.signature, 64, f.signature.signature, 64);
-		s3mpu_client_wipe(&fresh);
-	}
-	/* Parts one after another: the shared head's blocks are kept and
-	 * resumed (after a request of another second, from the next on). */
-	op.key = S3MPU_LIT("photos/2026/cat.jpg");
-	for (n = 1; n <= 50; n++) {
-		s3mpu_client fresh = client_for("https://s3.cn-north-1.jcloudcs.com", "", 0);
-		/* Now and then another second: the string to sign's head changes. */
-		int64_t when = n % 5 ? NOW : NOW + n;
-		op.part_number = n;
-		CHECK_INT(s3mpu_build(&c, &op, when, &r, arena, sizeof arena, NULL), S3MPU_OK);
-		CHECK_INT(s3mpu_build(&fresh, &op, when, &f, fresh_arena, sizeof fresh_arena, NULL), S3MPU_OK);
-		CHECK_MEM(r.url.ptr, r.url.len, f.url.ptr, f.url.len);
-		if (n >= 2 && n % 5 && (n - 1) % 5)
-			CHECK(c.signer.state_len >= 192);
-		s3mpu_client_wipe(&fresh);
-	}
-}
-
-TEST(signing_key_derived_once_per_day)
-{
-	s3mpu_client c = client_for("https://s3.cn-north-1.jcloudcs.com", "", 0);
-	s3mpu_op op = op_of(S3MPU_OP_ABORT);
-	s3mpu_request r;
-	s3mpu_hmac_key first;
-	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
-	CHECK(memcmp(c.signer.key_date, "20150830", 8) == 0);
-	first = c.signer.signing_key;
-	CHECK_INT(s3mpu_build(&c, &op, NOW + 3600, &r, arena, sizeof arena, NULL), S3MPU_OK);
-	CHECK(memcmp(&first, &c.signer.signing_key, sizeof first) == 0);
-	CHECK_INT(s3mpu_build(&c, &op, NOW + 86400, &r, arena, sizeof arena, NULL), S3MPU_OK);
-	CHECK(memcmp(c.signer.key_date, "20150831", 8) == 0);
-	CHECK(memcmp(&first, &c.signer.signing_key, sizeof first) != 0);
 }
 
 TEST(small_arena_reports_need)
@@ -589,92 +503,12 @@ TEST(refuses_bad_headers_digests_classes_metadata)
 	(void)meta[1];
 }
 
-TEST(refuses_bad_client_config)
-{
-	s3mpu_client c;
-	s3mpu_config cfg;
-	memset(&cfg, 0, sizeof cfg);
-	cfg.access_key = S3MPU_LIT("AK");
-	cfg.secret_key = S3MPU_LIT("SK");
-	cfg.endpoint = S3MPU_LIT("ftp://example.com");
-	CHECK_INT(s3mpu_client_init(&c, &cfg), S3MPU_E_ENDPOINT);
-	CHECK(strstr(s3mpu_client_detail(&c), "http://") != NULL);
-	cfg.endpoint = S3MPU_LIT("https://example.com/path");
-	CHECK_INT(s3mpu_client_init(&c, &cfg), S3MPU_E_ENDPOINT);
-	cfg.endpoint = S3MPU_LIT("https://user@example.com");
-	CHECK_INT(s3mpu_client_init(&c, &cfg), S3MPU_E_ENDPOINT);
-	cfg.endpoint = S3MPU_LIT("http://127.0.0.1:99999");
-	CHECK_INT(s3mpu_client_init(&c, &cfg), S3MPU_E_ENDPOINT);
-	cfg.endpoint = S3MPU_LIT("http://minio.local:9000");
-	CHECK_INT(s3mpu_client_init(&c, &cfg), S3MPU_E_REGION);
-	CHECK(strstr(s3mpu_client_detail(&c), "region is required") != NULL);
-	cfg.region = S3MPU_LIT("US East");
-	CHECK_INT(s3mpu_client_init(&c, &cfg), S3MPU_E_REGION);
-	cfg.region = S3MPU_LIT("us-east-1");
-	CHECK_INT(s3mpu_client_init(&c, &cfg), S3MPU_OK);
-	CHECK_MEM(c.host, c.host_len, "minio.local:9000", 16);
-	cfg.access_key = S3MPU_LIT("");
-	CHECK_INT(s3mpu_client_init(&c, &cfg), S3MPU_E_CREDENTIALS);
-	cfg.access_key = S3MPU_LIT("AK");
-	cfg.secret_key = S3MPU_LIT("");
-	CHECK_INT(s3mpu_client_init(&c, &cfg), S3MPU_E_CREDENTIALS);
-	/* The secret never appears in a detail message. */
-	cfg.secret_key = S3MPU_LIT("TOPSECRET");
-	cfg.endpoint = S3MPU_LIT("bogus");
-	CHECK_INT(s3mpu_client_init(&c, &cfg), S3MPU_E_ENDPOINT);
-	CHECK(strstr(s3mpu_client_detail(&c), "TOPSECRET") == NULL);
-}
-
-TEST(endpoint_forms)
-{
-	s3mpu_client c = client_for("HTTPS://S3.CN-North-1.JCloudCS.com:443", "", 0);
-	CHECK_MEM(c.host, c.host_len, "s3.cn-north-1.jcloudcs.com", 26);
-	CHECK_MEM(c.signer.region, c.signer.region_len, "cn-north-1", 10);
-	c = client_for("http://s3-internal.cn-east-1.jdcloud-oss.com:80", "", 0);
-	CHECK_MEM(c.host, c.host_len, "s3-internal.cn-east-1.jdcloud-oss.com", 37);
-	CHECK_MEM(c.signer.region, c.signer.region_len, "cn-east-1", 9);
-	c = client_for("https://s3.amazonaws.com", "", 0);
-	CHECK_MEM(c.signer.region, c.signer.region_len, "us-east-1", 9);
-	c = client_for("http://[::1]:9000", "us-east-1", 0);
-	CHECK_MEM(c.host, c.host_len, "[::1]:9000", 10);
-	c = client_for("https://s3.cn-north-1.jcloudcs.com:8443", "", 0);
-	CHECK_MEM(c.host, c.host_len, "s3.cn-north-1.jcloudcs.com:8443", 31);
-}
-
-TEST(wipe_erases_secrets)
-{
-	s3mpu_client c = client_for("https://s3.cn-north-1.jcloudcs.com", "", 0);
-	s3mpu_op op = op_of(S3MPU_OP_ABORT);
-	s3mpu_request r;
-	size_t i, nonzero = 0;
-	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
-	s3mpu_client_wipe(&c);
-	for (i = 0; i < sizeof c; i++)
-		nonzero += ((unsigned char *)&c)[i] != 0;
-	CHECK_INT(nonzero, 0);
-}
-
-CHECK_MAIN(
-	CASE(create_jd_cloud_virtual_hosted),
-	CASE(create_every_header_and_metadata),
-	CASE(create_declares_checksum_algorithm),
-	CASE(upload_part_path_style_custom_endpoint),
-	CASE(upload_part_payload_hash_and_checksums),
-	CASE(complete_body_ascending_escaped),
-	CASE(complete_with_part_checksums),
-	CASE(abort_list_head_put),
-	CASE(list_uploads_path_style),
-	CASE(keys_encoded_once_never_normalised),
-	CASE(dotted_bucket_over_https_goes_path_style),
-	CASE(presigned_upload_part),
-	CASE(presigned_with_content_md5_and_token),
-	CASE(kept_canonical_prefix_matches_fresh_signer),
-	CASE(signing_key_derived_once_per_day),
-	CASE(small_arena_reports_need),
-	CASE(refuses_bad_bucket_key_upload_id),
-	CASE(refuses_bad_part_numbers_and_order),
-	CASE(refuses_bad_headers_digests_classes_metadata),
-	CASE(refuses_bad_client_config),
-	CASE(endpoint_forms)
-	, CASE(wipe_erases_secrets)
-)
+CHECK_MAIN(CASE(create_jd_cloud_virtual_hosted), CASE(create_every_header_and_metadata),
+	CASE(create_declares_checksum_algorithm), CASE(upload_part_path_style_custom_endpoint),
+	CASE(upload_part_payload_hash_and_checksums), CASE(complete_body_ascending_escaped),
+	CASE(complete_with_part_checksums), CASE(abort_list_head_put),
+	CASE(list_uploads_path_style), CASE(keys_encoded_once_never_normalised),
+	CASE(dotted_bucket_over_https_goes_path_style), CASE(presigned_upload_part),
+	CASE(presigned_with_content_md5_and_token), CASE(small_arena_reports_need),
+	CASE(refuses_bad_bucket_key_upload_id), CASE(refuses_bad_part_numbers_and_order),
+	CASE(refuses_bad_headers_digests_classes_metadata))

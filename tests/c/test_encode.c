@@ -25,7 +25,9 @@ TEST(hex_all_bytes)
 }
 
 /* RFC 4648 section 10. */
-static const struct { const char *raw, *b64; } rfc4648[] = {
+static const struct {
+	const char *raw, *b64;
+} rfc4648[] = {
 	{ "", "" },
 	{ "f", "Zg==" },
 	{ "fo", "Zm8=" },
@@ -62,7 +64,8 @@ TEST(base64_rfc4648_decode)
 		CHECK(out[n] == '#');
 		/* exactly enough room */
 		n = 99;
-		CHECK_INT(s3mpu_base64_decode(b, strlen(b), out, strlen(rfc4648[i].raw), &n), S3MPU_OK);
+		CHECK_INT(s3mpu_base64_decode(b, strlen(b), out, strlen(rfc4648[i].raw), &n),
+			S3MPU_OK);
 		CHECK_MEM(out, n, rfc4648[i].raw, strlen(rfc4648[i].raw));
 	}
 	/* NULL input and output with zero lengths */
@@ -88,15 +91,15 @@ TEST(base64_round_trip)
 	}
 	/* a 16-byte MD5, as Content-MD5 carries it */
 	{
-		static const unsigned char md5[16] = {
-			0xd4, 0x1d, 0x8c, 0xd9, 0x8f, 0x00, 0xb2, 0x04,
-			0xe9, 0x80, 0x09, 0x98, 0xec, 0xf8, 0x42, 0x7e };
+		static const unsigned char md5[16] = { 0xd4, 0x1d, 0x8c, 0xd9, 0x8f, 0x00, 0xb2,
+			0x04, 0xe9, 0x80, 0x09, 0x98, 0xec, 0xf8, 0x42, 0x7e };
 		n = s3mpu_base64_encode(md5, 16, enc);
 		CHECK_MEM(enc, n, "1B2M2Y8AsgTpgAmY7PhCfg==", 24);
 	}
 	/* the whole alphabet decodes */
 	{
-		const char *all = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+		const char *all =
+			"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 		CHECK_INT(s3mpu_base64_decode(all, 64, back, sizeof back, &m), S3MPU_OK);
 		CHECK_INT(m, 48);
 		n = s3mpu_base64_encode(back, m, enc);
@@ -107,13 +110,36 @@ TEST(base64_round_trip)
 TEST(base64_rejects)
 {
 	static const char *const bad[] = {
-		"Z", "Zg", "Zg=", "Zm9vY", "Zm9vYg=",       /* length not a multiple of 4 */
-		"Zg=\n", "Zm 9", "Zm9\x80", "Zm-v", "Zm_v", /* bad characters (URL alphabet too) */
-		"Zm9v\r\n", " Zm9v", "Zm9vYg==\0",
-		"====", "Z===", "=Zm9", "Zm=v", "Zg==Zm9v", /* padding not at the end */
-		"Zm9=Zm9v", "Z=g=", "Zm9vYg=a",
-		"Zh==", "Zm9=", "Zm/=", "Zn==",             /* non-zero trailing bits */
-		"AB==", "AAB=", "AI==", "AAC=", "QUF=",
+		"Z",
+		"Zg",
+		"Zg=",
+		"Zm9vY",
+		"Zm9vYg=", /* length not a multiple of 4 */
+		"Zg=\n",
+		"Zm 9",
+		"Zm9\x80",
+		"Zm-v",
+		"Zm_v", /* bad characters (URL alphabet too) */
+		"Zm9v\r\n",
+		" Zm9v",
+		"Zm9vYg==\0",
+		"====",
+		"Z===",
+		"=Zm9",
+		"Zm=v",
+		"Zg==Zm9v", /* padding not at the end */
+		"Zm9=Zm9v",
+		"Z=g=",
+		"Zm9vYg=a",
+		"Zh==",
+		"Zm9=",
+		"Zm/=",
+		"Zn==", /* non-zero trailing bits */
+		"AB==",
+		"AAB=",
+		"AI==",
+		"AAC=",
+		"QUF=",
 	};
 	unsigned char out[16];
 	size_t i, n;
@@ -125,7 +151,8 @@ TEST(base64_rejects)
 		n = 99;
 		if (s3mpu_base64_decode(bad[i], len, out, sizeof out, &n) != S3MPU_E_DIGEST) {
 			fprintf(stderr, "  accepted \"%s\"\n", bad[i]);
-			CHECK_INT(s3mpu_base64_decode(bad[i], len, out, sizeof out, &n), S3MPU_E_DIGEST);
+			CHECK_INT(s3mpu_base64_decode(bad[i], len, out, sizeof out, &n),
+				S3MPU_E_DIGEST);
 		}
 		CHECK_INT(n, 0);
 	}

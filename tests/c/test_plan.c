@@ -47,23 +47,26 @@ static s3mpu_plan known(uint64_t total, uint64_t preferred)
 	if (p.part_size != (preferred ? preferred : S3MPU_PART_SIZE_DEFAULT))
 		CHECK(p.part_size % MIB == 0 && p.part_size * 10000 >= total);
 	if (!check_known(&p))
-		fprintf(stderr, "    total %llu preferred %llu\n",
-			(unsigned long long)total, (unsigned long long)preferred);
+		fprintf(stderr, "    total %llu preferred %llu\n", (unsigned long long)total,
+			(unsigned long long)preferred);
 	return p;
 }
 
-TEST(empty_body) {
+TEST(empty_body)
+{
 	s3mpu_plan p = known(0, 0);
 	CHECK_INT(p.part_count, 1);
 	CHECK_INT(p.part_size, S3MPU_PART_SIZE_DEFAULT);
 	CHECK_INT(s3mpu_plan_part_size(&p, 1), 0);
 }
-TEST(one_byte) {
+TEST(one_byte)
+{
 	s3mpu_plan p = known(1, 0);
 	CHECK_INT(p.part_count, 1);
 	CHECK_INT(s3mpu_plan_part_size(&p, 1), 1);
 }
-TEST(five_mib_boundaries) {
+TEST(five_mib_boundaries)
+{
 	s3mpu_plan p;
 	p = known(5 * MIB - 1, 5 * MIB);
 	CHECK_INT(p.part_count, 1);
@@ -83,7 +86,8 @@ TEST(five_mib_boundaries) {
 	CHECK_INT(known(8 * MIB, 0).part_count, 1);
 	CHECK_INT(known(8 * MIB + 1, 0).part_count, 2);
 }
-TEST(exactly_10000_parts) {
+TEST(exactly_10000_parts)
+{
 	s3mpu_plan p = known(10000 * S3MPU_PART_SIZE_DEFAULT, 0);
 	CHECK_INT(p.part_size, S3MPU_PART_SIZE_DEFAULT);
 	CHECK_INT(p.part_count, 10000);
@@ -92,7 +96,8 @@ TEST(exactly_10000_parts) {
 }
 /* 48.9 GiB is more than 10,000 parts of 5 MiB (48.83 GiB): the part size
  * must grow above 5 MiB. With the default 8 MiB it fits unchanged. */
-TEST(size_48_9_gib) {
+TEST(size_48_9_gib)
+{
 	uint64_t total = 489 * GIB / 10;
 	s3mpu_plan p = known(total, 5 * MIB);
 	CHECK_INT(p.part_size, 6 * MIB);
@@ -103,14 +108,16 @@ TEST(size_48_9_gib) {
 	CHECK_INT(p.part_count, (total + 8 * MIB - 1) / (8 * MIB));
 }
 /* Over 78.1 GiB the default 8 MiB part grows. */
-TEST(size_grows_above_default) {
+TEST(size_grows_above_default)
+{
 	s3mpu_plan p = known(100 * GIB, 0);
 	CHECK(p.part_size > S3MPU_PART_SIZE_DEFAULT);
 	CHECK_INT(p.part_size, 11 * MIB); /* ceil(100 GiB / 10000) = 10.24 MiB */
 	CHECK(p.part_count <= 10000);
 	CHECK(s3mpu_plan_part_size(&p, p.part_count) > 0);
 }
-TEST(exactly_5_tib) {
+TEST(exactly_5_tib)
+{
 	s3mpu_plan p = known(5 * TIB, 0);
 	CHECK_INT(p.part_size, 525 * MIB);
 	CHECK_INT(p.part_count, (5 * TIB + 525 * MIB - 1) / (525 * MIB));
@@ -119,7 +126,8 @@ TEST(exactly_5_tib) {
 	CHECK_INT(p.part_count, 1024);
 	CHECK_INT(s3mpu_plan_part_size(&p, 1024), 5 * GIB);
 }
-TEST(over_5_tib) {
+TEST(over_5_tib)
+{
 	s3mpu_plan p;
 	memset(&p, 0x5A, sizeof p);
 	CHECK_INT(s3mpu_plan_init(&p, 5 * TIB + 1, 0), S3MPU_E_TOO_LARGE);
@@ -127,7 +135,8 @@ TEST(over_5_tib) {
 	CHECK_INT(s3mpu_plan_init(&p, UINT64_MAX - 1, 0), S3MPU_E_TOO_LARGE);
 	CHECK_INT(p.part_count, 0x5A5A5A5A); /* untouched */
 }
-TEST(preferred_sizes) {
+TEST(preferred_sizes)
+{
 	s3mpu_plan p;
 	CHECK_INT(known(100 * MIB, 5 * MIB).part_size, 5 * MIB);
 	CHECK_INT(known(100 * MIB, 5 * GIB).part_size, 5 * GIB);
@@ -195,27 +204,29 @@ static uint32_t stream(uint64_t preferred)
 	return p.growth_interval;
 }
 
-TEST(stream_default) {
+TEST(stream_default)
+{
 	uint32_t g = stream(0);
 	CHECK(g > 0 && g < 10000);
 	/* 1089 parts each of 8, 16, ... 2048 MiB, then 199 of 4096 MiB:
 	 * 5,266,936 MiB >= 5 TiB (5,242,880 MiB); 1090 a level falls short. */
 	CHECK_INT(g, 1089);
 }
-TEST(stream_5_mib) {
+TEST(stream_5_mib)
+{
 	uint32_t g = stream(5 * MIB);
 	CHECK(g > 0 && g < 10000);
 }
-TEST(stream_5_gib) {
-	CHECK_INT(stream(5 * GIB), 0);
-}
-TEST(stream_constant_threshold) {
+TEST(stream_5_gib) { CHECK_INT(stream(5 * GIB), 0); }
+TEST(stream_constant_threshold)
+{
 	/* 10,000 parts of ceil(5 TiB / 10000) reach 5 TiB: no growth. */
 	CHECK_INT(stream(549755814), 0);
 	CHECK(stream(549755813) > 0);
 	CHECK_INT(stream(525 * MIB), 0);
 }
-TEST(stream_many_sizes) {
+TEST(stream_many_sizes)
+{
 	uint64_t s;
 	for (s = 5 * MIB; s <= 600 * MIB; s += 7 * MIB + 12345)
 		stream(s);
@@ -223,7 +234,8 @@ TEST(stream_many_sizes) {
 
 /* Sizes sum to the total and offsets chain for many totals: edges around
  * multiples of the part size and pseudo-random totals up to 5 TiB. */
-TEST(property_many_totals) {
+TEST(property_many_totals)
+{
 	static const uint64_t prefs[] = { 0, 5 * MIB, 5 * MIB + 1, 64 * MIB, 5 * GIB };
 	uint64_t x = 88172645463325252u;
 	size_t i, j;
@@ -236,7 +248,9 @@ TEST(property_many_totals) {
 					known(t, prefs[i]);
 		}
 		for (j = 0; j < 60; j++) {
-			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
 			/* Spread over magnitudes: shift right by 0..39 bits. */
 			known((x % (S3MPU_OBJECT_SIZE_MAX + 1)) >> ((x >> 58) % 40), prefs[i]);
 		}
@@ -249,7 +263,8 @@ TEST(property_many_totals) {
 	}
 }
 /* Garbage plans give sizes and offsets without crashing (no UB). */
-TEST(zeroed_plan) {
+TEST(zeroed_plan)
+{
 	s3mpu_plan p;
 	memset(&p, 0, sizeof p);
 	CHECK_INT(s3mpu_plan_part_size(&p, 1), 0);
@@ -262,8 +277,7 @@ TEST(zeroed_plan) {
 	CHECK_INT(s3mpu_plan_part_size(&p, 10000), S3MPU_PART_SIZE_MAX);
 }
 
-CHECK_MAIN(
-	CASE(empty_body), CASE(one_byte), CASE(five_mib_boundaries), CASE(exactly_10000_parts),
+CHECK_MAIN(CASE(empty_body), CASE(one_byte), CASE(five_mib_boundaries), CASE(exactly_10000_parts),
 	CASE(size_48_9_gib), CASE(size_grows_above_default), CASE(exactly_5_tib), CASE(over_5_tib),
 	CASE(preferred_sizes), CASE(stream_default), CASE(stream_5_mib), CASE(stream_5_gib),
 	CASE(stream_constant_threshold), CASE(stream_many_sizes), CASE(property_many_totals),

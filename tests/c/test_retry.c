@@ -23,7 +23,8 @@ static void run_table(const retry_row *rows, size_t n)
 
 #define RUN(rows) run_table(rows, sizeof rows / sizeof rows[0])
 
-TEST(transient_statuses) {
+TEST(transient_statuses)
+{
 	static const retry_row rows[] = {
 		{ 500, "", S3MPU_RETRY_YES },
 		{ 502, "", S3MPU_RETRY_YES },
@@ -41,14 +42,16 @@ TEST(transient_statuses) {
 	};
 	RUN(rows);
 }
-TEST(not_implemented_is_final) {
+TEST(not_implemented_is_final)
+{
 	static const retry_row rows[] = {
 		{ 501, "", S3MPU_RETRY_NO },
 		{ 501, "NotImplemented", S3MPU_RETRY_NO },
 	};
 	RUN(rows);
 }
-TEST(transient_codes) {
+TEST(transient_codes)
+{
 	static const retry_row rows[] = {
 		{ 400, "RequestTimeout", S3MPU_RETRY_YES },
 		{ 400, "BadDigest", S3MPU_RETRY_YES },
@@ -59,7 +62,8 @@ TEST(transient_codes) {
 	RUN(rows);
 }
 /* Complete's 200-then-error: the <Error> body decides. */
-TEST(complete_200_error) {
+TEST(complete_200_error)
+{
 	static const retry_row rows[] = {
 		{ 200, "InternalError", S3MPU_RETRY_YES },
 		{ 200, "SlowDown", S3MPU_RETRY_YES },
@@ -69,7 +73,8 @@ TEST(complete_200_error) {
 	};
 	RUN(rows);
 }
-TEST(skew_codes) {
+TEST(skew_codes)
+{
 	static const retry_row rows[] = {
 		{ 403, "RequestTimeTooSkewed", S3MPU_RETRY_SKEW },
 		{ 403, "RequestExpired", S3MPU_RETRY_SKEW },
@@ -81,7 +86,8 @@ TEST(skew_codes) {
 	};
 	RUN(rows);
 }
-TEST(final_codes) {
+TEST(final_codes)
+{
 	static const retry_row rows[] = {
 		{ 403, "SignatureDoesNotMatch", S3MPU_RETRY_NO },
 		{ 403, "AccessDenied", S3MPU_RETRY_NO },
@@ -110,7 +116,8 @@ TEST(final_codes) {
 	RUN(rows);
 }
 /* Codes are case-sensitive and matched whole. */
-TEST(codes_exact) {
+TEST(codes_exact)
+{
 	static const retry_row rows[] = {
 		{ 400, "slowdown", S3MPU_RETRY_NO },
 		{ 400, "SlowDownX", S3MPU_RETRY_NO },
@@ -125,6 +132,5 @@ TEST(codes_exact) {
 	CHECK_INT(s3mpu_retry_class(500, (s3mpu_str){ NULL, 5 }), S3MPU_RETRY_YES);
 }
 
-CHECK_MAIN(
-	CASE(transient_statuses), CASE(not_implemented_is_final), CASE(transient_codes),
+CHECK_MAIN(CASE(transient_statuses), CASE(not_implemented_is_final), CASE(transient_codes),
 	CASE(complete_200_error), CASE(skew_codes), CASE(final_codes), CASE(codes_exact))

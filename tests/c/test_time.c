@@ -25,21 +25,26 @@ static int parse_http(const char *s, int64_t *t)
 }
 
 TEST(epoch) { round_trip(0, "19700101T000000Z"); }
-TEST(leap_day_2000) {
+TEST(leap_day_2000)
+{
 	round_trip(INT64_C(951782400), "20000229T000000Z");
 	round_trip(INT64_C(951868799), "20000229T235959Z");
 	round_trip(INT64_C(951868800), "20000301T000000Z");
 }
 TEST(sigv4_example_date) { round_trip(INT64_C(1440938160), "20150830T123600Z"); }
 TEST(last_second) { round_trip(INT64_C(253402300799), "99991231T235959Z"); }
-TEST(century_rules) {
+TEST(century_rules)
+{
 	round_trip(INT64_C(4107542400), "21000301T000000Z"); /* 2100 not leap */
 	round_trip(INT64_C(94694399), "19721231T235959Z");   /* first leap year's end */
 	round_trip(INT64_C(1709208000), "20240229T120000Z");
 }
 
 /* Python's datetime.utcfromtimestamp for random instants in range. */
-static const struct { int64_t t; const char *s; } random_dates[] = {
+static const struct {
+	int64_t t;
+	const char *s;
+} random_dates[] = {
 	{ INT64_C(108022074679), "53930130T115119Z" },
 	{ INT64_C(15680644176), "24661124T222936Z" },
 	{ INT64_C(223649410867), "90570302T202107Z" },
@@ -66,7 +71,8 @@ static const struct { int64_t t; const char *s; } random_dates[] = {
 	{ INT64_C(155124736448), "68850915T043408Z" },
 };
 
-TEST(random_reference_dates) {
+TEST(random_reference_dates)
+{
 	size_t i;
 	for (i = 0; i < sizeof random_dates / sizeof random_dates[0]; i++)
 		round_trip(random_dates[i].t, random_dates[i].s);
@@ -74,15 +80,16 @@ TEST(random_reference_dates) {
 
 /* Every day from 1970 to 9999: parse(format(t)) == t, and the formatted
  * dates strictly increase (no day skipped or repeated). */
-TEST(every_day_round_trips) {
+TEST(every_day_round_trips)
+{
 	int64_t day, last = (INT64_C(253402300799) / 86400);
 	char prev[S3MPU_AMZ_DATE_LEN], out[S3MPU_AMZ_DATE_LEN];
 	int bad = 0;
 	for (day = 0; day <= last && bad < 5; day++) {
 		int64_t t = day * 86400 + (day * 7919) % 86400, back = -1;
 		if (s3mpu_time_format(t, out) != S3MPU_OK ||
-		    s3mpu_time_parse((s3mpu_str){ out, sizeof out }, &back) != S3MPU_OK ||
-		    back != t || (day > 0 && memcmp(prev, out, 8) >= 0)) {
+			s3mpu_time_parse((s3mpu_str){ out, sizeof out }, &back) != S3MPU_OK ||
+			back != t || (day > 0 && memcmp(prev, out, 8) >= 0)) {
 			CHECK_INT(back, t);
 			CHECK_MEM(out, sizeof out, prev, sizeof prev);
 			bad++;
@@ -92,7 +99,8 @@ TEST(every_day_round_trips) {
 	CHECK_INT(bad, 0);
 }
 
-TEST(format_out_of_range) {
+TEST(format_out_of_range)
+{
 	char out[S3MPU_AMZ_DATE_LEN];
 	CHECK_INT(s3mpu_time_format(-1, out), S3MPU_E_DATE);
 	CHECK_INT(s3mpu_time_format(INT64_C(253402300800), out), S3MPU_E_DATE);
@@ -101,18 +109,21 @@ TEST(format_out_of_range) {
 	CHECK_INT(s3mpu_time_format(0, NULL), S3MPU_E_ARGUMENT);
 }
 
-TEST(parse_rejects_1969) {
+TEST(parse_rejects_1969)
+{
 	int64_t t;
 	CHECK_INT(parse("19691231T235959Z", &t), S3MPU_E_DATE);
 	CHECK_INT(t, -1); /* untouched on error */
 }
-TEST(parse_rejects_year_10000) {
+TEST(parse_rejects_year_10000)
+{
 	int64_t t;
 	/* 17 chars: the only way to write it, so also a length error. */
 	CHECK_INT(parse("100000101T000000Z", &t), S3MPU_E_DATE);
 	CHECK_INT(parse("00000101T000000Z", &t), S3MPU_E_DATE);
 }
-TEST(parse_rejects_2023_02_29) {
+TEST(parse_rejects_2023_02_29)
+{
 	int64_t t;
 	CHECK_INT(parse("20230229T000000Z", &t), S3MPU_E_DATE);
 	CHECK_INT(parse("21000229T000000Z", &t), S3MPU_E_DATE);
@@ -124,14 +135,16 @@ TEST(parse_rejects_2023_02_29) {
 	CHECK_INT(parse("20241301T000000Z", &t), S3MPU_E_DATE);
 	CHECK_INT(parse("20240229T000000Z", &t), S3MPU_OK);
 }
-TEST(parse_rejects_24h) {
+TEST(parse_rejects_24h)
+{
 	int64_t t;
 	CHECK_INT(parse("20240101T240000Z", &t), S3MPU_E_DATE);
 	CHECK_INT(parse("20240101T236000Z", &t), S3MPU_E_DATE);
 	CHECK_INT(parse("20240101T235960Z", &t), S3MPU_E_DATE); /* leap second */
 	CHECK_INT(parse("20240101T235959Z", &t), S3MPU_OK);
 }
-TEST(parse_rejects_bad_chars) {
+TEST(parse_rejects_bad_chars)
+{
 	int64_t t;
 	CHECK_INT(parse("20240101t000000Z", &t), S3MPU_E_DATE);
 	CHECK_INT(parse("20240101T000000z", &t), S3MPU_E_DATE);
@@ -143,7 +156,8 @@ TEST(parse_rejects_bad_chars) {
 	CHECK_INT(s3mpu_time_parse((s3mpu_str){ "20240101T000000Z\0", 16 }, &t), S3MPU_OK);
 	CHECK_INT(s3mpu_time_parse((s3mpu_str){ "2024\00001T000000Z", 16 }, &t), S3MPU_E_DATE);
 }
-TEST(parse_rejects_wrong_length) {
+TEST(parse_rejects_wrong_length)
+{
 	int64_t t;
 	CHECK_INT(parse("", &t), S3MPU_E_DATE);
 	CHECK_INT(parse("20240101T000000", &t), S3MPU_E_DATE);
@@ -154,7 +168,8 @@ TEST(parse_rejects_wrong_length) {
 	CHECK_INT(s3mpu_time_parse(S3MPU_LIT("20240101T000000Z"), NULL), S3MPU_E_ARGUMENT);
 }
 
-TEST(http_imf_fixdate) {
+TEST(http_imf_fixdate)
+{
 	int64_t t;
 	CHECK_INT(parse_http("Sun, 06 Nov 1994 08:49:37 GMT", &t), S3MPU_OK);
 	CHECK_INT(t, INT64_C(784111777));
@@ -167,7 +182,8 @@ TEST(http_imf_fixdate) {
 	CHECK_INT(parse_http("Tue, 29 Feb 2000 00:00:00 GMT", &t), S3MPU_OK);
 	CHECK_INT(t, INT64_C(951782400));
 }
-TEST(http_rfc850) {
+TEST(http_rfc850)
+{
 	int64_t t;
 	CHECK_INT(parse_http("Sunday, 06-Nov-94 08:49:37 GMT", &t), S3MPU_OK);
 	CHECK_INT(t, INT64_C(784111777));
@@ -182,7 +198,8 @@ TEST(http_rfc850) {
 	CHECK_INT(parse_http("Sunday, 06-Nov-1994 08:49:37 GMT", &t), S3MPU_E_DATE);
 	CHECK_INT(parse_http("Sunday 06-Nov-94 08:49:37 GMT", &t), S3MPU_E_DATE);
 }
-TEST(http_asctime) {
+TEST(http_asctime)
+{
 	int64_t t;
 	CHECK_INT(parse_http("Sun Nov  6 08:49:37 1994", &t), S3MPU_OK);
 	CHECK_INT(t, INT64_C(784111777));
@@ -194,14 +211,16 @@ TEST(http_asctime) {
 	CHECK_INT(parse_http("Sun Nov  0 08:49:37 1994", &t), S3MPU_E_DATE);
 	CHECK_INT(parse_http("Sun Nov  6 08:49:37 94  ", &t), S3MPU_E_DATE);
 }
-TEST(http_leap_second) {
+TEST(http_leap_second)
+{
 	int64_t t;
 	/* RFC 9110 allows second 60; Unix time folds it into :59. */
 	CHECK_INT(parse_http("Sat, 31 Dec 2016 23:59:60 GMT", &t), S3MPU_OK);
 	CHECK_INT(t, INT64_C(1483228799));
 	CHECK_INT(parse_http("Sat, 31 Dec 2016 23:59:61 GMT", &t), S3MPU_E_DATE);
 }
-TEST(http_rejects_malformed) {
+TEST(http_rejects_malformed)
+{
 	int64_t t;
 	static const char *const bad[] = {
 		"",
@@ -242,8 +261,7 @@ TEST(http_rejects_malformed) {
 		S3MPU_E_ARGUMENT);
 }
 
-CHECK_MAIN(
-	CASE(epoch), CASE(leap_day_2000), CASE(sigv4_example_date), CASE(last_second),
+CHECK_MAIN(CASE(epoch), CASE(leap_day_2000), CASE(sigv4_example_date), CASE(last_second),
 	CASE(century_rules), CASE(random_reference_dates), CASE(every_day_round_trips),
 	CASE(format_out_of_range), CASE(parse_rejects_1969), CASE(parse_rejects_year_10000),
 	CASE(parse_rejects_2023_02_29), CASE(parse_rejects_24h), CASE(parse_rejects_bad_chars),

@@ -57,7 +57,10 @@ static s3mpu_str chomp(const char *s)
 }
 
 #define CHECK_EXPECTED(got, want_cstr) \
-	do { s3mpu_str e_ = chomp(want_cstr); CHECK_MEM((got).ptr, (got).len, e_.ptr, e_.len); } while (0)
+	do { \
+		s3mpu_str e_ = chomp(want_cstr); \
+		CHECK_MEM((got).ptr, (got).len, e_.ptr, e_.len); \
+	} while (0)
 
 /* ------------------------------------------------------------------ */
 /* A little JSON: enough for context.json and s3-doc-examples.json     */
@@ -146,7 +149,8 @@ static char *json_string(const char *p, size_t *len)
 		case 'b': *o++ = '\b'; break;
 		case 'f': *o++ = '\f'; break;
 		case 'u': {
-			unsigned cp = (unsigned)strtoul((char[]){ p[1], p[2], p[3], p[4], 0 }, NULL, 16);
+			unsigned cp =
+				(unsigned)strtoul((char[]){ p[1], p[2], p[3], p[4], 0 }, NULL, 16);
 			p += 4;
 			if (cp < 0x80) {
 				*o++ = (char)cp;
@@ -191,7 +195,7 @@ static size_t json_array(const char *p, const char **elems, size_t cap)
 /* ------------------------------------------------------------------ */
 
 typedef struct {
-	char *text;                   /* owns the strings below */
+	char *text; /* owns the strings below */
 	char method[16];
 	char path[1024];
 	s3mpu_kv query[MAX_ITEMS];
@@ -199,9 +203,9 @@ typedef struct {
 	s3mpu_kv headers[MAX_ITEMS];
 	size_t header_count;
 	s3mpu_str body;
-	s3mpu_str amz_date;           /* taken out of the headers, if there */
-	s3mpu_str token;              /* idem */
-	char decoded[8192];           /* percent-decoded query strings */
+	s3mpu_str amz_date; /* taken out of the headers, if there */
+	s3mpu_str token;    /* idem */
+	char decoded[8192]; /* percent-decoded query strings */
 	size_t decoded_len;
 } vector_request;
 
@@ -211,8 +215,10 @@ static int ieq(const char *a, const char *b, size_t n)
 	size_t i;
 	for (i = 0; i < n; i++) {
 		char x = a[i], y = b[i];
-		if (x >= 'A' && x <= 'Z') x = (char)(x + 32);
-		if (y >= 'A' && y <= 'Z') y = (char)(y + 32);
+		if (x >= 'A' && x <= 'Z')
+			x = (char)(x + 32);
+		if (y >= 'A' && y <= 'Z')
+			y = (char)(y + 32);
 		if (x != y)
 			return 0;
 		if (!x)
@@ -223,9 +229,12 @@ static int ieq(const char *a, const char *b, size_t n)
 
 static int hexval(char c)
 {
-	if (c >= '0' && c <= '9') return c - '0';
-	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
 	return -1;
 }
 
@@ -235,8 +244,10 @@ static s3mpu_str percent_decode(vector_request *r, const char *s, size_t len)
 	size_t i;
 	out.ptr = r->decoded + r->decoded_len;
 	for (i = 0; i < len; i++) {
-		if (s[i] == '%' && i + 2 < len + 0 + 1 && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-			r->decoded[r->decoded_len++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+		if (s[i] == '%' && i + 2 < len + 0 + 1 && hexval(s[i + 1]) >= 0 &&
+			hexval(s[i + 2]) >= 0) {
+			r->decoded[r->decoded_len++] =
+				(char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
 			i += 2;
 		} else {
 			r->decoded[r->decoded_len++] = s[i];
@@ -274,9 +285,11 @@ static void parse_request(vector_request *r, char *text)
 			char *amp = strchr(p, '&'), *eq;
 			size_t len = amp ? (size_t)(amp - p) : strlen(p);
 			eq = memchr(p, '=', len);
-			r->query[r->query_count].name = percent_decode(r, p, eq ? (size_t)(eq - p) : len);
-			r->query[r->query_count].value = eq ? percent_decode(r, eq + 1, len - (size_t)(eq + 1 - p))
-			                                   : S3MPU_LIT("");
+			r->query[r->query_count].name =
+				percent_decode(r, p, eq ? (size_t)(eq - p) : len);
+			r->query[r->query_count].value = eq
+				? percent_decode(r, eq + 1, len - (size_t)(eq + 1 - p))
+				: S3MPU_LIT("");
 			r->query_count++;
 			p += len + (amp ? 1 : 0);
 		}
@@ -399,8 +412,9 @@ static int run_v4(const char *dir)
 		/* A token signed "after" is added once the signature exists, so
 		 * the signer never sees it. */
 		CHECK_INT(s3mpu_signer_init(&signer, s3mpu_cstr(ak), s3mpu_cstr(sk),
-			omit_token ? S3MPU_LIT("") : s3mpu_cstr(token),
-			s3mpu_cstr(region), s3mpu_cstr(service)), S3MPU_OK);
+				  omit_token ? S3MPU_LIT("") : s3mpu_cstr(token),
+				  s3mpu_cstr(region), s3mpu_cstr(service)),
+			S3MPU_OK);
 		if (sign_body && !presign)
 			flags |= S3MPU_SIGV4_CONTENT_SHA256;
 		memset(&http, 0, sizeof http);
@@ -411,8 +425,8 @@ static int run_v4(const char *dir)
 		http.headers = req.headers;
 		http.header_count = req.header_count;
 		http.payload_hash = s3mpu_cstr(payload);
-		err = s3mpu_sigv4_sign(&signer, &http, now, presign ? expires : 0, flags,
-			&sig, buf, sizeof buf, NULL);
+		err = s3mpu_sigv4_sign(&signer, &http, now, presign ? expires : 0, flags, &sig, buf,
+			sizeof buf, NULL);
 		CHECK_INT(err, S3MPU_OK);
 		if (err)
 			continue;
@@ -457,7 +471,8 @@ static int run_v4(const char *dir)
 				hit = strstr(sig.query.ptr, enc);
 				CHECK(hit && hit + plen <= sig.query.ptr + sig.query.len &&
 					(hit == sig.query.ptr || hit[-1] == '&') &&
-					(hit + plen == sig.query.ptr + sig.query.len || hit[plen] == '&'));
+					(hit + plen == sig.query.ptr + sig.query.len ||
+						hit[plen] == '&'));
 				found++;
 			}
 			CHECK_INT(found, ours);
@@ -476,7 +491,12 @@ static int run_v4(const char *dir)
 		free(want_signed);
 		s3mpu_signer_wipe(&signer);
 	}
-	free(ak); free(sk); free(token); free(region); free(service); free(ts);
+	free(ak);
+	free(sk);
+	free(token);
+	free(region);
+	free(service);
+	free(ts);
 	free(context);
 	free(text);
 	return check_failures ? 1 : 0;
@@ -514,12 +534,14 @@ static int run_legacy(const char *prefix)
 	/* botocore's runner gives this case's token as a credential, not in the
 	 * request (tests/unit/auth/test_sigv4.py). */
 	if (strstr(prefix, "get-vanilla-with-session-token"))
-		req.token = S3MPU_LIT("6e86291e8372ff2a2260956d9b8aae1d763fbf315fa00fa31553b73ebf194267");
+		req.token = S3MPU_LIT(
+			"6e86291e8372ff2a2260956d9b8aae1d763fbf315fa00fa31553b73ebf194267");
 	CHECK_INT(s3mpu_time_parse(req.amz_date, &now), S3MPU_OK);
 	hash_hex(req.body, payload);
 	CHECK_INT(s3mpu_signer_init(&signer, S3MPU_LIT("AKIDEXAMPLE"),
-		S3MPU_LIT("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"), req.token,
-		S3MPU_LIT("us-east-1"), S3MPU_LIT("service")), S3MPU_OK);
+			  S3MPU_LIT("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"), req.token,
+			  S3MPU_LIT("us-east-1"), S3MPU_LIT("service")),
+		S3MPU_OK);
 	memset(&http, 0, sizeof http);
 	http.method = s3mpu_cstr(req.method);
 	http.path = s3mpu_cstr(req.path);
@@ -528,7 +550,8 @@ static int run_legacy(const char *prefix)
 	http.headers = req.headers;
 	http.header_count = req.header_count;
 	http.payload_hash = s3mpu_cstr(payload);
-	err = s3mpu_sigv4_sign(&signer, &http, now, 0, S3MPU_SIGV4_GENERIC, &sig, buf, sizeof buf, NULL);
+	err = s3mpu_sigv4_sign(
+		&signer, &http, now, 0, S3MPU_SIGV4_GENERIC, &sig, buf, sizeof buf, NULL);
 	CHECK_INT(err, S3MPU_OK);
 	if (!err) {
 		CHECK_EXPECTED(sig.canonical_request, want_creq);
@@ -536,7 +559,10 @@ static int run_legacy(const char *prefix)
 		CHECK_EXPECTED(sig.authorization, want_authz);
 	}
 	s3mpu_signer_wipe(&signer);
-	free(text); free(want_creq); free(want_sts); free(want_authz);
+	free(text);
+	free(want_creq);
+	free(want_sts);
+	free(want_authz);
 	return check_failures ? 1 : 0;
 }
 
@@ -589,8 +615,10 @@ static void run_s3doc_example(const char *ex)
 	for (i = 0; i < n; i++) {
 		const char *pair[2];
 		json_array(items[i], pair, 2);
-		query[nq].name.ptr = strings[nstrings++] = json_string(pair[0], &query[nq].name.len);
-		query[nq].value.ptr = strings[nstrings++] = json_string(pair[1], &query[nq].value.len);
+		query[nq].name.ptr = strings[nstrings++] =
+			json_string(pair[0], &query[nq].name.len);
+		query[nq].value.ptr = strings[nstrings++] =
+			json_string(pair[1], &query[nq].value.len);
 		/* The signer adds its own X-Amz-* parameters. */
 		if (presign && strncmp(query[nq].name.ptr, "X-Amz-", 6) == 0)
 			continue;
@@ -600,8 +628,10 @@ static void run_s3doc_example(const char *ex)
 	for (i = 0; i < n; i++) {
 		const char *pair[2];
 		json_array(items[i], pair, 2);
-		headers[nh].name.ptr = strings[nstrings++] = json_string(pair[0], &headers[nh].name.len);
-		headers[nh].value.ptr = strings[nstrings++] = json_string(pair[1], &headers[nh].value.len);
+		headers[nh].name.ptr = strings[nstrings++] =
+			json_string(pair[0], &headers[nh].name.len);
+		headers[nh].value.ptr = strings[nstrings++] =
+			json_string(pair[1], &headers[nh].value.len);
 		/* The signer owns these. */
 		if (ieq(headers[nh].name.ptr, "x-amz-date", 11))
 			continue;
@@ -623,7 +653,8 @@ static void run_s3doc_example(const char *ex)
 	}
 	CHECK_INT(s3mpu_time_parse(s3mpu_cstr(amz_date), &now), S3MPU_OK);
 	CHECK_INT(s3mpu_signer_init(&signer, s3mpu_cstr(ak), s3mpu_cstr(sk), S3MPU_LIT(""),
-		s3mpu_cstr(region), s3mpu_cstr(service)), S3MPU_OK);
+			  s3mpu_cstr(region), s3mpu_cstr(service)),
+		S3MPU_OK);
 	memset(&http, 0, sizeof http);
 	http.method = s3mpu_cstr(method);
 	http.path = s3mpu_cstr(path);
@@ -658,9 +689,20 @@ static void run_s3doc_example(const char *ex)
 	s3mpu_signer_wipe(&signer);
 	for (i = 0; i < nstrings; i++)
 		free(strings[i]);
-	free(name); free(auth_type); free(method); free(host); free(path); free(payload);
-	free(ak); free(sk); free(region); free(service); free(amz_date);
-	free(want_creq); free(want_sts); free(want_sig);
+	free(name);
+	free(auth_type);
+	free(method);
+	free(host);
+	free(path);
+	free(payload);
+	free(ak);
+	free(sk);
+	free(region);
+	free(service);
+	free(amz_date);
+	free(want_creq);
+	free(want_sts);
+	free(want_sig);
 }
 
 static int run_s3doc(const char *file)

@@ -27,9 +27,9 @@
  * mxml's allocations can be counted and failed one at a time. Not under
  * ASan, which owns malloc itself. */
 #if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
-#  define TORTURE 1
+#define TORTURE 1
 #else
-#  define TORTURE 0
+#define TORTURE 0
 #endif
 
 #if TORTURE
@@ -47,10 +47,7 @@ extern void *__libc_calloc(size_t n, size_t m);
 extern void *__libc_realloc(void *p, size_t n);
 extern void __libc_free(void *p);
 
-static int tort_fail(void)
-{
-	return tort.active && tort.count++ == tort.fail_at;
-}
+static int tort_fail(void) { return tort.active && tort.count++ == tort.fail_at; }
 
 void *malloc(size_t n)
 {
@@ -102,8 +99,8 @@ char *strdup(const char *s)
 	Dl_info info;
 	char *p;
 
-	if (tort.active && dladdr(__builtin_return_address(0), &info) && info.dli_sname
-		&& strcmp(info.dli_sname, "mxmlNewElement") == 0) {
+	if (tort.active && dladdr(__builtin_return_address(0), &info) && info.dli_sname &&
+		strcmp(info.dli_sname, "mxmlNewElement") == 0) {
 		p = __libc_malloc(n);
 		if (p)
 			tort.live++;
@@ -202,10 +199,16 @@ static void buf_field(buf *b, const char *name, const char *value)
 /* Running a parser                                                       */
 /* ===================================================================== */
 
-enum { P_ERROR, P_CREATE, P_COMPLETE, P_LIST_PARTS, P_LIST_UPLOADS, P_COUNT };
-static const char *const parser_names[P_COUNT] = {
-	"error", "create", "complete", "list_parts", "list_uploads"
+enum {
+	P_ERROR,
+	P_CREATE,
+	P_COMPLETE,
+	P_LIST_PARTS,
+	P_LIST_UPLOADS,
+	P_COUNT
 };
+static const char *const parser_names[P_COUNT] = { "error", "create", "complete", "list_parts",
+	"list_uploads" };
 
 #define PARTS_MAX 64
 #define UPLOADS_MAX 8
@@ -299,11 +302,13 @@ static void dump(buf *b, int parser, int rc, const results *r, int with_err, int
 	} else if (parser == P_LIST_PARTS) {
 		if (ok) {
 			buf_fmt(b, "is_truncated %d\n", r->lp.is_truncated);
-			buf_fmt(b, "next_part_number_marker %u\n", (unsigned)r->lp.next_part_number_marker);
+			buf_fmt(b, "next_part_number_marker %u\n",
+				(unsigned)r->lp.next_part_number_marker);
 			buf_fmt(b, "part_count %zu\n", r->lp.part_count);
 			for (i = 0; i < r->lp.part_count && i < r->lp.part_cap; i++) {
 				const s3mpu_part *p = &r->lp.parts[i];
-				buf_fmt(b, "part %u | %llu |", (unsigned)p->number, (unsigned long long)p->size);
+				buf_fmt(b, "part %u | %llu |", (unsigned)p->number,
+					(unsigned long long)p->size);
 				if (p->etag_len) {
 					buf_cstr(b, " ");
 					buf_val(b, p->etag);
@@ -326,7 +331,8 @@ static void dump(buf *b, int parser, int rc, const results *r, int with_err, int
 				buf_fmt(b, "part_count %zu\n", r->lp.part_count);
 			else
 				*clean = r->lp.part_count == 0;
-			*clean = *clean && r->lp.is_truncated == 0 && r->lp.next_part_number_marker == 0;
+			*clean = *clean && r->lp.is_truncated == 0 &&
+				r->lp.next_part_number_marker == 0;
 		}
 	} else if (parser == P_LIST_UPLOADS) {
 		if (ok) {
@@ -358,8 +364,9 @@ static void dump(buf *b, int parser, int rc, const results *r, int with_err, int
 				buf_fmt(b, "upload_count %zu\n", r->lu.upload_count);
 			else
 				*clean = r->lu.upload_count == 0;
-			*clean = *clean && r->lu.is_truncated == 0 && r->lu.next_key_marker[0] == 0
-				&& r->lu.next_upload_id_marker[0] == 0;
+			*clean = *clean && r->lu.is_truncated == 0 &&
+				r->lu.next_key_marker[0] == 0 &&
+				r->lu.next_upload_id_marker[0] == 0;
 		}
 	}
 	if (rc == S3MPU_E_S3 || (parser == P_ERROR && ok)) {
@@ -435,10 +442,7 @@ static char *guard_put(guarded *g, const void *data, size_t len)
 	return g->p;
 }
 
-static void guard_free(guarded *g)
-{
-	munmap(g->map, g->map_len);
-}
+static void guard_free(guarded *g) { munmap(g->map, g->map_len); }
 
 /* ===================================================================== */
 /* Fixtures                                                               */
@@ -467,8 +471,8 @@ typedef struct {
 	size_t cap;
 	char *xml;
 	size_t xml_len;
-	buf expect;   /* the result lines */
-	int rc;       /* from the "rc" line */
+	buf expect; /* the result lines */
+	int rc;     /* from the "rc" line */
 } fixture;
 
 static int fixture_load(fixture *f, const char *name)
@@ -649,7 +653,8 @@ static void prefix_names(buf *out, const char *xml, size_t len)
 			i = (size_t)(end - xml) + 3;
 			continue;
 		}
-		if (xml[i] == '<' && i + 1 < len && (xml[i + 1] == '/' || (xml[i + 1] >= 'A' && xml[i + 1] <= 'Z'))) {
+		if (xml[i] == '<' && i + 1 < len &&
+			(xml[i + 1] == '/' || (xml[i + 1] >= 'A' && xml[i + 1] <= 'Z'))) {
 			size_t j = i + 1 + (xml[i + 1] == '/');
 			buf_add(out, xml + i, j - i);
 			buf_cstr(out, "s3:");
@@ -685,10 +690,7 @@ static void check_expected(const fixture *f)
 	buf_free(&d);
 }
 
-TEST(fixtures)
-{
-	each_fixture(check_expected);
-}
+TEST(fixtures) { each_fixture(check_expected); }
 
 static void check_guard(const fixture *f)
 {
@@ -698,10 +700,7 @@ static void check_guard(const fixture *f)
 	guard_free(&g);
 }
 
-TEST(fixtures_guard_page)
-{
-	each_fixture(check_guard);
-}
+TEST(fixtures_guard_page) { each_fixture(check_guard); }
 
 static void check_variants(const fixture *f)
 {
@@ -739,10 +738,7 @@ static void check_variants(const fixture *f)
 	buf_free(&w);
 }
 
-TEST(fixtures_variants)
-{
-	each_fixture(check_variants);
-}
+TEST(fixtures_variants) { each_fixture(check_variants); }
 
 /* Every prefix is malformed, unless it holds the whole document. */
 static void check_truncated(const fixture *f)
@@ -757,7 +753,8 @@ static void check_truncated(const fixture *f)
 		char *p = guard_put(&g, f->xml, n);
 		int rc = run(f->parser, f->cap, p, n, 1, &d);
 		guard_free(&g);
-		if (rc != S3MPU_E_XML && !(d.len == f->expect.len && memcmp(d.p, f->expect.p, d.len) == 0)) {
+		if (rc != S3MPU_E_XML &&
+			!(d.len == f->expect.len && memcmp(d.p, f->expect.p, d.len) == 0)) {
 			check_fail_at(__FILE__, __LINE__, "a truncated document is an error");
 			fprintf(stderr, "    cut at %zu of %zu:\n%s", n, f->xml_len, d.p);
 			break;
@@ -766,10 +763,7 @@ static void check_truncated(const fixture *f)
 	buf_free(&d);
 }
 
-TEST(fixtures_truncated)
-{
-	each_fixture(check_truncated);
-}
+TEST(fixtures_truncated) { each_fixture(check_truncated); }
 
 /* <Error> goes through every parser; other roots are refused by the rest. */
 static void check_cross(const fixture *f)
@@ -803,10 +797,7 @@ static void check_cross(const fixture *f)
 	free(ref);
 }
 
-TEST(fixtures_every_parser)
-{
-	each_fixture(check_cross);
-}
+TEST(fixtures_every_parser) { each_fixture(check_cross); }
 
 #if TORTURE
 static void check_torture(const fixture *f)
@@ -833,7 +824,9 @@ static void check_torture(const fixture *f)
 			tort.foreign = 1;
 			break;
 		}
-		if (tort.live != 0) fprintf(stderr, "    leak with allocation %ld failed (rc %s)\n", k, rc_name(rc));
+		if (tort.live != 0)
+			fprintf(stderr, "    leak with allocation %ld failed (rc %s)\n", k,
+				rc_name(rc));
 		CHECK_INT(tort.live, 0);
 		d.len = 0;
 		dump(&d, f->parser, rc, r, 1, &clean);
@@ -845,9 +838,10 @@ static void check_torture(const fixture *f)
 			CHECK(d.len == f->expect.len && memcmp(d.p, f->expect.p, d.len) == 0);
 			break;
 		}
-		if (rc != S3MPU_E_NOMEM && rc != S3MPU_E_XML
-			&& !(d.len == f->expect.len && memcmp(d.p, f->expect.p, d.len) == 0)) {
-			check_fail_at(__FILE__, __LINE__, "a failed allocation gives an error or the full result");
+		if (rc != S3MPU_E_NOMEM && rc != S3MPU_E_XML &&
+			!(d.len == f->expect.len && memcmp(d.p, f->expect.p, d.len) == 0)) {
+			check_fail_at(__FILE__, __LINE__,
+				"a failed allocation gives an error or the full result");
 			fprintf(stderr, "    allocation %ld failed:\n%s", k, d.p);
 			break;
 		}
@@ -864,7 +858,8 @@ TEST(fixtures_allocation_failures)
 #if TORTURE
 	each_fixture(check_torture);
 	if (tort.foreign)
-		fprintf(stderr, "note: malloc is not ours here (valgrind?): no failures injected\n");
+		fprintf(stderr,
+			"note: malloc is not ours here (valgrind?): no failures injected\n");
 	else
 		CHECK(tort.injected > 1000);
 #else
@@ -876,9 +871,8 @@ TEST(fixtures_allocation_failures)
 /* Arguments and sizes                                                    */
 /* ===================================================================== */
 
-static const char create_doc[] =
-	"<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key>"
-	"<UploadId>u</UploadId></InitiateMultipartUploadResult>";
+static const char create_doc[] = "<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key>"
+				 "<UploadId>u</UploadId></InitiateMultipartUploadResult>";
 
 TEST(arguments)
 {
@@ -889,10 +883,14 @@ TEST(arguments)
 	s3mpu_s3_error err;
 	s3mpu_part parts[2];
 
-	CHECK_INT(s3mpu_parse_create(create_doc, sizeof create_doc - 1, NULL, NULL), S3MPU_E_ARGUMENT);
-	CHECK_INT(s3mpu_parse_complete(create_doc, sizeof create_doc - 1, NULL, NULL), S3MPU_E_ARGUMENT);
-	CHECK_INT(s3mpu_parse_list_parts(create_doc, sizeof create_doc - 1, NULL, NULL), S3MPU_E_ARGUMENT);
-	CHECK_INT(s3mpu_parse_list_uploads(create_doc, sizeof create_doc - 1, NULL, NULL), S3MPU_E_ARGUMENT);
+	CHECK_INT(s3mpu_parse_create(create_doc, sizeof create_doc - 1, NULL, NULL),
+		S3MPU_E_ARGUMENT);
+	CHECK_INT(s3mpu_parse_complete(create_doc, sizeof create_doc - 1, NULL, NULL),
+		S3MPU_E_ARGUMENT);
+	CHECK_INT(s3mpu_parse_list_parts(create_doc, sizeof create_doc - 1, NULL, NULL),
+		S3MPU_E_ARGUMENT);
+	CHECK_INT(s3mpu_parse_list_uploads(create_doc, sizeof create_doc - 1, NULL, NULL),
+		S3MPU_E_ARGUMENT);
 	CHECK_INT(s3mpu_parse_error(create_doc, sizeof create_doc - 1, NULL), S3MPU_E_ARGUMENT);
 
 	/* NULL with a length is misuse; NULL or not, empty is malformed. */
@@ -908,15 +906,18 @@ TEST(arguments)
 	CHECK_INT(s3mpu_parse_list_parts("<ListPartsResult/>", 18, &lp, NULL), S3MPU_E_ARGUMENT);
 	memset(&lu, 0, sizeof lu);
 	lu.upload_cap = 1;
-	CHECK_INT(s3mpu_parse_list_uploads("<ListMultipartUploadsResult/>", 29, &lu, NULL), S3MPU_E_ARGUMENT);
+	CHECK_INT(s3mpu_parse_list_uploads("<ListMultipartUploadsResult/>", 29, &lu, NULL),
+		S3MPU_E_ARGUMENT);
 
 	/* Capacity 0 only counts. */
 	memset(&lp, 0, sizeof lp);
 	CHECK_INT(s3mpu_parse_list_parts("<ListPartsResult/>", 18, &lp, NULL), S3MPU_OK);
 	CHECK_INT(lp.part_count, 0);
 	{
-		static const char two[] = "<ListPartsResult><Part><PartNumber>1</PartNumber><ETag>a</ETag></Part>"
-			"<Part><PartNumber>2</PartNumber><ETag>b</ETag></Part><IsTruncated>true</IsTruncated></ListPartsResult>";
+		static const char two[] =
+			"<ListPartsResult><Part><PartNumber>1</PartNumber><ETag>a</ETag></Part>"
+			"<Part><PartNumber>2</PartNumber><ETag>b</ETag></Part><IsTruncated>true</"
+			"IsTruncated></ListPartsResult>";
 		CHECK_INT(s3mpu_parse_list_parts(two, sizeof two - 1, &lp, NULL), S3MPU_E_SPACE);
 		CHECK_INT(lp.part_count, 2);
 		CHECK_INT(lp.is_truncated, 0);
@@ -948,7 +949,8 @@ TEST(size_limit)
 }
 
 /* A document with one element `name` holding `n` copies of `fill`. */
-static void doc_with(buf *b, const char *pre, const char *name, const char *fill, size_t n, const char *post)
+static void doc_with(
+	buf *b, const char *pre, const char *name, const char *fill, size_t n, const char *post)
 {
 	size_t i;
 	b->len = 0;
@@ -989,15 +991,19 @@ TEST(value_sizes)
 	doc_with(&b, cpre, "Key", "k", S3MPU_KEY_MAX + 1, cpost);
 	CHECK_INT(s3mpu_parse_create(b.p, b.len, &cr, NULL), S3MPU_E_XML_SIZE);
 	/* The bucket: 63 fit. */
-	doc_with(&b, ipre, "Bucket", "b", 63, "<UploadId>u</UploadId></InitiateMultipartUploadResult>");
+	doc_with(&b, ipre, "Bucket", "b", 63,
+		"<UploadId>u</UploadId></InitiateMultipartUploadResult>");
 	CHECK_INT(s3mpu_parse_create(b.p, b.len, &cr, NULL), S3MPU_OK);
-	doc_with(&b, ipre, "Bucket", "b", 64, "<UploadId>u</UploadId></InitiateMultipartUploadResult>");
+	doc_with(&b, ipre, "Bucket", "b", 64,
+		"<UploadId>u</UploadId></InitiateMultipartUploadResult>");
 	CHECK_INT(s3mpu_parse_create(b.p, b.len, &cr, NULL), S3MPU_E_XML_SIZE);
 
 	/* ETags: S3MPU_ETAG_MAX - 1 fit, NUL-terminated. */
-	doc_with(&b, "<CompleteMultipartUploadResult>", "ETag", "e", S3MPU_ETAG_MAX - 1, "</CompleteMultipartUploadResult>");
+	doc_with(&b, "<CompleteMultipartUploadResult>", "ETag", "e", S3MPU_ETAG_MAX - 1,
+		"</CompleteMultipartUploadResult>");
 	CHECK_INT(s3mpu_parse_complete(b.p, b.len, &co, NULL), S3MPU_OK);
-	doc_with(&b, "<CompleteMultipartUploadResult>", "ETag", "e", S3MPU_ETAG_MAX, "</CompleteMultipartUploadResult>");
+	doc_with(&b, "<CompleteMultipartUploadResult>", "ETag", "e", S3MPU_ETAG_MAX,
+		"</CompleteMultipartUploadResult>");
 	CHECK_INT(s3mpu_parse_complete(b.p, b.len, &co, NULL), S3MPU_E_XML_SIZE);
 	doc_with(&b, ppre, "ETag", "e", S3MPU_ETAG_MAX - 1, ppost);
 	CHECK_INT(RC(P_LIST_PARTS, "<ListPartsResult/>"), S3MPU_OK);
@@ -1041,14 +1047,18 @@ TEST(value_sizes)
 	CHECK_INT(s3mpu_parse_error(b.p, b.len, &err), S3MPU_OK);
 	CHECK_INT(strlen(err.host_id), 255);
 	/* Any run of text (or name, or comment) is at most 256 KiB. */
-	doc_with(&b, "<Error><Code>X</Code>", "Message", "0123456789abcdef", (256 << 10) / 16, "</Error>");
+	doc_with(&b, "<Error><Code>X</Code>", "Message", "0123456789abcdef", (256 << 10) / 16,
+		"</Error>");
 	CHECK_INT(s3mpu_parse_error(b.p, b.len, &err), S3MPU_OK);
 	CHECK_INT(strlen(err.message), 511);
-	doc_with(&b, "<Error><Code>X</Code>", "Message", "0123456789abcdef", (256 << 10) / 16 + 1, "</Error>");
+	doc_with(&b, "<Error><Code>X</Code>", "Message", "0123456789abcdef", (256 << 10) / 16 + 1,
+		"</Error>");
 	CHECK_INT(s3mpu_parse_error(b.p, b.len, &err), S3MPU_E_XML_SIZE);
-	doc_with(&b, "<Error><Code>X</Code>", "Message", "0123456789abcdef", (S3MPU_XML_MAX - 64) / 16, "</Error>");
+	doc_with(&b, "<Error><Code>X</Code>", "Message", "0123456789abcdef",
+		(S3MPU_XML_MAX - 64) / 16, "</Error>");
 	CHECK_INT(s3mpu_parse_error(b.p, b.len, &err), S3MPU_E_XML_SIZE);
-	doc_with(&b, "<Error><!--", "Code", "0123456789abcdef", (S3MPU_XML_MAX - 64) / 16, "--></Error>");
+	doc_with(&b, "<Error><!--", "Code", "0123456789abcdef", (S3MPU_XML_MAX - 64) / 16,
+		"--></Error>");
 	CHECK_INT(s3mpu_parse_error(b.p, b.len, &err), S3MPU_E_XML_SIZE);
 	b.len = 0;
 	buf_cstr(&b, "<Error>");
@@ -1084,10 +1094,12 @@ TEST(namespaces)
 		"<Bucket>b</Bucket><a:Key>k</a:Key><x:UploadId xmlns:x=\"urn:other\">u</x:UploadId>"
 		"</a:InitiateMultipartUploadResult>";
 
-	CHECK_INT(s3mpu_parse_complete(prefixed, sizeof prefixed - 1, NULL, NULL), S3MPU_E_ARGUMENT);
+	CHECK_INT(
+		s3mpu_parse_complete(prefixed, sizeof prefixed - 1, NULL, NULL), S3MPU_E_ARGUMENT);
 	{
 		s3mpu_complete_result co;
-		CHECK_INT(s3mpu_parse_complete(prefixed, sizeof prefixed - 1, &co, &err), S3MPU_E_S3);
+		CHECK_INT(
+			s3mpu_parse_complete(prefixed, sizeof prefixed - 1, &co, &err), S3MPU_E_S3);
 		CHECK_CSTR(err.code, "SlowDown");
 		CHECK_CSTR(err.message, "Please reduce your request rate.");
 	}
@@ -1101,17 +1113,20 @@ TEST(text_values)
 {
 	s3mpu_create_result cr;
 	static const char ents[] =
-		"<InitiateMultipartUploadResult><Key>&quot;&amp;&lt;&gt;&apos;&#65;&#x42;&#x4E2D;&#128512;</Key>"
+		"<InitiateMultipartUploadResult><Key>&quot;&amp;&lt;&gt;&apos;&#65;&#x42;&#x4E2D;&#"
+		"128512;</Key>"
 		"<UploadId> a\tb\r\nc </UploadId></InitiateMultipartUploadResult>";
 	static const char mixed[] =
 		"<InitiateMultipartUploadResult><Key>a<!-- c -->b<![CDATA[<&>]]>c</Key>"
 		"<UploadId>u</UploadId></InitiateMultipartUploadResult>";
-	static const char nested[] =
-		"<InitiateMultipartUploadResult><UploadId><b>u</b></UploadId></InitiateMultipartUploadResult>";
+	static const char nested[] = "<InitiateMultipartUploadResult><UploadId><b>u</b></"
+				     "UploadId></InitiateMultipartUploadResult>";
 	static const char first[] =
-		"<InitiateMultipartUploadResult><UploadId>one</UploadId><UploadId>two</UploadId></InitiateMultipartUploadResult>";
-	static const char bom[] =
-		"\xef\xbb\xbf<?xml version=\"1.0\"?><InitiateMultipartUploadResult><UploadId>u</UploadId></InitiateMultipartUploadResult>";
+		"<InitiateMultipartUploadResult><UploadId>one</UploadId><UploadId>two</UploadId></"
+		"InitiateMultipartUploadResult>";
+	static const char bom[] = "\xef\xbb\xbf<?xml "
+				  "version=\"1.0\"?><InitiateMultipartUploadResult><UploadId>u</"
+				  "UploadId></InitiateMultipartUploadResult>";
 
 	CHECK_INT(s3mpu_parse_create(ents, sizeof ents - 1, &cr, NULL), S3MPU_OK);
 	CHECK_CSTR(cr.key, "\"&<>'AB\xe4\xb8\xad\xf0\x9f\x98\x80");
@@ -1125,21 +1140,54 @@ TEST(text_values)
 	CHECK_INT(s3mpu_parse_create(bom, sizeof bom - 1, &cr, NULL), S3MPU_OK);
 
 	/* Required elements. */
-	CHECK_INT(RC(P_CREATE, "<InitiateMultipartUploadResult><Key>k</Key></InitiateMultipartUploadResult>"), S3MPU_E_XML_DOCUMENT);
-	CHECK_INT(RC(P_CREATE, "<InitiateMultipartUploadResult><UploadId></UploadId></InitiateMultipartUploadResult>"), S3MPU_E_XML_DOCUMENT);
-	CHECK_INT(RC(P_CREATE, "<InitiateMultipartUploadResult><UploadId/></InitiateMultipartUploadResult>"), S3MPU_E_XML_DOCUMENT);
-	CHECK_INT(RC(P_CREATE, "<InitiateMultipartUploadResult><uploadid>u</uploadid></InitiateMultipartUploadResult>"), S3MPU_E_XML_DOCUMENT);
+	CHECK_INT(RC(P_CREATE,
+			  "<InitiateMultipartUploadResult><Key>k</Key></"
+			  "InitiateMultipartUploadResult>"),
+		S3MPU_E_XML_DOCUMENT);
+	CHECK_INT(RC(P_CREATE,
+			  "<InitiateMultipartUploadResult><UploadId></UploadId></"
+			  "InitiateMultipartUploadResult>"),
+		S3MPU_E_XML_DOCUMENT);
+	CHECK_INT(RC(P_CREATE,
+			  "<InitiateMultipartUploadResult><UploadId/></"
+			  "InitiateMultipartUploadResult>"),
+		S3MPU_E_XML_DOCUMENT);
+	CHECK_INT(RC(P_CREATE,
+			  "<InitiateMultipartUploadResult><uploadid>u</uploadid></"
+			  "InitiateMultipartUploadResult>"),
+		S3MPU_E_XML_DOCUMENT);
 	CHECK_INT(RC(P_COMPLETE, "<CompleteMultipartUploadResult/>"), S3MPU_OK);
-	CHECK_INT(RC(P_LIST_PARTS, "<ListPartsResult><Part><ETag>e</ETag></Part></ListPartsResult>"), S3MPU_E_XML_DOCUMENT);
-	CHECK_INT(RC(P_LIST_PARTS, "<ListPartsResult><Part><PartNumber>1</PartNumber></Part></ListPartsResult>"), S3MPU_E_XML_DOCUMENT);
-	CHECK_INT(RC(P_LIST_PARTS, "<ListPartsResult><Part><PartNumber>1</PartNumber><ETag/></Part></ListPartsResult>"), S3MPU_OK);
-	CHECK_INT(RC(P_LIST_UPLOADS, "<ListMultipartUploadsResult><Upload><UploadId>u</UploadId></Upload></ListMultipartUploadsResult>"), S3MPU_E_XML_DOCUMENT);
-	CHECK_INT(RC(P_LIST_UPLOADS, "<ListMultipartUploadsResult><Upload><Key>k</Key></Upload></ListMultipartUploadsResult>"), S3MPU_E_XML_DOCUMENT);
-	CHECK_INT(RC(P_LIST_UPLOADS, "<ListMultipartUploadsResult><Upload><Key>k</Key><UploadId/></Upload></ListMultipartUploadsResult>"), S3MPU_E_XML_DOCUMENT);
+	CHECK_INT(
+		RC(P_LIST_PARTS, "<ListPartsResult><Part><ETag>e</ETag></Part></ListPartsResult>"),
+		S3MPU_E_XML_DOCUMENT);
+	CHECK_INT(RC(P_LIST_PARTS,
+			  "<ListPartsResult><Part><PartNumber>1</PartNumber></Part></"
+			  "ListPartsResult>"),
+		S3MPU_E_XML_DOCUMENT);
+	CHECK_INT(RC(P_LIST_PARTS,
+			  "<ListPartsResult><Part><PartNumber>1</PartNumber><ETag/></Part></"
+			  "ListPartsResult>"),
+		S3MPU_OK);
+	CHECK_INT(RC(P_LIST_UPLOADS,
+			  "<ListMultipartUploadsResult><Upload><UploadId>u</UploadId></Upload></"
+			  "ListMultipartUploadsResult>"),
+		S3MPU_E_XML_DOCUMENT);
+	CHECK_INT(RC(P_LIST_UPLOADS,
+			  "<ListMultipartUploadsResult><Upload><Key>k</Key></Upload></"
+			  "ListMultipartUploadsResult>"),
+		S3MPU_E_XML_DOCUMENT);
+	CHECK_INT(RC(P_LIST_UPLOADS,
+			  "<ListMultipartUploadsResult><Upload><Key>k</Key><UploadId/></Upload></"
+			  "ListMultipartUploadsResult>"),
+		S3MPU_E_XML_DOCUMENT);
 
 	/* Other roots; an Error without anything is still an Error. */
-	CHECK_INT(RC(P_ERROR, "<InitiateMultipartUploadResult><UploadId>u</UploadId></InitiateMultipartUploadResult>"), S3MPU_E_XML_DOCUMENT);
-	CHECK_INT(RC(P_CREATE, "<html><body>503 Service Unavailable</body></html>"), S3MPU_E_XML_DOCUMENT);
+	CHECK_INT(RC(P_ERROR,
+			  "<InitiateMultipartUploadResult><UploadId>u</UploadId></"
+			  "InitiateMultipartUploadResult>"),
+		S3MPU_E_XML_DOCUMENT);
+	CHECK_INT(RC(P_CREATE, "<html><body>503 Service Unavailable</body></html>"),
+		S3MPU_E_XML_DOCUMENT);
 	CHECK_INT(RC(P_CREATE, "<error><Code>x</Code></error>"), S3MPU_E_XML_DOCUMENT);
 	CHECK_INT(RC(P_CREATE, "<Error/>"), S3MPU_E_S3);
 	CHECK_INT(RC(P_ERROR, "<Error/>"), S3MPU_OK);
@@ -1170,9 +1218,8 @@ static int part_rc(const char *field, const char *value, uint64_t *got)
 
 TEST(numbers)
 {
-	static const char *const bad[] = {
-		"", " ", "abc", "-1", "+1", "1.0", "0x10", "1e3", "1 2", "\xd9\xa1", "&#x31;x"
-	};
+	static const char *const bad[] = { "", " ", "abc", "-1", "+1", "1.0", "0x10", "1e3", "1 2",
+		"\xd9\xa1", "&#x31;x" };
 	uint64_t v;
 	size_t i;
 
@@ -1184,7 +1231,9 @@ TEST(numbers)
 	CHECK_INT(v, 4294967295u);
 	CHECK_INT(part_rc("PartNumber", "4294967296", &v), S3MPU_E_XML_DOCUMENT);
 	CHECK_INT(part_rc("PartNumber", "99999999999999999999999", &v), S3MPU_E_XML_DOCUMENT);
-	CHECK_INT(part_rc("PartNumber", "0000000000000000000000000000000000000000000000000000007", &v), S3MPU_E_XML_DOCUMENT);
+	CHECK_INT(part_rc("PartNumber", "0000000000000000000000000000000000000000000000000000007",
+			  &v),
+		S3MPU_E_XML_DOCUMENT);
 	CHECK_INT(part_rc("PartNumber", "007", &v), S3MPU_OK);
 	CHECK_INT(v, 7);
 	CHECK_INT(part_rc("PartNumber", "\n 12\t", &v), S3MPU_OK);
@@ -1197,14 +1246,33 @@ TEST(numbers)
 	CHECK_INT(part_rc("Size", "184467440737095516150", &v), S3MPU_E_XML_DOCUMENT);
 	CHECK_INT(part_rc("Size", "0", &v), S3MPU_OK);
 
-	CHECK_INT(RC(P_LIST_PARTS, "<ListPartsResult><IsTruncated>yes</IsTruncated></ListPartsResult>"), S3MPU_E_XML_DOCUMENT);
-	CHECK_INT(RC(P_LIST_PARTS, "<ListPartsResult><IsTruncated>True</IsTruncated></ListPartsResult>"), S3MPU_E_XML_DOCUMENT);
-	CHECK_INT(RC(P_LIST_PARTS, "<ListPartsResult><IsTruncated/></ListPartsResult>"), S3MPU_E_XML_DOCUMENT);
-	CHECK_INT(RC(P_LIST_PARTS, "<ListPartsResult><IsTruncated> false\n</IsTruncated></ListPartsResult>"), S3MPU_OK);
-	CHECK_INT(RC(P_LIST_UPLOADS, "<ListMultipartUploadsResult><IsTruncated>1</IsTruncated></ListMultipartUploadsResult>"), S3MPU_E_XML_DOCUMENT);
-	CHECK_INT(RC(P_LIST_PARTS, "<ListPartsResult><NextPartNumberMarker>x</NextPartNumberMarker></ListPartsResult>"), S3MPU_E_XML_DOCUMENT);
-	CHECK_INT(RC(P_LIST_PARTS, "<ListPartsResult><NextPartNumberMarker>4294967296</NextPartNumberMarker></ListPartsResult>"), S3MPU_E_XML_DOCUMENT);
-	CHECK_INT(RC(P_LIST_PARTS, "<ListPartsResult><NextPartNumberMarker></NextPartNumberMarker></ListPartsResult>"), S3MPU_OK);
+	CHECK_INT(RC(P_LIST_PARTS,
+			  "<ListPartsResult><IsTruncated>yes</IsTruncated></ListPartsResult>"),
+		S3MPU_E_XML_DOCUMENT);
+	CHECK_INT(RC(P_LIST_PARTS,
+			  "<ListPartsResult><IsTruncated>True</IsTruncated></ListPartsResult>"),
+		S3MPU_E_XML_DOCUMENT);
+	CHECK_INT(RC(P_LIST_PARTS, "<ListPartsResult><IsTruncated/></ListPartsResult>"),
+		S3MPU_E_XML_DOCUMENT);
+	CHECK_INT(RC(P_LIST_PARTS,
+			  "<ListPartsResult><IsTruncated> false\n</IsTruncated></ListPartsResult>"),
+		S3MPU_OK);
+	CHECK_INT(RC(P_LIST_UPLOADS,
+			  "<ListMultipartUploadsResult><IsTruncated>1</IsTruncated></"
+			  "ListMultipartUploadsResult>"),
+		S3MPU_E_XML_DOCUMENT);
+	CHECK_INT(RC(P_LIST_PARTS,
+			  "<ListPartsResult><NextPartNumberMarker>x</NextPartNumberMarker></"
+			  "ListPartsResult>"),
+		S3MPU_E_XML_DOCUMENT);
+	CHECK_INT(RC(P_LIST_PARTS,
+			  "<ListPartsResult><NextPartNumberMarker>4294967296</"
+			  "NextPartNumberMarker></ListPartsResult>"),
+		S3MPU_E_XML_DOCUMENT);
+	CHECK_INT(RC(P_LIST_PARTS,
+			  "<ListPartsResult><NextPartNumberMarker></NextPartNumberMarker></"
+			  "ListPartsResult>"),
+		S3MPU_OK);
 }
 
 /* ===================================================================== */
@@ -1214,34 +1282,78 @@ TEST(numbers)
 TEST(malformed)
 {
 	static const char *const docs[] = {
-		"x", " ", "\n\n\n", "<", ">", "<<<>>>", "<>", "</>", "<?xml version=\"1.0\"?>",
-		"<!-- only a comment -->", "hello world",
+		"x",
+		" ",
+		"\n\n\n",
+		"<",
+		">",
+		"<<<>>>",
+		"<>",
+		"</>",
+		"<?xml version=\"1.0\"?>",
+		"<!-- only a comment -->",
+		"hello world",
 		"\x89PNG\r\n\x1a\n",
 		"{\"Code\":\"NoSuchUpload\"}",
-		"<Error>", "<Error><Code>x</Code>", "<Error></Code>", "<Error></Error",
-		"<Error></Error><Error></Error>", "<Error/><Error/>", "<Error/>x",
-		"text<Error/>", "<Error><Code>x</Error></Code>",
-		"<Error><Code>a&amp</Code></Error>", "<Error><Code>&bogus;</Code></Error>",
-		"<Error><Code>&#0;</Code></Error>", "<Error><Code>&#1;</Code></Error>",
-		"<Error><Code>\x01</Code></Error>", "<Error><Code>\x7f\x80</Code></Error>",
-		"<Error><Code>\xc3</Code></Error>", "<Error><Code>\xed\xa0\x80\xe0\x80</Code></Error>",
+		"<Error>",
+		"<Error><Code>x</Code>",
+		"<Error></Code>",
+		"<Error></Error",
+		"<Error></Error><Error></Error>",
+		"<Error/><Error/>",
+		"<Error/>x",
+		"text<Error/>",
+		"<Error><Code>x</Error></Code>",
+		"<Error><Code>a&amp</Code></Error>",
+		"<Error><Code>&bogus;</Code></Error>",
+		"<Error><Code>&#0;</Code></Error>",
+		"<Error><Code>&#1;</Code></Error>",
+		"<Error><Code>\x01</Code></Error>",
+		"<Error><Code>\x7f\x80</Code></Error>",
+		"<Error><Code>\xc3</Code></Error>",
+		"<Error><Code>\xed\xa0\x80\xe0\x80</Code></Error>",
 		"<Error><Code>\xef\xbb\xbfx</Code></Error>",
-		"<Error a/>", "<Error a />", "<Error a=/>", "<Error a=\"1\"", "<Error a=\"1/>", "<Error a='1\"/>",
-		"<Error \"a\"=\"1\"/>", "<Error/ >", "<Error <x/>/>", "<Err\"or/>", "<Err&amp;or/>",
-		"<!DOCTYPE Error><Error/>", "<![CDATA[x]]><Error/>", "<Error/><![CDATA[x]]>",
-		"<Error><!-- x </Error>", "<Error><![CDATA[x </Error>", "<Error><?pi x </Error>",
-		"<?xml version=\"1.0\"", "<?xml version=\"1.0\"?><?xml version=\"1.0\"?>",
-		"<Error></Error></Error>", "</Error>",
+		"<Error a/>",
+		"<Error a />",
+		"<Error a=/>",
+		"<Error a=\"1\"",
+		"<Error a=\"1/>",
+		"<Error a='1\"/>",
+		"<Error \"a\"=\"1\"/>",
+		"<Error/ >",
+		"<Error <x/>/>",
+		"<Err\"or/>",
+		"<Err&amp;or/>",
+		"<!DOCTYPE Error><Error/>",
+		"<![CDATA[x]]><Error/>",
+		"<Error/><![CDATA[x]]>",
+		"<Error><!-- x </Error>",
+		"<Error><![CDATA[x </Error>",
+		"<Error><?pi x </Error>",
+		"<?xml version=\"1.0\"",
+		"<?xml version=\"1.0\"?><?xml version=\"1.0\"?>",
+		"<Error></Error></Error>",
+		"</Error>",
 		/* our own markers */
-		"<Error/><s3mpu-end/>", "<Error></\x01>", "<Error></&#1;>", "<Error></>",
+		"<Error/><s3mpu-end/>",
+		"<Error></\x01>",
+		"<Error></&#1;>",
+		"<Error></>",
 		/* what makes mxml 3.3.1 leak a node on its own */
 		"<Error></Error>junk<Error/>",
 		"<Error><Code>\xff\xfe</Code></Error>",
 	};
 	/* UTF-16 byte-order marks: mxml would then read past the end. */
-	static const struct { const char *p; size_t len; } utf16[] = {
-		{ "\xfe\xff\0<", 4 }, { "\xff\xfe<\0E\0/\0>\0", 10 }, { "\xfe\xff", 2 },
-		{ "\xff\xfe", 2 }, { "\xfe\xff\x01", 3 }, { "\xff\xfe<", 3 },
+	static const struct {
+		const char *p;
+		size_t len;
+	} utf16[] = {
+		{ "\xfe\xff\0<", 4 },
+		{ "\xff\xfe<\0E\0/\0>\0", 10 },
+		{ "\xfe\xff", 2 },
+		{ "\xff\xfe", 2 },
+		{ "\xfe\xff\x01", 3 },
+		{ "\xff\xfe<", 3 },
 	};
 	size_t i;
 	int p;
@@ -1255,7 +1367,8 @@ TEST(malformed)
 			guard_free(&g);
 			if (rc != S3MPU_E_XML) {
 				check_fail_at(__FILE__, __LINE__, "malformed document refused");
-				fprintf(stderr, "    doc %zu \"%s\" parser %s: %s\n", i, docs[i], parser_names[p], rc_name(rc));
+				fprintf(stderr, "    doc %zu \"%s\" parser %s: %s\n", i, docs[i],
+					parser_names[p], rc_name(rc));
 			}
 		}
 	}
@@ -1302,18 +1415,21 @@ TEST(mutations)
 				state = state * 6364136223846793005u + 1442695040888963407u;
 				edits = 1 + (size_t)(state >> 60) % 4;
 				for (j = 0; j < edits; j++) {
-					static const char marks[] = "<>/&;\"'=!?-[] \n\x01\x80\xff#x";
+					static const char marks[] =
+						"<>/&;\"'=!?-[] \n\x01\x80\xff#x";
 					state = state * 6364136223846793005u + 1442695040888963407u;
 					at = (size_t)(state >> 33) % m.len;
-					m.p[at] = (state >> 20) & 1 ? marks[(state >> 8) % (sizeof marks - 1)]
+					m.p[at] = (state >> 20) & 1
+						? marks[(state >> 8) % (sizeof marks - 1)]
 						: (char)(state >> 24);
 				}
 				guarded g;
 				char *doc = guard_put(&g, m.p, m.len);
 				rc = rc_of(f.parser, doc, m.len);
 				guard_free(&g);
-				CHECK(rc == S3MPU_OK || rc == S3MPU_E_SPACE || rc == S3MPU_E_XML || rc == S3MPU_E_XML_SIZE
-					|| rc == S3MPU_E_XML_DOCUMENT || rc == S3MPU_E_S3);
+				CHECK(rc == S3MPU_OK || rc == S3MPU_E_SPACE || rc == S3MPU_E_XML ||
+					rc == S3MPU_E_XML_SIZE || rc == S3MPU_E_XML_DOCUMENT ||
+					rc == S3MPU_E_S3);
 			}
 		}
 		fixture_free(&f);
@@ -1336,9 +1452,9 @@ TEST(attributes)
 	s3mpu_s3_error err;
 	size_t i;
 	double t;
-	static const char attrs[] =
-		"<Error xmlns=\"" S3_NS "\" a='1' b = \"x>y\"\tc=3 d=\"&bogus;\"><Code e=\"/\">X</Code>"
-		"<Message f=g/>m<RequestId h=i>r</RequestId></Error>";
+	static const char attrs[] = "<Error xmlns=\"" S3_NS
+				    "\" a='1' b = \"x>y\"\tc=3 d=\"&bogus;\"><Code e=\"/\">X</Code>"
+				    "<Message f=g/>m<RequestId h=i>r</RequestId></Error>";
 
 	/* Attributes are skipped (nothing reads them), values and all. */
 	CHECK_INT(s3mpu_parse_error(attrs, sizeof attrs - 1, &err), S3MPU_OK);
@@ -1350,11 +1466,15 @@ TEST(attributes)
 	/* mxml adds attributes in quadratic time: a tag of 1.5 million
 	 * attributes must not reach it, whatever hides them. */
 	{
-		static const struct { const char *pre; int rc; } tricks[] = {
+		static const struct {
+			const char *pre;
+			int rc;
+		} tricks[] = {
 			{ "<Error", S3MPU_OK },
-			{ "<Error x=a\"b", S3MPU_OK },                   /* a quote inside an unquoted value */
-			{ "<!-- ---><Error x=\"-->\"", S3MPU_E_XML_SIZE }, /* "--->" does not end a comment for mxml */
-			{ "<!-- a --->--><Error x=\">\"", S3MPU_OK },   /* a quoted '>' */
+			{ "<Error x=a\"b", S3MPU_OK }, /* a quote inside an unquoted value */
+			{ "<!-- ---><Error x=\"-->\"",
+				S3MPU_E_XML_SIZE }, /* "--->" does not end a comment for mxml */
+			{ "<!-- a --->--><Error x=\">\"", S3MPU_OK }, /* a quoted '>' */
 			{ "<?a?b?><Error x='<'", S3MPU_OK },
 			{ "<![CDATA[ ]]]]><Error y=\"]]>\"", S3MPU_E_XML },
 			{ "<!DOCTYPE x \"><Error", S3MPU_E_XML },
@@ -1364,14 +1484,17 @@ TEST(attributes)
 			int rc;
 			b.len = 0;
 			buf_cstr(&b, tricks[k].pre);
-			for (i = 0; b.len < (check_light() ? S3MPU_XML_MAX / 16 : S3MPU_XML_MAX - 16); i++)
+			for (i = 0;
+				b.len < (check_light() ? S3MPU_XML_MAX / 16 : S3MPU_XML_MAX - 16);
+				i++)
 				buf_fmt(&b, " a%zx=''", i);
 			buf_cstr(&b, "/>");
 			t = seconds();
 			rc = rc_of(P_ERROR, b.p, b.len);
 			if (rc != tricks[k].rc || (!check_light() && seconds() - t > 5)) {
 				check_fail_at(__FILE__, __LINE__, "attribute flood parsed quickly");
-				fprintf(stderr, "    trick %zu: %s in %.1f s\n", k, rc_name(rc), seconds() - t);
+				fprintf(stderr, "    trick %zu: %s in %.1f s\n", k, rc_name(rc),
+					seconds() - t);
 			}
 		}
 	}
@@ -1432,8 +1555,11 @@ TEST(many_parts)
 
 	buf_cstr(&b, "<ListPartsResult xmlns=\"" S3_NS "\"><IsTruncated>false</IsTruncated>");
 	for (i = 1; i <= n; i++)
-		buf_fmt(&b, "<Part><PartNumber>%zu</PartNumber><LastModified>2026-11-20T08:01:12.000Z</LastModified>"
-			"<ETag>&quot;%032zx&quot;</ETag><Size>%zu</Size></Part>", i, i, i << 20);
+		buf_fmt(&b,
+			"<Part><PartNumber>%zu</PartNumber><LastModified>2026-11-20T08:01:12.000Z</"
+			"LastModified>"
+			"<ETag>&quot;%032zx&quot;</ETag><Size>%zu</Size></Part>",
+			i, i, i << 20);
 	buf_cstr(&b, "</ListPartsResult>");
 	memset(&lp, 0, sizeof lp);
 	lp.parts = parts;
@@ -1450,22 +1576,8 @@ TEST(many_parts)
 	buf_free(&b);
 }
 
-CHECK_MAIN(
-	CASE(fixtures),
-	CASE(fixtures_guard_page),
-	CASE(fixtures_variants),
-	CASE(fixtures_truncated),
-	CASE(fixtures_every_parser),
-	CASE(fixtures_allocation_failures),
-	CASE(arguments),
-	CASE(size_limit),
-	CASE(value_sizes),
-	CASE(namespaces),
-	CASE(text_values),
-	CASE(numbers),
-	CASE(malformed),
-	CASE(mutations),
-	CASE(attributes),
-	CASE(deep_nesting),
-	CASE(many_parts)
-)
+CHECK_MAIN(CASE(fixtures), CASE(fixtures_guard_page), CASE(fixtures_variants),
+	CASE(fixtures_truncated), CASE(fixtures_every_parser), CASE(fixtures_allocation_failures),
+	CASE(arguments), CASE(size_limit), CASE(value_sizes), CASE(namespaces), CASE(text_values),
+	CASE(numbers), CASE(malformed), CASE(mutations), CASE(attributes), CASE(deep_nesting),
+	CASE(many_parts))

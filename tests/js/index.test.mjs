@@ -38,10 +38,11 @@ describe('exports', () => {
 });
 
 describe('tests you can find', () => {
-  it('each js/src/X.js has tests/js/X.test.mjs (js/src/cli/ is tests/js/cli.test.mjs)', async () => {
+  it('each js/src/X.js has tests/js/X.test.mjs (js/src/cli/ is tests/js/cli.test.mjs, js/src/direct/ tests/js/direct.test.mjs)', async () => {
     const sources = (await readdir(path.join(here, '../../js/src'))).filter((f) => f.endsWith('.js'));
     const missing = sources.filter((f) => !existsSync(path.join(here, f.replace(/\.js$/, '.test.mjs'))));
     assert.deepEqual(missing, []);
     assert.ok(existsSync(path.join(here, 'cli.test.mjs')));
+    assert.ok(existsSync(path.join(here, 'direct.test.mjs')));
   });
 });

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { s3Server } from '../js/harness/server.mjs';
 import { verifyObject, listUploads } from '../js/harness/verify.mjs';
 import { S3Client } from '../../js/src/index.node.js';
+import { directUpload } from '../../js/src/direct/index.js';
 import { bundleWorker, nodeImports, startWorker } from '../e2e/workerd.mjs';
 
 const MiB = 1024 * 1024;
@@ -28,6 +29,7 @@ function bindings() {
   return {
     S3_ENDPOINT: s3.endpoint, S3_REGION: s3.region, S3_BUCKET: bucket,
     S3_ACCESS_KEY_ID: s3.accessKeyId, S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    UPLOAD_TOKEN: 'test-token',
   };
 }
 
@@ -227,4 +229,32 @@ test('bad requests get 4xx answers, not exceptions', { timeout: 30_000 }, async 
   assert.equal(r3.status, 404);
   const r4 = await fetch(new URL('/upload/', worker.url), { method: 'POST', body: 'x' });
   assert.equal(r4.status, 404);
+});
+
+test('/s3: the direct-upload handler in workerd: 1,000 part URLs in one call, directUpload through it', { timeout: 120_000 }, async (t) => {
+  const auth = { authorization: 'Bearer test-token' };
+  const call = (method, path, body) => fetch(new URL(`/s3${path}`, worker.url), {
+    method, headers: { ...auth, 'content-type': 'application/json' }, body: body && JSON.stringify(body),
+  });
+  const denied = await fetch(new URL('/s3/multipart', worker.url), { method: 'POST', body: '{"filename":"x"}' });
+  assert.equal(denied.status, 403, 'no token: denied');
+  const created = await (await call('POST', '/multipart', { filename: 'direct-worker.bin', size: 6 * MiB })).json();
+  assert.match(created.key, /^uploads\/.+\/direct-worker\.bin$/);
+  assert.equal(created.partSize, 8 * MiB);
+  const q = `?key=${encodeURIComponent(created.key)}`;
+  const numbers = Array.from({ length: 1000 }, (_, i) => i + 1).join(',');
+  const t0 = performance.now();
+  const batch = await (await call('GET', `/multipart/${encodeURIComponent(created.uploadId)}/batch${q}&partNumbers=${numbers}`)).json();
+  t.diagnostic(`1,000 part URLs from the handler in workerd: ${(performance.now() - t0).toFixed(0)} ms wall`);
+  assert.equal(Object.keys(batch.presignedUrls).length, 1000);
+  assert.equal((await call('DELETE', `/multipart/${encodeURIComponent(created.uploadId)}${q}`)).status, 200);
+  assert.deepEqual(await listUploads(bucket, created.key), []);
+
+  // The page's side from Node (fetch instead of XHR), signed by the handler in workerd.
+  const bytes = randomBytes(13 * MiB);
+  const r = await directUpload(new Blob([bytes]), {
+    endpoint: new URL('/s3', worker.url).href, headers: () => auth, filename: 'via-worker.bin', partSize: 5 * MiB, store: false,
+  });
+  await verifyObject({ bucket, key: r.key, expectBytes: bytes, expectParts: [5 * MiB, 5 * MiB, 3 * MiB] });
+  assert.deepEqual(await listUploads(bucket, r.key), []);
 });

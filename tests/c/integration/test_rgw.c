@@ -43,9 +43,9 @@ typedef struct {
 	target t;
 	s3mpu_client client;
 	int vhost;
-	int64_t clock;          /* added to time(NULL): a wrong clock, then its fix */
-	char prefix[96];        /* every key of the case starts with it */
-	char tmp[96];           /* temp file prefix */
+	int64_t clock;   /* added to time(NULL): a wrong clock, then its fix */
+	char prefix[96]; /* every key of the case starts with it */
+	char tmp[96];    /* temp file prefix */
 	char arena[1 << 16];
 } session;
 
@@ -78,8 +78,12 @@ static void target_field(target *t, const char *name, const char *v)
 static int load_target(target *t)
 {
 	static const char *const names[] = {
-		"S3MPU_TEST_ENDPOINT", "S3MPU_TEST_REGION", "S3MPU_TEST_ACCESS_KEY_ID",
-		"S3MPU_TEST_SECRET_ACCESS_KEY", "S3MPU_TEST_BUCKET", "S3MPU_TEST_STORE",
+		"S3MPU_TEST_ENDPOINT",
+		"S3MPU_TEST_REGION",
+		"S3MPU_TEST_ACCESS_KEY_ID",
+		"S3MPU_TEST_SECRET_ACCESS_KEY",
+		"S3MPU_TEST_BUCKET",
+		"S3MPU_TEST_STORE",
 	};
 	const char *env = getenv("S3MPU_TEST_ENDPOINT");
 	size_t i;
@@ -94,8 +98,10 @@ static int load_target(target *t)
 		char line[512];
 		FILE *f = fopen(S3MPU_RGW_STATE, "r");
 		if (!f) {
-			fprintf(stderr, "no target: set S3MPU_TEST_ENDPOINT or run the fixture "
-				"(ctest starts it; state file %s)\n", S3MPU_RGW_STATE);
+			fprintf(stderr,
+				"no target: set S3MPU_TEST_ENDPOINT or run the fixture "
+				"(ctest starts it; state file %s)\n",
+				S3MPU_RGW_STATE);
 			return -1;
 		}
 		while (fgets(line, sizeof line, f)) {
@@ -123,8 +129,8 @@ static int localhost_endpoint(const char *endpoint, char *out, size_t cap)
 	size_t i;
 	for (i = 0; i < 2; i++) {
 		size_t n = strlen(hosts[i]);
-		if (strncmp(endpoint, hosts[i], n) == 0 && (endpoint[n] == ':' || endpoint[n] == 0 ||
-		    endpoint[n] == '/')) {
+		if (strncmp(endpoint, hosts[i], n) == 0 &&
+			(endpoint[n] == ':' || endpoint[n] == 0 || endpoint[n] == '/')) {
 			snprintf(out, cap, "http://localhost%s", endpoint + n);
 			return 1;
 		}
@@ -183,8 +189,8 @@ static session *session_open(const char *name, int vhost, const char *secret)
 		free(s);
 		return NULL;
 	}
-	snprintf(s->prefix, sizeof s->prefix, "ctest-%ld-%ld/%s/", (long)time(NULL),
-		(long)getpid(), name);
+	snprintf(s->prefix, sizeof s->prefix, "ctest-%ld-%ld/%s/", (long)time(NULL), (long)getpid(),
+		name);
 	snprintf(s->tmp, sizeof s->tmp, "/tmp/s3mpu-test-rgw-%ld-%s", (long)getpid(), name);
 	return s;
 }
@@ -342,7 +348,7 @@ static void encode_path(const char *in, char *out, size_t cap)
 	for (; *in && o + 4 < cap; in++) {
 		unsigned char c = (unsigned char)*in;
 		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
+			c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
 			out[o++] = (char)c;
 		} else {
 			out[o++] = '%';
@@ -354,13 +360,13 @@ static void encode_path(const char *in, char *out, size_t cap)
 }
 
 typedef struct {
-	const char *method;     /* NULL: GET; "HEAD" uses curl -I */
-	const char *url;        /* complete; NULL: the object `key` */
+	const char *method; /* NULL: GET; "HEAD" uses curl -I */
+	const char *url;    /* complete; NULL: the object `key` */
 	const char *key;
-	int vhost;              /* object URL virtual-hosted on localhost */
-	const char *upload;     /* file to PUT (-T), or NULL */
-	int unsigned_;          /* send no credentials (presigned URLs) */
-	const char *out, *hdr;  /* body and header dumps */
+	int vhost;             /* object URL virtual-hosted on localhost */
+	const char *upload;    /* file to PUT (-T), or NULL */
+	int unsigned_;         /* send no credentials (presigned URLs) */
+	const char *out, *hdr; /* body and header dumps */
 } curl_req;
 
 /* Run curl; returns the HTTP status it reports, -1 if it could not run. */
@@ -379,7 +385,8 @@ static int curl_run(const session *s, const curl_req *r)
 	} else {
 		encode_path(r->key, enc, sizeof enc);
 		if (r->vhost) {
-			snprintf(url, sizeof url, "http://%s.localhost:%s/%s", s->t.bucket, port, enc);
+			snprintf(url, sizeof url, "http://%s.localhost:%s/%s", s->t.bucket, port,
+				enc);
 		} else {
 			snprintf(host_url, sizeof host_url, "%s", s->t.endpoint);
 			if (host_url[0] && host_url[strlen(host_url) - 1] == '/')
@@ -412,7 +419,7 @@ static int curl_run(const session *s, const curl_req *r)
 		argv[argc++] = user;
 		argv[argc++] = "-H";
 		argv[argc++] = r->upload ? "x-amz-content-sha256: UNSIGNED-PAYLOAD"
-			: "x-amz-content-sha256: " S3MPU_EMPTY_SHA256;
+					 : "x-amz-content-sha256: " S3MPU_EMPTY_SHA256;
 	}
 	if (r->vhost) {
 		snprintf(resolve, sizeof resolve, "%s.localhost:%s:127.0.0.1", s->t.bucket, port);
@@ -500,13 +507,13 @@ static s3mpu_op op_of(const session *s, int kind, const char *key, const char *u
 }
 
 /* Build `op` at the session's clock and send it; the HTTP status, or -1. */
-static int send_op(session *s, const s3mpu_op *op, const void *body, size_t len,
-	http_response *resp)
+static int send_op(
+	session *s, const s3mpu_op *op, const void *body, size_t len, http_response *resp)
 {
 	s3mpu_request req;
 	size_t need = 0;
-	int rc = s3mpu_build(&s->client, op, (int64_t)time(NULL) + s->clock, &req,
-		s->arena, sizeof s->arena, &need);
+	int rc = s3mpu_build(&s->client, op, (int64_t)time(NULL) + s->clock, &req, s->arena,
+		sizeof s->arena, &need);
 	memset(resp, 0, sizeof *resp);
 	if (rc != S3MPU_OK) {
 		fprintf(stderr, "s3mpu_build: %s: %s\n", s3mpu_strerror(rc),
@@ -523,8 +530,12 @@ static int send_op(session *s, const s3mpu_op *op, const void *body, size_t len,
 }
 
 #define CHECK_HEADER(resp, name, want) \
-	do { const s3mpu_str *v_ = http_header(&(resp), name); CHECK(v_ != NULL); \
-	     if (v_) CHECK_STR(*v_, want); } while (0)
+	do { \
+		const s3mpu_str *v_ = http_header(&(resp), name); \
+		CHECK(v_ != NULL); \
+		if (v_) \
+			CHECK_STR(*v_, want); \
+	} while (0)
 
 static void show_failure(const char *what, const http_response *r)
 {
@@ -533,8 +544,8 @@ static void show_failure(const char *what, const http_response *r)
 }
 
 /* CreateMultipartUpload from `tmpl` (object headers) or nothing. */
-static int create_upload(session *s, const s3mpu_op *tmpl, const char *key,
-	s3mpu_create_result *out)
+static int create_upload(
+	session *s, const s3mpu_op *tmpl, const char *key, s3mpu_create_result *out)
 {
 	s3mpu_op op = tmpl ? *tmpl : op_of(s, S3MPU_OP_CREATE, key, NULL);
 	s3mpu_s3_error err;
@@ -647,8 +658,8 @@ static int put_object(session *s, const char *key, const unsigned char *data, si
 }
 
 /* Create (from `tmpl`), parts of `part_size`, Complete. 0 on success. */
-static int multipart(session *s, const s3mpu_op *tmpl, const char *key,
-	const unsigned char *data, size_t len, uint64_t part_size, s3mpu_complete_result *done)
+static int multipart(session *s, const s3mpu_op *tmpl, const char *key, const unsigned char *data,
+	size_t len, uint64_t part_size, s3mpu_complete_result *done)
 {
 	s3mpu_create_result cr;
 	s3mpu_s3_error err;
@@ -663,11 +674,14 @@ static int multipart(session *s, const s3mpu_op *tmpl, const char *key,
 	if (!parts)
 		goto out;
 	for (n = 1; n <= plan.part_count; n++) {
-		uint64_t off = s3mpu_plan_part_offset(&plan, n), size = s3mpu_plan_part_size(&plan, n);
-		if (upload_part(s, key, cr.upload_id, n, data + off, (size_t)size, &parts[n - 1]) != 200)
+		uint64_t off = s3mpu_plan_part_offset(&plan, n),
+			 size = s3mpu_plan_part_size(&plan, n);
+		if (upload_part(s, key, cr.upload_id, n, data + off, (size_t)size, &parts[n - 1]) !=
+			200)
 			goto out;
 	}
-	CHECK_INT(complete_upload(s, key, cr.upload_id, parts, plan.part_count, done, &err, &prc), 200);
+	CHECK_INT(complete_upload(s, key, cr.upload_id, parts, plan.part_count, done, &err, &prc),
+		200);
 	CHECK_INT(prc, S3MPU_OK);
 	if (prc == S3MPU_OK) {
 		CHECK_CSTR(done->key, key);
@@ -686,8 +700,8 @@ out:
 /* ------------------------------------------------------------------ */
 
 /* GET with curl: same bytes; HEAD with the core and with curl: `etag`. */
-static void check_readback(session *s, const char *key, const unsigned char *data, size_t len,
-	const char *etag)
+static void check_readback(
+	session *s, const char *key, const unsigned char *data, size_t len, const char *etag)
 {
 	char out[128], hdr[128], got_etag[128], sum[33], want_sum[33], lenbuf[32];
 	unsigned char d[S3MPU_MD5_SIZE];
@@ -789,7 +803,8 @@ TEST(size_17mib_four_parts) { roundtrip("size17m", 17 * MIB, 4); }
 /* ------------------------------------------------------------------ */
 
 static const char *const odd_keys[] = {
-	"unicode/\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e/\xd0\xba\xd0\xbb\xd1\x8e\xd1\x87-\xc3\xbc-\xf0\x9f\x9a\x80.txt",
+	"unicode/\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e/"
+	"\xd0\xba\xd0\xbb\xd1\x8e\xd1\x87-\xc3\xbc-\xf0\x9f\x9a\x80.txt",
 	"with space/a b  c .txt",
 	"plus+sign++.bin",
 	"percent%20not-a-space%25%.bin",
@@ -802,7 +817,10 @@ static void xml_escape(const char *in, char *out, size_t cap)
 {
 	size_t o = 0;
 	for (; *in && o + 6 < cap; in++) {
-		const char *rep = *in == '&' ? "&amp;" : *in == '<' ? "&lt;" : *in == '>' ? "&gt;" : NULL;
+		const char *rep = *in == '&' ? "&amp;"
+			: *in == '<'         ? "&lt;"
+			: *in == '>'         ? "&gt;"
+					     : NULL;
 		if (rep) {
 			memcpy(out + o, rep, strlen(rep));
 			o += strlen(rep);
@@ -920,7 +938,9 @@ TEST(create_headers_read_back)
 		{ S3MPU_LIT("run-id"), S3MPU_LIT("42") },
 		{ S3MPU_LIT("note"), S3MPU_LIT("two  spaces") },
 	};
-	static const struct { const char *name, *value; } want[] = {
+	static const struct {
+		const char *name, *value;
+	} want[] = {
 		{ "content-type", "text/x-s3mpu; charset=utf-8" },
 		{ "cache-control", "max-age=60, private" },
 		{ "content-disposition", "attachment; filename=\"report 1.txt\"" },
@@ -1052,14 +1072,16 @@ TEST(list_parts_paging_list_uploads_abort)
 			if (n < 1 || n > 5)
 				break;
 			CHECK_INT(page[i].size, 1000 + n);
-			CHECK_MEM(page[i].etag, page[i].etag_len, parts[n - 1].etag, parts[n - 1].etag_len);
+			CHECK_MEM(page[i].etag, page[i].etag_len, parts[n - 1].etag,
+				parts[n - 1].etag_len);
 			CHECK(page[i].last_modified[0] != 0);
 			seen = n;
 		}
 		CHECK_INT(lp.is_truncated, pages < 2);
 		if (lp.is_truncated)
 			CHECK_INT(lp.next_part_number_marker, seen);
-		printf("note: ListParts page %u: %zu parts, truncated %d, NextPartNumberMarker %u\n",
+		printf("note: ListParts page %u: %zu parts, truncated %d, NextPartNumberMarker "
+		       "%u\n",
 			pages + 1, lp.part_count, lp.is_truncated, lp.next_part_number_marker);
 		marker = lp.next_part_number_marker;
 		pages++;
@@ -1309,8 +1331,8 @@ TEST(clock_skew_then_date_header_fix)
 /* ------------------------------------------------------------------ */
 
 /* A presigned UploadPart URL for part `n` signed at `now`. */
-static int presign_part(session *s, const char *key, const char *upload_id, uint32_t n,
-	size_t len, int64_t now, uint32_t expires, char *url, size_t cap)
+static int presign_part(session *s, const char *key, const char *upload_id, uint32_t n, size_t len,
+	int64_t now, uint32_t expires, char *url, size_t cap)
 {
 	s3mpu_op op = op_of(s, S3MPU_OP_UPLOAD_PART, key, upload_id);
 	s3mpu_request req;
@@ -1432,21 +1454,10 @@ out:
 	session_close(s);
 }
 
-CHECK_MAIN(
-	CASE(size_0_put_object),
-	CASE(size_1_put_object),
-	CASE(size_5mib_minus_1_put_object),
-	CASE(size_5mib_plus_1_two_parts),
-	CASE(size_17mib_four_parts),
-	CASE(keys_odd_path_style),
-	CASE(keys_odd_virtual_hosted),
-	CASE(create_headers_read_back),
-	CASE(list_parts_paging_list_uploads_abort),
-	CASE(complete_entity_too_small),
-	CASE(complete_invalid_part),
-	CASE(complete_result_parses),
-	CASE(complete_after_abort),
-	CASE(wrong_secret_signature_does_not_match),
-	CASE(clock_skew_then_date_header_fix),
-	CASE(presigned_upload_part)
-)
+CHECK_MAIN(CASE(size_0_put_object), CASE(size_1_put_object), CASE(size_5mib_minus_1_put_object),
+	CASE(size_5mib_plus_1_two_parts), CASE(size_17mib_four_parts), CASE(keys_odd_path_style),
+	CASE(keys_odd_virtual_hosted), CASE(create_headers_read_back),
+	CASE(list_parts_paging_list_uploads_abort), CASE(complete_entity_too_small),
+	CASE(complete_invalid_part), CASE(complete_result_parses), CASE(complete_after_abort),
+	CASE(wrong_secret_signature_does_not_match), CASE(clock_skew_then_date_header_fix),
+	CASE(presigned_upload_part))

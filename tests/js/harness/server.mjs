@@ -37,14 +37,14 @@ async function createBucket(name, cors) {
   } catch (e) {
     if (e?.name !== 'BucketAlreadyOwnedByYou') throw e;
   }
-  if (cors) await s3.send(new PutBucketCorsCommand({ Bucket: name, CORSConfiguration: CORS }));
+  if (cors) await s3.send(new PutBucketCorsCommand({ Bucket: name, CORSConfiguration: cors === true ? CORS : cors }));
   return name;
 }
 
 /**
  * { endpoint, region, accessKeyId, secretAccessKey, store, bucket(name, { cors = true }) }:
  * bucket() creates the bucket if needed (idempotent, with the CORS rule of
- * tests/server/cors.xml) and resolves to its name.
+ * tests/server/cors.xml, or the CORSConfiguration given as `cors`) and resolves to its name.
  */
 export async function s3Server() {
   const c = testConfig();
@@ -66,7 +66,7 @@ export async function s3Server() {
       if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)) {
         throw new TypeError(`bucket(${JSON.stringify(name)}): 3-63 of a-z 0-9 . -`);
       }
-      const id = `${name}\0${cors}`;
+      const id = `${name}\0${JSON.stringify(cors)}`;
       if (!made.has(id)) {
         const p = createBucket(name, cors);
         made.set(id, p);

@@ -1,0 +1,64 @@
+// The page's side of the hashing Worker (worker.js), which the package ships
+// and starts itself: new URL('./worker.js', import.meta.url), which Vite,
+// webpack 5 and Parcel follow. options.worker gives another Worker (or a
+// URL); `false`, or a runtime without Workers, runs the tasks in this thread.
+import { createTasks } from './tasks.js';
+
+/**
+ * @param {{ worker?: Worker | URL | string | false, wasm?: any }} options
+ * @returns {Promise<{ run(task: string, data?: object): Promise<any>, close(): void }>}
+ */
+export async function openHasher({ worker, wasm } = {}) {
+  if (worker === false || typeof Worker === 'undefined') return inThread(wasm);
+  let w;
+  try {
+    // The literal new Worker(new URL(...)) is what Vite, webpack 5 and Parcel recognise and bundle.
+    if (worker instanceof Worker) w = worker;
+    else if (worker) w = new Worker(worker, { type: 'module' });
+    else w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  } catch {
+    return inThread(wasm);
+  }
+  const waiting = new Map();
+  let next = 1;
+  let broken;
+  const failAll = (error) => {
+    broken = error;
+    for (const p of waiting.values()) p.reject(error);
+    waiting.clear();
+  };
+  w.onmessage = ({ data }) => {
+    const p = waiting.get(data.id);
+    if (!p) return;
+    waiting.delete(data.id);
+    if (data.error !== undefined) p.reject(new Error(`s3mpu hashing worker: ${data.error}`));
+    else p.resolve(data.result);
+  };
+  w.onerror = (e) => {
+    e.preventDefault?.();
+    failAll(new Error(`s3mpu: the hashing Worker (${String(worker ?? 's3mpu/src/direct/worker.js')}) did not start: ` +
+      `${e.message || 'no detail'}. A bundler that does not follow new Worker(new URL(...)) (esbuild) needs ` +
+      'src/direct/worker.js bundled apart and its URL as options.worker (and options.wasm for s3mpu.wasm).'));
+  };
+  const run = (task, data = {}) => new Promise((resolve, reject) => {
+    if (broken) return reject(broken);
+    const id = next++;
+    waiting.set(id, { resolve, reject });
+    w.postMessage({ id, task, ...data });
+    return undefined;
+  });
+  // A wasm given as a URL or bytes travels to the worker; a compiled Module too.
+  if (wasm !== undefined) await run('init', { wasm: wasm instanceof URL ? String(wasm) : wasm });
+  return {
+    run,
+    close: () => {
+      if (!(worker instanceof Worker)) w.terminate();
+      failAll(new Error('s3mpu hashing worker closed'));
+    },
+  };
+}
+
+async function inThread(wasm) {
+  const tasks = await createTasks(wasm);
+  return { run: async (task, data = {}) => tasks[task](data), close() {} };
+}
