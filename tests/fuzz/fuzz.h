@@ -27,7 +27,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* A broken invariant: say which, and abort (libFuzzer keeps the input). */
 #define FUZZ_CHECK(cond) \
-	do { if (!(cond)) fuzz_fail(__FILE__, __LINE__, #cond); } while (0)
+	do { \
+		if (!(cond)) \
+			fuzz_fail(__FILE__, __LINE__, #cond); \
+	} while (0)
 
 static inline void fuzz_fail(const char *file, int line, const char *what)
 {

@@ -165,6 +165,12 @@ static void check_same(const s3mpu_request *a, const s3mpu_request *b)
 	}
 }
 
+/* The sentence about the last error fits its bounds. */
+static void check_detail(const s3mpu_client *client)
+{
+	FUZZ_CHECK(strlen(s3mpu_client_detail(client)) < S3MPU_DETAIL_MAX);
+}
+
 /* Build with a fresh `client` (requests may point into it). */
 static int build_fresh(s3mpu_client *client, const s3mpu_config *cfg, const build_input *b,
 	s3mpu_request *out, char *arena, size_t cap)
@@ -173,7 +179,7 @@ static int build_fresh(s3mpu_client *client, const s3mpu_config *cfg, const buil
 
 	if (rc == S3MPU_OK)
 		rc = s3mpu_build(client, &b->op, b->now, out, arena, cap, NULL);
-	FUZZ_CHECK(FUZZ_TERMINATED(client->detail));
+	check_detail(client);
 	return rc;
 }
 
@@ -198,7 +204,7 @@ static void check_secret_hidden(const build_input *b, const s3mpu_request *want,
 	other.secret_key.ptr = secret;
 	rc = build_fresh(client, &other, b, got, arena, cap);
 	FUZZ_CHECK(rc == want_rc);
-	FUZZ_CHECK(strcmp(client->detail, want_detail) == 0);
+	FUZZ_CHECK(strcmp(s3mpu_client_detail(client), want_detail) == 0);
 	if (rc == S3MPU_OK)
 		check_same(want, got);
 	s3mpu_client_wipe(client);
@@ -219,19 +225,19 @@ static void build_and_check(const build_input *b)
 	FUZZ_CHECK(client && first && again && big);
 	rc = s3mpu_client_init(client, &b->cfg);
 	fuzz_trace("client", rc);
-	FUZZ_CHECK(FUZZ_TERMINATED(client->detail));
+	check_detail(client);
 	if (rc != S3MPU_OK) {
-		check_secret_hidden(b, NULL, rc, client->detail, 0);
+		check_secret_hidden(b, NULL, rc, s3mpu_client_detail(client), 0);
 		goto done;
 	}
 
 	rc = s3mpu_build(client, &b->op, b->now, first, NULL, 0, &need);
-	FUZZ_CHECK(FUZZ_TERMINATED(client->detail));
+	check_detail(client);
 	big_rc = s3mpu_build(client, &b->op, b->now, again, big, 1 << 16, &big_need);
 	fuzz_trace("build", big_rc);
 	if (rc != S3MPU_E_SPACE) {
 		FUZZ_CHECK(rc != S3MPU_OK && big_rc == rc);
-		check_secret_hidden(b, NULL, rc, client->detail, 0);
+		check_secret_hidden(b, NULL, rc, s3mpu_client_detail(client), 0);
 		goto done;
 	}
 	FUZZ_CHECK(need > 0);
@@ -243,7 +249,7 @@ static void build_and_check(const build_input *b)
 	FUZZ_CHECK(rc != S3MPU_E_SPACE);
 	if (rc != S3MPU_OK) {
 		FUZZ_CHECK(big_rc == rc || (big_rc == S3MPU_E_SPACE && need > (1 << 16)));
-		check_secret_hidden(b, NULL, rc, client->detail, need);
+		check_secret_hidden(b, NULL, rc, s3mpu_client_detail(client), need);
 		goto done;
 	}
 	/* The probe's answer may be a bound: more than is used. */

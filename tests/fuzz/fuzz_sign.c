@@ -61,8 +61,8 @@ static void read_input(fuzz_in *in, sign_input *s)
 	s->http.query_count = n;
 }
 
-static void hmac(const void *key, size_t key_len, const void *msg, size_t len,
-	unsigned char out[32])
+static void hmac(
+	const void *key, size_t key_len, const void *msg, size_t len, unsigned char out[32])
 {
 	s3mpu_hmac_sha256(key, key_len, msg, len, out);
 }
@@ -102,15 +102,16 @@ static void check_signature(const sign_input *in, const s3mpu_signature *sig)
 
 /* Sign with `signer`: the probe, exactly the room, one byte less. Returns
  * the error, or S3MPU_OK with *sig pointing into *buf (the caller frees). */
-static int sign_checked(s3mpu_signer *signer, const sign_input *in, s3mpu_signature *sig,
-	char **buf)
+static int sign_checked(
+	s3mpu_signer *signer, const sign_input *in, s3mpu_signature *sig, char **buf)
 {
 	size_t need = 0, used = 0, less = 0;
 	char *room;
 	int rc;
 
 	*buf = NULL;
-	rc = s3mpu_sigv4_sign(signer, &in->http, in->now, in->expires, in->flags, sig, NULL, 0, &need);
+	rc = s3mpu_sigv4_sign(
+		signer, &in->http, in->now, in->expires, in->flags, sig, NULL, 0, &need);
 	if (rc != S3MPU_E_SPACE) {
 		FUZZ_CHECK(rc != S3MPU_OK);
 		return rc;
@@ -118,9 +119,11 @@ static int sign_checked(s3mpu_signer *signer, const sign_input *in, s3mpu_signat
 	FUZZ_CHECK(need > 0);
 	room = malloc(need);
 	FUZZ_CHECK(room != NULL);
-	rc = s3mpu_sigv4_sign(signer, &in->http, in->now, in->expires, in->flags, sig, room, need - 1, &less);
+	rc = s3mpu_sigv4_sign(
+		signer, &in->http, in->now, in->expires, in->flags, sig, room, need - 1, &less);
 	FUZZ_CHECK(rc == S3MPU_E_SPACE && less == need);
-	rc = s3mpu_sigv4_sign(signer, &in->http, in->now, in->expires, in->flags, sig, room, need, &used);
+	rc = s3mpu_sigv4_sign(
+		signer, &in->http, in->now, in->expires, in->flags, sig, room, need, &used);
 	FUZZ_CHECK(rc == S3MPU_OK && used == need);
 	check_signature(in, sig);
 	*buf = room;
@@ -129,8 +132,8 @@ static int sign_checked(s3mpu_signer *signer, const sign_input *in, s3mpu_signat
 
 static int signer_from(const sign_input *in, s3mpu_signer *signer)
 {
-	return s3mpu_signer_init(signer, in->access_key, in->secret_key, in->token,
-		in->region, in->service);
+	return s3mpu_signer_init(
+		signer, in->access_key, in->secret_key, in->token, in->region, in->service);
 }
 
 static void check_same_signature(const s3mpu_signature *a, const s3mpu_signature *b)
@@ -138,7 +141,7 @@ static void check_same_signature(const s3mpu_signature *a, const s3mpu_signature
 	FUZZ_CHECK(memcmp(a->signature, b->signature, 64) == 0);
 	FUZZ_CHECK(a->canonical_request.len == b->canonical_request.len);
 	FUZZ_CHECK(memcmp(a->canonical_request.ptr, b->canonical_request.ptr,
-		a->canonical_request.len) == 0);
+			   a->canonical_request.len) == 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -3,7 +3,7 @@
  * through it) on two fields of any bytes.
  *
  * s3mpu_uri_encode agrees with a byte-at-a-time reference and fits in
- * 3 * len; the core's counting output buffer (out_uri) writes the same
+ * 3 * len; the core's counting output buffer (buf_uri) writes the same
  * bytes at any capacity and always counts the full length; the order
  * uri_compare_encoded gives (query parameters are sorted by it) is the
  * order of the encodings.
@@ -18,8 +18,8 @@ static size_t reference_encode(s3mpu_str in, int keep_slash, char *out)
 
 	for (i = 0; i < in.len; i++) {
 		unsigned char c = (unsigned char)in.ptr[i];
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-			|| c == '-' || c == '_' || c == '.' || c == '~' || (keep_slash && c == '/')) {
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+			c == '-' || c == '_' || c == '.' || c == '~' || (keep_slash && c == '/')) {
 			out[n++] = (char)c;
 		} else {
 			out[n++] = '%';
@@ -40,15 +40,15 @@ static int compare_bytes(const char *a, size_t an, const char *b, size_t bn)
 	return sign_of(c);
 }
 
-/* Encode `in` with out_uri into a buffer of `cap` bytes (exactly). */
-static void check_out_uri(s3mpu_str in, int keep_slash, const char *want, size_t want_len,
-	size_t cap)
+/* Encode `in` with buf_uri into a buffer of `cap` bytes (exactly). */
+static void check_buf_uri(
+	s3mpu_str in, int keep_slash, const char *want, size_t want_len, size_t cap)
 {
 	char *buf = cap ? malloc(cap) : NULL;
-	s3mpu_out o;
+	s3mpu_buf o;
 
-	out_init(&o, buf, cap);
-	out_uri(&o, in, keep_slash);
+	buf_init(&o, buf, cap);
+	buf_uri(&o, in, keep_slash);
 	FUZZ_CHECK(o.len == want_len);
 	FUZZ_CHECK(cap == 0 || memcmp(buf, want, cap < want_len ? cap : want_len) == 0);
 	free(buf);
@@ -64,10 +64,10 @@ static void encode_one(s3mpu_str in, int keep_slash, char **enc, size_t *enc_len
 	n = s3mpu_uri_encode(in, keep_slash, out);
 	r = reference_encode(in, keep_slash, ref);
 	FUZZ_CHECK(n == r && n <= cap && memcmp(out, ref, n) == 0);
-	check_out_uri(in, keep_slash, ref, r, 0);
-	check_out_uri(in, keep_slash, ref, r, r / 2);
-	check_out_uri(in, keep_slash, ref, r, r);
-	check_out_uri(in, keep_slash, ref, r, cap + 1);
+	check_buf_uri(in, keep_slash, ref, r, 0);
+	check_buf_uri(in, keep_slash, ref, r, r / 2);
+	check_buf_uri(in, keep_slash, ref, r, r);
+	check_buf_uri(in, keep_slash, ref, r, cap + 1);
 	free(out);
 	*enc = ref;
 	*enc_len = r;

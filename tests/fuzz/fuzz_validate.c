@@ -61,8 +61,8 @@ static int reference_header_ok(s3mpu_str name, s3mpu_str value)
 		return 0;
 	for (i = 0; i < name.len; i++) {
 		unsigned char c = (unsigned char)name.ptr[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-			|| (c != 0 && memchr(tchar, c, sizeof tchar - 1))))
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			    (c != 0 && memchr(tchar, c, sizeof tchar - 1))))
 			return 0;
 	}
 	for (i = 0; i < value.len; i++) {
@@ -82,7 +82,8 @@ static void check_bucket(s3mpu_str b)
 	FUZZ_CHECK(b.len >= 3 && b.len <= 63);
 	for (i = 0; i < b.len; i++) {
 		char c = b.ptr[i];
-		FUZZ_CHECK((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.');
+		FUZZ_CHECK(
+			(c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.');
 		FUZZ_CHECK(!(c == '.' && (i == 0 || i + 1 == b.len || b.ptr[i - 1] == '.')));
 	}
 	FUZZ_CHECK(b.ptr[0] != '-' && b.ptr[b.len - 1] != '-');
@@ -117,8 +118,8 @@ static uint64_t plan_step(const s3mpu_plan *plan, uint32_t n)
 	uint64_t size = s3mpu_plan_part_size(plan, n);
 
 	if (n > 1)
-		FUZZ_CHECK(s3mpu_plan_part_offset(plan, n) == s3mpu_plan_part_offset(plan, n - 1)
-			+ s3mpu_plan_part_size(plan, n - 1));
+		FUZZ_CHECK(s3mpu_plan_part_offset(plan, n) ==
+			s3mpu_plan_part_offset(plan, n - 1) + s3mpu_plan_part_size(plan, n - 1));
 	else
 		FUZZ_CHECK(s3mpu_plan_part_offset(plan, 1) == 0);
 	return size;
@@ -178,18 +179,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	check_bucket(bucket);
 	FUZZ_CHECK((s3mpu_check_key(key) == S3MPU_OK) == reference_key_ok(key));
-	FUZZ_CHECK((s3mpu_check_header(name, value) == S3MPU_OK) == reference_header_ok(name, value));
+	FUZZ_CHECK(
+		(s3mpu_check_header(name, value) == S3MPU_OK) == reference_header_ok(name, value));
 	check_base64(b64);
 	retry = s3mpu_retry_class((int)(status % 1000), code);
-	FUZZ_CHECK(retry == S3MPU_RETRY_NO || retry == S3MPU_RETRY_YES || retry == S3MPU_RETRY_SKEW);
+	FUZZ_CHECK(
+		retry == S3MPU_RETRY_NO || retry == S3MPU_RETRY_YES || retry == S3MPU_RETRY_SKEW);
 	/* Sizes around the limits are what matter: the value's last digits
 	 * pick one of them and an offset from it. */
 	{
 		static const uint64_t bases[] = { 0, S3MPU_PART_SIZE_MIN, S3MPU_PART_SIZE_MAX,
-			S3MPU_OBJECT_SIZE_MAX, S3MPU_PART_SIZE_DEFAULT * S3MPU_PART_NUMBER_MAX, UINT64_MAX };
+			S3MPU_OBJECT_SIZE_MAX, S3MPU_PART_SIZE_DEFAULT * S3MPU_PART_NUMBER_MAX,
+			UINT64_MAX };
 		uint64_t t = bases[total % 6] + (total / 6) % 4096 - 2048;
-		check_plan(total % 6 == 5 ? S3MPU_SIZE_UNKNOWN : t, preferred % 3 == 0 ? 0
-			: bases[preferred % 6] + (preferred / 6) % 4096 - 2048);
+		check_plan(total % 6 == 5 ? S3MPU_SIZE_UNKNOWN : t,
+			preferred % 3 == 0 ? 0
+					   : bases[preferred % 6] + (preferred / 6) % 4096 - 2048);
 		check_plan(total, preferred);
 	}
 	fuzz_in_free(&in);

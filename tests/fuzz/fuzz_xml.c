@@ -11,10 +11,16 @@
  */
 #include "fuzz.h"
 
-enum { P_ERROR = 1, P_CREATE, P_COMPLETE, P_LIST_PARTS, P_LIST_UPLOADS };
+enum {
+	P_ERROR = 1,
+	P_CREATE,
+	P_COMPLETE,
+	P_LIST_PARTS,
+	P_LIST_UPLOADS
+};
 
 #ifndef FUZZ_PARSER
-#  error "FUZZ_PARSER must name the parser (1..5)"
+#error "FUZZ_PARSER must name the parser (1..5)"
 #endif
 
 static int all_zero(const void *p, size_t n)
@@ -94,8 +100,8 @@ static int run_list_uploads(const char *xml, size_t len, s3mpu_s3_error *err)
 		FUZZ_CHECK(FUZZ_TERMINATED(r->next_key_marker));
 		FUZZ_CHECK(FUZZ_TERMINATED(r->next_upload_id_marker));
 		if (rc != S3MPU_OK)
-			FUZZ_CHECK(r->is_truncated == 0 && r->next_key_marker[0] == '\0'
-				&& r->next_upload_id_marker[0] == '\0');
+			FUZZ_CHECK(r->is_truncated == 0 && r->next_key_marker[0] == '\0' &&
+				r->next_upload_id_marker[0] == '\0');
 		free(r);
 		return rc;
 	}
@@ -130,8 +136,8 @@ static int run_parser(const char *xml, size_t len, s3mpu_s3_error *err)
 		s3mpu_create_result r;
 		rc = s3mpu_parse_create(xml, len, &r, err);
 		if (rc == S3MPU_OK)
-			FUZZ_CHECK(FUZZ_TERMINATED(r.bucket) && FUZZ_TERMINATED(r.key)
-				&& FUZZ_TERMINATED(r.upload_id) && r.upload_id[0] != '\0');
+			FUZZ_CHECK(FUZZ_TERMINATED(r.bucket) && FUZZ_TERMINATED(r.key) &&
+				FUZZ_TERMINATED(r.upload_id) && r.upload_id[0] != '\0');
 		else
 			FUZZ_CHECK(all_zero(&r, sizeof r));
 		return rc;
@@ -140,16 +146,14 @@ static int run_parser(const char *xml, size_t len, s3mpu_s3_error *err)
 		s3mpu_complete_result r;
 		rc = s3mpu_parse_complete(xml, len, &r, err);
 		if (rc == S3MPU_OK)
-			FUZZ_CHECK(FUZZ_TERMINATED(r.location) && FUZZ_TERMINATED(r.bucket)
-				&& FUZZ_TERMINATED(r.key) && FUZZ_TERMINATED(r.etag));
+			FUZZ_CHECK(FUZZ_TERMINATED(r.location) && FUZZ_TERMINATED(r.bucket) &&
+				FUZZ_TERMINATED(r.key) && FUZZ_TERMINATED(r.etag));
 		else
 			FUZZ_CHECK(all_zero(&r, sizeof r));
 		return rc;
 	}
-	case P_LIST_PARTS:
-		return run_list_parts(xml, len, err);
-	default:
-		return run_list_uploads(xml, len, err);
+	case P_LIST_PARTS: return run_list_parts(xml, len, err);
+	default: return run_list_uploads(xml, len, err);
 	}
 }
 
