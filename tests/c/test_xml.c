@@ -26,7 +26,14 @@
 /* The test binary replaces malloc and friends (glibc allows it), so that
  * mxml's allocations can be counted and failed one at a time. Not under
  * ASan, which owns malloc itself. */
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) /* gcc */
+#define ASAN_ON 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) /* clang */
+#define ASAN_ON 1
+#endif
+#endif
+#if defined(__GLIBC__) && !defined(ASAN_ON)
 #define TORTURE 1
 #else
 #define TORTURE 0
