@@ -99,9 +99,9 @@ for (const file of modules) {
       }
     });
 
-    it('memory stays bounded: ten more floods grow it no further', () => {
+    it('memory stays bounded: three more rounds of floods grow it no further', () => {
       const before_ = x.memory.buffer.byteLength;
-      for (let i = 0; i < 10; i++) {
+      for (let i = 0; i < 3; i++) {
         for (const body of Object.values(floods)) parse(x, P_LIST_PARTS, body);
         parse(x, P_LIST_PARTS, Buffer.alloc(100 * MiB, '<a/>'));
       }
