@@ -5,7 +5,7 @@
 //
 //   node bench/run.mjs [--smoke | --full] [--out FILE] [--only a,b,...] [--report-only | --reprofile]
 //
-// Sections (--only): upload, gateway, scale, sign, hash, browser, worker, size.
+// Sections (--only): upload, gateway, scale, sign, hash, browser, worker, size, direct.
 // Every measurement runs in a fresh child process; contenders alternate
 // within each round (the order rotates from round to round), figures are
 // medians with min-max, and ratios are taken between runs of the same round.
@@ -559,6 +559,10 @@ try {
   if (want('size')) {
     log('size');
     await sizeBench();
+  }
+  if (want('direct')) {
+    log('browser direct uploads (s3mpu/direct against Uppy)');
+    results.direct = await runJson('direct', process.execPath, [join(here, 'direct-bench.mjs'), join(WORK, 'direct'), MODE]);
   }
   // Where the CPU goes, for the targets these runs can miss (not in smoke runs).
   if (MODE !== 'smoke' && want('upload')) {

@@ -59,13 +59,15 @@ try {
   };
   // Warm up every path (first request instantiates the module; JIT).
   const check = {};
-  for (const impl of ['empty', 's3mpu', 's3mpu-batch', 'aws4fetch']) {
+  // The direct-upload handler only where the tree has it (its route answers 501 otherwise).
+  const hasHandler = (await mf.dispatchFetch('http://bench/?impl=handler-batch&n=1')).status !== 501;
+  const impls = ['empty', 's3mpu', 's3mpu-batch', 'aws4fetch', ...(hasHandler ? ['handler-batch'] : [])];
+  for (const impl of impls) {
     for (let i = 0; i < 3; i++) check[impl] = await call(impl, impl === 'empty' ? 0 : n);
   }
-  for (const impl of ['s3mpu', 's3mpu-batch', 'aws4fetch']) {
+  for (const impl of impls.filter((x) => x !== 'empty')) {
     if (!check[impl].includes('X-Amz-Signature=')) throw new Error(`${impl} returned no presigned URL: ${check[impl].slice(0, 200)}`);
   }
-  const impls = ['empty', 's3mpu', 's3mpu-batch', 'aws4fetch'];
   const out = Object.fromEntries(impls.map((k) => [k, { cpuMs: [], wallMs: [] }]));
   for (let r = 0; r < rounds; r++) {
     // Rotate the order each round.

@@ -1,6 +1,6 @@
 // Upload one file to an S3-compatible store with s3mpu, showing progress.
 // It shows the whole public API a Node program needs: S3Client.create,
-// upload() with a file path, onProgress, an AbortSignal, and S3Error.
+// upload() of a file ({ path }), onProgress, an AbortSignal, and S3Error.
 //
 //   export S3MPU_ENDPOINT=http://127.0.0.1:7480 S3MPU_REGION=us-east-1 \
 //          S3MPU_ACCESS_KEY_ID=... S3MPU_SECRET_ACCESS_KEY=...
@@ -16,17 +16,28 @@ if (!file || !bucket || !key) {
   console.error('usage: node examples/node-upload.mjs FILE BUCKET KEY');
   process.exit(2);
 }
+const { S3MPU_ENDPOINT, S3MPU_REGION, S3MPU_ACCESS_KEY_ID, S3MPU_SECRET_ACCESS_KEY } = process.env;
+const missing = Object.entries({ S3MPU_ENDPOINT, S3MPU_ACCESS_KEY_ID, S3MPU_SECRET_ACCESS_KEY })
+  .filter(([, value]) => !value).map(([name]) => name);
+if (missing.length) {
+  console.error(`node-upload: set ${missing.join(', ')} (see the top of examples/node-upload.mjs)`);
+  process.exit(2);
+}
 
 // One client per endpoint and credentials; it loads the wasm core once.
-const s3 = await S3Client.create({
-  endpoint: process.env.S3MPU_ENDPOINT,
-  region: process.env.S3MPU_REGION, // may be omitted for JD Cloud endpoints
-  credentials: {
-    accessKeyId: process.env.S3MPU_ACCESS_KEY_ID,
-    secretAccessKey: process.env.S3MPU_SECRET_ACCESS_KEY,
-  },
-  forcePathStyle: true, // http://host/BUCKET/KEY: works with IP endpoints and local servers
-});
+let s3;
+try {
+  s3 = await S3Client.create({
+    endpoint: S3MPU_ENDPOINT,
+    region: S3MPU_REGION, // may be omitted for JD Cloud and AWS endpoints
+    credentials: { accessKeyId: S3MPU_ACCESS_KEY_ID, secretAccessKey: S3MPU_SECRET_ACCESS_KEY },
+    forcePathStyle: true, // http://host/BUCKET/KEY: works with IP endpoints and local servers
+  });
+} catch (e) {
+  // S3InputError: refused before anything was sent (e.g. no region for this endpoint).
+  console.error(`node-upload: ${e.message}${e.code === 'InvalidRegion' ? ' (set S3MPU_REGION, e.g. us-east-1)' : ''}`);
+  process.exit(2);
+}
 
 // Ctrl-C stops the upload; s3mpu then aborts it on the server too.
 const controller = new AbortController();
@@ -36,7 +47,7 @@ try {
   const result = await s3.upload({
     bucket,
     key,
-    body: file,              // a path: read part by part, never all in memory
+    body: { path: file },    // a file: read part by part, never all in memory
     partSize: 16 * 1024 * 1024, // preferred; the core raises it for huge files
     concurrency: 4,          // parts in flight
     contentType: 'application/octet-stream',

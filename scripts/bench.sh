@@ -4,9 +4,10 @@
 #   scripts/bench.sh [--full | --smoke] [--no-gateway] [-- extra bench/run.mjs options]
 #
 #   (default)  512 MiB uploads to a loopback sink and to a throwaway RGW, scale, signing,
-#              hashing, workerd, size: ~20-30 min on 2 cores. Writes BENCHMARKS.md.
+#              hashing, workerd, size, browser direct uploads against Uppy: ~20-30 min on
+#              2 cores. Writes BENCHMARKS.md.
 #   --full     adds 4 GiB uploads from memory and from a file (and 4 GiB in the size scale).
-#   --smoke    every code path once with tiny sizes and no RGW, in about a minute; writes
+#   --smoke    every code path once with tiny sizes, in a minute or two; writes
 #              build/bench-smoke.md (never BENCHMARKS.md). For CI: exits non-zero when any
 #              contender crashes or an upload does not arrive whole; no timing assertions.
 #   --no-gateway  skip the RGW runs.
@@ -28,7 +29,7 @@ extra=()
 while [ $# -gt 0 ]; do
     case $1 in
         --full) mode=full ;;
-        --smoke) mode=smoke; gateway=0 ;;
+        --smoke) mode=smoke ;; # RGW too: the browser direct uploads need a gateway with CORS
         --no-gateway) gateway=0 ;;
         --) shift; extra=("$@"); break ;;
         -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
@@ -50,6 +51,18 @@ if [ ! -f "$stamp" ] || [ bench/package-lock.json -nt "$stamp" ] || [ bench/pack
         flock -w 600 8 || die "could not lock the npm install"
         log "installing bench/ dev dependencies (npm ci)"
         (cd bench && npm ci --no-audit --no-fund --loglevel=error </dev/null >&2)
+        touch "$stamp"
+    )
+fi
+
+# The published Uppy and Companion the direct-upload runs compare with (tests/interop's pins).
+stamp=tests/interop/node_modules/.package-lock.json
+if [ -f tests/interop/package-lock.json ] && { [ ! -f "$stamp" ] || [ tests/interop/package-lock.json -nt "$stamp" ]; }; then
+    (
+        exec 8>"${TMPDIR:-/tmp}/s3mpu-e2e-npm-$(printf %s "$root/tests/interop" | cksum | cut -d' ' -f1).lock"
+        flock -w 600 8 || die "could not lock the npm install"
+        log "installing tests/interop dev dependencies (npm ci)"
+        (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error </dev/null >&2)
         touch "$stamp"
     )
 fi

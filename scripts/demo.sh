@@ -14,7 +14,8 @@
 #       uploads to that store instead (the object is left there: demo/KEY).
 #
 # Environment: S3MPU_DEMO_MIB (file size, default 64), S3MPU_DEMO_PART
-# (default 16MiB). Runs unattended (CI); exit status 0 only when verified.
+# (default 16MiB), S3MPU_DEMO_PORT (the local server's port; default: a free
+# one from 7600). Runs unattended (CI); exit status 0 only when verified.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,6 +27,13 @@ die() { log "$*"; exit 1; }
 
 command -v node >/dev/null || die "node is not installed (Node >= 18.17)"
 command -v curl >/dev/null || die "curl is not installed"
+# shellcheck source=../tests/server/lib.sh
+. tests/server/lib.sh
+if [ -n "${S3MPU_DEMO_PORT:-}" ] && [ -z "${S3MPU_ENDPOINT:-}" ]; then
+    [[ $S3MPU_DEMO_PORT =~ ^[0-9]+$ ]] && [ "$S3MPU_DEMO_PORT" -ge 1 ] && [ "$S3MPU_DEMO_PORT" -le 55535 ] ||
+        die "S3MPU_DEMO_PORT=$S3MPU_DEMO_PORT is not a port number from 1 to 55535"
+    ! s3mpu_port_busy "$S3MPU_DEMO_PORT" || die "S3MPU_DEMO_PORT=$S3MPU_DEMO_PORT is in use: pick a free port, or leave it unset"
+fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/s3mpu-demo.XXXXXX")
 server_dir=
@@ -66,11 +74,9 @@ if [ -n "${S3MPU_ENDPOINT:-}" ]; then
     bucket=$S3MPU_BUCKET
     log "uploading to $S3MPU_ENDPOINT, bucket $bucket"
 else
-    # shellcheck source=../tests/server/lib.sh
-    . tests/server/lib.sh
     server_dir=/tmp/s3mpu-demo-$$
     log "starting a local RGW (tests/server/start.sh; first run installs Ceph packages)"
-    s3mpu_rgw_start "$server_dir" $((7600 + $$ % 300)) || die "the local server did not start"
+    s3mpu_rgw_start "$server_dir" $((7600 + $$ % 300)) "${S3MPU_DEMO_PORT:-}" || die "the local server did not start"
     export S3MPU_ENDPOINT=$S3MPU_RGW_ENDPOINT S3MPU_REGION=$S3MPU_RGW_REGION
     export S3MPU_ACCESS_KEY_ID=$S3MPU_RGW_ACCESS_KEY S3MPU_SECRET_ACCESS_KEY=$S3MPU_RGW_SECRET_KEY
     unset S3MPU_SESSION_TOKEN
@@ -84,8 +90,8 @@ key=demo/random-${mib}MiB-$(date -u +%Y%m%dT%H%M%SZ).bin
 log "writing $mib MiB of random bytes to $file"
 head -c "$((mib * 1024 * 1024))" /dev/urandom >"$file"
 
-log "s3mpu upload $file s3://$bucket/$key --part-size $part"
-etag=$(node js/bin/s3mpu.js upload "$file" "s3://$bucket/$key" --part-size "$part")
+log "s3mpu cp $file s3://$bucket/$key --part-size $part"
+etag=$(node js/bin/s3mpu.js cp "$file" "s3://$bucket/$key" --part-size "$part" | tr -d '"') # printed quoted, as S3 gives it
 
 # The ETag S3 gives a multipart object: md5 of the parts' md5s, "-" part count
 # (a single PutObject: the md5 of the bytes). Part size as the CLI planned it.

@@ -6,10 +6,11 @@
 #
 # Unless S3MPU_TEST_ENDPOINT is set (then that store is used, with S3MPU_TEST_REGION,
 # S3MPU_TEST_ACCESS_KEY_ID, S3MPU_TEST_SECRET_ACCESS_KEY and optionally S3MPU_TEST_BUCKET),
-# starts a throwaway Ceph RGW with tests/server/start.sh in a directory and on a port of its
-# own, exports its settings as S3MPU_TEST_*, and stops it on exit (success, failure or
-# signal); S3MPU_TEST_KEEP_SERVER=1 leaves it running under /tmp/s3mpu-jstest-keep instead,
-# for the next run to reuse. Installs tests/js's dev dependencies (npm ci) when node_modules
+# starts a throwaway gateway in a directory and on a port of its own: Ceph RGW
+# (tests/server/start.sh), or Swift s3api (tests/server/swift/start.sh) with
+# S3MPU_TEST_GATEWAY=swift. It exports its settings as S3MPU_TEST_* (S3MPU_TEST_STORE=rgw or
+# swift) and stops it on exit (success, failure or signal); S3MPU_TEST_KEEP_SERVER=1 leaves it
+# running under /tmp/s3mpu-jstest-keep[-swift] instead, for the next run to reuse. Installs tests/js's dev dependencies (npm ci) when node_modules
 # is missing or older than the lockfile.
 #
 # S3MPU_WASM_BUILDS="wasi emscripten" runs the whole suite once per build with
@@ -20,6 +21,12 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jsdir=$root/tests/js
 server=$root/tests/server
+gateway=${S3MPU_TEST_GATEWAY:-rgw}
+case $gateway in
+    rgw) gateway_dir=$server gateway_marker=.s3mpu-rgw gateway_name=RGW gateway_suffix= ;;
+    swift) gateway_dir=$server/swift gateway_marker=.s3mpu-swift gateway_name="Swift s3api" gateway_suffix=-swift ;;
+    *) echo "test-js.sh: S3MPU_TEST_GATEWAY must be rgw or swift, not '$gateway'" >&2; exit 2 ;;
+esac
 log() { printf 'test-js.sh: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
@@ -35,7 +42,7 @@ on_exit() {
         if [ -n "${S3MPU_TEST_KEEP_SERVER:-}" ]; then
             log "S3MPU_TEST_KEEP_SERVER set: leaving the server under $server_dir running"
         else
-            if "$server/stop.sh" --dir "$server_dir"; then
+            if "$gateway_dir/stop.sh" --dir "$server_dir"; then
                 rm -f -- "$server_dir.lock"
             else
                 log "stop.sh failed"
@@ -112,22 +119,22 @@ else
     t0=$SECONDS
     port=
     if [ -n "${S3MPU_TEST_KEEP_SERVER:-}" ]; then
-        server_dir=${S3MPU_TEST_SERVER_DIR:-/tmp/s3mpu-jstest-keep}
+        server_dir=${S3MPU_TEST_SERVER_DIR:-/tmp/s3mpu-jstest-keep${gateway_suffix}}
         # A kept server keeps its port, so start.sh can reuse it.
-        [ -f "$server_dir/.s3mpu-rgw" ] && port=$(sed -n 's/^port=//p' "$server_dir/.s3mpu-rgw")
+        [ -f "$server_dir/$gateway_marker" ] && port=$(sed -n 's/^port=//p' "$server_dir/$gateway_marker")
     else
-        server_dir=${S3MPU_TEST_SERVER_DIR:-/tmp/s3mpu-jstest-$$}
+        server_dir=${S3MPU_TEST_SERVER_DIR:-/tmp/s3mpu-jstest${gateway_suffix}-$$}
     fi
     # Never the default /tmp/s3mpu-rgw on 7480 (others may be using it).
-    s3mpu_rgw_start "$server_dir" $((8000 + $$ % 900)) "$port" || die "could not start the S3 server"
+    s3mpu_gateway_start "$gateway" "$server_dir" $((8000 + $$ % 900)) "$port" || die "could not start the S3 server"
     S3MPU_TEST_ENDPOINT=$S3MPU_RGW_ENDPOINT
     S3MPU_TEST_REGION=$S3MPU_RGW_REGION
     S3MPU_TEST_ACCESS_KEY_ID=$S3MPU_RGW_ACCESS_KEY
     S3MPU_TEST_SECRET_ACCESS_KEY=$S3MPU_RGW_SECRET_KEY
     export S3MPU_TEST_ENDPOINT S3MPU_TEST_REGION S3MPU_TEST_ACCESS_KEY_ID S3MPU_TEST_SECRET_ACCESS_KEY
-    export S3MPU_TEST_STORE=rgw
+    export S3MPU_TEST_STORE=$gateway
     unset S3MPU_TEST_BUCKET
-    log "RGW at $S3MPU_TEST_ENDPOINT (dir $server_dir) ready in $((SECONDS - t0)) s"
+    log "$gateway_name at $S3MPU_TEST_ENDPOINT (dir $server_dir) ready in $((SECONDS - t0)) s"
 fi
 
 # ---- the passes ------------------------------------------------------------------------

@@ -7,7 +7,9 @@
 #   2. the unit tests again under ASan + UBSan (clang), and under valgrind,
 #      and each libFuzzer target of tests/fuzz for a few seconds,
 #   3. both wasm builds and their smoke test,
-#   4. the JS suite (unit, CLI, integration against RGW) once per wasm build, and its lint.
+#   4. the JS suite (unit, CLI, integration against RGW) once per wasm build, and its lint,
+#   5. the C integration suite and the JS suite (one wasm build) against a second
+#      gateway, OpenStack Swift's s3api (tests/server/swift), started and stopped the same way.
 # S3MPU_TEST_ENDPOINT (+ _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY,
 # _BUCKET) points the integration suites at another S3 store instead.
 set -euo pipefail
@@ -50,8 +52,15 @@ S3MPU_WASM_BUILDS="wasi emscripten" scripts/test-js.sh
 step "JS: lint (Biome, a dev dependency of tests/js installed by the step above; biome.jsonc)"
 tests/js/node_modules/.bin/biome lint .
 
+step "Second gateway, Swift s3api: C integration tests, and the JS suite on the wasi build"
+S3MPU_TEST_GATEWAY=swift ctest --preset dev -L integration -j2
+S3MPU_TEST_GATEWAY=swift S3MPU_WASM_BUILDS=wasi scripts/test-js.sh
+
 step "Browser (headless Chromium) and edge worker (workerd) tests, once per wasm build"
 S3MPU_WASM_BUILDS="wasi emscripten" scripts/test-e2e.sh
+
+step "Interop: the published Uppy and Companion (npm) with s3mpu, in Chromium (one wasm build)"
+scripts/test-e2e.sh tests/interop
 
 step "Benchmarks, smoke run (every contender once, tiny sizes, no timing assertions)"
 scripts/bench.sh --smoke

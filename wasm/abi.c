@@ -16,13 +16,14 @@
  * Memory:
  *  - In: JS writes strings into the scratch arena (s3mpu_wasm_scratch(),
  *    S3MPU_WASM_SCRATCH_SIZE bytes) and passes (ptr, len). Strings given to
- *    s3mpu_wasm_op_str must stay there until s3mpu_wasm_build.
+ *    s3mpu_wasm_op_str (or _op_meta, _post_field) must stay there until
+ *    s3mpu_wasm_build (or s3mpu_wasm_post).
  *  - Bodies and large inputs (an XML response, hash contexts, a window for
  *    body chunks) go to blocks from s3mpu_wasm_alloc / s3mpu_wasm_free.
  *  - Out: each producing call leaves its result as a list of fields, each a
  *    little-endian u32 length and that many bytes, at s3mpu_wasm_result()
  *    (total s3mpu_wasm_result_len() bytes), valid until the next call.
- *  - Calls that allocate (alloc, build, parse, plan) may grow memory: JS
+ *  - Calls that allocate (alloc, build, post, parse, plan) may grow memory: JS
  *    rebuilds its views when memory.buffer changed.
  *
  * Numbers: every id, code and size JS passes or reads (operations, fields,
@@ -65,6 +66,9 @@ S3MPU_API int s3mpu_wasm_op_part(size_t index, double number, const char *etag, 
 S3MPU_API int s3mpu_wasm_build(double now);
 S3MPU_API int s3mpu_wasm_sign(const s3mpu_str *strings, const s3mpu_kv *query, size_t query_count,
 	const s3mpu_kv *headers, size_t header_count, double now, double expires, int flags);
+S3MPU_API int s3mpu_wasm_post_field(
+	const char *name, size_t name_len, const char *value, size_t value_len, int starts_with);
+S3MPU_API int s3mpu_wasm_post(double now, int flags, double length_min, double length_max);
 S3MPU_API int s3mpu_wasm_parse(int kind, const char *xml, size_t len);
 S3MPU_API int s3mpu_wasm_plan(double total, double preferred);
 S3MPU_API double s3mpu_wasm_plan_part_size(double total, double preferred, double part_number);
@@ -81,6 +85,8 @@ static _Alignas(16) unsigned char scratch[S3MPU_WASM_SCRATCH_SIZE];
 static s3mpu_client client;
 static s3mpu_op op;
 static s3mpu_kv metadata[S3MPU_WASM_META_MAX];
+static s3mpu_post_field post_fields[S3MPU_WASM_META_MAX];
+static size_t post_field_count;
 static s3mpu_part *parts;
 static size_t parts_cap;
 static unsigned char *result;
@@ -231,16 +237,22 @@ enum {
 	P_LIST_UPLOADS
 };
 
+/* s3mpu_wasm_post's flags. */
+enum {
+	POST_KEY_PREFIX = 1,
+	POST_CONTENT_TYPE_PREFIX = 2
+};
+
 /* Every number JS needs, by name: JS reads them once per instance
  * (js/src/abi.js) instead of keeping copies that could drift. */
 #define K(name, value) \
 	{ \
-#name, (double)(value) \
+#name, (uint32_t)(value) \
 	}
 #define F(name) K(name, name)
 static const struct {
 	const char *name;
-	double value;
+	uint32_t value;
 } constants[] = {
 	K(OP_CREATE, S3MPU_OP_CREATE),
 	K(OP_UPLOAD_PART, S3MPU_OP_UPLOAD_PART),
@@ -296,6 +308,8 @@ static const struct {
 	F(P_COMPLETE),
 	F(P_LIST_PARTS),
 	F(P_LIST_UPLOADS),
+	F(POST_KEY_PREFIX),
+	F(POST_CONTENT_TYPE_PREFIX),
 };
 #undef F
 #undef K
@@ -356,6 +370,7 @@ void s3mpu_wasm_op_reset(int kind)
 	op.op = kind;
 	op.metadata = metadata;
 	op.parts = parts;
+	post_field_count = 0;
 }
 
 int s3mpu_wasm_op_str(int f, const char *ptr, size_t len)
@@ -448,6 +463,25 @@ int s3mpu_wasm_op_part(size_t index, double number, const char *etag, size_t eta
 	return S3MPU_OK;
 }
 
+/* The signing arena holds at least `want` bytes (a bigger one replaces it,
+ * the old one wiped: it held signatures). */
+static int arena_reserve(size_t want)
+{
+	char *bigger;
+	if (arena && arena_cap >= want)
+		return S3MPU_OK;
+	bigger = malloc(want);
+	if (!bigger)
+		return S3MPU_E_NOMEM;
+	if (arena) {
+		s3mpu_wipe(arena, arena_cap);
+		free(arena);
+	}
+	arena = bigger;
+	arena_cap = want;
+	return S3MPU_OK;
+}
+
 /* Result fields: method, url, body, then name and value of each header. */
 int s3mpu_wasm_build(double now)
 {
@@ -455,21 +489,12 @@ int s3mpu_wasm_build(double now)
 	size_t need = 0, i;
 	int err;
 
-	if (!arena) {
-		arena = malloc(S3MPU_WASM_ARENA_MIN);
-		if (!arena)
-			return S3MPU_E_NOMEM;
-		arena_cap = S3MPU_WASM_ARENA_MIN;
-	}
+	if (arena_reserve(S3MPU_WASM_ARENA_MIN))
+		return S3MPU_E_NOMEM;
 	err = s3mpu_build(&client, &op, (int64_t)now, &req, arena, arena_cap, &need);
 	if (err == S3MPU_E_SPACE) {
-		char *bigger = malloc(need);
-		if (!bigger)
+		if (arena_reserve(need))
 			return S3MPU_E_NOMEM;
-		s3mpu_wipe(arena, arena_cap);
-		free(arena);
-		arena = bigger;
-		arena_cap = need;
 		err = s3mpu_build(&client, &op, (int64_t)now, &req, arena, arena_cap, &need);
 	}
 	if (err)
@@ -533,6 +558,73 @@ int s3mpu_wasm_sign(const s3mpu_str *strings, const s3mpu_kv *query, size_t quer
 	}
 	free(buf);
 	return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* POST policies                                                       */
+/* ------------------------------------------------------------------ */
+
+/* A form field of the caller's own for the next s3mpu_wasm_post (until
+ * s3mpu_wasm_op_reset); strings stay in scratch until then. */
+int s3mpu_wasm_post_field(
+	const char *name, size_t name_len, const char *value, size_t value_len, int starts_with)
+{
+	if (post_field_count == S3MPU_WASM_META_MAX)
+		return S3MPU_E_ARGUMENT;
+	post_fields[post_field_count].name = (s3mpu_str){ name, name_len };
+	post_fields[post_field_count].value = (s3mpu_str){ value, value_len };
+	post_fields[post_field_count].starts_with = starts_with != 0;
+	post_field_count++;
+	return S3MPU_OK;
+}
+
+/*
+ * A signed POST form from the op's bucket, key, content type, metadata,
+ * checksum and presign expiry, the fields above, and `flags`: POST_KEY_PREFIX
+ * (the key is a prefix), POST_CONTENT_TYPE_PREFIX (so is the content type);
+ * length_max > 0 sets content-length-range. Result fields: url, expiration,
+ * policy (JSON), then name and value of each form field, in order.
+ */
+int s3mpu_wasm_post(double now, int flags, double length_min, double length_max)
+{
+	s3mpu_post_policy p;
+	s3mpu_post_form form;
+	size_t need = 0, i;
+	int err;
+
+	if (!(length_min >= 0 && length_max >= 0 && length_max <= 18014398509481984.0))
+		return S3MPU_E_ARGUMENT;
+	memset(&p, 0, sizeof p);
+	p.bucket = op.bucket;
+	p.key = op.key;
+	p.key_is_prefix = (flags & POST_KEY_PREFIX) != 0;
+	p.expires = op.presign_expires;
+	p.length_min = (uint64_t)length_min;
+	p.length_max = (uint64_t)length_max;
+	p.content_type = op.content_type;
+	p.content_type_is_prefix = (flags & POST_CONTENT_TYPE_PREFIX) != 0;
+	p.metadata = op.metadata;
+	p.metadata_count = op.metadata_count;
+	p.checksum_algorithm = op.checksum_algorithm;
+	p.checksum = op.checksum;
+	p.fields = post_fields;
+	p.field_count = post_field_count;
+	if (arena_reserve(S3MPU_WASM_ARENA_MIN))
+		return S3MPU_E_NOMEM;
+	err = s3mpu_post_build(&client, &p, (int64_t)now, &form, arena, arena_cap, &need);
+	if (err == S3MPU_E_SPACE) {
+		if (arena_reserve(need))
+			return S3MPU_E_NOMEM;
+		err = s3mpu_post_build(&client, &p, (int64_t)now, &form, arena, arena_cap, &need);
+	}
+	if (err)
+		return err;
+	result_reset();
+	err = field_str(form.url) | field(form.expiration, sizeof form.expiration) |
+		field_str(form.policy);
+	for (i = 0; i < form.field_count; i++)
+		err |= field_str(form.fields[i].name) | field_str(form.fields[i].value);
+	return err ? S3MPU_E_NOMEM : S3MPU_OK;
 }
 
 /* ------------------------------------------------------------------ */

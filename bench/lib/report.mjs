@@ -1,4 +1,5 @@
 // BENCHMARKS.md from the results of bench/run.mjs.
+import { renderDirect, directTargets } from './report-direct.mjs';
 
 export function render(R, h) {
   const { cfg, MiB, GiB, PART, CONC, S3MPU, PEERS, MD5_SINK, GATEWAY, SCALE, median, fmt, big, withRange, pairedRatio, uploadTable } = h;
@@ -249,8 +250,9 @@ export function render(R, h) {
     p('per request as seen by the caller, for reference. (Inside a worker the clock stands still while code runs.)', '');
     p('| worker code | CPU ms per request | minus empty | wall ms |', '|---|---|---|---|');
     const empty = w.impls.empty.cpuMs;
-    const lab = { empty: 'empty request', s3mpu: 's3mpu `presign` × n', 's3mpu-batch': 's3mpu `presignParts` (one call)', aws4fetch: 'aws4fetch `signQuery` × n' };
-    for (const k of ['empty', 's3mpu', 's3mpu-batch', 'aws4fetch']) {
+    const lab = { empty: 'empty request', s3mpu: 's3mpu `presign` × n', 's3mpu-batch': 's3mpu `presignParts` (one call)', aws4fetch: 'aws4fetch `signQuery` × n',
+      'handler-batch': 's3mpu `createDirectUploadHandler`: GET /s3/multipart/:id/batch of n parts' };
+    for (const k of ['empty', 's3mpu', 's3mpu-batch', 'aws4fetch', 'handler-batch'].filter((x) => w.impls[x])) {
       const x = w.impls[k];
       const net = x.cpuMs.map((v, i) => v - empty[i]);
       p(`| ${lab[k]} | ${withRange(x.cpuMs)} | ${k === 'empty' ? '' : withRange(net)} | ${withRange(x.wallMs)} |`);
@@ -287,6 +289,8 @@ export function render(R, h) {
       p(s.wasmBreakdown.trim().replace(/^## /gm, '#### '), '');
     }
   }
+
+  p(...renderDirect(R, h));
 
   // ---- Profiles ---------------------------------------------------------------------------------------
   const profs = Object.entries(R.profiles ?? {}).filter(([, v]) => v?.length);
@@ -524,5 +528,6 @@ function evaluate(R, h) {
       })() : undefined,
     });
   }
+  out.push(...directTargets(R, h));
   return out;
 }

@@ -1,6 +1,7 @@
 // Edge-worker benchmark (bench/worker-bench.mjs): presign `n` UploadPart URLs
-// per request with s3mpu or aws4fetch. GET /?impl=s3mpu|s3mpu-batch|aws4fetch|empty&n=1000
-import { S3Client } from '../../js/src/index.js';
+// per request with s3mpu or aws4fetch, or through s3mpu's direct-upload handler (one
+// Companion-style batch request). GET /?impl=s3mpu|s3mpu-batch|aws4fetch|handler-batch|empty&n=1000
+import * as s3mpu from '../../js/src/index.js';
 import { AwsV4Signer } from 'aws4fetch';
 import wasm from './s3mpu.wasm'; // a WebAssembly.Module: workerd compiles it at deploy time
 
@@ -9,7 +10,9 @@ const region = 'us-west-2';
 const bucket = 'examplebucket';
 const key = 'backups/2026/11/db-snapshot.tar.zst';
 const uploadId = 'VXBsb2FkIElEIGZvciA2aWWpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZA-exampleexampleexampleexampleexampleexample0123';
+const { S3Client } = s3mpu;
 let client;
+let handler;
 
 export default {
   async fetch(request) {
@@ -29,6 +32,15 @@ export default {
         const signed = await new AwsV4Signer({ url, method: 'PUT', ...creds, service: 's3', region, signQuery: true }).sign();
         last = signed.url.toString();
       }
+    } else if (impl === 'handler-batch') {
+      // 501 from a tree without the handler: worker-bench.mjs then leaves it out.
+      if (!s3mpu.createDirectUploadHandler) return new Response('no createDirectUploadHandler', { status: 501 });
+      handler ??= s3mpu.createDirectUploadHandler(client, { bucket, authorize: () => true });
+      const numbers = Array.from({ length: n }, (_, i) => i + 1).join(',');
+      const r = await handler(new Request(`https://api.example.com/s3/multipart/${encodeURIComponent(uploadId)}/batch?key=${encodeURIComponent(key)}&partNumbers=${numbers}`));
+      // Its answer as a deployment sends it (JSON of every URL): parsing it here would count
+      // the caller's work.
+      return r;
     } else if (impl !== 'empty') {
       return new Response(`unknown impl ${impl}`, { status: 400 });
     }

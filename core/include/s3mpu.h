@@ -523,6 +523,90 @@ S3MPU_API int s3mpu_build(s3mpu_client *client, const s3mpu_op *op, int64_t now,
 	char *arena, size_t cap, size_t *need);
 
 /* ===================================================================== */
+/* POST policy: browser form uploads (SigV4 POST Object)                 */
+/*                                                                       */
+/* A page posts a multipart/form-data form to the bucket's URL: the      */
+/* fields below, then the file as the last field ("file"). The policy    */
+/* (JSON, sent in base64) lists what the form may do and when it         */
+/* expires; its signature proves the holder of the secret allowed it.    */
+/* Spec: "Browser-Based Uploads Using POST (AWS Signature Version 4)" and */
+/* "POST Policy" in the S3 API reference.                                */
+/* ===================================================================== */
+
+#define S3MPU_POST_FIELDS_MAX 64
+#define S3MPU_POST_SIZE_MAX (UINT64_C(5) << 30) /* S3 takes at most 5 GiB by POST */
+
+/* A form field of the caller's own ("acl", "success_action_status",
+ * "x-amz-server-side-encryption", ...): a token name that is none of the
+ * fields the builder writes, a value of at most 1024 bytes of UTF-8. */
+typedef struct {
+	s3mpu_str name;
+	s3mpu_str value; /* its value in the form */
+	int starts_with; /* 1: the form may send any value starting with
+	                  * `value` (policy "starts-with"); 0: exactly it */
+} s3mpu_post_field;
+
+/* What a form may upload. Zero it and set what applies. */
+typedef struct {
+	s3mpu_str bucket;
+	s3mpu_str key; /* the object's key; with key_is_prefix the
+	                           * prefix every key must start with (may be
+	                           * empty) and the form's key field is
+	                           * prefix + "${filename}" (S3 puts the file's
+	                           * name there; the page may set another key
+	                           * with the same prefix) */
+	int key_is_prefix;
+	uint32_t expires;           /* seconds the form stays valid, 1..604800 */
+	uint64_t length_min;        /* content-length-range, when length_max > 0: */
+	uint64_t length_max;        /* the file's size in bytes, at most 5 GiB */
+	s3mpu_str content_type;     /* the form's Content-Type; empty: none (S3
+	                           * then stores binary/octet-stream) */
+	int content_type_is_prefix; /* 1: any type starting with content_type */
+	const s3mpu_kv *metadata;   /* names without "x-amz-meta-", as s3mpu_op */
+	size_t metadata_count;
+	int checksum_algorithm; /* S3MPU_CHECKSUM_*, with `checksum` (base64):
+	                           * the store refuses a file of another sum */
+	s3mpu_str checksum;
+	const s3mpu_post_field *fields;
+	size_t field_count;
+} s3mpu_post_policy;
+
+/*
+ * The signed form. Strings point into the caller's arena. `fields` are in
+ * the order to send them, "policy" and "x-amz-signature" last; the file
+ * follows them. `policy` is the document itself (the "policy" field is its
+ * base64), for debugging a refusal.
+ */
+typedef struct {
+	s3mpu_str url; /* POST the form here */
+	s3mpu_kv fields[S3MPU_POST_FIELDS_MAX];
+	size_t field_count;
+	s3mpu_str policy;
+	char expiration[24]; /* "2015-12-30T12:00:00.000Z" */
+	char signature[64];  /* lower-case hex */
+} s3mpu_post_form;
+
+/*
+ * Validate `policy` and build its signed form at time `now`, for `client`'s
+ * endpoint (addressing as s3mpu_build). Strings go to (arena, cap); `*need`
+ * (need may be NULL) gets the bytes used, or on S3MPU_E_SPACE the bytes
+ * needed. Errors: S3MPU_E_BUCKET, S3MPU_E_KEY, S3MPU_E_EXPIRES,
+ * S3MPU_E_HEADER (content type or a field), S3MPU_E_METADATA,
+ * S3MPU_E_DIGEST, S3MPU_E_ARGUMENT (length range, too many fields), each
+ * with a detail sentence in `client`.
+ */
+S3MPU_API int s3mpu_post_build(s3mpu_client *client, const s3mpu_post_policy *policy, int64_t now,
+	s3mpu_post_form *out, char *arena, size_t cap, size_t *need);
+
+/*
+ * The signature of a policy already in base64 (the string to sign is the
+ * base64 text itself), with the signing key of the day of `now`: for
+ * policies written by hand. S3MPU_E_DATE, S3MPU_E_ARGUMENT.
+ */
+S3MPU_API int s3mpu_post_sign(
+	s3mpu_signer *signer, int64_t now, s3mpu_str policy_base64, char signature[64]);
+
+/* ===================================================================== */
 /* Responses                                                             */
 /*                                                                       */
 /* Each parser takes the body (any bytes; it need not be NUL-terminated),*/

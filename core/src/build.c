@@ -318,27 +318,44 @@ static int check_op(client_state *c, const s3mpu_op *op, const op_rule *rule)
 	return S3MPU_OK;
 }
 
+/* See internal.h. */
+int build_check_op(client_state *c, const s3mpu_op *op)
+{
+	const op_rule *rule = op_rule_of(op->op);
+	if (!rule)
+		return client_fail(c, S3MPU_E_ARGUMENT, "unknown operation", no_value, NULL);
+	return check_op(c, op, rule);
+}
+
 /* ------------------------------------------------------------------ */
 /* Assembly                                                            */
 /* ------------------------------------------------------------------ */
 
-static int is_ip_literal(s3mpu_str host)
+/* An IP address or "localhost" (with or without a port): hosts that take
+ * no bucket sub-domain ("bucket.localhost" resolves nowhere on most
+ * systems; minio and the AWS CLI use path style for it too). */
+static int is_local_or_ip(s3mpu_str host)
 {
-	size_t i;
+	size_t i, name_len;
 	if (host.len && host.ptr[0] == '[')
 		return 1;
-	for (i = 0; i < host.len && host.ptr[i] != ':'; i++)
+	for (name_len = 0; name_len < host.len && host.ptr[name_len] != ':'; name_len++)
+		;
+	/* The client lower-cases the host. */
+	if (str_eq((s3mpu_str){ host.ptr, name_len }, S3MPU_LIT("localhost")))
+		return 1;
+	for (i = 0; i < name_len; i++)
 		if (!((host.ptr[i] >= '0' && host.ptr[i] <= '9') || host.ptr[i] == '.'))
 			return 0;
 	return 1;
 }
 
 /* Path style when asked for, and where a bucket sub-domain cannot work: an
- * IP address, or a dotted bucket over TLS (the wildcard certificate does
- * not cover it), as the AWS SDKs do. */
-static int use_path_style(const client_state *c, s3mpu_str bucket)
+ * IP address or localhost, or a dotted bucket over TLS (the wildcard
+ * certificate does not cover it), as the AWS SDKs do. */
+int use_path_style(const client_state *c, s3mpu_str bucket)
 {
-	return c->path_style || is_ip_literal((s3mpu_str){ c->host, c->host_len }) ||
+	return c->path_style || is_local_or_ip((s3mpu_str){ c->host, c->host_len }) ||
 		(c->https && memchr(bucket.ptr, '.', bucket.len) != NULL);
 }
 

@@ -74,10 +74,9 @@ static inline char ascii_lower(char c)
 int str_ieq(s3mpu_str a, s3mpu_str b);
 
 /* An s3mpu_str initializer for a string literal (S3MPU_LIT is an expression). */
-#define STR_INIT(s) \
-	{ \
-		(s), sizeof(s) - 1 \
-	}
+/* clang-format off */
+#define STR_INIT(s) { (s), sizeof(s) - 1 }
+/* clang-format on */
 
 /* A flexible checksum S3 knows (S3MPU_CHECKSUM_*), in every form it takes. */
 typedef struct {
@@ -90,14 +89,13 @@ typedef struct {
 /* The row of S3MPU_CHECKSUM_CRC32..S3MPU_CHECKSUM_SHA256; NULL for others. */
 static inline const checksum_kind *checksum_kind_of(int algorithm)
 {
+	/* clang-format off */
 	static const checksum_kind kinds[] = {
-		{ STR_INIT("CRC32"), STR_INIT("x-amz-checksum-crc32"), STR_INIT("ChecksumCRC32"),
-			4 },
-		{ STR_INIT("CRC32C"), STR_INIT("x-amz-checksum-crc32c"), STR_INIT("ChecksumCRC32C"),
-			4 },
-		{ STR_INIT("SHA256"), STR_INIT("x-amz-checksum-sha256"), STR_INIT("ChecksumSHA256"),
-			S3MPU_SHA256_SIZE },
+		{ STR_INIT("CRC32"),  STR_INIT("x-amz-checksum-crc32"),  STR_INIT("ChecksumCRC32"),  4 },
+		{ STR_INIT("CRC32C"), STR_INIT("x-amz-checksum-crc32c"), STR_INIT("ChecksumCRC32C"), 4 },
+		{ STR_INIT("SHA256"), STR_INIT("x-amz-checksum-sha256"), STR_INIT("ChecksumSHA256"), S3MPU_SHA256_SIZE },
 	};
+	/* clang-format on */
 	if (algorithm < S3MPU_CHECKSUM_CRC32 || algorithm > S3MPU_CHECKSUM_SHA256)
 		return NULL;
 	return &kinds[algorithm - S3MPU_CHECKSUM_CRC32];
@@ -190,6 +188,17 @@ void hmac_once(const s3mpu_hmac_key *key, const void *data, size_t len,
 /* hmac.c: the same, going on from a kept context (which stays as it was). */
 void hmac_resume(
 	const s3mpu_hmac *kept, const void *data, size_t len, unsigned char out[S3MPU_SHA256_SIZE]);
+
+/* sigv4.c: HMAC-SHA256 of `msg` under the signer's key of day `date`
+ * (YYYYMMDD), derived once per day: a POST policy's signature. */
+void sigv4_day_hmac(s3mpu_signer *signer, const char date[8], const void *msg, size_t len,
+	unsigned char out[S3MPU_SHA256_SIZE]);
+
+/* build.c: validate an operation as s3mpu_build does, leaving a detail
+ * sentence in `c`. */
+int build_check_op(client_state *c, const s3mpu_op *op);
+/* build.c: 1 when `bucket` goes in the path rather than the host. */
+int use_path_style(const client_state *c, s3mpu_str bucket);
 
 /* uri.c */
 int uri_unreserved(unsigned char c);

@@ -640,3 +640,10 @@ int s3mpu_sigv4_sign(s3mpu_signer *signer, const s3mpu_http *http, int64_t now, 
 		*need = g.o.len;
 	return S3MPU_OK;
 }
+
+/* See internal.h. */
+void sigv4_day_hmac(s3mpu_signer *signer, const char date[8], const void *msg, size_t len,
+	unsigned char out[S3MPU_SHA256_SIZE])
+{
+	hmac_once(signing_key(signer_of(signer), date), msg, len, out);
+}

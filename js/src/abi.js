@@ -259,6 +259,40 @@ export class WasmAbi {
     });
   }
 
+  /**
+   * A signed POST form (SigV4 POST policy, abi.c s3mpu_wasm_post): `fields` as
+   * build()'s for a putObject (bucket, key, contentType, metadata,
+   * checksumAlgorithm, checksum, presignExpires), plus `formFields`
+   * [[name, value], ...] of the caller's own, `keyIsPrefix`,
+   * `contentTypeIsPrefix` and `lengthRange` [min, max].
+   * @returns {{ url: string, expiration: string, policy: string, fields: [string, string][] }}
+   */
+  post({ formFields = [], keyIsPrefix, contentTypeIsPrefix, lengthRange, ...fields }, now) {
+    if (this.wiped) throw new S3InputError('ClientDestroyed', 's3mpu: this client was destroyed');
+    const x = this.x;
+    this.begin();
+    x.s3mpu_wasm_op_reset(this.id('OP_', 'putObject'));
+    for (const name in fields) {
+      const value = fields[name];
+      if (value === undefined || value === null || value === '') continue;
+      if (name === 'metadata') this.putMetadata(value);
+      else this.putField(name, value);
+    }
+    for (const [name, value] of formFields) {
+      const [np, nl] = this.put(String(name));
+      const [vp, vl] = this.put(String(value));
+      this.check(x.s3mpu_wasm_post_field(np, nl, vp, vl, 0));
+    }
+    const flags = (keyIsPrefix ? this.constants.POST_KEY_PREFIX : 0) |
+      (contentTypeIsPrefix ? this.constants.POST_CONTENT_TYPE_PREFIX : 0);
+    const [min, max] = lengthRange ?? [0, 0];
+    this.check(x.s3mpu_wasm_post(now, flags, min, max));
+    const f = this.fields();
+    const form = [];
+    for (let i = 3; i + 1 < f.length; i += 2) form.push([f[i], f[i + 1]]);
+    return { url: f[0], expiration: f[1], policy: f[2], fields: form };
+  }
+
   /** Rebuild the op last built with a new part number (presigning many parts). */
   rebuildPart(partNumber, now) {
     this.check(this.x.s3mpu_wasm_op_num(this.constants.N_PART_NUMBER, partNumber));

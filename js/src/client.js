@@ -381,6 +381,74 @@ export class S3Client {
     this.abi.build('uploadPart', { bucket, key, uploadId, partNumber: partNumbers[0], presignExpires: expiresIn }, now);
     return partNumbers.map((partNumber) => ({ partNumber, url: this.abi.rebuildPart(partNumber, now) }));
   }
+
+  /**
+   * A presigned POST form (SigV4 POST policy): a page posts `fields`, then
+   * the file as the last field "file", as multipart/form-data to `url`.
+   * `key` names the object; or `keyPrefix` lets the form pick any key that
+   * starts with it (fields.key is then keyPrefix + "${filename}").
+   * `contentLengthRange` [min, max] bounds the file's size; `contentType`
+   * (or `contentTypePrefix`), `metadata`, `checksum` { algorithm, value }
+   * and `fields` (more exact form fields: acl, success_action_status, ...)
+   * become conditions of the policy. `expires` is `expiresIn` (seconds),
+   * `expiration` the instant (ISO 8601).
+   * @returns {{ url: string, fields: Record<string, string>, expires: number, expiration: string, policy: string }}
+   */
+  presignPost(params) {
+    const p = checkPostParams(params);
+    const form = this.abi.post({
+      bucket: p.bucket,
+      key: p.key ?? p.keyPrefix,
+      keyIsPrefix: p.key === undefined,
+      presignExpires: p.expiresIn,
+      lengthRange: p.contentLengthRange,
+      contentType: p.contentType ?? p.contentTypePrefix,
+      contentTypeIsPrefix: p.contentTypePrefix !== undefined,
+      metadata: p.metadata,
+      ...(p.checksum ? { checksumAlgorithm: p.checksum.algorithm, checksum: p.checksum.value } : {}),
+      formFields: Object.entries(p.fields ?? {}),
+    }, this.now());
+    return {
+      url: form.url,
+      fields: Object.fromEntries(form.fields),
+      expires: p.expiresIn,
+      expiration: form.expiration,
+      policy: form.policy,
+    };
+  }
+}
+
+/** presignPost's parameters, checked before anything is signed. */
+function checkPostParams(params) {
+  const bad = (code, message) => { throw new S3InputError(code, `s3mpu: presignPost: ${message}`); };
+  if (!params || typeof params !== 'object') bad('InvalidArgument', 'parameters are required');
+  const { bucket, key, keyPrefix, expiresIn = 3600, contentLengthRange, contentType, contentTypePrefix,
+    metadata, checksum, fields } = params;
+  if (typeof bucket !== 'string' || !bucket) bad('InvalidBucketName', 'bucket is required');
+  if ((key === undefined) === (keyPrefix === undefined)) bad('InvalidKey', 'give exactly one of key and keyPrefix');
+  if (key !== undefined && (typeof key !== 'string' || !key)) bad('InvalidKey', 'key must be a non-empty string');
+  if (keyPrefix !== undefined && typeof keyPrefix !== 'string') bad('InvalidKey', 'keyPrefix must be a string');
+  if (!(Number.isInteger(expiresIn) && expiresIn >= 1 && expiresIn <= 604800)) {
+    bad('InvalidExpires', `a POST policy lives 1 to 604800 seconds (7 days), not ${expiresIn}`);
+  }
+  if (contentLengthRange !== undefined) {
+    const [min, max] = Array.isArray(contentLengthRange) ? contentLengthRange : [];
+    if (contentLengthRange.length !== 2 || !Number.isSafeInteger(min) || !Number.isSafeInteger(max) ||
+      min < 0 || max < min || max < 1 || max > 5 * 2 ** 30) {
+      bad('InvalidArgument', 'contentLengthRange must be [min, max] with 0 <= min <= max, 1 <= max <= 5 GiB');
+    }
+  }
+  if (contentType !== undefined && contentTypePrefix !== undefined) bad('InvalidHeader', 'give contentType or contentTypePrefix, not both');
+  for (const [name, v] of [['contentType', contentType], ['contentTypePrefix', contentTypePrefix]]) {
+    if (v !== undefined && typeof v !== 'string') bad('InvalidHeader', `${name} must be a string`);
+  }
+  if (metadata !== undefined && (typeof metadata !== 'object' || metadata === null)) bad('InvalidMetadata', 'metadata must be an object');
+  if (checksum !== undefined && (!checksum || !['crc32', 'crc32c', 'sha256'].includes(checksum.algorithm) ||
+    typeof checksum.value !== 'string')) {
+    bad('InvalidDigest', 'checksum must be { algorithm: "crc32" | "crc32c" | "sha256", value: base64 }');
+  }
+  if (fields !== undefined && (typeof fields !== 'object' || fields === null)) bad('InvalidArgument', 'fields must be an object');
+  return { ...params, expiresIn };
 }
 
 const PRESIGN_KINDS = {

@@ -236,6 +236,41 @@ export interface PresignedRequest {
   headers: Record<string, string>;
 }
 
+/** S3Client.presignPost: what a browser form may upload (a SigV4 POST policy). */
+export type PresignPostParams = {
+  bucket: string;
+  /** Seconds the form stays valid, 1..604800. Default 3600. */
+  expiresIn?: number;
+  /** [min, max] bytes the file may have (max at most 5 GiB). */
+  contentLengthRange?: [number, number];
+  /** The exact Content-Type the form sends, or any type starting with contentTypePrefix. */
+  contentType?: string;
+  contentTypePrefix?: string;
+  metadata?: Record<string, string>;
+  /** The store refuses a file of another sum (AWS S3; RGW 16 does not check it). */
+  checksum?: Checksum;
+  /** More exact form fields: acl, success_action_status, ... */
+  fields?: Record<string, string>;
+} & (
+  /** The object's key ... */
+  | { key: string; keyPrefix?: undefined }
+  /** ... or a prefix: the form may use any key starting with it (fields.key is prefix + "${filename}"). */
+  | { keyPrefix: string; key?: undefined }
+);
+
+/** A signed form: POST `fields`, then the file as the last field "file", as multipart/form-data to `url`. */
+export interface PresignedPost {
+  url: string;
+  /** In the order to send them; "policy" and "x-amz-signature" last. */
+  fields: Record<string, string>;
+  /** expiresIn, in seconds (as Companion's /params answers it). */
+  expires: number;
+  /** When the policy expires, ISO 8601 ("2026-12-07T02:19:01.000Z"). */
+  expiration: string;
+  /** The policy document (JSON) that fields.policy holds in base64: for debugging a refusal. */
+  policy: string;
+}
+
 export interface PresignPartsParams {
   bucket: string;
   key: string;
@@ -254,8 +289,9 @@ export interface PresignedPart {
 // ---- upload() ----------------------------------------------------------------------------
 
 /**
- * What upload() reads: bytes, a Blob or File, a web ReadableStream, an AsyncIterable (a
- * Node Readable), or a string naming a FILE PATH (Node only; not text to upload).
+ * What upload() reads: bytes, text (a string: its UTF-8 bytes), a Blob or File, a web
+ * ReadableStream, an AsyncIterable (a Node Readable), or in Node a file: `{ path }` or a
+ * file: URL.
  * Files and streams are read part by part into buffers that are reused, so memory stays
  * near concurrency × part size whatever the size; a file changed in place during the upload
  * fails it with S3InputError "BodyChanged" (never an object half old, half new).
@@ -266,7 +302,11 @@ export type UploadBody =
   | Blob
   | ReadableStream<Uint8Array>
   | AsyncIterable<Uint8Array>
-  | string;
+  /** Sent as its UTF-8 text (not a file name: a file is `{ path }` or a file: URL). */
+  | string
+  /** Node: a file, read part by part (never whole in memory) and resumable. */
+  | { path: string }
+  | URL;
 
 /** 'md5' (default): Content-MD5 on every part and ETag checks; 'none': neither. */
 export type UploadChecksum = 'md5' | ChecksumAlgorithm | 'none';
@@ -326,7 +366,8 @@ export type UploadParams = ObjectHeaders & {
 export interface UploadResult {
   bucket: string;
   key: string;
-  /** The object's ETag, checked against HEAD. */
+  /** The object's ETag, quoted as S3 sends it ("hex", or "hex-N" for N parts), as headObject and
+   * createMd5().multipartEtag give it; checked against HEAD. */
   etag: string | undefined;
   size: number;
   /** Parts uploaded; 0 for a single PutObject. */
@@ -369,6 +410,8 @@ export declare class S3Client {
   presign(params: PresignParams): PresignedRequest;
   /** Presigned UploadPart URLs for many parts at once, in the order given. */
   presignParts(params: PresignPartsParams): PresignedPart[];
+  /** A presigned POST form (browser form upload), synchronously. S3InputError for bad input. */
+  presignPost(params: PresignPostParams): PresignedPost;
 
   /**
    * How upload() cuts a body of `size` bytes: every part but the last has `partSize` bytes
@@ -447,7 +490,7 @@ export interface Md5 {
   digest(bytes: ArrayBufferView | ArrayBuffer): Md5Digest;
   /** The bytes [start, end) of a Blob or File; default the whole of it. */
   digestBlob(blob: Blob, start?: number, end?: number): Promise<Md5Digest>;
-  /** The multipart ETag (unquoted) of an upload whose parts have these MD5s (hex, in order). */
+  /** The multipart ETag of an upload whose parts have these MD5s (hex, in order), quoted like every ETag here: "hex-N". */
   multipartEtag(partMd5Hexes: string[]): string;
 }
 
@@ -495,6 +538,8 @@ export interface DirectUploadHandlerOptions {
   key?(filename: string, request: Request): string | Promise<string>;
   /** Temporary credentials for GET {base}/sts (STS stores only). */
   credentials?(request: Request): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: string; region?: string }>;
+  /** Origins of pages on other origins that may call the routes (CORS), or ['*']. Default none. */
+  allowedOrigins?: string[];
   /** Unexpected errors (answered as a bare 500). */
   onError?(error: unknown): void;
 }

@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { link, mkdir, mkdtemp, rm, writeFile, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { s3Server } from '../js/harness/server.mjs';
 import { verifyObject, listUploads, abortAll } from '../js/harness/verify.mjs';
 import { startDemoServer } from '../../examples/browser/server.mjs';
+import { sessionCredentials } from './sts.mjs';
 import { CHROMIUM, haveChromium, launchChromium } from '../e2e/chromium.mjs';
 
 const MiB = 1024 * 1024;
@@ -384,17 +386,67 @@ test('zero-byte and one-part files go through the same call', { timeout: 60_000 
   }
 });
 
-test('credentials mode: temporary credentials from the backend, the wasm core signs in the page', { timeout: 120_000 }, async () => {
-  // RGW here has no STS configured: the test backend serves the gateway's own key in the
-  // shape STS gives (a real backend calls AssumeRole and hands out a scoped, short-lived key).
+test('a part PUT that hangs is abandoned after idleTimeout and sent again', { timeout: 120_000 }, async () => {
+  // A server that takes connections and never answers: the first URL of part 2 points there.
+  const sockets = [];
+  const hole = net.createServer((socket) => sockets.push(socket));
+  await new Promise((r) => hole.listen(0, '127.0.0.1', r));
+  const { ctx, page, errors } = await openPage();
+  try {
+    await page.exposeFunction('holeHit', () => sockets.length > 0);
+    const path = await file24('hanging');
+    await page.setInputFiles('#file', path);
+    const r = await page.evaluate(async (holeUrl) => {
+      const { directUpload } = await import('/s3mpu/src/direct/index.js');
+      const call = async (method, path, body) => (await fetch(`/s3${path}`, {
+        method, headers: body ? { 'content-type': 'application/json' } : {}, body: body && JSON.stringify(body),
+      })).json();
+      const q = (key) => `?key=${encodeURIComponent(key)}`;
+      const signer = {
+        create: (x) => call('POST', '/multipart', x),
+        signParts: async ({ key, uploadId, partNumbers }) => {
+          const answer = await call('GET', `/multipart/${uploadId}/batch${q(key)}&partNumbers=${partNumbers}`);
+          // Part 2's URL leads to the hole until the hole has seen it.
+          if (answer.presignedUrls['2'] && !(await window.holeHit())) {
+            answer.presignedUrls['2'] = holeUrl;
+            answer.expires = 1; // so the retry asks again
+          }
+          return answer;
+        },
+        listParts: ({ key, uploadId }) => call('GET', `/multipart/${uploadId}${q(key)}`),
+        complete: ({ key, uploadId, parts }) => call('POST', `/multipart/${uploadId}/complete${q(key)}`, { parts }),
+        abort: ({ key, uploadId }) => call('DELETE', `/multipart/${uploadId}${q(key)}`),
+      };
+      return directUpload(document.getElementById('file').files[0], { signer, idleTimeout: 3000, store: false });
+    }, `http://127.0.0.1:${hole.address().port}/part2`);
+    assert.ok(sockets.length >= 1, 'part 2 went to the server that never answers first');
+    await verifyObject({ bucket, key: r.key, expectBytes: path, expectParts: PARTS });
+    assert.deepEqual(errors, []);
+  } finally {
+    await ctx.close();
+    for (const s of sockets) s.destroy();
+    hole.close();
+  }
+});
+
+test('credentials mode: STS session credentials from the backend, the wasm core signs in the page', { timeout: 120_000 }, async (t) => {
+  // The test backend asks the gateway's STS (GetSessionToken) for each request, as a real
+  // backend would; a store without STS gets the gateway's own key instead, and says so.
+  const first = await sessionCredentials(s3);
+  if (first.missing) t.diagnostic(`no STS on this store (${first.missing}): the gateway's own key stands in`);
+  else t.diagnostic(`STS session credentials (${first.credentials.accessKeyId}, token ${first.credentials.sessionToken.length} chars)`);
   const { ctx, page, errors } = await openPage();
   try {
     let asked = 0;
-    await page.route('**/test-credentials', (route) => {
+    const tokens = new Set();
+    await page.route('**/test-credentials', async (route) => {
       asked++;
+      const c = first.missing ? { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } : (await sessionCredentials(s3)).credentials;
+      if (c.sessionToken) tokens.add(c.sessionToken);
       return route.fulfill({
         status: 200, contentType: 'application/json',
-        body: JSON.stringify({ accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, expiration: new Date(Date.now() + 3600_000).toISOString() }),
+        // Said to expire in 30 s: inside the minute before expiry, so every use asks for fresh ones.
+        body: JSON.stringify({ ...c, expiration: new Date(Date.now() + 30_000).toISOString() }),
       });
     });
     const path = await file24('credentials');
@@ -410,7 +462,8 @@ test('credentials mode: temporary credentials from the backend, the wasm core si
     }, { endpoint: s3.endpoint, bucket, region: s3.region, key });
     assert.equal(r.key, key);
     assert.equal(r.parts, 3);
-    assert.ok(asked >= 1);
+    assert.ok(asked >= 3, `credentials asked ${asked} times: refreshed before they expire`);
+    if (!first.missing) assert.equal(tokens.size, asked, 'a fresh session each time');
     await verifyObject({ bucket, key, expectBytes: path, expectParts: PARTS });
     assert.deepEqual(await listUploads(bucket, key), []);
     assert.deepEqual(errors, []);

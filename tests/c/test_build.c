@@ -297,6 +297,32 @@ TEST(dotted_bucket_over_https_goes_path_style)
 	CHECK_STR(r.url, "https://s3.us-east-1.amazonaws.com/my.dotted.bucket/photos/2026/cat.jpg");
 }
 
+TEST(localhost_goes_path_style)
+{
+	/* "my-bucket.localhost" resolves nowhere on most systems. */
+	static const char *const endpoints[] = { "http://localhost:9000", "http://LocalHost",
+		"https://localhost:8443/" };
+	static const char *const urls[] = { "http://localhost:9000/my-bucket/photos/2026/cat.jpg",
+		"http://localhost/my-bucket/photos/2026/cat.jpg",
+		"https://localhost:8443/my-bucket/photos/2026/cat.jpg" };
+	size_t i;
+	for (i = 0; i < sizeof endpoints / sizeof *endpoints; i++) {
+		s3mpu_client c = client_for(endpoints[i], "us-east-1", 0);
+		s3mpu_op op = op_of(S3MPU_OP_HEAD_OBJECT);
+		s3mpu_request r;
+		CHECK_INT(build(&c, &op, &r), S3MPU_OK);
+		CHECK_STR(r.url, urls[i]);
+	}
+	{
+		/* A name that only starts with "localhost" is a host like any other. */
+		s3mpu_client c = client_for("http://localhost.example:9000", "us-east-1", 0);
+		s3mpu_op op = op_of(S3MPU_OP_HEAD_OBJECT);
+		s3mpu_request r;
+		CHECK_INT(build(&c, &op, &r), S3MPU_OK);
+		CHECK_STR(r.url, "http://my-bucket.localhost.example:9000/photos/2026/cat.jpg");
+	}
+}
+
 TEST(presigned_upload_part)
 {
 	s3mpu_client c = client_for("https://s3.cn-north-1.jcloudcs.com", "", 0);
@@ -508,7 +534,8 @@ CHECK_MAIN(CASE(create_jd_cloud_virtual_hosted), CASE(create_every_header_and_me
 	CASE(upload_part_payload_hash_and_checksums), CASE(complete_body_ascending_escaped),
 	CASE(complete_with_part_checksums), CASE(abort_list_head_put),
 	CASE(list_uploads_path_style), CASE(keys_encoded_once_never_normalised),
-	CASE(dotted_bucket_over_https_goes_path_style), CASE(presigned_upload_part),
-	CASE(presigned_with_content_md5_and_token), CASE(small_arena_reports_need),
-	CASE(refuses_bad_bucket_key_upload_id), CASE(refuses_bad_part_numbers_and_order),
+	CASE(dotted_bucket_over_https_goes_path_style), CASE(localhost_goes_path_style),
+	CASE(presigned_upload_part), CASE(presigned_with_content_md5_and_token),
+	CASE(small_arena_reports_need), CASE(refuses_bad_bucket_key_upload_id),
+	CASE(refuses_bad_part_numbers_and_order),
 	CASE(refuses_bad_headers_digests_classes_metadata))

@@ -80,4 +80,42 @@ TEST(signing_key_derived_once_per_day)
 	CHECK(memcmp(&first, &SIGNER(c)->signing_key, sizeof first) != 0);
 }
 
-CHECK_MAIN(CASE(kept_canonical_prefix_matches_fresh_signer), CASE(signing_key_derived_once_per_day))
+/* The canonical query is sorted by the encoded names, not the raw ones:
+ * "%C3%A9" before "A", "a%20b" before "a%2Bb" before "a-b". */
+TEST(canonical_query_sorted_encoded)
+{
+	const s3mpu_kv query[] = {
+		{ S3MPU_LIT("~"), S3MPU_LIT("") },
+		{ S3MPU_LIT("a-b"), S3MPU_LIT("") },
+		{ S3MPU_LIT("a+b"), S3MPU_LIT("") },
+		{ S3MPU_LIT("a b"), S3MPU_LIT("") },
+		{ S3MPU_LIT("A"), S3MPU_LIT("2") },
+		{ S3MPU_LIT("A"), S3MPU_LIT("1") },
+		{ S3MPU_LIT("\xc3\xa9"), S3MPU_LIT("") },
+	};
+	const s3mpu_kv headers[] = { { S3MPU_LIT("Host"), S3MPU_LIT("example.com") } };
+	static const char want[] = "GET\n/\n%C3%A9=&A=1&A=2&a%20b=&a%2Bb=&a-b=&~=\n";
+	s3mpu_signer s;
+	s3mpu_http http;
+	s3mpu_signature sig;
+
+	CHECK_INT(s3mpu_signer_init(&s, S3MPU_LIT("AKIDEXAMPLE"), S3MPU_LIT("secret"),
+			  S3MPU_LIT(""), S3MPU_LIT("us-east-1"), S3MPU_LIT("s3")),
+		S3MPU_OK);
+	memset(&http, 0, sizeof http);
+	http.method = S3MPU_LIT("GET");
+	http.path = S3MPU_LIT("/");
+	http.query = query;
+	http.query_count = sizeof query / sizeof *query;
+	http.headers = headers;
+	http.header_count = 1;
+	http.payload_hash = S3MPU_LIT(S3MPU_EMPTY_SHA256);
+	CHECK_INT(
+		s3mpu_sigv4_sign(&s, &http, NOW, 0, 0, &sig, arena, sizeof arena, NULL), S3MPU_OK);
+	CHECK(sig.canonical_request.len > sizeof want - 1);
+	CHECK_MEM(sig.canonical_request.ptr, sizeof want - 1, want, sizeof want - 1);
+	s3mpu_signer_wipe(&s);
+}
+
+CHECK_MAIN(CASE(kept_canonical_prefix_matches_fresh_signer), CASE(signing_key_derived_once_per_day),
+	CASE(canonical_query_sorted_encoded))

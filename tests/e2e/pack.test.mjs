@@ -57,7 +57,7 @@ after(async () => {
 });
 
 test('the tarball holds the sources, types, bin and wasm, and nothing else', () => {
-  for (const f of ['package.json', 's3mpu.wasm', 'bin/s3mpu.js', 'types/index.d.ts', 'src/index.js',
+  for (const f of ['package.json', 'README.md', 'LICENSE', 's3mpu.wasm', 'bin/s3mpu.js', 'types/index.d.ts', 'src/index.js',
     'src/index.node.js', 'src/index.worker.js', 'src/abi.js', 'src/direct/index.js', 'src/direct/worker.js',
     'types/direct.d.ts']) {
     assert.ok(files.includes(f), `${f} missing from the tarball: ${files.join(', ')}`);
@@ -76,7 +76,7 @@ test('Node: import from the installed package and upload', { timeout: 60_000 }, 
       endpoint: process.env.E, region: process.env.R, forcePathStyle: true,
       credentials: { accessKeyId: process.env.A, secretAccessKey: process.env.S },
     });
-    const r = await s3.upload({ bucket: process.env.B, key: process.env.K, body: process.argv[2], partSize: 5 * 1024 * 1024 });
+    const r = await s3.upload({ bucket: process.env.B, key: process.env.K, body: { path: process.argv[2] }, partSize: 5 * 1024 * 1024 });
     console.log(JSON.stringify({ entry, r, S3Error: typeof S3Error }));
   `);
   const { stdout } = await run(process.execPath, ['node-check.mjs', data], {
@@ -103,6 +103,38 @@ test('Node: the s3mpu bin uploads a file', { timeout: 60_000 }, async () => {
     env: { ...process.env, S3MPU_WASM: '', S3MPU_ACCESS_KEY_ID: s3.accessKeyId, S3MPU_SECRET_ACCESS_KEY: s3.secretAccessKey },
   });
   await verifyObject({ bucket, key, expectBytes: data, expectParts: [5 * MiB, 2 * MiB] });
+});
+
+test('a newcomer, as the README says: the installed s3mpu uploads a directory with cp -r and cleans up with gc', { timeout: 60_000 }, async () => {
+  const tree = join(dir, 'photos');
+  await mkdir(join(tree, '2026'), { recursive: true });
+  const big = randomBytes(6 * MiB);
+  await writeFile(join(tree, '2026', 'big.raw'), big);
+  await writeFile(join(tree, 'note.txt'), 'hello\n');
+  await writeFile(join(tree, 'scratch.tmp'), 'left out\n');
+  const bin = join(dir, 'node_modules', '.bin', 's3mpu');
+  // Only what the README tells a user to set (the region too: the store may be elsewhere).
+  const env = {
+    ...process.env, S3MPU_WASM: '', S3MPU_ENDPOINT: s3.endpoint, S3MPU_REGION: s3.region,
+    S3MPU_ACCESS_KEY_ID: s3.accessKeyId, S3MPU_SECRET_ACCESS_KEY: s3.secretAccessKey,
+  };
+  const target = `s3://${bucket}/${prefix}photos`;
+  const { stdout } = await run(bin, ['cp', '-r', 'photos', target, '--exclude', '*.tmp', '--part-size', '5MiB', '--path-style'], { cwd: dir, env });
+  assert.deepEqual(stdout.trim().split('\n').map((l) => l.split('\t')[1]), [`${prefix}photos/2026/big.raw`, `${prefix}photos/note.txt`]);
+  await verifyObject({ bucket, key: `${prefix}photos/2026/big.raw`, expectBytes: big, expectParts: [5 * MiB, MiB] });
+  await verifyObject({ bucket, key: `${prefix}photos/note.txt`, expectBytes: Buffer.from('hello\n') });
+
+  // An upload left behind (as an interrupted cp with --on-failure keep leaves one), then gc.
+  const { stdout: createUrl } = await run(bin, ['presign', `${target}/left.bin`, '--multipart', 'create', '--json', '--path-style'], { cwd: dir, env });
+  const { method, url, headers } = JSON.parse(createUrl);
+  assert.equal((await fetch(url, { method, headers })).status, 200);
+  const dry = await run(bin, ['gc', target, '--older-than', '0', '--path-style'], { cwd: dir, env });
+  assert.match(dry.stdout, /left\.bin\t/);
+  assert.match(dry.stderr, /a dry run: add --abort/);
+  const gc = await run(bin, ['gc', target, '--older-than', '0', '--abort', '--path-style'], { cwd: dir, env });
+  assert.match(gc.stdout, /left\.bin\t.*\taborted/);
+  const after = await run(bin, ['list-uploads', target, '--path-style'], { cwd: dir, env });
+  assert.equal(after.stdout, '');
 });
 
 test('browser: bundled by esbuild, runs in Chromium and uploads', { timeout: 120_000 }, async (t) => {

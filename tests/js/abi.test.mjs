@@ -4,12 +4,32 @@
 //   node --test tests/js/abi.test.mjs      (S3MPU_WASM picks the module; default js/s3mpu.wasm)
 import { describe, it, after, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile, readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { S3Client, S3InputError } from '../../js/src/index.node.js';
 import { WasmAbi, instantiate } from '../../js/src/abi.js';
 import { options, wasmBytes, UPLOAD, SECRET, ACCESS_KEY, occurrences, fetchCalls } from './harness/offline.mjs';
 
 after(() => {
   assert.deepEqual(fetchCalls, [], 'no test here may reach the network');
+});
+
+describe('the boundary', () => {
+  it('no module of js/src but abi.js touches wasm memory or calls an export', async () => {
+    const src = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../js/src');
+    // Raw exports (abi.x, s3mpu_* calls), memory and its views, the instance.
+    const raw = /(?<!\.\.)\.x\b|\bs3mpu_\w+\(|\bmemory\.buffer\b|\.u8\b|\.view\.|\binstance\.exports\b/;
+    const offenders = [];
+    for (const entry of await readdir(src, { recursive: true })) {
+      if (!entry.endsWith('.js') || entry === 'abi.js') continue;
+      const lines = (await readFile(path.join(src, entry), 'utf8')).split('\n');
+      lines.forEach((line, i) => {
+        if (raw.test(line.replace(/\/\/.*$/, ''))) offenders.push(`js/src/${entry}:${i + 1}: ${line.trim()}`);
+      });
+    }
+    assert.deepEqual(offenders, []);
+  });
 });
 
 describe('loading', () => {

@@ -6,51 +6,19 @@
 // Every object uploaded is read back with the independent verifier.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes, createHash } from 'node:crypto';
-import http from 'node:http';
 import { mkdtemp, readFile, writeFile, rm, access } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import http from 'node:http';
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runCli, childEnv, slowProxy } from './harness/cli.mjs';
 
-const BIN = fileURLToPath(new URL('../../js/bin/s3mpu.js', import.meta.url));
 const VECTORS = '/work/shared/testvectors/s3-doc-examples.json';
 const MiB = 1024 * 1024;
 const HAVE_STORE = Boolean(process.env.S3MPU_TEST_ENDPOINT);
-
-// The child's environment: ours without any S3 settings, plus `extra`.
-function childEnv(extra = {}) {
-  const env = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (!/^(S3MPU_(ENDPOINT|REGION|ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)|AWS_.*)$/.test(k)) env[k] = v;
-  }
-  return { ...env, ...extra };
-}
-
-/**
- * Run the CLI. `input`: bytes or text for stdin (else stdin is closed at
- * once, unless keepStdin: onSpawn(child) then writes it). Resolves to
- * { code, signal, stdout, stderr } (stdout and stderr as text).
- */
-function runCli(args, { input, env = childEnv(), onSpawn, keepStdin = false } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out = [];
-    const err = [];
-    child.stdout.on('data', (c) => out.push(c));
-    child.stderr.on('data', (c) => err.push(c));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({
-      code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'),
-    }));
-    child.stdin.on('error', () => {}); // the CLI may exit before reading all of it
-    if (input !== undefined) child.stdin.end(input);
-    else if (!keepStdin) child.stdin.end();
-    onSpawn?.(child);
-  });
-}
 
 // ---- sign: the AWS documentation's examples ---------------------------------------
 
@@ -145,6 +113,31 @@ describe('s3mpu sign', { concurrency: 4 }, () => {
     assert.equal(out.url, 'https://b.s3.example.com/k');
   });
 
+  test('credentials and region from the environment; path style for IP and localhost by default; an unsigned body', async () => {
+    const input = {
+      method: 'PUT', endpoint: 'http://localhost:9000', bucket: 'b', key: 'k', body: 'not hashed', payload: 'UNSIGNED-PAYLOAD',
+      amz_date: '20240101T000000Z',
+    };
+    const env = childEnv({ AWS_ACCESS_KEY_ID: 'AKIDENV', AWS_SECRET_ACCESS_KEY: 'SECRET/FROM/ENV', S3MPU_REGION: 'eu-west-1' });
+    let r = await runCli(['sign'], { input: JSON.stringify(input), env });
+    assert.equal(r.code, 0, r.stderr);
+    let out = JSON.parse(r.stdout);
+    assert.equal(out.url, 'http://localhost:9000/b/k');
+    assert.equal(out.payload_hash, 'UNSIGNED-PAYLOAD');
+    assert.match(out.authorization, /Credential=AKIDENV\/20240101\/eu-west-1\/s3\/aws4_request/);
+    assert.ok(!r.stdout.includes('SECRET/FROM/ENV'));
+    r = await runCli(['sign'], { input: JSON.stringify({ ...input, endpoint: 'http://10.1.2.3:7480' }), env });
+    assert.equal(JSON.parse(r.stdout).url, 'http://10.1.2.3:7480/b/k');
+    // S3MPU_* wins over AWS_* (never a mix); a named host stays virtual-hosted.
+    r = await runCli(['sign'], {
+      input: JSON.stringify({ ...input, endpoint: 'https://s3.example.com' }),
+      env: { ...env, S3MPU_ACCESS_KEY_ID: 'AKIDS3MPU', S3MPU_SECRET_ACCESS_KEY: 'other' },
+    });
+    out = JSON.parse(r.stdout);
+    assert.equal(out.url, 'https://b.s3.example.com/k');
+    assert.match(out.authorization, /Credential=AKIDS3MPU\//);
+  });
+
   const good = signInput(examples[0]);
   const badInputs = [
     ['not JSON', 'GET /', /stdin is not JSON/],
@@ -161,7 +154,7 @@ describe('s3mpu sign', { concurrency: 4 }, () => {
     ['no secret', { ...good, credentials: { access_key: 'AKID' } }, /secret_key/],
     ['a short payload hash', { ...good, payload_hash: 'abc' }, /payload_hash must be 64/],
     ['an unknown payload mode', { ...good, payload: 'streaming', payload_hash: undefined }, /payload must be/],
-    ['a body with a precomputed hash', { ...good, body: 'x' }, /only hashed with "payload": "hash"/],
+    ['a body with a precomputed hash', { ...good, body: 'x' }, /a body goes with "payload": "hash" or "UNSIGNED-PAYLOAD"/],
     ['headers that are not pairs', { ...good, headers: { Host: 'x' } }, /headers must be a list/],
     ['expires without presign', { ...good, expires: 60 }, /add "presign": true/],
     ['expires over 7 days', { ...signInput(examples[4]), expires: 604801 }, /expires must be whole seconds/],
@@ -184,8 +177,8 @@ describe('s3mpu sign', { concurrency: 4 }, () => {
 
 describe('usage', { concurrency: 4 }, () => {
   test('--help and upload --help print usage and exit 0', async () => {
-    for (const args of [['--help'], ['upload', '--help'], ['presign', '--help'], ['sign', '--help'],
-      ['abort', '--help'], ['list-uploads', '--help']]) {
+    for (const args of [['--help'], ['upload', '--help'], ['cp', '--help'], ['gc', '--help'], ['presign', '--help'],
+      ['sign', '--help'], ['abort', '--help'], ['list-uploads', '--help']]) {
       const r = await runCli(args);
       assert.equal(r.code, 0, `${args}: ${r.stderr}`);
       assert.match(r.stdout, /^usage: s3mpu/, args.join(' '));
@@ -196,17 +189,27 @@ describe('usage', { concurrency: 4 }, () => {
   const cases = [
     [[], /usage: s3mpu COMMAND/],
     [['frobnicate'], /unknown command "frobnicate"/],
-    [['upload', 'a'], /upload needs FILE/],
-    [['upload', '--bogus', 'a', 's3://b/k'], /Unknown option '--bogus'/],
+    [['upload', 'a'], /cp needs a source/],
+    [['upload', '--bogus', 'a', 's3://b/k'], /^s3mpu: cp: unknown option --bogus\nusage: s3mpu cp /],
+    [['cp', '-', 's3://b/k', '--part-size'], /^s3mpu: cp: --part-size needs a value\nusage: s3mpu cp /],
+    [['gc', 's3://b', '--abort=yes'], /^s3mpu: gc: --abort takes no value\nusage: s3mpu gc /],
+    [['cp', '.', 's3://b/k'], /is a directory: add -r/],
+    [['cp', '.', 's3://b/k', '--include', '*.txt'], /go with -r/],
+    [['cp', '-', 's3://b/k', '--on-failure', 'retry'], /--on-failure must be keep or abort/],
+    [['cp', '-', 's3://b/k', '--timeout', 'soon'], /--timeout: "soon" is not a duration/],
+    [['gc', 's3://b', '--older-than', 'old'], /--older-than: "old" is not a duration/],
     [['upload', '-', 's3://b/k', '--part-size', 'lots'], /--part-size: "lots" is not a size/],
     [['upload', '-', 's3://b/k', '--concurrency', '0'], /--concurrency/],
     [['upload', '-', 's3://b/k', '--checksum', 'sha1'], /--checksum must be one of/],
     [['upload', '-', 's3://b/k', '--meta', 'novalue'], /--meta: "novalue" is not NAME=VALUE/],
     [['upload', '-', 's3://b/', '--no-progress'], /names no key/],
     [['upload', '-', 'https://b/k'], /is not an s3:\/\/BUCKET/],
-    [['presign', 's3://b/k', '--part', '1'], /need --upload-id/],
+    [['presign', 's3://b/k', '--part', '1'], /--multipart part needs --upload-id/],
+    [['presign', 's3://b/k', '--method', 'post'], /--method must be get, put or head/],
+    [['presign', 's3://b/k', '--method', 'get', '--content-type', 'text/plain'], /--content-type goes with --method put/],
+    [['presign', 's3://b/k', '--multipart', 'create', '--upload-id', 'u'], /no --upload-id/],
     [['presign', 's3://b/k', '--upload-id', 'u', '--parts', '5-2'], /in order/],
-    [['presign', 's3://b/k', '--method', 'delete'], /needs --upload-id/],
+    [['presign', 's3://b/k', '--multipart', 'abort'], /needs --upload-id/],
     [['presign', 's3://b/k', '--expires', '8d'], /--expires/],
     [['abort', 's3://b/k'], /abort needs/],
     [['list-uploads'], /list-uploads needs/],
@@ -228,6 +231,76 @@ describe('usage', { concurrency: 4 }, () => {
     assert.match(r.stderr, /no credentials/);
   });
 
+  test('an endpoint whose region cannot be derived: the message says how to give it', async () => {
+    const r = await runCli(['list-uploads', 's3://bucket', '--endpoint', 'https://s3-accesspoint.amazonaws.com'], { env });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /InvalidRegion/);
+    assert.match(r.stderr, /--region R or S3MPU_REGION/);
+  });
+
+  test('the config file: endpoint and region from it; bad ones refused with its name', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 's3mpu-config-'));
+    try {
+      const path = join(dir, 'config.json');
+      const noEndpoint = childEnv({ S3MPU_ACCESS_KEY_ID: 'AKID', S3MPU_SECRET_ACCESS_KEY: 'S', S3MPU_CONFIG: path });
+      await writeFile(path, JSON.stringify({ endpoint: 'http://127.0.0.1:9', region: 'xx-test-1' }));
+      // Presigning needs no server: the URL shows the config's endpoint and region.
+      let r = await runCli(['presign', 's3://bucket/k'], { env: noEndpoint });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^http:\/\/127\.0\.0\.1:9\/bucket\/k\?.*X-Amz-Credential=AKID%2F\d{8}%2Fxx-test-1%2F/);
+      await writeFile(path, JSON.stringify({ endpoint: 'http://127.0.0.1:9', secretAccessKey: 'x' }));
+      r = await runCli(['presign', 's3://bucket/k'], { env: noEndpoint });
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /config\.json: unknown field "secretAccessKey".*credentials go in the environment/);
+      await writeFile(path, '{ endpoint');
+      r = await runCli(['presign', 's3://bucket/k'], { env: noEndpoint });
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /config file .*config\.json is not JSON/);
+      // No region anywhere, a host that names none: us-east-1, as the AWS CLI assumes.
+      r = await runCli(['presign', 's3://bucket/k', '--endpoint', 'http://localhost:9'], { env: childEnv({ S3MPU_ACCESS_KEY_ID: 'AKID', S3MPU_SECRET_ACCESS_KEY: 'S' }) });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^http:\/\/localhost:9\/bucket\/k\?.*%2Fus-east-1%2F/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('connection refused and https to an http port: what failed and what to do', async () => {
+    const server = http.createServer((_req, res) => res.end());
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address();
+    try {
+      const r = await runCli(['list-uploads', 's3://bucket', '--endpoint', `https://127.0.0.1:${port}`], { env });
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, new RegExp(`does not speak TLS on that port: use http://127\\.0\\.0\\.1:${port}`));
+      assert.ok(!/SSL routines|openssl/i.test(r.stderr), r.stderr);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    // The port is free now: nothing listens.
+    const r = await runCli(['list-uploads', 's3://bucket', '--endpoint', `http://127.0.0.1:${port}`], { env });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /ECONNREFUSED/);
+    assert.match(r.stderr, /is the server running, and on this port\?/);
+  });
+
+  test('scripts/demo.sh takes its port from S3MPU_DEMO_PORT (a busy one: refused before anything starts)', async () => {
+    const server = http.createServer();
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const demo = fileURLToPath(new URL('../../scripts/demo.sh', import.meta.url));
+    try {
+      for (const [port, message] of [[server.address().port, /is in use: pick a free port/], ['http', /is not a port number/]]) {
+        const r = await new Promise((resolve) => {
+          execFile('bash', [demo], { env: childEnv({ S3MPU_DEMO_PORT: String(port) }) }, (error, _stdout, stderr) => resolve({ code: error?.code ?? 0, stderr }));
+        });
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, message);
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   test('a missing file: exit 1', async () => {
     const r = await runCli(['upload', '/nonexistent/file', 's3://b/k'], { env });
     assert.equal(r.code, 1);
@@ -236,37 +309,6 @@ describe('usage', { concurrency: 4 }, () => {
 });
 
 // ---- against the store ------------------------------------------------------------------
-
-/** A proxy to the store that counts part uploads and can hold each part's answer back. */
-async function slowProxy(target) {
-  const t = new URL(target);
-  const proxy = { partPuts: 0, delayMs: 0 };
-  const server = http.createServer((req, res) => {
-    const isPart = req.method === 'PUT' && /[?&]partNumber=/.test(req.url);
-    if (isPart) proxy.partPuts++;
-    const delay = isPart ? proxy.delayMs : 0;
-    // Headers as received: Host stays the proxy's, which is what the client signed.
-    const up = http.request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers }, (ur) => {
-      setTimeout(() => {
-        res.writeHead(ur.statusCode, ur.headers);
-        ur.pipe(res);
-      }, delay);
-    });
-    up.on('error', () => res.destroy());
-    req.on('error', () => up.destroy());
-    res.on('close', () => {
-      if (!res.writableFinished) up.destroy();
-    });
-    req.pipe(up);
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  proxy.endpoint = `http://127.0.0.1:${server.address().port}`;
-  proxy.close = () => new Promise((resolve) => {
-    server.closeAllConnections?.();
-    server.close(resolve);
-  });
-  return proxy;
-}
 
 const exists = (path) => access(path).then(() => true, () => false);
 
@@ -314,7 +356,7 @@ describe('against S3', { skip: !HAVE_STORE && 'S3MPU_TEST_ENDPOINT is not set (r
       bucket, key, expectBytes: bytes, expectParts: [5 * MiB, 5 * MiB, 5 * MiB, 5 * MiB],
       expectHeaders: { contentType: 'application/x-test', metadata: { origin: 'cli-test', note: 'a=b' } },
     });
-    assert.equal(r.stdout, `${etag}\n`, 'stdout is the ETag, one line');
+    assert.equal(r.stdout, `"${etag}"\n`, 'stdout is the ETag, one line, quoted as S3 gives it');
     assert.match(r.stderr, /100\.0%/, 'a final progress line (stderr is not a terminal)');
     assert.equal(await exists(`${path}.s3mpu-state.json`), false, 'the default state file is gone after success');
     assert.deepEqual(await verify.listUploads(bucket, key), []);
@@ -348,7 +390,7 @@ describe('against S3', { skip: !HAVE_STORE && 'S3MPU_TEST_ENDPOINT is not set (r
     const r = await upload('-', key, ['--part-size', '5M', '--concurrency', '2'], { input: bytes });
     assert.equal(r.code, 0, r.stderr);
     const { etag } = await verify.verifyObject({ bucket, key, expectBytes: bytes, expectParts: [5 * MiB, 5 * MiB, 2 * MiB + 12345] });
-    assert.equal(r.stdout.trim(), etag);
+    assert.equal(r.stdout.trim(), `"${etag}"`);
   });
 
   test('an upload killed with SIGTERM resumes and sends only the missing parts', async () => {
@@ -406,7 +448,7 @@ describe('against S3', { skip: !HAVE_STORE && 'S3MPU_TEST_ENDPOINT is not set (r
       assert.ok(proxy.partPuts >= 1);
       assert.equal(await exists(state), false, 'the state file is removed after success');
       const { etag } = await verify.verifyObject({ bucket, key, expectBytes: bytes, expectParts: sizes });
-      assert.equal(second.stdout.trim(), etag);
+      assert.equal(second.stdout.trim(), `"${etag}"`);
       assert.deepEqual(await verify.listUploads(bucket, key), []);
     } finally {
       await proxy.close();
@@ -476,7 +518,7 @@ describe('against S3', { skip: !HAVE_STORE && 'S3MPU_TEST_ENDPOINT is not set (r
     // CreateMultipartUpload through a presigned POST, with the headers it signed
     // (the core gives objects a Content-Type): printed on stderr, in the JSON.
     const create = async () => {
-      const p = await cli('presign', target, '--method', 'post', '--content-type', 'text/x-cli', '--json');
+      const p = await cli('presign', target, '--multipart', 'create', '--content-type', 'text/x-cli', '--json');
       assert.equal(p.code, 0, p.stderr);
       const { method, url, headers } = JSON.parse(p.stdout);
       assert.equal(method, 'POST');
@@ -486,7 +528,7 @@ describe('against S3', { skip: !HAVE_STORE && 'S3MPU_TEST_ENDPOINT is not set (r
       assert.equal(created.status, 200, xml);
       return /<UploadId>([^<]+)<\/UploadId>/.exec(xml)[1];
     };
-    let r = await cli('presign', target, '--method', 'post');
+    let r = await cli('presign', target, '--multipart', 'create');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /the request must also send: content-type: /);
     const uploadId = await create();
@@ -517,7 +559,7 @@ describe('against S3', { skip: !HAVE_STORE && 'S3MPU_TEST_ENDPOINT is not set (r
     assert.ok(partEtag);
 
     // CompleteMultipartUpload through a presigned POST, then read back.
-    r = await cli('presign', target, '--upload-id', uploadId, '--method', 'post', '--json');
+    r = await cli('presign', target, '--upload-id', uploadId, '--multipart', 'complete', '--json');
     assert.equal(r.code, 0, r.stderr);
     const complete = JSON.parse(r.stdout);
     assert.equal(complete.method, 'POST');

@@ -35,6 +35,18 @@ describe('exports', () => {
     const declared = [...dts.matchAll(/^export declare (?:class|function|const|let|var) (\w+)/gm)].map((m) => m[1]).sort();
     assert.deepEqual(Object.keys(entry).sort(), declared);
   });
+
+  it('index.d.ts declares every S3Client method but the internal ones, and no method it lacks', async () => {
+    const dts = await readFile(path.join(here, '../../js/types/index.d.ts'), 'utf8');
+    const body = /export declare class S3Client \{([\s\S]*?)\n\}/.exec(dts)[1];
+    const declared = new Set([...body.matchAll(/^ {2}(static )?(\w+)\(/gm)].filter((m) => m[2] !== 'constructor').map((m) => (m[1] ? `static ${m[2]}` : m[2])));
+    const INTERNAL = ['send', 'errorOf', 'parse', 'now', 'abortOrphans']; // used by upload.js, not API
+    const actual = [
+      ...Object.getOwnPropertyNames(entry.S3Client.prototype).filter((n) => n !== 'constructor' && !INTERNAL.includes(n)),
+      ...Object.getOwnPropertyNames(entry.S3Client).filter((n) => typeof entry.S3Client[n] === 'function').map((n) => `static ${n}`),
+    ];
+    assert.deepEqual([...declared].sort(), actual.sort());
+  });
 });
 
 describe('tests you can find', () => {

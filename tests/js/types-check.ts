@@ -1,10 +1,11 @@
 // Compiled, never run: uses s3mpu's public API as a TypeScript program would, so that
-// `tsc --noEmit --strict` checks js/types/index.d.ts (core.test.mjs runs it when typescript
+// `tsc --noEmit --strict` checks js/types/index.d.ts (index.test.mjs runs it when typescript
 // is installed in tests/js). Lines marked @ts-expect-error must stay errors.
 import {
   S3Client,
   S3Error,
   S3InputError,
+  S3VerifyError,
   createMd5,
   type Md5Digest,
   type S3ClientOptions,
@@ -13,6 +14,7 @@ import {
   type Part,
   type MultipartUpload,
   type PresignedRequest,
+  type PresignedPost,
 } from '../../js/types/index.js';
 
 export async function example(wasm: WebAssembly.Module): Promise<string> {
@@ -74,6 +76,11 @@ export async function example(wasm: WebAssembly.Module): Promise<string> {
   s3.presign({ operation: 'putObject', bucket, key, contentType: 'text/plain' });
   const urls = s3.presignParts({ bucket, key, uploadId, partNumbers: [1, 2, 3] });
   const firstUrl: string = urls[0].url;
+  const post: PresignedPost = s3.presignPost({
+    bucket, keyPrefix: 'uploads/', expiresIn: 600, contentLengthRange: [1, 20 << 20],
+    contentTypePrefix: 'image/', metadata: { a: 'b' }, fields: { success_action_status: '201' },
+  });
+  const postFields: Record<string, string> = s3.presignPost({ bucket, key, checksum: { algorithm: 'sha256', value: 'x' } }).fields;
 
   let saved: UploadCheckpoint | undefined;
   const result: UploadResult = await s3.upload({
@@ -84,8 +91,10 @@ export async function example(wasm: WebAssembly.Module): Promise<string> {
     keepOnError: true,
     signal: controller.signal,
   });
-  if (saved) await s3.upload({ bucket, key, body: '/tmp/file.bin', resume: saved });
+  if (saved) await s3.upload({ bucket, key, body: { path: '/tmp/file.bin' }, resume: saved });
   await s3.upload({ bucket, key, body: new ReadableStream<Uint8Array>(), size: 10, checksum: 'crc32c' });
+  await s3.upload({ bucket, key, body: 'text to upload' });
+  await s3.upload({ bucket, key, body: new URL('file:///tmp/file.bin') });
   const count: number = result.parts;
 
   try {
@@ -100,6 +109,10 @@ export async function example(wasm: WebAssembly.Module): Promise<string> {
       const code: string = e.code;
       const isType: TypeError = e;
       void [code, isType];
+    } else if (e instanceof S3VerifyError) {
+      const code: string = e.code;
+      const status: number | undefined = e.status;
+      void [code, status, e.requestId];
     }
   }
   const { partSize: plannedSize, partCount } = s3.plan({ size: 1 << 30, partSize: 16 << 20 });
@@ -122,9 +135,11 @@ export async function example(wasm: WebAssembly.Module): Promise<string> {
   s3.presign({ operation: 'deleteBucket', bucket, key });
   // @ts-expect-error  checksum names are fixed
   await s3.upload({ bucket, key, body: 'f', checksum: 'md4' });
+  // @ts-expect-error  a key or a key prefix, not both
+  s3.presignPost({ bucket, key, keyPrefix: 'p/' });
   // @ts-expect-error  parts need an etag
   await s3.completeMultipartUpload({ bucket, key, uploadId, parts: [{ partNumber: 1 }] });
 
-  void [p2, etag1, more, listed, location, put, size, meta, presigned, firstUrl, count, uploads];
+  void [p2, etag1, more, listed, location, put, size, meta, presigned, firstUrl, post, postFields, count, uploads];
   return new S3Error({ code: 'X', status: 500 }).message + new S3InputError('InvalidKey', 'm').message;
 }

@@ -8,6 +8,9 @@
 #       free port at once: the loser's start fails and it tries another, three starts in all.
 #       Sets S3MPU_RGW_ENDPOINT, S3MPU_RGW_PORT, S3MPU_RGW_REGION, S3MPU_RGW_ACCESS_KEY and
 #       S3MPU_RGW_SECRET_KEY; returns 1 (after start.sh's own messages) if no start succeeded.
+#   s3mpu_gateway_start rgw|swift DIR FIRST_PORT [PORT]
+#       The same for either gateway: Swift s3api's is tests/server/swift/start.sh (its other
+#       servers take ports above PORT+10000). Sets the same S3MPU_RGW_* (the gateway's).
 #   s3mpu_port_busy PORT
 #       True when something listens on 127.0.0.1:PORT.
 #
@@ -17,14 +20,21 @@ s3mpu_server_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 s3mpu_port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-s3mpu_rgw_start() {
-    local dir=$1 first=$2 port=${3:-} out tries=0
+s3mpu_rgw_start() { s3mpu_gateway_start rgw "$@"; }
+
+s3mpu_gateway_start() {
+    local start=$s3mpu_server_dir/start.sh dir=$2 first=$3 port=${4:-} out tries=0
+    case $1 in
+        rgw) ;;
+        swift) start=$s3mpu_server_dir/swift/start.sh ;;
+        *) printf 'lib.sh: no gateway "%s" (rgw, swift)\n' "$1" >&2; return 2 ;;
+    esac
     while :; do
         if [ -z "$port" ]; then
             port=$first
             while s3mpu_port_busy "$port" || s3mpu_port_busy $((port + 10000)); do port=$((port + 1)); done
         fi
-        if out=$("$s3mpu_server_dir/start.sh" --dir "$dir" --port "$port"); then break; fi
+        if out=$("$start" --dir "$dir" --port "$port"); then break; fi
         tries=$((tries + 1))
         [ "$tries" -lt 3 ] || return 1
         printf 'lib.sh: start on port %s failed; trying another port\n' "$port" >&2
@@ -33,8 +43,8 @@ s3mpu_rgw_start() {
     S3MPU_RGW_PORT=$port
     S3MPU_RGW_ENDPOINT=$(printf '%s\n' "$out" | tail -n1)
     S3MPU_RGW_REGION=$(printf '%s\n' "$out" | sed -n 's/^S3MPU_TEST_REGION=//p' | head -n1)
-    S3MPU_RGW_ACCESS_KEY=$(printf '%s\n' "$out" | sed -n 's/^S3MPU_TEST_ACCESS_KEY=//p' | head -n1)
-    S3MPU_RGW_SECRET_KEY=$(printf '%s\n' "$out" | sed -n 's/^S3MPU_TEST_SECRET_KEY=//p' | head -n1)
+    S3MPU_RGW_ACCESS_KEY=$(printf '%s\n' "$out" | sed -n 's/^S3MPU_TEST_ACCESS_KEY_ID=//p' | head -n1)
+    S3MPU_RGW_SECRET_KEY=$(printf '%s\n' "$out" | sed -n 's/^S3MPU_TEST_SECRET_ACCESS_KEY=//p' | head -n1)
     if [ -z "$S3MPU_RGW_ACCESS_KEY" ] || [ -z "$S3MPU_RGW_SECRET_KEY" ]; then
         printf 'lib.sh: start.sh printed no credentials\n' >&2
         return 1

@@ -33,10 +33,10 @@ req() {
     else sha=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855; fi
     sha=${SHA_OVERRIDE:-$sha}
     curl -sS --max-time 60 -o "$tmp/out" -D "$tmp/hdr" -w '%{http_code}' -X "$method" \
-        --aws-sigv4 "aws:amz:$S3MPU_TEST_REGION:s3" --user "$S3MPU_TEST_ACCESS_KEY:$secret" \
+        --aws-sigv4 "aws:amz:$S3MPU_TEST_REGION:s3" --user "$S3MPU_TEST_ACCESS_KEY_ID:$secret" \
         -H "x-amz-content-sha256: $sha" ${data[@]+"${data[@]}"} "$@" "$url" </dev/null || true
 }
-s3() { req "$S3MPU_TEST_SECRET_KEY" "$endpoint$1" "${@:2}"; }
+s3() { req "$S3MPU_TEST_SECRET_ACCESS_KEY" "$endpoint$1" "${@:2}"; }
 has() { grep -q "$1" "$tmp/out"; }
 
 code=$(s3 / GET '')
@@ -65,7 +65,7 @@ code=$(SHA_OVERRIDE=$(printf %064d 0) s3 "/$bucket/bad-hash" PUT "$tmp/obj")
     bad "wrong payload hash: $code $(cat "$tmp/out")"
 
 # Virtual-hosted style, Host: BUCKET.localhost:PORT (rgw dns name = localhost).
-code=$(req "$S3MPU_TEST_SECRET_KEY" "http://$bucket.localhost:$port/dir/obj.bin" GET '' \
+code=$(req "$S3MPU_TEST_SECRET_ACCESS_KEY" "http://$bucket.localhost:$port/dir/obj.bin" GET '' \
     --resolve "$bucket.localhost:$port:127.0.0.1")
 [ "$code" = 200 ] && cmp -s "$tmp/obj" "$tmp/out" && ok "virtual-hosted GET ($bucket.localhost:$port)" ||
     bad "virtual-hosted GET: $code $(cat "$tmp/out")"

@@ -5,23 +5,39 @@ import { parseArgs } from 'node:util';
 
 /** Bad usage or bad input: the CLI exits with status 2. */
 export class UsageError extends Error {
-  constructor(message) {
+  /** @param {string} message @param {{ usage?: string }} [options] usage: the command whose usage to print after */
+  constructor(message, { usage } = {}) {
     super(message);
     this.name = 'UsageError';
+    this.usage = usage;
   }
 }
 
 /**
- * node:util parseArgs, strict, with its errors as UsageError.
+ * node:util parseArgs, strict, with its errors as UsageError in our words:
+ * the option at fault and the command's usage line.
  * @param {string[]} argv
  * @param {Record<string, { type: 'string' | 'boolean', multiple?: boolean, short?: string }>} options
+ * @param {string} command  e.g. "cp", for the messages
  */
-export function parse(argv, options) {
+export function parse(argv, options, command) {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
-    if (typeof e?.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS')) throw new UsageError(e.message);
-    throw e;
+    if (typeof e?.code !== 'string' || !e.code.startsWith('ERR_PARSE_ARGS')) throw e;
+    const option = /'(-[^' ]*)/.exec(e.message)?.[1];
+    const where = command ?? 's3mpu';
+    let message;
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      message = `${where}: unknown option ${option ?? ''}`.trimEnd();
+    } else if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
+      const name = option.replace(/^-+/, '').split(/[ =]/)[0];
+      const spec = options[name] ?? Object.values(options).find((o) => o.short === name);
+      message = spec?.type === 'boolean' ? `${where}: ${option} takes no value` : `${where}: ${option} needs a value`;
+    } else {
+      message = `${where}: ${e.message}`;
+    }
+    throw new UsageError(message, { usage: command });
   }
 }
 
@@ -46,11 +62,24 @@ export function parseSize(text, what = 'size') {
   return n;
 }
 
+const SECONDS = { '': 1, s: 1, m: 60, h: 3600, d: 86400 };
+
 /** Seconds: "3600", "90s", "15m", "12h", "7d". */
 export function parseDuration(text, what = 'duration') {
   const m = /^\s*(\d+)\s*([smhd]?)\s*$/i.exec(String(text));
   if (!m) throw new UsageError(`${what}: "${text}" is not a duration (examples: 3600, 15m, 12h, 7d)`);
-  return Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2].toLowerCase()];
+  return Number(m[1]) * SECONDS[m[2].toLowerCase()];
+}
+
+/** Milliseconds, from seconds by default: "30" and "30s" (30000), "500ms", "2m", "1h". */
+export function parseTimeout(text, what = '--timeout') {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|[smhd]?)\s*$/i.exec(String(text));
+  const unit = m?.[2].toLowerCase();
+  const ms = m && (unit === 'ms' ? Number(m[1]) : Number(m[1]) * SECONDS[unit] * 1000);
+  if (!ms || !Number.isSafeInteger(Math.round(ms))) {
+    throw new UsageError(`${what}: "${text}" is not a duration above 0 (examples: 30s, 500ms, 2m, 1h)`);
+  }
+  return Math.round(ms);
 }
 
 /** A positive integer option. */
@@ -87,38 +116,3 @@ export function parseS3Url(text, { keyRequired }) {
   if (keyRequired && !key) throw new UsageError(`"${text}" names no key: s3://BUCKET/KEY`);
   return { bucket: m[1], key };
 }
-
-/**
- * The connection: --endpoint/--region/--path-style, else S3MPU_ENDPOINT,
- * S3MPU_REGION; credentials from S3MPU_ACCESS_KEY_ID, S3MPU_SECRET_ACCESS_KEY,
- * S3MPU_SESSION_TOKEN, else the AWS_* variables of the same names (never a
- * mix of the two). The region may be left out for endpoints the core knows
- * (JD Cloud): the core then derives it from the host.
- */
-export function connection(values, env = process.env) {
-  const endpoint = values.endpoint ?? env.S3MPU_ENDPOINT;
-  if (!endpoint) throw new UsageError('no endpoint: pass --endpoint URL or set S3MPU_ENDPOINT');
-  const prefix = env.S3MPU_ACCESS_KEY_ID ? 'S3MPU' : 'AWS';
-  const accessKeyId = env[`${prefix}_ACCESS_KEY_ID`];
-  const secretAccessKey = env[`${prefix}_SECRET_ACCESS_KEY`];
-  if (!accessKeyId || !secretAccessKey) {
-    throw new UsageError('no credentials: set S3MPU_ACCESS_KEY_ID and S3MPU_SECRET_ACCESS_KEY ' +
-      '(or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)');
-  }
-  const sessionToken = env[`${prefix}_SESSION_TOKEN`] || undefined;
-  return {
-    endpoint,
-    region: values.region ?? (env.S3MPU_REGION || undefined),
-    credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
-    forcePathStyle: Boolean(values['path-style']),
-  };
-}
-
-/** Options every command talking to S3 takes. */
-export const CONNECTION_OPTIONS = {
-  endpoint: { type: 'string' },
-  region: { type: 'string' },
-  'path-style': { type: 'boolean' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-};

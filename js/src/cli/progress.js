@@ -97,6 +97,12 @@ export class Progress {
     this.drawn = false;
   }
 
+  /** A line of its own (e.g. one file of many done), the bar redrawn after it. */
+  note(text) {
+    this.interrupt();
+    this.stream.write(`${text}\n`);
+  }
+
   /** End the bar's line before printing something else. */
   interrupt() {
     if (this.enabled && this.tty && this.drawn) this.stream.write('\n');

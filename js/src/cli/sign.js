@@ -2,8 +2,11 @@
 // signer and show every step, to compare with what a server (or another
 // client) computed when it answers SignatureDoesNotMatch.
 import { createHash } from 'node:crypto';
-import { UsageError } from './args.js';
+import { loadAbi } from '../wasm.js';
 import { S3InputError } from '../errors.js';
+import { UsageError, parse } from './args.js';
+import { envCredentials } from './connection.js';
+import { EXIT } from './report.js';
 
 const FIELDS = new Set([
   'method', 'endpoint', 'addressing_style', 'bucket', 'key', 'query', 'headers', 'body', 'body_b64',
@@ -28,7 +31,8 @@ Authorization value or the presigned URL). Compare them with the
 Input (one JSON object on stdin):
   method            "PUT"
   endpoint          "https://s3.example.com" (scheme://host[:port]; default ports dropped)
-  addressing_style  "virtual" (BUCKET.host, the default) | "path" (host/BUCKET)
+  addressing_style  "virtual" (BUCKET.host) | "path" (host/BUCKET); default: path
+                    for IP addresses and localhost, else virtual
   bucket, key       not encoded; the path is /KEY (virtual) or /BUCKET/KEY (path)
   query             [[name, value], ...] not encoded; ["uploads", ""] for ?uploads
   headers           [[name, value], ...] signed and sent; Host is derived from the
@@ -36,11 +40,14 @@ Input (one JSON object on stdin):
                     x-amz-content-sha256 (header mode), x-amz-security-token and
                     Authorization are the signer's: given ones are dropped and
                     listed in "dropped"
-  body | body_b64   the payload (UTF-8 text | base64), hashed when payload is "hash"
+  body | body_b64   the payload (UTF-8 text | base64), hashed when payload is "hash",
+                    sent unhashed with "UNSIGNED-PAYLOAD"
   payload           "hash" (default; "UNSIGNED-PAYLOAD" when presigning) |
                     "UNSIGNED-PAYLOAD" | "precomputed" with payload_hash (hex SHA-256)
-  credentials       { "access_key", "secret_key", "session_token"? }
-  region            "us-east-1"
+  credentials       { "access_key", "secret_key", "session_token"? }; default:
+                    S3MPU_ACCESS_KEY_ID, S3MPU_SECRET_ACCESS_KEY, S3MPU_SESSION_TOKEN
+                    (or the AWS_* ones) from the environment
+  region            "us-east-1"; default: S3MPU_REGION
   service           "s3" (default; other names sign no x-amz-content-sha256)
   amz_date          "YYYYMMDDTHHMMSSZ" (default: now)
   presign, expires  true and seconds (default 3600) for a presigned URL; the
@@ -48,64 +55,48 @@ Input (one JSON object on stdin):
 
 Exit status 2 with a message for input it cannot sign.`;
 
+/** `s3mpu sign`: one JSON request on stdin, its signature on stdout. */
+export async function sign(argv, ctx) {
+  const { values, positionals } = parse(argv, { help: { type: 'boolean', short: 'h' } }, 'sign');
+  if (values.help) {
+    ctx.io.stdout.write(`${SIGN_HELP}\n`);
+    return EXIT.ok;
+  }
+  if (positionals.length) throw new UsageError('sign takes no arguments: it reads one JSON object on stdin', { usage: 'sign' });
+  if (ctx.io.stdin.isTTY) throw new UsageError('sign reads a JSON request on stdin (see s3mpu sign --help)');
+  const chunks = [];
+  for await (const chunk of ctx.io.stdin) chunks.push(chunk);
+  let input;
+  try {
+    input = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch (e) {
+    throw new UsageError(`sign: stdin is not JSON: ${e.message}`);
+  }
+  const env = envCredentials();
+  if (env) ctx.secrets.push(env.secretAccessKey, env.sessionToken);
+  const abi = await loadAbi();
+  ctx.io.stdout.write(`${JSON.stringify(signRequest(abi, input), null, 2)}\n`);
+  return EXIT.ok;
+}
+
+// Hosts without bucket sub-domains, as the core decides (build.c is_local_or_ip).
+const NO_SUBDOMAINS = /^(\[.*\]|[\d.]+|localhost)$/i;
+
 /** The JSON result of `s3mpu sign` for a parsed input object. */
-export function signRequest(abi, input) {
+export function signRequest(abi, input, env = process.env) {
   if (!input || typeof input !== 'object' || Array.isArray(input)) throw bad('the input must be a JSON object');
   for (const name of Object.keys(input)) {
     if (!FIELDS.has(name)) throw bad(`unknown field "${name}" (known: ${[...FIELDS].join(', ')})`);
   }
   const presign = input.presign ?? false;
   if (typeof presign !== 'boolean') throw bad('presign must be true or false');
-
   const method = input.method;
   if (typeof method !== 'string' || !/^[A-Za-z]+$/.test(method)) throw bad('method must be an HTTP method such as "PUT"');
 
-  const { origin, host } = endpointHost(input);
-  const bucket = optionalString(input, 'bucket');
-  const key = optionalString(input, 'key');
-  const style = input.addressing_style ?? 'virtual';
-  if (style !== 'virtual' && style !== 'path') throw bad('addressing_style must be "virtual" or "path"');
-  const virtual = style === 'virtual' && bucket !== '';
-  const fullHost = virtual ? `${bucket}.${host}` : host;
-  // A bucket-level request in path style is "/BUCKET" (what the builders send).
-  const path = virtual || bucket === '' ? `/${key}` : key === '' ? `/${bucket}` : `/${bucket}/${key}`;
-
-  const dropped = [];
-  const owned = presign ? OWNED_HEADERS_PRESIGN : OWNED_HEADERS;
-  const headers = [['host', fullHost]];
-  for (const [name, value] of pairs(input, 'headers')) {
-    const lower = name.toLowerCase();
-    if (lower === 'host') {
-      if (value.trim().toLowerCase() !== fullHost) {
-        throw bad(`the Host header "${value}" is not the host of endpoint and bucket ("${fullHost}"): ` +
-          'change endpoint, addressing_style or bucket, or leave Host out');
-      }
-    } else if (owned.includes(lower)) {
-      dropped.push(name);
-    } else {
-      headers.push([name, value]);
-    }
-  }
-  const query = [];
-  for (const [name, value] of pairs(input, 'query')) {
-    if (presign && OWNED_QUERY.includes(name.toLowerCase())) dropped.push(name);
-    else query.push([name, value]);
-  }
-
+  const { origin, fullHost, path } = address(input);
+  const { headers, query, dropped } = signedParts(input, presign, fullHost);
   const payloadHash = payloadHashOf(input, presign);
-  const creds = input.credentials;
-  if (!creds || typeof creds !== 'object') throw bad('credentials must be { "access_key", "secret_key", "session_token"? }');
-  const accessKeyId = creds.access_key;
-  const secretAccessKey = creds.secret_key;
-  const sessionToken = creds.session_token ?? '';
-  if (typeof accessKeyId !== 'string' || !accessKeyId) throw bad('credentials.access_key must be a non-empty string');
-  if (typeof secretAccessKey !== 'string' || !secretAccessKey) throw bad('credentials.secret_key must be a non-empty string');
-  if (typeof sessionToken !== 'string') throw bad('credentials.session_token must be a string');
-  const region = input.region;
-  if (typeof region !== 'string' || !region) throw bad('region must be a non-empty string such as "us-east-1"');
-  const service = input.service ?? 's3';
-  if (typeof service !== 'string' || !service) throw bad('service must be a non-empty string');
-
+  const { accessKeyId, secretAccessKey, sessionToken, region, service } = signerOf(input, env);
   const now = input.amz_date === undefined ? Math.floor(Date.now() / 1000) : parseAmzDate(input.amz_date);
   let expires = 0;
   if (presign) {
@@ -149,6 +140,72 @@ export function signRequest(abi, input) {
     payload_hash: payloadHash,
     ...(dropped.length ? { dropped } : {}),
   };
+}
+
+/** The host (with the bucket, virtual-hosted) and the unencoded path. */
+function address(input) {
+  const { origin, host } = endpointHost(input);
+  const bucket = optionalString(input, 'bucket');
+  const key = optionalString(input, 'key');
+  const style = input.addressing_style ?? (NO_SUBDOMAINS.test(origin.hostname) ? 'path' : 'virtual');
+  if (style !== 'virtual' && style !== 'path') throw bad('addressing_style must be "virtual" or "path"');
+  const virtual = style === 'virtual' && bucket !== '';
+  const fullHost = virtual ? `${bucket}.${host}` : host;
+  // A bucket-level request in path style is "/BUCKET" (what the builders send).
+  const path = virtual || bucket === '' ? `/${key}` : key === '' ? `/${bucket}` : `/${bucket}/${key}`;
+  return { origin, fullHost, path };
+}
+
+/** The headers and query to sign; what the signer writes itself is dropped (and listed). */
+function signedParts(input, presign, fullHost) {
+  const dropped = [];
+  const owned = presign ? OWNED_HEADERS_PRESIGN : OWNED_HEADERS;
+  const headers = [['host', fullHost]];
+  for (const [name, value] of pairs(input, 'headers')) {
+    const lower = name.toLowerCase();
+    if (lower === 'host') {
+      if (value.trim().toLowerCase() !== fullHost) {
+        throw bad(`the Host header "${value}" is not the host of endpoint and bucket ("${fullHost}"): ` +
+          'change endpoint, addressing_style or bucket, or leave Host out');
+      }
+    } else if (owned.includes(lower)) {
+      dropped.push(name);
+    } else {
+      headers.push([name, value]);
+    }
+  }
+  const query = [];
+  for (const [name, value] of pairs(input, 'query')) {
+    if (presign && OWNED_QUERY.includes(name.toLowerCase())) dropped.push(name);
+    else query.push([name, value]);
+  }
+  return { headers, query, dropped };
+}
+
+/** Credentials (the input's, else the environment's), region and service. */
+function signerOf(input, env) {
+  const creds = input.credentials ?? fromEnv(env);
+  if (!creds || typeof creds !== 'object') {
+    throw bad('credentials must be { "access_key", "secret_key", "session_token"? }, or set S3MPU_ACCESS_KEY_ID ' +
+      'and S3MPU_SECRET_ACCESS_KEY (or the AWS_* ones)');
+  }
+  const accessKeyId = creds.access_key;
+  const secretAccessKey = creds.secret_key;
+  const sessionToken = creds.session_token ?? '';
+  if (typeof accessKeyId !== 'string' || !accessKeyId) throw bad('credentials.access_key must be a non-empty string');
+  if (typeof secretAccessKey !== 'string' || !secretAccessKey) throw bad('credentials.secret_key must be a non-empty string');
+  if (typeof sessionToken !== 'string') throw bad('credentials.session_token must be a string');
+  const region = input.region ?? (env.S3MPU_REGION || undefined);
+  if (typeof region !== 'string' || !region) throw bad('region must be a non-empty string such as "us-east-1" (or set S3MPU_REGION)');
+  const service = input.service ?? 's3';
+  if (typeof service !== 'string' || !service) throw bad('service must be a non-empty string');
+  return { accessKeyId, secretAccessKey, sessionToken, region, service };
+}
+
+/** Credentials from the environment in the input's form, or undefined. */
+function fromEnv(env) {
+  const c = envCredentials(env);
+  return c && { access_key: c.accessKeyId, secret_key: c.secretAccessKey, ...(c.sessionToken ? { session_token: c.sessionToken } : {}) };
 }
 
 function bad(message) {
@@ -200,8 +257,15 @@ function payloadHashOf(input, presign) {
     }
     return createHash('sha256').update(body).digest('hex');
   }
-  if (input.body !== undefined || input.body_b64 !== undefined) throw bad(`a body is only hashed with "payload": "hash" (payload is "${payload}")`);
-  if (payload === 'UNSIGNED-PAYLOAD') return payload;
+  if (payload === 'UNSIGNED-PAYLOAD') {
+    // The body is sent as it is, unhashed: only its type is checked.
+    if (input.body !== undefined && typeof input.body !== 'string') throw bad('body must be a string (UTF-8); use body_b64 for bytes');
+    if (input.body_b64 !== undefined && typeof input.body_b64 !== 'string') throw bad('body_b64 must be base64');
+    return payload;
+  }
+  if (input.body !== undefined || input.body_b64 !== undefined) {
+    throw bad(`a body goes with "payload": "hash" or "UNSIGNED-PAYLOAD" (payload is "${payload}")`);
+  }
   if (payload === 'precomputed') {
     const h = input.payload_hash;
     if (typeof h !== 'string' || !/^[0-9a-f]{64}$/.test(h)) throw bad('payload_hash must be 64 lower-case hex digits (the SHA-256 of the body)');

@@ -1,27 +1,37 @@
 #!/usr/bin/env bash
 # The ctest fixture "rgw" of the C integration tests (see CMakeLists.txt here).
 #
-#   fixture.sh setup STATE            start a throwaway Ceph RGW (tests/server/start.sh) on a
-#                                     free loopback port, create the test bucket, write STATE
+#   fixture.sh setup STATE            start a throwaway gateway on a free loopback port, create
+#                                     the test bucket, write STATE: Ceph RGW
+#                                     (tests/server/start.sh), or Swift s3api
+#                                     (tests/server/swift/start.sh) with S3MPU_TEST_GATEWAY=swift
 #   fixture.sh cleanup STATE          stop the server that setup started, remove STATE
 #   fixture.sh example STATE UPLOADER run the native C example against the target and read
 #                                     the object back with curl
+#   fixture.sh example-sigint STATE UPLOADER   SIGINT the example mid-upload: nothing is left
 #
 # STATE holds KEY=value lines that test_rgw reads: S3MPU_TEST_ENDPOINT, S3MPU_TEST_REGION,
-# S3MPU_TEST_ACCESS_KEY_ID, S3MPU_TEST_SECRET_ACCESS_KEY, S3MPU_TEST_BUCKET, S3MPU_TEST_STORE.
+# S3MPU_TEST_ACCESS_KEY_ID, S3MPU_TEST_SECRET_ACCESS_KEY, S3MPU_TEST_BUCKET, S3MPU_TEST_STORE
+# (rgw or swift: the gateway, whose known differences the tests skip or expect by name).
 # With S3MPU_TEST_ENDPOINT set in the environment, no server is started: the tests use the
 # environment (keys, region, and an existing bucket S3MPU_TEST_BUCKET, default s3mpu-ctest).
 # S3MPU_TEST_KEEP_SERVER=1 makes cleanup leave the server running (the next setup reuses it).
-# The server gets its own directory (/tmp/s3mpu-ctest-<hash of STATE>) and port, so it never
+# The server gets its own directory (/tmp/s3mpu-ctest[-swift]-<hash of STATE>) and port, so it never
 # touches the default server of tests/server (/tmp/s3mpu-rgw, port 7480) others may be using.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 server=$(cd "$here/../../server" && pwd)
-usage() { echo "usage: $0 setup|cleanup STATE | example STATE UPLOADER" >&2; exit 2; }
+usage() { echo "usage: $0 setup|cleanup STATE | example|example-sigint STATE UPLOADER" >&2; exit 2; }
 [ $# -ge 2 ] || usage
 cmd=$1 state=$2
 log() { printf 'fixture.sh: %s\n' "$*" >&2; }
+gateway=${S3MPU_TEST_GATEWAY:-rgw}
+case $gateway in
+    rgw) suffix= ;;
+    swift) suffix=-swift ;;
+    *) log "S3MPU_TEST_GATEWAY must be rgw or swift, not '$gateway'"; exit 2 ;;
+esac
 
 hash=$(printf %s "$state" | cksum | cut -d' ' -f1)
 # shellcheck source=../../server/lib.sh
@@ -34,13 +44,16 @@ setup() {
         rm -f "$state"
         return 0
     fi
-    local dir=${S3MPU_TEST_SERVER_DIR:-/tmp/s3mpu-ctest-$hash} port endpoint
+    local dir=${S3MPU_TEST_SERVER_DIR:-/tmp/s3mpu-ctest$suffix-$hash} port endpoint
     local bucket=${S3MPU_TEST_BUCKET:-s3mpu-ctest} t0=$SECONDS
     # A server kept from the last run (S3MPU_TEST_KEEP_SERVER) keeps its port: start.sh reuses it.
     port=$(state_value S3MPU_TEST_SERVER_PORT)
     [ -n "$port" ] || port=${S3MPU_SERVER_PORT:-}
-    s3mpu_rgw_start "$dir" $((7490 + hash % 500)) "$port" || { log "could not start the server"; exit 1; }
+    s3mpu_gateway_start "$gateway" "$dir" $((7490 + hash % 500)) "$port" || { log "could not start the server"; exit 1; }
     endpoint=$S3MPU_RGW_ENDPOINT
+    # mkbucket.sh signs with the gateway's keys.
+    export S3MPU_TEST_ACCESS_KEY_ID=$S3MPU_RGW_ACCESS_KEY S3MPU_TEST_SECRET_ACCESS_KEY=$S3MPU_RGW_SECRET_KEY
+    export S3MPU_TEST_REGION=$S3MPU_RGW_REGION
     "$server/mkbucket.sh" --endpoint "$endpoint" "$bucket"
     {
         echo "S3MPU_TEST_ENDPOINT=$endpoint"
@@ -48,12 +61,12 @@ setup() {
         echo "S3MPU_TEST_ACCESS_KEY_ID=$S3MPU_RGW_ACCESS_KEY"
         echo "S3MPU_TEST_SECRET_ACCESS_KEY=$S3MPU_RGW_SECRET_KEY"
         echo "S3MPU_TEST_BUCKET=$bucket"
-        echo "S3MPU_TEST_STORE=rgw"
+        echo "S3MPU_TEST_STORE=$gateway"
         echo "S3MPU_TEST_SERVER_DIR=$dir"
         echo "S3MPU_TEST_SERVER_PORT=$S3MPU_RGW_PORT"
     } >"$state.tmp"
     mv "$state.tmp" "$state"
-    log "RGW at $endpoint (dir $dir), bucket $bucket, ready in $((SECONDS - t0)) s"
+    log "$gateway at $endpoint (dir $dir), bucket $bucket, ready in $((SECONDS - t0)) s"
 }
 
 cleanup() {
@@ -65,15 +78,15 @@ cleanup() {
         log "S3MPU_TEST_KEEP_SERVER set: leaving the server under $dir running"
         return 0
     fi
-    "$server/stop.sh" --dir "$dir"
-    rm -f "$state"
+    case $(state_value S3MPU_TEST_STORE) in
+        swift) "$server/swift/stop.sh" --dir "$dir" ;;
+        *) "$server/stop.sh" --dir "$dir" ;;
+    esac
+    rm -f "$state" "$dir.lock"
 }
 
-# The C example end to end: 11 MiB in 5 MiB parts, ETag checked by the example itself
-# (HEAD against s3mpu_multipart_etag), bytes checked here with curl.
-example() {
-    local uploader=${3:?uploader binary}
-    local endpoint region access secret bucket etag code
+# The target of the example runs: the environment's store, or the fixture's server.
+example_target() {
     if [ -n "${S3MPU_TEST_ENDPOINT:-}" ]; then
         endpoint=$S3MPU_TEST_ENDPOINT region=${S3MPU_TEST_REGION:-us-east-1}
         access=${S3MPU_TEST_ACCESS_KEY_ID:?} secret=${S3MPU_TEST_SECRET_ACCESS_KEY:?}
@@ -86,19 +99,67 @@ example() {
     fi
     tmp=$(mktemp -d)
     trap 'rm -rf "$tmp"' EXIT
+}
+
+# GET with an independent client (curl --aws-sigv4) into FILE; PATH is URL-encoded.
+s3_get() { # PATH_AND_QUERY FILE
+    local code
+    # A netrc, not --user: curl splits that at the first colon, and Swift's keys have one.
+    printf 'default login %s password %s\n' "$access" "$secret" >"$tmp/netrc"
+    code=$(curl -sS --max-time 120 -o "$2" -w '%{http_code}' \
+        --aws-sigv4 "aws:amz:$region:s3" --netrc-file "$tmp/netrc" \
+        -H "x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" \
+        "${endpoint%/}/$1")
+    [ "$code" = 200 ] || { log "GET $1: HTTP $code"; exit 1; }
+}
+
+# The C example end to end: 11 MiB in 5 MiB parts, 3 at a time, ETag checked by the
+# example itself (HEAD against s3mpu_multipart_etag), bytes checked here with curl.
+example() {
+    local uploader=${3:?uploader binary} etag
+    example_target
     head -c $((11 * 1024 * 1024 + 7)) /dev/urandom >"$tmp/in"
     local key="ctest-example-$$/my file+1.bin"
     etag=$(S3MPU_ACCESS_KEY_ID=$access S3MPU_SECRET_ACCESS_KEY=$secret \
         "$uploader" "$tmp/in" "s3://$bucket/$key" --endpoint "$endpoint" --region "$region" \
-        --part-size 5242880)
+        --part-size 5242880 --parallel 3)
     echo "example printed ETag $etag"
     case $etag in \"*-3\") ;; *) log "expected a 3-part ETag"; exit 1 ;; esac
-    code=$(curl -sS --max-time 120 -o "$tmp/out" -w '%{http_code}' \
-        --aws-sigv4 "aws:amz:$region:s3" --user "$access:$secret" \
-        -H "x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" \
-        "${endpoint%/}/$bucket/ctest-example-$$/my%20file%2B1.bin")
-    [ "$code" = 200 ] || { log "GET: HTTP $code"; exit 1; }
+    s3_get "$bucket/ctest-example-$$/my%20file%2B1.bin" "$tmp/out"
     cmp "$tmp/in" "$tmp/out"
+    echo "1 passed, 0 failed"
+}
+
+# SIGINT mid-upload (sent once Create has answered; --max-rate keeps the parts in flight
+# for seconds): the example aborts the upload, exits 130, and the server lists none.
+example_sigint() {
+    local uploader=${3:?uploader binary} pid status=0 i
+    example_target
+    head -c $((11 * 1024 * 1024)) /dev/urandom >"$tmp/in"
+    local prefix="ctest-sigint-$$/"
+    S3MPU_ACCESS_KEY_ID=$access S3MPU_SECRET_ACCESS_KEY=$secret \
+        "$uploader" "$tmp/in" "s3://$bucket/${prefix}big.bin" --endpoint "$endpoint" \
+        --region "$region" --part-size 5242880 --parallel 2 --max-rate 1048576 \
+        2>"$tmp/err" &
+    pid=$!
+    for i in $(seq 600); do
+        grep -q '^upload id ' "$tmp/err" && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    grep -q '^upload id ' "$tmp/err" || { cat "$tmp/err" >&2; log "no upload was created"; exit 1; }
+    kill -INT "$pid"
+    wait "$pid" || status=$?
+    cat "$tmp/err"
+    [ "$status" = 130 ] || { log "exit status $status, expected 130"; exit 1; }
+    grep -q 'aborted' "$tmp/err" || { log "the example did not say it aborted"; exit 1; }
+    s3_get "$bucket?prefix=${prefix%/}%2F&uploads=" "$tmp/list" # sorted: curl 7.88 signs the query as given
+    grep -q '<ListMultipartUploadsResult' "$tmp/list" || { log "not an upload list"; exit 1; }
+    if grep -q '<UploadId>' "$tmp/list"; then
+        cat "$tmp/list" >&2
+        log "an upload is left on the server"
+        exit 1
+    fi
     echo "1 passed, 0 failed"
 }
 
@@ -106,5 +167,6 @@ case $cmd in
     setup) setup ;;
     cleanup) cleanup ;;
     example) example "$@" ;;
+    example-sigint) example_sigint "$@" ;;
     *) usage ;;
 esac

@@ -2,7 +2,7 @@
  * test_rgw.c -- the core against a real S3 server (Ceph RGW from
  * tests/server, or any store named by S3MPU_TEST_ENDPOINT).
  *
- * Requests are built by s3mpu_build and sent with examples/c/http.c; what
+ * Requests are built by s3mpu_build and sent with libcurl (http.c); what
  * was uploaded is read back with an independent client, curl --aws-sigv4,
  * from URLs this file encodes itself, and compared byte for byte.
  *
@@ -372,7 +372,8 @@ typedef struct {
 /* Run curl; returns the HTTP status it reports, -1 if it could not run. */
 static int curl_run(const session *s, const curl_req *r)
 {
-	char url[4096], enc[3 * 1100], sigv4[128], user[300], resolve[128], port[16], code[16];
+	char url[4096], enc[3 * 1100], sigv4[128], netrc[4096] = "", user[300], resolve[128];
+	char port[16], code[16];
 	char host_url[256];
 	const char *argv[40];
 	int argc = 0, pipefd[2], status = 0;
@@ -412,11 +413,17 @@ static int curl_run(const session *s, const curl_req *r)
 	}
 	if (!r->unsigned_) {
 		snprintf(sigv4, sizeof sigv4, "aws:amz:%s:s3", s->t.region);
-		snprintf(user, sizeof user, "%s:%s", s->t.access_key, s->t.secret_key);
+		/* A netrc, not --user: curl splits that at the first colon, and Swift's
+		 * tempauth access keys ("account:user") have one. */
+		snprintf(netrc, sizeof netrc, "%s.netrc", r->out);
+		snprintf(user, sizeof user, "default login %s password %s\n", s->t.access_key,
+			s->t.secret_key);
+		if (write_file(netrc, user, strlen(user)) != 0)
+			return -1;
 		argv[argc++] = "--aws-sigv4";
 		argv[argc++] = sigv4;
-		argv[argc++] = "--user";
-		argv[argc++] = user;
+		argv[argc++] = "--netrc-file";
+		argv[argc++] = netrc;
 		argv[argc++] = "-H";
 		argv[argc++] = r->upload ? "x-amz-content-sha256: UNSIGNED-PAYLOAD"
 					 : "x-amz-content-sha256: " S3MPU_EMPTY_SHA256;
@@ -435,12 +442,15 @@ static int curl_run(const session *s, const curl_req *r)
 	argv[argc++] = url;
 	argv[argc] = NULL;
 
-	if (pipe(pipefd) != 0)
+	if (pipe(pipefd) != 0) {
+		unlink(netrc);
 		return -1;
+	}
 	pid = fork();
 	if (pid < 0) {
 		close(pipefd[0]);
 		close(pipefd[1]);
+		unlink(netrc);
 		return -1;
 	}
 	if (pid == 0) {
@@ -456,6 +466,8 @@ static int curl_run(const session *s, const curl_req *r)
 	close(pipefd[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	if (netrc[0])
+		unlink(netrc);
 	if (got <= 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "curl %s failed (exit %d)\n", url,
 			WIFEXITED(status) ? WEXITSTATUS(status) : -1);

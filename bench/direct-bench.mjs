@@ -1,0 +1,221 @@
+#!/usr/bin/env node
+// Browser direct uploads (issue 13), s3mpu against the published Uppy, in one run:
+//   size     gzip -9 of an esbuild browser bundle of s3mpu/direct (its module, its hashing
+//            Worker and the wasm, as a page fetches them) and of @uppy/core + @uppy/aws-s3
+//   upload   a file from Chromium to the gateway: s3mpu's directUpload (Content-MD5 on,
+//            signing through createDirectUploadHandler) beside @uppy/aws-s3 through the
+//            published @uppy/companion (multipart both), alternating, same run
+//   longtask the page's longest main-thread task while directUpload sends a file
+// (The handler's CPU in workerd is worker-bench.mjs's "handler-batch".)
+//
+//   node bench/direct-bench.mjs <outDir> <smoke|default|full>
+//
+// The uploads need S3MPU_BENCH_RGW_ENDPOINT (+ _ACCESS_KEY, _SECRET_KEY, _REGION, _BUCKET,
+// a bucket with CORS for http://127.0.0.1:*), Chromium (S3MPU_CHROMIUM or /usr/bin/chromium)
+// and tests/interop's dev dependencies; without them they are reported as skipped. Prints
+// one JSON line. Exits non-zero when an upload fails or does not arrive whole.
+import { build } from 'esbuild';
+import { access, mkdir, open, readFile, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { randomFillSync } from 'node:crypto';
+
+const [outDir, mode = 'default'] = process.argv.slice(2);
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = join(here, '..');
+const interopModules = join(root, 'tests/interop/node_modules');
+const MiB = 1024 * 1024;
+const SIZES = {
+  smoke: { upload: 8 * MiB, rounds: 1, longtask: 16 * MiB },
+  default: { upload: 200 * MiB, rounds: 3, longtask: 256 * MiB },
+  full: { upload: 200 * MiB, rounds: 5, longtask: 256 * MiB },
+}[mode];
+const log = (...a) => process.stderr.write(`direct-bench: ${a.join(' ')}\n`);
+const gz = (buf) => gzipSync(buf, { level: 9 }).length;
+await mkdir(outDir, { recursive: true });
+
+const out = { mode, size: await sizes() };
+let failed = false;
+try {
+  Object.assign(out, await browserRuns());
+} catch (e) {
+  failed = true;
+  out.error = String(e?.stack ?? e);
+  log(out.error);
+}
+process.stdout.write(`${JSON.stringify(out)}\n`);
+process.exit(failed ? 1 : 0);
+
+// ---- size ---------------------------------------------------------------------------------
+
+/** One file of a bundle, raw and gzip -9. */
+function sized(file, { bytes, byFile }) {
+  return { file, raw: bytes.length, gzip: gz(bytes), byFile };
+}
+
+/** Bundle `entry`; the bytes, and the minified bytes each source file puts in them. */
+async function bundle(entry, outfile, { nodePaths = [] } = {}) {
+  const { metafile } = await build({
+    entryPoints: [entry], bundle: true, minify: true, format: 'esm', platform: 'browser', outfile,
+    external: ['node:*'], nodePaths, logLevel: 'error', legalComments: 'none', metafile: true,
+  });
+  const inputs = Object.values(metafile.outputs)[0].inputs;
+  const byFile = Object.entries(inputs).map(([file, v]) => ({ file: relative(root, file).replace(/^.*node_modules\//, ''), bytes: v.bytesInOutput }))
+    .filter((x) => x.bytes > 0).sort((a, b) => b.bytes - a.bytes);
+  return { bytes: await readFile(outfile), byFile };
+}
+
+async function sizes() {
+  const rows = [];
+  // s3mpu/direct: the page's module, the Worker it starts (new URL('./worker.js', ...), a file
+  // of its own), and the wasm the Worker loads: three fetches, each counted.
+  const direct = join(root, 'js/src/direct/index.js');
+  if (await exists(direct)) {
+    const files = [
+      sized('direct.min.js', await bundle(join(here, 'size/s3mpu-direct.mjs'), join(outDir, 'direct.min.js'))),
+      sized('worker.min.js', await bundle(join(root, 'js/src/direct/worker.js'), join(outDir, 'worker.min.js'))),
+      sized('s3mpu.wasm', { bytes: await readFile(process.env.S3MPU_WASM || join(root, 'js/s3mpu.wasm')) }),
+    ];
+    rows.push({ name: 's3mpu/direct', files, gzip: files.reduce((s, f) => s + f.gzip, 0), raw: files.reduce((s, f) => s + f.raw, 0) });
+  } else {
+    rows.push({ name: 's3mpu/direct', skipped: 'js/src/direct/ is not in this tree' });
+  }
+  if (await exists(join(interopModules, '@uppy/aws-s3'))) {
+    const files = [sized('uppy.min.js', await bundle(join(here, 'size/uppy.mjs'), join(outDir, 'uppy.min.js'), { nodePaths: [interopModules] }))];
+    const version = JSON.parse(await readFile(join(interopModules, '@uppy/aws-s3/package.json'), 'utf8')).version;
+    rows.push({ name: `@uppy/core + @uppy/aws-s3 ${version}`, files, gzip: files[0].gzip, raw: files[0].raw });
+  } else {
+    rows.push({ name: '@uppy/core + @uppy/aws-s3', skipped: 'tests/interop dev dependencies not installed' });
+  }
+  return rows;
+}
+
+// ---- uploads from Chromium ----------------------------------------------------------------
+
+async function browserRuns() {
+  const e = process.env;
+  const exe = e.S3MPU_CHROMIUM || '/usr/bin/chromium';
+  if (!e.S3MPU_BENCH_RGW_ENDPOINT) return { uploadSkipped: 'no gateway (S3MPU_BENCH_RGW_ENDPOINT)' };
+  if (!(await exists(exe))) return { uploadSkipped: `no browser at ${exe}` };
+  if (!(await exists(join(interopModules, '@uppy/companion')))) return { uploadSkipped: 'tests/interop dev dependencies not installed' };
+  if (!(await exists(join(root, 'js/src/direct/index.js')))) return { uploadSkipped: 'js/src/direct/ is not in this tree' };
+
+  const { chromium } = await import('playwright-core');
+  const { S3Client, createDirectUploadHandler } = await import('../js/src/index.node.js');
+  const { startPage, bundleUppy } = await import('../tests/interop/page.mjs');
+  const { startCompanion } = await import('../tests/interop/companion.mjs');
+  const esbuild = await import('esbuild');
+  const { S3Client: Sdk, DeleteObjectCommand } = await import('@aws-sdk/client-s3');
+  const s3 = {
+    endpoint: e.S3MPU_BENCH_RGW_ENDPOINT, region: e.S3MPU_BENCH_RGW_REGION || 'us-east-1',
+    accessKeyId: e.S3MPU_BENCH_RGW_ACCESS_KEY, secretAccessKey: e.S3MPU_BENCH_RGW_SECRET_KEY,
+  };
+  const bucket = e.S3MPU_BENCH_RGW_BUCKET || 'bench-bucket';
+  const prefix = `direct-bench/${Date.now()}/`;
+  const client = await S3Client.create({
+    endpoint: s3.endpoint, region: s3.region, forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
+  // The gateway keeps every byte in RAM (memstore): each object goes at once.
+  const sdk = new Sdk({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+  const drop = (key) => sdk.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch(() => {});
+  const handler = createDirectUploadHandler(client, {
+    bucket, key: (filename) => `${prefix}s3mpu/${Date.now()}-${filename}`, authorize: () => true,
+  });
+  const site = await startPage({ script: await bundleUppy(esbuild), handler });
+  const companion = await startCompanion({ ...s3, bucket, clientOrigins: [site.origin], keyPrefix: `${prefix}uppy/` });
+  const browser = await chromium.launch({
+    executablePath: exe, headless: true, timeout: 60_000,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-quic'],
+  });
+  const files = [];
+  try {
+    const body = await bodyFile(SIZES.upload);
+    files.push(body);
+    const uploads = [];
+    const contenders = ['s3mpu-direct', 'uppy-companion'];
+    for (let round = 0; round < SIZES.rounds; round++) {
+      for (const c of round % 2 ? [...contenders].reverse() : contenders) {
+        const r = c === 's3mpu-direct'
+          ? await inPage(browser, `${site.origin}/direct.html`, body, 'direct', { endpoint: `${site.origin}/s3` })
+          : await inPage(browser, site.url, body, 'uppy', { endpoint: companion.url, shouldUseMultipart: true });
+        await arrived(client, bucket, r.key, SIZES.upload, c);
+        uploads.push({ contender: c, round, size: SIZES.upload, ms: r.ms, mibps: SIZES.upload / MiB / (r.ms / 1000) });
+        log(`${c}#${round}: ${(SIZES.upload / MiB).toFixed(0)} MiB in ${r.ms.toFixed(0)} ms`);
+        await drop(r.key);
+      }
+    }
+    const big = SIZES.longtask === SIZES.upload ? body : await bodyFile(SIZES.longtask);
+    if (big !== body) files.push(big);
+    const lt = await inPage(browser, `${site.origin}/direct.html`, big, 'direct', { endpoint: `${site.origin}/s3` }, true);
+    await arrived(client, bucket, lt.key, SIZES.longtask, 'longtask');
+    await drop(lt.key);
+    const longtask = { size: SIZES.longtask, ms: lt.ms, longTasks: lt.longTasks.length, longestMs: Math.max(0, ...lt.longTasks) };
+    log(`longtask: ${SIZES.longtask / MiB} MiB, ${longtask.longTasks} tasks >= 50 ms, longest ${longtask.longestMs.toFixed(0)} ms`);
+    return { uploads, longtask, chromium: browser.version() };
+  } finally {
+    await browser.close();
+    await companion.close();
+    await site.close();
+    client.destroy();
+    sdk.destroy();
+    for (const f of files) await rm(f, { force: true });
+  }
+}
+
+/** Upload `path` in a fresh page; resolves to { key, ms, longTasks }. */
+async function inPage(browser, url, path, kind, o, watchLongTasks = false) {
+  const ctx = await browser.newContext();
+  try {
+    const page = await ctx.newPage();
+    await page.goto(url);
+    await page.waitForFunction((k) => (k === 'uppy' ? window.uppyReady : window.directReady) === true, kind);
+    await page.setInputFiles('#file', path);
+    const r = await page.evaluate(async ({ kind, o, watch }) => {
+      const longTasks = [];
+      const observer = watch ? new PerformanceObserver((l) => longTasks.push(...l.getEntries().map((x) => x.duration))) : undefined;
+      observer?.observe({ type: 'longtask' });
+      const file = document.querySelector('#file').files[0];
+      const t0 = performance.now();
+      let key;
+      if (kind === 'uppy') {
+        const { endpoint, ...options } = o;
+        const res = await window.uppyUpload(file, endpoint, options);
+        if (res.failed.length || !res.successful.length) throw new Error(`uppy: ${JSON.stringify(res.failed)}`);
+        key = res.successful[0].key;
+      } else {
+        key = (await window.directUpload(file, { ...o, store: false })).key;
+      }
+      const ms = performance.now() - t0;
+      await new Promise((resolve) => setTimeout(resolve, 100)); // let the observer deliver
+      observer?.disconnect();
+      return { key, ms, longTasks };
+    }, { kind, o, watch: watchLongTasks });
+    return r;
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** The object is there with every byte (HEAD: its size). */
+async function arrived(client, bucket, key, size, label) {
+  const head = await client.headObject({ bucket, key });
+  if (head.size !== size) throw new Error(`${label}: ${key} has ${head.size} bytes, not ${size}`);
+}
+
+async function bodyFile(size) {
+  const path = join(outDir, `body-${size}.bin`);
+  const fh = await open(path, 'w');
+  const block = Buffer.alloc(8 * MiB);
+  for (let at = 0; at < size; at += block.length) {
+    randomFillSync(block);
+    await fh.write(block, 0, Math.min(block.length, size - at));
+  }
+  await fh.close();
+  return path;
+}
+
+async function exists(p) {
+  return access(p).then(() => true, () => false);
+}
