@@ -218,7 +218,9 @@ export async function hashers(abi) {
           for (const q of batch) q.reject(e);
           return;
         }
-        batch.forEach((q, i) => q.resolve(digests[i]));
+        batch.forEach((q, i) => {
+          q.resolve(digests[i]);
+        });
       };
       return (bytes) => new Promise((resolve, reject) => {
         queue.push({ bytes, resolve, reject });
