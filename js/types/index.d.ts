@@ -23,6 +23,8 @@ export interface RetryOptions {
   baseDelayMs?: number;
   /** Default 20000. */
   maxDelayMs?: number;
+  /** Inside upload(): a request is retried (up to 100 times) while the upload as a whole made progress within this many ms. Default 60000. */
+  noProgressMs?: number;
 }
 
 export interface S3ClientOptions {
@@ -42,6 +44,11 @@ export interface S3ClientOptions {
   retry?: RetryOptions;
   /** Milliseconds since the epoch. Default Date.now. */
   clock?: () => number;
+  /**
+   * Milliseconds a request may make no progress (nothing sent or received) before it fails
+   * with S3Error RequestTimeout (retried). Default 60000; 0: no limit.
+   */
+  idleTimeout?: number;
 }
 
 /** Flexible checksums (x-amz-checksum-*); values travel base64-encoded. */
@@ -361,6 +368,8 @@ export type UploadParams = ObjectHeaders & {
   keepOnError?: boolean;
   /** Aborting rejects with signal.reason, and aborts the upload on the server unless keepOnError. */
   signal?: AbortSignal;
+  /** Milliseconds for the whole upload: then it rejects with S3Error DeadlineExceeded, aborted unless keepOnError. */
+  timeout?: number;
 };
 
 export interface UploadResult {
@@ -374,6 +383,12 @@ export interface UploadResult {
   parts: number;
   /** Set for a multipart upload. */
   uploadId?: string;
+  /** false: stored with the expected size, but its ETag could not prove the bytes (warning says why). */
+  verified?: false;
+  /** true: the resume state's upload was gone from the server, so the upload started again. */
+  restarted?: true;
+  /** What the caller should know about an upload that succeeded: a restart, a doubtful Complete. */
+  warning?: string;
 }
 
 // ---- The client ----------------------------------------------------------------------------
