@@ -199,6 +199,8 @@ async function copyOne(ctx, values, show, job) {
     say(`s3mpu: uploaded s3://${result.bucket ?? job.bucket}/${result.key ?? job.key}, ${formatBytes(result.size ?? 0)}` +
       `${result.parts ? ` in ${result.parts} parts` : ''}`);
   }
+  // Stored, but unverified or restarted: the library says why (upload.js).
+  if (result.warning) say(`s3mpu: ${result.warning}`);
   return EXIT.ok;
 }
 
