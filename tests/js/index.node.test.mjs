@@ -31,7 +31,7 @@ describe('index.node.js', () => {
     s3.destroy();
   });
 
-  it('a file body ({ path } or a file: URL) is read from disk', async () => {
+  it('a file body ({ path } or a file: URL) is read from disk; a string is its text', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 's3mpu-entry-'));
     const file = path.join(dir, 'a.txt');
     await writeFile(file, 'hello');
@@ -41,5 +41,9 @@ describe('index.node.js', () => {
       assert.equal(new TextDecoder().decode(await src.read(0, 5)), 'hello');
       await src.close();
     }
+    const text = await openBody(file);
+    assert.equal(text.size, Buffer.byteLength(file));
+    assert.equal(new TextDecoder().decode(await text.read(0, text.size)), file);
+    await text.close();
   });
 });

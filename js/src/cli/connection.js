@@ -35,7 +35,7 @@ export const CONNECTION_HELP = `Connection (options, else environment, else the 
   --path-style          S3MPU_PATH_STYLE=1, "pathStyle"  host/BUCKET/KEY (IP addresses
                         and localhost always use it)
   --timeout D           give up after D in all (30s, 10m, 2h; default: none)
-  --idle-timeout D      give up on a request that makes no progress for D (default 2m)
+  --idle-timeout D      retry a request that makes no progress for D (default 1m)
   --quiet, -q           errors only on stderr
 Credentials: S3MPU_ACCESS_KEY_ID, S3MPU_SECRET_ACCESS_KEY, S3MPU_SESSION_TOKEN, else
 AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN.
