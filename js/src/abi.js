@@ -242,7 +242,8 @@ export class WasmAbi {
       const n = name === 'checksumAlgorithm' ? this.checksumId(value) : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
       // No silent truncation: 1.5 is not part 1.
       if (!(Number.isSafeInteger(n) && n >= 0)) throw new S3InputError('InvalidArgument', `${name} must be a non-negative integer, not ${value}`);
-      this.check(this.x.s3mpu_wasm_op_num(id[1], n), `${name} ${n}`);
+      const err = this.x.s3mpu_wasm_op_num(id[1], n);
+      if (err) this.check(err, `${name} ${n}`); // the message only when needed: a hot path
     }
   }
 
