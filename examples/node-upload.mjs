@@ -1,6 +1,6 @@
 // Upload one file to an S3-compatible store with s3mpu, showing progress.
 // It shows the whole public API a Node program needs: S3Client.create,
-// upload() with a file path, onProgress, an AbortSignal, and S3Error.
+// upload() of a file ({ path }), onProgress, an AbortSignal, and S3Error.
 //
 //   export S3MPU_ENDPOINT=http://127.0.0.1:7480 S3MPU_REGION=us-east-1 \
 //          S3MPU_ACCESS_KEY_ID=... S3MPU_SECRET_ACCESS_KEY=...
@@ -47,7 +47,7 @@ try {
   const result = await s3.upload({
     bucket,
     key,
-    body: file,              // a path: read part by part, never all in memory
+    body: { path: file },    // a file: read part by part, never all in memory
     partSize: 16 * 1024 * 1024, // preferred; the core raises it for huge files
     concurrency: 4,          // parts in flight
     contentType: 'application/octet-stream',

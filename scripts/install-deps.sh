@@ -6,7 +6,8 @@
 # (apt). Node.js 20+ and npm must already be present.
 set -euo pipefail
 
-packages=(cmake make gcc libbearssl-dev libmxml-dev valgrind curl ca-certificates clang-format)
+packages=(cmake make gcc pkg-config libbearssl-dev libmxml-dev libcurl4-openssl-dev valgrind curl
+	ca-certificates clang-format)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run s3mpu's end-to-end tests in their real runtimes, against a real S3 server:
 #   tests/browser  s3mpu/direct and the browser example (examples/browser) in Debian's Chromium
-#   tests/worker   the edge worker example (examples/worker) in workerd (miniflare)
+#   tests/worker   the edge worker example (examples/worker) in workerd (miniflare), and
+#                  with wrangler itself (deploy --dry-run, npm run dev)
 #   tests/e2e      the npm package (npm pack) installed into an empty project and used
 #                  from Node, from an esbuild browser bundle in Chromium, and in workerd
 #   tests/interop  (only when named) the published Uppy (@uppy/core + @uppy/aws-s3) in
@@ -11,8 +12,8 @@
 #
 # Installs what is missing on a fresh Debian machine: the chromium package (apt; never a
 # browser download), the dev dependencies of tests/e2e (playwright-core, miniflare, esbuild:
-# npm ci from the lockfile), and the wasm builds (scripts/build-wasm.sh) when js/s3mpu.wasm
-# is missing. Then hands over to scripts/test-js.sh, which starts a throwaway Ceph RGW (or
+# npm ci from the lockfile) and of examples/worker (wrangler), and the wasm builds
+# (scripts/build-wasm.sh) when js/s3mpu.wasm is missing. Then hands over to scripts/test-js.sh, which starts a throwaway Ceph RGW (or
 # uses S3MPU_TEST_ENDPOINT), installs tests/js's dependencies (the verifier), runs the
 # tests, and stops the server. S3MPU_WASM_BUILDS="wasi emscripten" runs every test once per
 # wasm build. The progress screenshot lands in build/artifacts/browser-progress.png.
@@ -67,6 +68,20 @@ npm_ci "$e2e"
 for a in "$@"; do
     case $a in *tests/interop*) npm_ci "$root/tests/interop"; break ;; esac
 done
+
+# wrangler (tests/worker/wrangler.test.mjs): examples/worker's own dev dependency, installed
+# as its README says; only when tests/worker runs (named, or by default with no paths).
+worker_deps=1
+for a in "$@"; do
+    if [ -e "$a" ] && [ "${a#-}" = "$a" ]; then
+        worker_deps=0
+        break
+    fi
+done
+for a in "$@"; do
+    case $a in *tests/worker*) worker_deps=1; break ;; esac
+done
+[ "$worker_deps" = 0 ] || npm_ci "$root/examples/worker"
 
 # ---- the wasm module -------------------------------------------------------------------
 if [ ! -f "$root/js/s3mpu.wasm" ]; then

@@ -97,7 +97,7 @@ export const contenders = {
       credentials: { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey },
     });
     const r = await s3.upload({
-      bucket: opts.bucket, key: opts.key, body: opts.source === 'memory' ? opts.body : opts.file,
+      bucket: opts.bucket, key: opts.key, body: opts.source === 'memory' ? opts.body : { path: opts.file },
       partSize: opts.partSize, concurrency: opts.concurrency, checksum,
     });
     s3.transport.close?.();

@@ -538,12 +538,13 @@ S3MPU_API int s3mpu_build(s3mpu_client *client, const s3mpu_op *op, int64_t now,
 #define S3MPU_POST_SIZE_MAX (UINT64_C(5) << 30) /* S3 takes at most 5 GiB by POST */
 
 /* A form field of the caller's own ("acl", "success_action_status",
- * "x-amz-server-side-encryption", ...). */
+ * "x-amz-server-side-encryption", ...): a token name that is none of the
+ * fields the builder writes, a value of at most 1024 bytes of UTF-8. */
 typedef struct {
 	s3mpu_str name;
 	s3mpu_str value; /* its value in the form */
 	int starts_with; /* 1: the form may send any value starting with
-	                       * `value` (policy "starts-with"); 0: exactly it */
+	                  * `value` (policy "starts-with"); 0: exactly it */
 } s3mpu_post_field;
 
 /* What a form may upload. Zero it and set what applies. */

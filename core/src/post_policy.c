@@ -62,9 +62,13 @@ static int check_policy(client_state *c, const s3mpu_post_policy *p)
 		return client_fail(c, S3MPU_E_ARGUMENT, "too many form fields", no_value, NULL);
 	for (i = 0; i < p->field_count; i++) {
 		const s3mpu_post_field *f = &p->fields[i];
-		if (f->name.len == 0 || s3mpu_check_header(f->name, f->value) != S3MPU_OK)
+		/* The value goes into the policy's JSON: UTF-8, as s3mpu_check_key
+		 * reads it (an empty value is fine: "starts-with" anything). */
+		if (f->name.len == 0 || s3mpu_check_header(f->name, f->value) != S3MPU_OK ||
+			(f->value.len && s3mpu_check_key(f->value) != S3MPU_OK))
 			return client_fail(c, S3MPU_E_HEADER, "form field ", f->name,
-				" needs a token name and a value without CR, LF or NUL");
+				" needs a token name and a value of at most 1024 bytes of UTF-8 "
+				"without CR, LF or NUL");
 		if (reserved_field(f->name))
 			return client_fail(c, S3MPU_E_HEADER, "form field ", f->name,
 				" is written by s3mpu: use the policy's own member for it");

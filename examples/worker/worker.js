@@ -2,7 +2,7 @@
 // puts S3 multipart uploads behind two routes:
 //
 //   POST /upload/<key>    streams the request body, of any length (chunked is
-//                         fine), into a multipart upload; answers
+//   (or PUT: curl -T)     fine), into a multipart upload; answers
 //                         {"key","etag","size","parts"}. A failure (or the
 //                         client going away) aborts the upload on the server.
 //   GET  /presign/<key>?uploadId=ID&parts=N[&expires=S]
@@ -84,9 +84,10 @@ export default {
     try {
       if (!env.S3_BUCKET) return json(500, { error: 'Misconfigured', message: 'S3_BUCKET is not bound' });
       if (route === 's3') return await (await directHandler(env))(request);
-      if (route === 'upload' && request.method === 'POST' && key) return await upload(request, env, ctx, key);
+      const sends = request.method === 'POST' || request.method === 'PUT'; // PUT: what curl -T sends
+      if (route === 'upload' && sends && key) return await upload(request, env, ctx, key);
       if (route === 'presign' && request.method === 'GET' && key) return await presign(url, env, key);
-      return json(404, { error: 'NotFound', message: 'POST /upload/<key> or GET /presign/<key>?uploadId=&parts=' });
+      return json(404, { error: 'NotFound', message: 'POST (or PUT) /upload/<key> or GET /presign/<key>?uploadId=&parts=' });
     } catch (e) {
       return errorResponse(e);
     }

@@ -22,12 +22,12 @@ import { S3InputError } from './errors.js';
 
 const BLOB_READ_ATTEMPTS = 4;
 
-// Opens a file path as a source: set by the Node entry (index.node.js).
+// Opens a file ({ path } or a file: URL) as a source: set by the Node entry (index.node.js).
 let openFile = async () => {
-  throw new S3InputError('InvalidArgument', 'a string body is a file path, which needs Node');
+  throw new S3InputError('InvalidArgument', 'a file body ({ path } or a file: URL) needs Node');
 };
 
-/** @param {(path: string) => Promise<object>} opener */
+/** @param {(path: string | URL) => Promise<object>} opener */
 export function setFileOpener(opener) {
   openFile = opener;
 }
@@ -43,7 +43,10 @@ export async function openBody(body, { size, copyParts = false } = {}) {
   }
   size ??= undefined;
   let src;
-  if (typeof body === 'string') src = await openFile(body);
+  const file = fileOf(body);
+  // A string is its text, as in fetch and every S3 SDK; a file is named as one.
+  if (typeof body === 'string') src = bytesSource(new TextEncoder().encode(body), copyParts);
+  else if (file !== undefined) src = await openFile(file);
   else if (body instanceof ArrayBuffer) src = bytesSource(new Uint8Array(body), copyParts);
   else if (ArrayBuffer.isView(body)) src = bytesSource(new Uint8Array(body.buffer, body.byteOffset, body.byteLength), copyParts);
   else if (typeof Blob !== 'undefined' && body instanceof Blob) src = blobSource(body, body);
@@ -52,13 +55,28 @@ export async function openBody(body, { size, copyParts = false } = {}) {
   else if (body && typeof body[Symbol.iterator] === 'function') src = iterableSource(body[Symbol.iterator](), size);
   else {
     throw new S3InputError('InvalidArgument',
-      'body must be a Uint8Array, ArrayBuffer, Blob, ReadableStream, async iterable or file path');
+      'body must be a string (its UTF-8 text), Uint8Array, ArrayBuffer, Blob, ReadableStream, async iterable, ' +
+      '{ path } or a file: URL');
   }
   if (!src.sequential && size !== undefined && size !== src.size) {
     await src.close();
     throw new S3InputError('BodySizeMismatch', `size is ${size} but the body has ${src.size} bytes`);
   }
   return src;
+}
+
+/** The file a body names: { path } (a plain object) or a file: URL; else undefined. */
+function fileOf(body) {
+  if (typeof URL !== 'undefined' && body instanceof URL) {
+    if (body.protocol !== 'file:') throw new S3InputError('InvalidArgument', `a URL body must be a file: URL, not ${body.protocol}`);
+    return body;
+  }
+  const proto = body && typeof body === 'object' ? Object.getPrototypeOf(body) : undefined;
+  if ((proto === Object.prototype || proto === null) && 'path' in body) {
+    if (typeof body.path !== 'string' || !body.path) throw new S3InputError('InvalidArgument', '{ path } must name a file');
+    return body.path;
+  }
+  return undefined;
 }
 
 // ---- Random access --------------------------------------------------------

@@ -1,7 +1,7 @@
 // Hashing a part: MD5 (Content-MD5, ETag checks), and the flexible
-// checksums SHA-256, CRC32, CRC32C. Node's crypto and zlib when present
-// (loaded by dynamic import, so browsers and workers never see them), else
-// WebCrypto for SHA-256 and the core's wasm code for the rest.
+// checksums SHA-256, CRC32, CRC32C. Node's crypto and zlib when the Node
+// entry provides them (setNativeHashes), else WebCrypto for SHA-256 and the
+// core's wasm code for the rest.
 //
 // The wasm side goes through abi.js (contexts, the window the bytes are
 // copied through, the CRC tables): a part is never copied whole into wasm.
@@ -9,6 +9,8 @@ import { S3InputError } from './errors.js';
 
 /** @type {Promise<{ crypto: any, zlib: any } | null> | undefined} */
 let native;
+/** @type {(() => Promise<{ crypto: any, zlib: any }>) | undefined} */
+let nativeLoader;
 let nativeAllowed = true;
 
 /** Tests: false forces the wasm/WebCrypto paths even on Node. */
@@ -16,15 +18,19 @@ export function useNative(allowed) {
   nativeAllowed = Boolean(allowed);
 }
 
+/**
+ * The Node entry (index.node.js) hands in Node's crypto and zlib. No Node
+ * module is named in this file, so bundlers for workers and browsers
+ * (wrangler's refuses node: imports without nodejs_compat) never meet one.
+ */
+export function setNativeHashes(loader) {
+  nativeLoader = loader;
+  native = undefined;
+}
+
 function loadNative() {
-  if (!globalThis.process?.versions?.node) return Promise.resolve(null);
-  // The comments keep bundlers from trying to resolve Node's modules.
-  native ??= Promise.all([
-    import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:crypto'),
-    import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:zlib'),
-  ])
-    .then(([crypto, zlib]) => ({ crypto, zlib }))
-    .catch(() => null);
+  if (!nativeLoader) return Promise.resolve(null);
+  native ??= nativeLoader().catch(() => null);
   return native;
 }
 

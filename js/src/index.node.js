@@ -1,14 +1,19 @@
 // The Node entry: the bundled s3mpu.wasm is read from disk by default
 // (Node's fetch does not read file: URLs); requests go over node:http(s) and
-// a string body is a file path (node.js).
+// file bodies ({ path } or a file: URL) are read part by part (node.js);
+// hashes use node:crypto and node:zlib (hash.js names no Node module).
+import * as nodeCrypto from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import * as zlib from 'node:zlib';
 import { setDefaultWasm, setFileUrlReader } from './wasm.js';
 import { setNodeTransport } from './transport.js';
 import { setFileOpener } from './body.js';
 import { nodeTransport, fileSource } from './node.js';
+import { setNativeHashes } from './hash.js';
 
 setNodeTransport(nodeTransport);
 setFileOpener(fileSource);
+setNativeHashes(async () => ({ crypto: nodeCrypto, zlib }));
 
 setFileUrlReader(readFile);
 setDefaultWasm(() => readFile(process.env.S3MPU_WASM || new URL('../s3mpu.wasm', import.meta.url)));

@@ -30,12 +30,15 @@ export async function createMd5({ wasm } = {}) {
       }
       return digest(await readBlob(blob, start, end));
     },
-    /** The multipart ETag S3 gives an upload of these parts (their MD5s in hex, in order), unquoted. */
+    /**
+     * The multipart ETag S3 gives an upload of these parts (their MD5s in hex, in order),
+     * quoted as S3 sends it and as result.etag and headObject give it: "hex-N".
+     */
     multipartEtag(md5Hexes) {
       if (!Array.isArray(md5Hexes) || !md5Hexes.length || !md5Hexes.every((x) => typeof x === 'string' && /^[0-9a-f]{32}$/i.test(x))) {
         throw new S3InputError('InvalidArgument', 'multipartEtag needs the parts\' MD5s, 32 hex digits each, in order');
       }
-      return multipartEtag(h, md5Hexes.map(fromHex));
+      return `"${multipartEtag(h, md5Hexes.map(fromHex))}"`;
     },
   };
 }

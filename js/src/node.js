@@ -2,6 +2,7 @@
 // Node entry (index.node.js) plugs them in; browser and worker bundles never
 // import this file.
 import { open } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { S3InputError } from './errors.js';
 import { partBuffers } from './body.js';
 
@@ -170,12 +171,13 @@ class NodeHeaders {
 }
 
 /**
- * A file path (Node), read through one FileHandle into reused part buffers.
+ * A file (a path or a file: URL; Node), read through one FileHandle into reused part buffers.
  * A file changed in place during the upload (size or mtime) fails the read
  * that sees it, so an object is never half old, half new; a file replaced
  * under its name is read whole from the file first opened.
  */
-export async function fileSource(path) {
+export async function fileSource(file) {
+  const path = file instanceof URL ? fileURLToPath(file) : file;
   const handle = await open(path, 'r');
   let st;
   try {

@@ -60,6 +60,8 @@ interface DirectCommon {
   /** Days a checkpoint is kept. Default 7. */
   resumeDays?: number;
   retry?: RetryOptions;
+  /** A request with nothing sent or received for this long (ms) is abandoned and retried. Default 60000. */
+  idleTimeout?: number;
   /** The hashing Worker: default the package's own worker.js; false hashes in this thread. */
   worker?: Worker | URL | string | false;
   wasm?: WasmSource;

@@ -325,8 +325,9 @@ export interface PresignedPart {
 // ---- upload() ----------------------------------------------------------------------------
 
 /**
- * What upload() reads: bytes, a Blob or File, a web ReadableStream, an AsyncIterable (a
- * Node Readable), or a string naming a FILE PATH (Node only; not text to upload).
+ * What upload() reads: bytes, text (a string: its UTF-8 bytes), a Blob or File, a web
+ * ReadableStream, an AsyncIterable (a Node Readable), or in Node a file: `{ path }` or a
+ * file: URL.
  * Files and streams are read part by part into buffers that are reused, so memory stays
  * near concurrency × part size whatever the size; a file changed in place during the upload
  * fails it with S3InputError "BodyChanged" (never an object half old, half new).
@@ -337,7 +338,11 @@ export type UploadBody =
   | Blob
   | ReadableStream<Uint8Array>
   | AsyncIterable<Uint8Array>
-  | string;
+  /** Sent as its UTF-8 text (not a file name: a file is `{ path }` or a file: URL). */
+  | string
+  /** Node: a file, read part by part (never whole in memory) and resumable. */
+  | { path: string }
+  | URL;
 
 /** 'md5' (default): Content-MD5 on every part and ETag checks; 'none': neither. */
 export type UploadChecksum = 'md5' | ChecksumAlgorithm | 'none';
@@ -397,7 +402,8 @@ export type UploadParams = ObjectHeaders & {
 export interface UploadResult {
   bucket: string;
   key: string;
-  /** The object's ETag, checked against HEAD. */
+  /** The object's ETag, quoted as S3 sends it ("hex", or "hex-N" for N parts), as headObject and
+   * createMd5().multipartEtag give it; checked against HEAD. */
   etag: string | undefined;
   size: number;
   /** Parts uploaded; 0 for a single PutObject. */
@@ -530,7 +536,7 @@ export interface Md5 {
   digest(bytes: ArrayBufferView | ArrayBuffer): Md5Digest;
   /** The bytes [start, end) of a Blob or File; default the whole of it. */
   digestBlob(blob: Blob, start?: number, end?: number): Promise<Md5Digest>;
-  /** The multipart ETag (unquoted) of an upload whose parts have these MD5s (hex, in order). */
+  /** The multipart ETag of an upload whose parts have these MD5s (hex, in order), quoted like every ETag here: "hex-N". */
   multipartEtag(partMd5Hexes: string[]): string;
 }
 
@@ -578,6 +584,8 @@ export interface DirectUploadHandlerOptions {
   key?(filename: string, request: Request): string | Promise<string>;
   /** Temporary credentials for GET {base}/sts (STS stores only). */
   credentials?(request: Request): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: string; region?: string }>;
+  /** Origins of pages on other origins that may call the routes (CORS), or ['*']. Default none. */
+  allowedOrigins?: string[];
   /** Unexpected errors (answered as a bare 500). */
   onError?(error: unknown): void;
 }

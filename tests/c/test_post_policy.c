@@ -438,6 +438,10 @@ TEST(refuses_bad_input)
 	CHECK_INT(refused(&c, &p), S3MPU_E_HEADER);
 	fields[0] = (s3mpu_post_field){ S3MPU_LIT("acl"), S3MPU_LIT("a\nb"), 0 };
 	CHECK_INT(refused(&c, &p), S3MPU_E_HEADER);
+	fields[0] = (s3mpu_post_field){ S3MPU_LIT("acl"), S3MPU_LIT("\xc3("), 0 };
+	CHECK_INT(refused(&c, &p), S3MPU_E_HEADER);
+	fields[0] = (s3mpu_post_field){ S3MPU_LIT("acl"), S3MPU_LIT("caf\xc3\xa9"), 0 };
+	CHECK_INT(refused(&c, &p), S3MPU_OK);
 	fields[0] = (s3mpu_post_field){ S3MPU_LIT(""), S3MPU_LIT("v"), 0 };
 	CHECK_INT(refused(&c, &p), S3MPU_E_HEADER);
 	p.fields = NULL;

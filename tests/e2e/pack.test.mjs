@@ -76,7 +76,7 @@ test('Node: import from the installed package and upload', { timeout: 60_000 }, 
       endpoint: process.env.E, region: process.env.R, forcePathStyle: true,
       credentials: { accessKeyId: process.env.A, secretAccessKey: process.env.S },
     });
-    const r = await s3.upload({ bucket: process.env.B, key: process.env.K, body: process.argv[2], partSize: 5 * 1024 * 1024 });
+    const r = await s3.upload({ bucket: process.env.B, key: process.env.K, body: { path: process.argv[2] }, partSize: 5 * 1024 * 1024 });
     console.log(JSON.stringify({ entry, r, S3Error: typeof S3Error }));
   `);
   const { stdout } = await run(process.execPath, ['node-check.mjs', data], {

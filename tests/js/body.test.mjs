@@ -9,6 +9,7 @@ import { mkdtemp, writeFile, rm, utimes, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
 import '../../js/src/index.node.js'; // sets the default wasm (S3MPU_WASM)
 import { openBody, readBlob } from '../../js/src/body.js';
 
@@ -236,14 +237,14 @@ describe('part sources', () => {
       const file = path.join(dir, 'f.bin');
       await writeFile(file, data);
       await utimes(file, 1700000000, 1700000000);
-      const src = await openBody(file);
+      const src = await openBody({ path: file });
       assert.equal(src.size, 50);
       assert.deepEqual(src.fingerprint, { size: 50, name: 'f.bin', lastModified: 1700000000000 });
       assert.deepEqual(concat(await readAll(src, [16])), data);
       await src.close();
       const empty = path.join(dir, 'empty');
       await writeFile(empty, '');
-      const e = await openBody(empty);
+      const e = await openBody(pathToFileURL(empty));
       assert.equal(e.size, 0);
       assert.equal((await e.read(0, 5)).length, 0);
     });
@@ -251,7 +252,7 @@ describe('part sources', () => {
     it('a file changed after opening fails to read (never half old, half new)', async () => {
       const file = path.join(dir, 'g.bin');
       await writeFile(file, data);
-      const src = await openBody(file);
+      const src = await openBody({ path: file });
       await writeFile(file, randomBytes(60));
       await assert.rejects(src.read(0, 10), { name: 'S3InputError', code: 'BodyChanged' });
       await src.close();
@@ -260,7 +261,7 @@ describe('part sources', () => {
     it('a file replaced under its name is read whole from the file first opened', async () => {
       const file = path.join(dir, 'r.bin');
       await writeFile(file, data);
-      const src = await openBody(file);
+      const src = await openBody({ path: file });
       await writeFile(`${file}.new`, randomBytes(50));
       await rename(`${file}.new`, file);
       assert.deepEqual(concat(await readAll(src, [16])), data);
@@ -271,7 +272,7 @@ describe('part sources', () => {
       const file = path.join(dir, 'pool.bin');
       const big = randomBytes(10 * 1024);
       await writeFile(file, big);
-      const src = await openBody(file);
+      const src = await openBody({ path: file });
       const a = await src.read(0, 4096);
       const b = await src.read(4096, 4096);
       assert.notEqual(a.buffer, b.buffer, 'parts in flight never share memory');
@@ -317,9 +318,28 @@ describe('part sources', () => {
       assert.notEqual((await stream.read(0, 64)).buffer, mine.buffer);
     });
 
+    it('a string is its UTF-8 text, not a file name; a file is { path } or a file: URL', async () => {
+      const file = path.join(dir, 'named.txt');
+      await writeFile(file, 'the file\n');
+      // Even a string that names an existing file is uploaded as text.
+      for (const [body, want] of [['hello é', Buffer.from('hello é')], [file, Buffer.from(file)], ['', Buffer.alloc(0)]]) {
+        const src = await openBody(body);
+        assert.equal(src.size, want.length);
+        assert.deepEqual(Buffer.from(concat(await readAll(src, [64]))), want);
+      }
+      for (const body of [{ path: file }, pathToFileURL(file)]) {
+        const src = await openBody(body);
+        assert.deepEqual(src.fingerprint.name, 'named.txt');
+        assert.deepEqual(Buffer.from(concat(await readAll(src, [64]))), Buffer.from('the file\n'));
+        await src.close();
+      }
+      await assert.rejects(openBody(new URL('https://example.com/x')), { name: 'S3InputError', code: 'InvalidArgument', message: /file: URL/ });
+      await assert.rejects(openBody({ path: 7 }), { name: 'S3InputError', message: /\{ path \} must name a file/ });
+    });
+
     it('a missing file or a directory is refused', async () => {
-      await assert.rejects(openBody(path.join(dir, 'nope')), { code: 'ENOENT' });
-      await assert.rejects(openBody(dir), { name: 'S3InputError' });
+      await assert.rejects(openBody({ path: path.join(dir, 'nope') }), { code: 'ENOENT' });
+      await assert.rejects(openBody({ path: dir }), { name: 'S3InputError' });
     });
   });
 });

@@ -15,6 +15,7 @@ import http from 'node:http';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runCli, childEnv, slowProxy } from './harness/cli.mjs';
+import { pathFilter, globToRegExp } from '../../js/src/cli/tree.js';
 
 const VECTORS = '/work/shared/testvectors/s3-doc-examples.json';
 const MiB = 1024 * 1024;
@@ -299,6 +300,17 @@ describe('usage', { concurrency: 4 }, () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  test('cp -r filters: in order, the last that matches decides (as aws s3 cp); * spans directories', () => {
+    const only = (filters) => ['a.txt', 'b.jpg', 'sub/c.txt', 'sub/d.JPG', 'tmp/e.txt'].filter(pathFilter(filters));
+    assert.deepEqual(only([]), ['a.txt', 'b.jpg', 'sub/c.txt', 'sub/d.JPG', 'tmp/e.txt']);
+    assert.deepEqual(only([{ include: false, glob: '*.txt' }]), ['b.jpg', 'sub/d.JPG']);
+    assert.deepEqual(only([{ include: false, glob: '*' }, { include: true, glob: '*.txt' }]), ['a.txt', 'sub/c.txt', 'tmp/e.txt']);
+    assert.deepEqual(only([{ include: false, glob: '*' }, { include: true, glob: '*.txt' }, { include: false, glob: 'tmp/*' }]),
+      ['a.txt', 'sub/c.txt']);
+    assert.deepEqual(only([{ include: false, glob: '*.[jJ][pP][gG]' }, { include: false, glob: '?.txt' }]), ['sub/c.txt', 'tmp/e.txt']);
+    assert.ok(globToRegExp('a+b(1).txt').test('a+b(1).txt'), 'regex characters are literal');
   });
 
   test('a missing file: exit 1', async () => {

@@ -145,6 +145,10 @@ describe('direct uploads: handler and directUpload on Node', { timeout: 180_000 
     const md5 = createHash('md5').update(createHash('md5').update(body).digest()).digest('hex');
     assert.equal(done.etag, `"${md5}-1"`);
     await verifyObject({ bucket, key: created.key, expectBytes: body, expectParts: [1000] });
+    // The same Complete again (its answer lost on the way to the page): the object answers.
+    const again = await api('POST', `/multipart/${created.uploadId}/complete${q}`, 'bob', { parts: [{ PartNumber: 1 }] });
+    assert.equal(again.status, 200);
+    assert.equal((await again.json()).etag, done.etag);
     const bad = await api('GET', `/multipart/${created.uploadId}/batch${q}&partNumbers=0,10001`, 'bob');
     assert.equal(bad.status, 400);
     assert.match((await bad.json()).error, /partNumbers/);
@@ -163,6 +167,73 @@ describe('direct uploads: handler and directUpload on Node', { timeout: 180_000 
     assert.equal(right.status, 200);
     assert.equal(right.headers.get('etag'), `"${md5(bytes).toString('hex')}"`);
     assert.equal((await api('DELETE', `/multipart/${created.uploadId}${q}`, 'bob')).status, 200);
+  });
+
+  it('GET /params: a presigned POST form (Companion\'s shape); directUpload sends a one-part file through it', async () => {
+    const res = await api('GET', '/params?filename=form.txt&type=text%2Fplain&metadata%5Bowner%5D=bob&size=11', 'bob');
+    const params = await res.json();
+    assert.equal(res.status, 200, JSON.stringify(params));
+    assert.equal(params.method, 'POST');
+    assert.equal(params.key, `${prefix}bob/form.txt`);
+    assert.equal(params.fields.key, params.key);
+    assert.equal(params.expires, 3600);
+    const form = new FormData();
+    for (const [k, v] of Object.entries(params.fields)) form.append(k, v);
+    form.append('file', new Blob(['hello world'], { type: 'text/plain' }));
+    const posted = await fetch(params.url, { method: 'POST', body: form });
+    assert.ok(posted.status >= 200 && posted.status < 300, `${posted.status} ${await posted.text()}`);
+    await verifyObject({ bucket, key: params.key, expectBytes: new TextEncoder().encode('hello world'),
+      expectHeaders: { contentType: 'text/plain', metadata: { owner: 'bob' } } });
+
+    const small = randomBytes(1 * MiB + 7);
+    const r = await directUpload(new Blob([small]), { endpoint: base, headers: as('bob'), filename: 'posted.bin', store: false });
+    assert.deepEqual([r.key, r.parts, r.size], [`${prefix}bob/posted.bin`, 0, small.length]);
+    await verifyObject({ bucket, key: r.key, expectBytes: small });
+    const empty = await directUpload(new Blob([]), { endpoint: base, headers: as('bob'), filename: 'empty.bin', store: false });
+    await verifyObject({ bucket, key: empty.key, expectBytes: new Uint8Array(0) });
+  });
+
+  it('GET /params: the policy holds maxSize, so a bigger file is refused by the store', async () => {
+    const tiny = createDirectUploadHandler(client, { bucket, maxSize: 1024, authorize: () => ({ key: `${prefix}tiny.bin` }) });
+    const params = await (await tiny(new Request('http://x/s3/params?filename=t.bin'))).json();
+    const form = new FormData();
+    for (const [k, v] of Object.entries(params.fields)) form.append(k, v);
+    form.append('file', new Blob([randomBytes(2048)]));
+    const posted = await fetch(params.url, { method: 'POST', body: form });
+    assert.equal(posted.status, 400);
+    assert.match(await posted.text(), /EntityTooLarge/);
+  });
+
+  it('CORS for pages on allowedOrigins only', async () => {
+    const h = createDirectUploadHandler(client, { bucket, allowedOrigins: ['https://app.example'], authorize: () => false });
+    const pre = (origin) => h(new Request('http://x/s3/multipart', {
+      method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+    }));
+    const ok = await pre('https://app.example');
+    assert.equal(ok.status, 204);
+    assert.equal(ok.headers.get('access-control-allow-origin'), 'https://app.example');
+    assert.equal(ok.headers.get('access-control-allow-headers'), 'content-type,authorization');
+    assert.equal((await pre('https://evil.example')).status, 403);
+    const denied = await h(new Request('http://x/s3/multipart', { method: 'POST', headers: { origin: 'https://app.example' }, body: '{"filename":"a"}' }));
+    assert.equal(denied.status, 403, 'CORS lets the page read the answer; authorize still decides');
+    assert.equal(denied.headers.get('access-control-allow-origin'), 'https://app.example');
+    const other = await h(new Request('http://x/s3/multipart', { method: 'POST', headers: { origin: 'https://evil.example' }, body: '{}' }));
+    assert.equal(other.headers.get('access-control-allow-origin'), null);
+  });
+
+  it('toNodeListener as middleware: paths outside the handler\'s base go to next()', async () => {
+    const mw = toNodeListener(createDirectUploadHandler(client, { bucket, authorize: () => false }));
+    const srv = http.createServer((req, res) => mw(req, res, () => res.writeHead(418).end('next')));
+    await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+    try {
+      const at = `http://127.0.0.1:${srv.address().port}`;
+      assert.equal((await fetch(`${at}/elsewhere`)).status, 418);
+      const denied = await fetch(`${at}/s3/multipart`, { method: 'POST', body: '{"filename":"a"}' });
+      assert.equal(denied.status, 403);
+      assert.deepEqual(await denied.json(), { error: 'not authorized' });
+    } finally {
+      srv.close();
+    }
   });
 
   it('GET /sts only when configured, and authorized like every call', async () => {
@@ -260,6 +331,19 @@ describe('direct uploads: handler and directUpload on Node', { timeout: 180_000 
     const r2 = await directUpload(new Blob([bytes]), opts);
     assert.notEqual(r2.uploadId, first.resumable.uploadId);
     await verifyObject({ bucket, key: r2.key, expectBytes: bytes, expectParts: [5 * MiB, 5 * MiB, 1 * MiB] });
+  });
+
+  it('checkpoints past their date are removed, and their uploads aborted', async () => {
+    const store = memoryStore();
+    const created = await (await api('POST', '/multipart', 'gina', { filename: 'stale.bin' })).json();
+    await store.set(`endpoint ${base}\nsome-old-fingerprint`, {
+      v: 1, key: created.key, uploadId: created.uploadId, size: 1, partSize: 5 * MiB, md5s: {}, etags: {}, expires: Date.now() - 1,
+    });
+    const bytes = randomBytes(6 * MiB);
+    const r = await directUpload(new Blob([bytes]), { endpoint: base, headers: as('gina'), filename: 'fresh.bin', partSize: 5 * MiB, store });
+    await verifyObject({ bucket, key: r.key, expectBytes: bytes, expectParts: [5 * MiB, 1 * MiB] });
+    assert.deepEqual(await store.entries(), []);
+    assert.deepEqual(await listUploads(bucket, created.key), [], 'the stale upload was aborted');
   });
 
   it('abort: rejects with the reason, leaves no upload and no checkpoint', async () => {

@@ -87,6 +87,29 @@ describe('answers the core parses', () => {
   });
 });
 
+describe('the policy in the sources', () => {
+  /** Lines of js/src (the CLI and direct/ included) that match `re`, as "file:line: text". */
+  async function linesMatching(re) {
+    const found = [];
+    for (const entry of await readdir(src, { recursive: true })) {
+      if (!entry.endsWith('.js')) continue;
+      const lines = (await readFile(path.join(src, entry), 'utf8')).split('\n');
+      lines.forEach((line, i) => {
+        if (re.test(line)) found.push(`js/src/${entry}:${i + 1}: ${line.trim()}`);
+      });
+    }
+    return found;
+  }
+
+  it('input is refused with S3InputError and a code, never a bare TypeError', async () => {
+    assert.deepEqual(await linesMatching(/new TypeError\(/), []);
+  });
+
+  it('no S3Error with an invented status: what we could not verify is S3VerifyError', async () => {
+    assert.deepEqual(await linesMatching(/new S3Error\(\{[^}]*status: (0|200)\b/), []);
+  });
+});
+
 describe('codes', () => {
   it('every S3InputError code JS throws is the core\'s name for that rule, or one of JS\'s own', async () => {
     const abi = await loadAbi();

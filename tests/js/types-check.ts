@@ -91,8 +91,10 @@ export async function example(wasm: WebAssembly.Module): Promise<string> {
     keepOnError: true,
     signal: controller.signal,
   });
-  if (saved) await s3.upload({ bucket, key, body: '/tmp/file.bin', resume: saved });
+  if (saved) await s3.upload({ bucket, key, body: { path: '/tmp/file.bin' }, resume: saved });
   await s3.upload({ bucket, key, body: new ReadableStream<Uint8Array>(), size: 10, checksum: 'crc32c' });
+  await s3.upload({ bucket, key, body: 'text to upload' });
+  await s3.upload({ bucket, key, body: new URL('file:///tmp/file.bin') });
   const count: number = result.parts;
 
   try {

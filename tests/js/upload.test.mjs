@@ -14,7 +14,7 @@ import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { S3Client, S3Error, S3InputError } from '../../js/src/index.node.js';
+import { S3Client, S3Error, S3InputError, createMd5 } from '../../js/src/index.node.js';
 import { useNative } from '../../js/src/hash.js';
 import { s3Server } from './harness/server.mjs';
 import { verifyObject, listUploads, abortAll, deleteAll } from './harness/verify.mjs';
@@ -216,15 +216,40 @@ describe('S3Client.upload', { timeout: 600_000 }, () => {
     }
   }
 
+  it('a string body is uploaded as its UTF-8 text (as fetch and the S3 SDKs do), even one naming a file', async () => {
+    const file = path.join(dir, 'named.txt');
+    await writeFile(file, 'not this');
+    for (const text of ['hello, s3mpu ✓\n', file]) {
+      await roundTrip({ key: newKey('text'), body: text, bytes: Buffer.from(text) });
+    }
+    await rm(file);
+  });
+
   for (const size of [0, P + 1, 64 * MiB]) {
-    it(`file path, ${size} B`, async () => {
+    it(`file ({ path }), ${size} B`, async () => {
       const bytes = bytesOf(size);
       const file = path.join(dir, `f-${size}.bin`);
       await writeFile(file, bytes);
-      await roundTrip({ key: newKey(`file-${size}`), body: file, bytes });
+      await roundTrip({ key: newKey(`file-${size}`), body: { path: file }, bytes });
       await rm(file);
     });
   }
+
+  it('one ETag form: result.etag, headObject and createMd5().multipartEtag agree, quoted', async () => {
+    const s3 = await client();
+    const bytes = bytesOf(2 * P + 3);
+    const key = newKey('etag-form');
+    const result = await s3.upload({ bucket, key, body: bytes, partSize: P });
+    const head = await s3.headObject({ bucket, key });
+    const md5 = await createMd5();
+    const parts = [bytes.subarray(0, P), bytes.subarray(P, 2 * P), bytes.subarray(2 * P)];
+    const expected = md5.multipartEtag(parts.map((b) => md5.digest(b).hex));
+    assert.match(expected, /^"[0-9a-f]{32}-3"$/);
+    assert.equal(result.etag, expected);
+    assert.equal(head.etag, expected);
+    const single = await s3.upload({ bucket, key: newKey('etag-form-single'), body: 'one part' });
+    assert.equal(single.etag, `"${createHash('md5').update('one part').digest('hex')}"`);
+  });
 
   it('a stream shorter or longer than its declared size fails and leaves no upload', async () => {
     const s3 = await client();

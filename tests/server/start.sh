@@ -243,6 +243,9 @@ rgw thread pool size = 64
 rgw gc obj min wait = 0
 rgw gc processor period = 5
 rgw gc processor max time = 5
+# STS (GetSessionToken): temporary credentials for the browser tests' credentials mode.
+rgw s3 auth use sts = true
+rgw sts key = s3mputeststskey1
 EOF
 
 cephq() { timeout 30 ceph -c "$conf" --connect-timeout 10 "$@" </dev/null; }
@@ -284,6 +287,9 @@ timeout 60 radosgw-admin -c "$conf" -n client.rgw user create --uid="$S3MPU_TEST
     --display-name="s3mpu integration tests" \
     --access-key="$S3MPU_TEST_ACCESS_KEY_ID" --secret-key="$S3MPU_TEST_SECRET_ACCESS_KEY" \
     </dev/null >>"$dir/log/radosgw-admin.out" 2>&1 || fail "radosgw-admin user create failed"
+# The user may set its own IAM policy (the tests allow it sts:GetSessionToken).
+timeout 60 radosgw-admin -c "$conf" -n client.rgw caps add --uid="$S3MPU_TEST_USER" --caps="user-policy=*" \
+    </dev/null >>"$dir/log/radosgw-admin.out" 2>&1 || fail "radosgw-admin caps add failed"
 
 until s3_ok; do
     past_deadline && fail "signed S3 requests do not succeed on $endpoint"

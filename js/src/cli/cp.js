@@ -242,7 +242,7 @@ async function uploadFile(session, job, { say, onProgress, sent = () => {}, sign
       ...(resume ? { partSize: resume.partSize, checksum: resume.checksum } : {}),
       bucket: job.bucket,
       key: job.key,
-      body: regular ? job.source : releasable(job.stdin ?? createReadStream(job.source)),
+      body: regular ? { path: job.source } : releasable(job.stdin ?? createReadStream(job.source)),
       onProgress,
       onCheckpoint: checkpoints.onCheckpoint,
       resume,

@@ -8,7 +8,8 @@
 // so the same file picked again after a reload continues where it stopped.
 import { DEFAULT_RETRY, backoffMs, sleep } from '../client.js';
 import { Progress, anySignal, raceSignal } from '../upload.js';
-import { S3Error } from '../errors.js';
+import { S3Error, S3InputError, S3VerifyError } from '../errors.js';
+import { unquote } from '../object.js';
 import { openHasher } from './hasher.js';
 import { signerOf } from './signers.js';
 import { defaultStore } from './store.js';
@@ -22,19 +23,20 @@ const PAUSED = Symbol('paused');
 
 export class DirectUpload {
   constructor(file, options) {
-    if (!(typeof Blob !== 'undefined' && file instanceof Blob)) throw new TypeError('s3mpu: directUpload(file) needs a File or Blob');
-    if (!options || typeof options !== 'object') throw new TypeError('s3mpu: directUpload(file, options) needs options');
+    if (!(typeof Blob !== 'undefined' && file instanceof Blob)) throw new S3InputError('InvalidArgument', 's3mpu: directUpload(file) needs a File or Blob');
+    if (!options || typeof options !== 'object') throw new S3InputError('InvalidArgument', 's3mpu: directUpload(file, options) needs options');
     const concurrency = options.concurrency ?? 4;
     if (!(Number.isSafeInteger(concurrency) && concurrency >= 1 && concurrency <= 64)) {
-      throw new TypeError('s3mpu: concurrency must be an integer from 1 to 64');
+      throw new S3InputError('InvalidArgument', 's3mpu: concurrency must be an integer from 1 to 64');
     }
     if (options.partSize !== undefined && !(Number.isSafeInteger(options.partSize) && options.partSize >= 5 * 1024 * 1024)) {
-      throw new TypeError('s3mpu: partSize must be an integer of at least 5 MiB');
+      throw new S3InputError('InvalidArgument', 's3mpu: partSize must be an integer of at least 5 MiB');
     }
     this.file = file;
     this.o = options;
     this.concurrency = concurrency;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.idleTimeout = options.idleTimeout ?? 60_000; // a request with nothing moving for this long is retried
     this.signer = signerOf(options);
     this.store = options.store === false ? undefined : options.store ?? defaultStore();
     this.expireMs = (options.resumeDays ?? 7) * DAY_MS;
@@ -129,7 +131,7 @@ export class DirectUpload {
 
   /** No answer at all, to the end: a network failure, or a bucket whose CORS rule refuses this page. */
   async explain(error, what) {
-    if (!(error instanceof NetworkError) || !error.url || typeof location === 'undefined') return error;
+    if (!(error instanceof NetworkError) || error.code || !error.url || typeof location === 'undefined') return error;
     let reachable = false;
     try {
       await fetch(new URL(error.url).origin, { mode: 'no-cors', signal: AbortSignal.timeout?.(5000) });
@@ -167,7 +169,9 @@ export class DirectUpload {
     const ask = () => this.signer.params({ filename: this.filename, type: this.type, metadata: this.o.metadata, size: file.size });
     let signed = await ask();
     const attempt = async (signal) => {
-      const req = { method: signed.method ?? 'POST', url: signed.url, signal, onProgress: (b) => this.progress.set(1, b) };
+      const req = {
+        method: signed.method ?? 'POST', url: signed.url, signal, idleTimeout: this.idleTimeout, onProgress: (b) => this.progress.set(1, b),
+      };
       if (req.method === 'PUT') {
         req.headers = { ...signed.headers, 'content-md5': (await digest).base64 };
         req.body = file;
@@ -190,8 +194,8 @@ export class DirectUpload {
     }
     const { hex } = await digest;
     const etag = result.header('etag');
-    if (etag && unquote(etag) !== hex) {
-      throw new S3Error({ code: 'ETagMismatch', message: `the object's ETag ${etag} is not the MD5 ${hex} of the file`, status: result.status });
+    if (etag && etagHex(etag) !== hex) {
+      throw new S3VerifyError({ code: 'ETagMismatch', message: `the object's ETag ${etag} is not the MD5 ${hex} of the file`, status: result.status });
     }
     this.progress.finish(1, file.size);
     this.done.set(1, {});
@@ -292,7 +296,7 @@ export class DirectUpload {
       const n = p.PartNumber;
       if (!(n >= 1 && n <= this.partCount)) continue;
       const [start, end] = this.range(n);
-      const etag = unquote(p.ETag);
+      const etag = etagHex(p.ETag);
       if (p.Size !== end - start) continue;
       const md5 = saved.md5s[n] ?? (await this.hasher.run('md5', { blob: this.file, start, end })).hex;
       if (etag !== md5) continue;
@@ -366,14 +370,14 @@ export class DirectUpload {
       const url = await this.urls.get(n, signal);
       const req = {
         method: 'PUT', url, headers: { 'Content-MD5': base64 }, body: this.file.slice(start, end), signal,
-        onProgress: (b) => this.progress.set(n, b),
+        idleTimeout: this.idleTimeout, onProgress: (b) => this.progress.set(n, b),
       };
       return checked(await send(req), req);
     }, () => this.urls.invalidate(n));
     // ETag is the part's MD5; a CORS rule that hides it leaves ListParts to tell.
     const etag = res.header('etag');
-    if (etag && unquote(etag) !== hex) {
-      throw new S3Error({ code: 'ETagMismatch', message: `part ${n}: ETag ${etag} is not its MD5 ${hex}`, status: res.status });
+    if (etag && etagHex(etag) !== hex) {
+      throw new S3VerifyError({ code: 'ETagMismatch', message: `part ${n}: ETag ${etag} is not its MD5 ${hex}`, status: res.status });
     }
     this.done.set(n, { md5: hex, etag });
     this.checkpoint.md5s[n] = hex;
@@ -395,8 +399,8 @@ export class DirectUpload {
       for (const p of parts) {
         const l = listed.get(p.PartNumber);
         const want = this.done.get(p.PartNumber).md5;
-        if (!l || unquote(l.ETag) !== want) {
-          throw new S3Error({ code: 'ETagMismatch', message: `part ${p.PartNumber}: the server lists ETag ${l?.ETag}, its MD5 is ${want}`, status: 200 });
+        if (!l || etagHex(l.ETag) !== want) {
+          throw new S3VerifyError({ code: 'ETagMismatch', message: `part ${p.PartNumber}: the server lists ETag ${l?.ETag}, its MD5 is ${want}` });
         }
         p.ETag ??= l.ETag;
       }
@@ -404,8 +408,8 @@ export class DirectUpload {
     const expected = await this.hasher.run('etag', { md5s: parts.map((p) => this.done.get(p.PartNumber).md5) });
     const done = await this.signer.complete({ key, uploadId, parts });
     // Companion answers only { location }: then the parts' ETags, checked one by one, are the check.
-    if (done?.etag && unquote(done.etag) !== expected) {
-      throw new S3Error({ code: 'ETagMismatch', message: `object ETag ${done.etag}, expected "${expected}"`, status: 200 });
+    if (done?.etag && etagHex(done.etag) !== expected) {
+      throw new S3VerifyError({ code: 'ETagMismatch', message: `object ETag ${done.etag}, expected "${expected}"` });
     }
     return {
       key: done?.key ?? key, bucket: done?.bucket ?? this.up.bucket, etag: done?.etag ?? `"${expected}"`,
@@ -474,6 +478,7 @@ function retryable(e) {
   return s === 408 || s === 429 || s >= 500 || e.code === 'RequestTimeout' || e.code === 'BadDigest';
 }
 
-function unquote(etag) {
-  return (etag ?? '').replace(/^"|"$/g, '').toLowerCase();
+/** An ETag as the hex digest it holds: unquoted, lower case. */
+function etagHex(etag) {
+  return unquote(etag).toLowerCase();
 }

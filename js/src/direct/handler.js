@@ -11,6 +11,7 @@
 //   DELETE {base}/multipart/:id?key=              -> {}
 //   GET    {base}/params?filename=&type=&metadata[k]=&size= -> {method:"POST",url,fields,expires}
 //   GET    {base}/sts                             -> temporary credentials (only with options.credentials)
+//   OPTIONS (any)                                  -> CORS preflight, for pages on options.allowedOrigins
 //
 // Stateless: every request carries the key and upload id, and authorize()
 // decides each one, so any number of replicas can serve one upload. Fields
@@ -35,25 +36,34 @@ class HttpError extends Error {
  * @returns {(request: Request) => Promise<Response>}
  */
 export function createDirectUploadHandler(client, options) {
-  if (!client || typeof client.presignParts !== 'function') throw new TypeError('s3mpu: createDirectUploadHandler(client, options) needs an S3Client');
+  if (!client || typeof client.presignParts !== 'function') throw new S3InputError('InvalidArgument', 's3mpu: createDirectUploadHandler(client, options) needs an S3Client');
   const o = checkHandlerOptions(options);
   const handler = async (request) => {
+    const origin = request.headers.get('origin');
+    const allowed = origin && o.allowedOrigins && (o.allowedOrigins.includes('*') || o.allowedOrigins.includes(origin));
+    if (request.method === 'OPTIONS') return preflight(allowed ? origin : undefined, request);
+    let response;
     try {
-      return await route(client, o, request);
+      response = await route(client, o, request);
     } catch (error) {
-      return errorResponse(error, o);
+      response = errorResponse(error, o);
     }
+    if (allowed) {
+      response.headers.set('access-control-allow-origin', origin);
+      response.headers.append('vary', 'Origin');
+    }
+    return response;
   };
   handler.basePath = o.base; // for toNodeListener's middleware mode
   return handler;
 }
 
 function checkHandlerOptions(options) {
-  if (!options || typeof options !== 'object') throw new TypeError('s3mpu: handler options are required');
+  if (!options || typeof options !== 'object') throw new S3InputError('InvalidArgument', 's3mpu: handler options are required');
   const { bucket, authorize } = options;
-  if (typeof bucket !== 'string' || !bucket) throw new TypeError('s3mpu: options.bucket is required');
+  if (typeof bucket !== 'string' || !bucket) throw new S3InputError('InvalidBucketName', 's3mpu: options.bucket is required');
   if (typeof authorize !== 'function') {
-    throw new TypeError('s3mpu: options.authorize(request, { operation, bucket, key, ... }) is required (every call is denied without it)');
+    throw new S3InputError('InvalidArgument', 's3mpu: options.authorize(request, { operation, bucket, key, ... }) is required (every call is denied without it)');
   }
   const base = (options.basePath ?? '/s3').replace(/\/+$/, '');
   return {
@@ -67,6 +77,7 @@ function checkHandlerOptions(options) {
     keyOf: options.key ?? ((filename) => `${crypto.randomUUID()}-${filename}`),
     credentials: options.credentials,
     onError: options.onError,
+    allowedOrigins: options.allowedOrigins,
   };
 }
 
@@ -183,9 +194,15 @@ async function complete(client, o, request, key, uploadId) {
   // nothing) and the ETags a page behind a CORS rule that hides them could not read.
   const listed = new Map();
   let total = 0;
-  for await (const p of client.listAllParts({ bucket: o.bucket, key: ok.key, uploadId })) {
-    listed.set(p.partNumber, p);
-    if (parts.some((x) => x.partNumber === p.partNumber)) total += p.size;
+  try {
+    for await (const p of client.listAllParts({ bucket: o.bucket, key: ok.key, uploadId })) {
+      listed.set(p.partNumber, p);
+      if (parts.some((x) => x.partNumber === p.partNumber)) total += p.size;
+    }
+  } catch (error) {
+    const done = await completedBefore(client, o, ok.key, parts.length, error);
+    if (done) return done;
+    throw error;
   }
   if (total > o.maxSize) {
     await client.abortMultipartUpload({ bucket: o.bucket, key: ok.key, uploadId }).catch(() => {});
@@ -198,6 +215,18 @@ async function complete(client, o, request, key, uploadId) {
   let { etag } = done;
   if (!etag) etag = (await client.headObject({ bucket: o.bucket, key: ok.key })).etag; // RGW answers an empty ETag
   return json(200, { location: done.location || undefined, key: ok.key, bucket: o.bucket, etag });
+}
+
+/**
+ * A page that repeats a Complete whose answer it lost finds the upload gone:
+ * the object, when it has an ETag of that many parts, is the answer (the page
+ * checks that ETag against the MD5s it computed).
+ */
+async function completedBefore(client, o, key, count, error) {
+  if (!(error instanceof S3Error && (error.code === 'NoSuchUpload' || error.status === 404))) return undefined;
+  const head = await client.headObject({ bucket: o.bucket, key }).catch(() => undefined);
+  if (!head?.etag?.endsWith(`-${count}"`)) return undefined;
+  return json(200, { key, bucket: o.bucket, etag: head.etag });
 }
 
 async function abort(client, o, request, key, uploadId) {
@@ -220,7 +249,7 @@ async function params(client, o, request, q) {
     metadata: Object.keys(metadata).length ? metadata : undefined, size,
   }, 'getUploadParameters');
   if (typeof client.presignPost !== 'function') throw new HttpError(501, 'this s3mpu has no presignPost(): upload in parts (POST /multipart)');
-  const max = Number.isFinite(o.maxSize) ? o.maxSize : 5 * 1024 ** 3; // one POST holds at most 5 GiB
+  const max = Math.min(o.maxSize, 5 * 1024 ** 3); // one POST holds at most 5 GiB
   const { url, fields } = await client.presignPost({
     bucket: o.bucket, key: obj.key, contentType: obj.contentType, metadata: obj.metadata,
     contentLengthRange: [0, max], expiresIn: o.expiresIn,
@@ -238,6 +267,21 @@ async function sts(o, request) {
 }
 
 // ---- HTTP -----------------------------------------------------------------------------
+
+/** A CORS preflight: pages on allowedOrigins may call the routes from another origin. */
+function preflight(origin, request) {
+  if (!origin) return new Response(null, { status: 403 });
+  return new Response(null, {
+    status: 204,
+    headers: {
+      'access-control-allow-origin': origin,
+      'access-control-allow-methods': 'GET, POST, DELETE',
+      'access-control-allow-headers': request.headers.get('access-control-request-headers') ?? 'content-type',
+      'access-control-max-age': '600',
+      vary: 'Origin',
+    },
+  });
+}
 
 async function readJson(request) {
   const length = Number(request.headers.get('content-length') ?? 0);

@@ -1,6 +1,7 @@
 // toNodeListener: a fetch-style handler, (Request) => Promise<Response>, as a
 // node:http listener (req, res) or Express/Connect middleware (req, res, next).
-// Needs only Node 18's global Request and Response; imports nothing.
+// Needs only Node 18's global Request and Response (and the package's error class).
+import { S3InputError } from '../errors.js';
 
 const MAX_BODY = 4 * 1024 * 1024;
 
@@ -9,7 +10,7 @@ const MAX_BODY = 4 * 1024 * 1024;
  * @param {{ basePath?: string }} [options]  with `next`, requests outside basePath pass on
  */
 export function toNodeListener(handler, { basePath = handler.basePath } = {}) {
-  if (typeof handler !== 'function') throw new TypeError('s3mpu: toNodeListener(handler) needs a function');
+  if (typeof handler !== 'function') throw new S3InputError('InvalidArgument', 's3mpu: toNodeListener(handler) needs a function');
   return async (req, res, next) => {
     try {
       const path = (req.originalUrl ?? req.url).split('?')[0];

@@ -8,23 +8,24 @@
 //   params({ filename, type, metadata, size })  -> { method, url, fields?, headers?, key? } (optional)
 import { DEFAULT_RETRY, backoffMs, sleep } from '../client.js';
 import { NetworkError } from './xhr.js';
+import { S3InputError } from '../errors.js';
 
 const HOOKS = ['create', 'signParts', 'listParts', 'complete', 'abort'];
 
 /** The signer of `options`: endpoint, signer hooks, or credentials. */
 export function signerOf(o) {
   const given = ['endpoint', 'signer', 'credentials'].filter((k) => o[k] !== undefined);
-  if (given.length !== 1) throw new TypeError('s3mpu: directUpload needs exactly one of endpoint, signer, credentials');
+  if (given.length !== 1) throw new S3InputError('InvalidArgument', 's3mpu: directUpload needs exactly one of endpoint, signer, credentials');
   if (o.signer) {
     const missing = HOOKS.filter((h) => typeof o.signer[h] !== 'function');
-    if (missing.length) throw new TypeError(`s3mpu: signer lacks ${missing.join(', ')}`);
+    if (missing.length) throw new S3InputError('InvalidArgument', `s3mpu: signer lacks ${missing.join(', ')}`);
     return { id: o.storeId ?? 'signer', ...pick(o.signer) };
   }
   if (o.endpoint) {
-    if (typeof o.endpoint !== 'string' && !(o.endpoint instanceof URL)) throw new TypeError('s3mpu: endpoint must be a URL or path such as "/s3"');
+    if (typeof o.endpoint !== 'string' && !(o.endpoint instanceof URL)) throw new S3InputError('InvalidArgument', 's3mpu: endpoint must be a URL or path such as "/s3"');
     return endpointSigner(String(o.endpoint), o);
   }
-  if (typeof o.credentials !== 'function') throw new TypeError('s3mpu: credentials must be an async function');
+  if (typeof o.credentials !== 'function') throw new S3InputError('InvalidArgument', 's3mpu: credentials must be an async function');
   return credentialsSigner(o);
 }
 
@@ -111,7 +112,7 @@ function endpointSigner(base, o) {
 function credentialsSigner(o) {
   const s3 = o.s3 ?? {};
   if (typeof s3.endpoint !== 'string' || typeof s3.bucket !== 'string') {
-    throw new TypeError('s3mpu: credentials mode needs s3: { endpoint, bucket, region?, forcePathStyle? }');
+    throw new S3InputError('InvalidArgument', 's3mpu: credentials mode needs s3: { endpoint, bucket, region?, forcePathStyle? }');
   }
   const MARGIN_MS = 60_000; // refresh this long before the credentials expire
   let current;
@@ -120,7 +121,7 @@ function credentialsSigner(o) {
       current = (async () => {
         const { S3Client } = await import('../client.js');
         const c = await o.credentials();
-        if (!c?.accessKeyId || !c?.secretAccessKey) throw new TypeError('s3mpu: credentials() must give accessKeyId and secretAccessKey');
+        if (!c?.accessKeyId || !c?.secretAccessKey) throw new S3InputError('InvalidArgument', 's3mpu: credentials() must give accessKeyId and secretAccessKey');
         const until = c.expiration ? new Date(c.expiration).getTime() : Infinity;
         const made = await S3Client.create({
           endpoint: s3.endpoint, region: s3.region, forcePathStyle: s3.forcePathStyle, wasm: o.wasm,

@@ -8,6 +8,8 @@
 #   fixture.sh cleanup STATE          stop the server that setup started, remove STATE
 #   fixture.sh example STATE UPLOADER run the native C example against the target and read
 #                                     the object back with curl
+#   fixture.sh example-sigint STATE UPLOADER [INT|TERM]   signal the example mid-upload:
+#                                     it aborts the upload, nothing is left
 #
 # STATE holds KEY=value lines that test_rgw reads: S3MPU_TEST_ENDPOINT, S3MPU_TEST_REGION,
 # S3MPU_TEST_ACCESS_KEY_ID, S3MPU_TEST_SECRET_ACCESS_KEY, S3MPU_TEST_BUCKET, S3MPU_TEST_STORE
@@ -21,7 +23,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 server=$(cd "$here/../../server" && pwd)
-usage() { echo "usage: $0 setup|cleanup STATE | example STATE UPLOADER" >&2; exit 2; }
+usage() { echo "usage: $0 setup|cleanup STATE | example|example-sigint STATE UPLOADER" >&2; exit 2; }
 [ $# -ge 2 ] || usage
 cmd=$1 state=$2
 log() { printf 'fixture.sh: %s\n' "$*" >&2; }
@@ -84,11 +86,8 @@ cleanup() {
     rm -f "$state" "$dir.lock"
 }
 
-# The C example end to end: 11 MiB in 5 MiB parts, ETag checked by the example itself
-# (HEAD against s3mpu_multipart_etag), bytes checked here with curl.
-example() {
-    local uploader=${3:?uploader binary}
-    local endpoint region access secret bucket etag code
+# The target of the example runs: the environment's store, or the fixture's server.
+example_target() {
     if [ -n "${S3MPU_TEST_ENDPOINT:-}" ]; then
         endpoint=$S3MPU_TEST_ENDPOINT region=${S3MPU_TEST_REGION:-us-east-1}
         access=${S3MPU_TEST_ACCESS_KEY_ID:?} secret=${S3MPU_TEST_SECRET_ACCESS_KEY:?}
@@ -101,21 +100,69 @@ example() {
     fi
     tmp=$(mktemp -d)
     trap 'rm -rf "$tmp"' EXIT
+}
+
+# GET with an independent client (curl --aws-sigv4) into FILE; PATH is URL-encoded.
+s3_get() { # PATH_AND_QUERY FILE
+    local code
+    # A netrc, not --user: curl splits that at the first colon, and Swift's keys have one.
+    printf 'default login %s password %s\n' "$access" "$secret" >"$tmp/netrc"
+    code=$(curl -sS --max-time 120 -o "$2" -w '%{http_code}' \
+        --aws-sigv4 "aws:amz:$region:s3" --netrc-file "$tmp/netrc" \
+        -H "x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" \
+        "${endpoint%/}/$1")
+    [ "$code" = 200 ] || { log "GET $1: HTTP $code"; exit 1; }
+}
+
+# The C example end to end: 11 MiB in 5 MiB parts, 3 at a time, ETag checked by the
+# example itself (HEAD against s3mpu_multipart_etag), bytes checked here with curl.
+example() {
+    local uploader=${3:?uploader binary} etag
+    example_target
     head -c $((11 * 1024 * 1024 + 7)) /dev/urandom >"$tmp/in"
     local key="ctest-example-$$/my file+1.bin"
     etag=$(S3MPU_ACCESS_KEY_ID=$access S3MPU_SECRET_ACCESS_KEY=$secret \
         "$uploader" "$tmp/in" "s3://$bucket/$key" --endpoint "$endpoint" --region "$region" \
-        --part-size 5242880)
+        --part-size 5242880 --parallel 3)
     echo "example printed ETag $etag"
     case $etag in \"*-3\") ;; *) log "expected a 3-part ETag"; exit 1 ;; esac
-    # A netrc, not --user: curl splits that at the first colon, and Swift's keys have one.
-    printf 'default login %s password %s\n' "$access" "$secret" >"$tmp/netrc"
-    code=$(curl -sS --max-time 120 -o "$tmp/out" -w '%{http_code}' \
-        --aws-sigv4 "aws:amz:$region:s3" --netrc-file "$tmp/netrc" \
-        -H "x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" \
-        "${endpoint%/}/$bucket/ctest-example-$$/my%20file%2B1.bin")
-    [ "$code" = 200 ] || { log "GET: HTTP $code"; exit 1; }
+    s3_get "$bucket/ctest-example-$$/my%20file%2B1.bin" "$tmp/out"
     cmp "$tmp/in" "$tmp/out"
+    echo "1 passed, 0 failed"
+}
+
+# SIGINT (or $4: TERM) mid-upload (sent once Create has answered; --max-rate keeps the parts
+# in flight for seconds): the example aborts the upload, exits 128 + the signal's number,
+# and the server lists no upload left.
+example_sigint() {
+    local uploader=${3:?uploader binary} sig=${4:-INT} pid status=0 i want
+    example_target
+    head -c $((11 * 1024 * 1024)) /dev/urandom >"$tmp/in"
+    local prefix="ctest-sigint-$$/"
+    S3MPU_ACCESS_KEY_ID=$access S3MPU_SECRET_ACCESS_KEY=$secret \
+        "$uploader" "$tmp/in" "s3://$bucket/${prefix}big.bin" --endpoint "$endpoint" \
+        --region "$region" --part-size 5242880 --parallel 2 --max-rate 1048576 \
+        2>"$tmp/err" &
+    pid=$!
+    for i in $(seq 600); do
+        grep -q '^upload id ' "$tmp/err" && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    grep -q '^upload id ' "$tmp/err" || { cat "$tmp/err" >&2; log "no upload was created"; exit 1; }
+    kill -s "$sig" "$pid"
+    wait "$pid" || status=$?
+    cat "$tmp/err"
+    want=$((128 + $(kill -l "$sig")))
+    [ "$status" = "$want" ] || { log "exit status $status, expected $want (SIG$sig)"; exit 1; }
+    grep -q 'aborted' "$tmp/err" || { log "the example did not say it aborted"; exit 1; }
+    s3_get "$bucket?prefix=${prefix%/}%2F&uploads=" "$tmp/list" # sorted: curl 7.88 signs the query as given
+    grep -q '<ListMultipartUploadsResult' "$tmp/list" || { log "not an upload list"; exit 1; }
+    if grep -q '<UploadId>' "$tmp/list"; then
+        cat "$tmp/list" >&2
+        log "an upload is left on the server"
+        exit 1
+    fi
     echo "1 passed, 0 failed"
 }
 
@@ -123,5 +170,6 @@ case $cmd in
     setup) setup ;;
     cleanup) cleanup ;;
     example) example "$@" ;;
+    example-sigint) example_sigint "$@" ;;
     *) usage ;;
 esac

@@ -12,5 +12,5 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 build=$root/build/integration
 if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then build=$1; shift; fi
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DS3MPU_WERROR=ON -DS3MPU_INTEGRATION=ON >/dev/null
-cmake --build "$build" -j2 --target test_rgw s3mpu_c_upload
+cmake --build "$build" -j2 --target s3mpu test_rgw s3mpu_c_upload
 ctest --test-dir "$build" -L integration --output-on-failure "$@"

@@ -2,7 +2,7 @@
  * test_rgw.c -- the core against a real S3 server (Ceph RGW from
  * tests/server, or any store named by S3MPU_TEST_ENDPOINT).
  *
- * Requests are built by s3mpu_build and sent with examples/c/http.c; what
+ * Requests are built by s3mpu_build and sent with libcurl (http.c); what
  * was uploaded is read back with an independent client, curl --aws-sigv4,
  * from URLs this file encodes itself, and compared byte for byte.
  *

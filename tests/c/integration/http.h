@@ -1,16 +1,12 @@
 /*
- * http.h -- a tiny blocking HTTP/1.1 client for the s3mpu C example and the
- * integration tests. The s3mpu core does no I/O; this is the I/O.
- *
- * Plain http only (no TLS), one connection per request ("Connection:
- * close"). Request bodies come from memory; responses may use
- * Content-Length, chunked transfer coding or end at connection close.
- * "localhost" and any "*.localhost" name connect to 127.0.0.1 (RFC 6761
- * 6.3), so virtual-hosted bucket names work against a local server; other
- * names go through getaddrinfo.
+ * http.h -- blocking HTTP for the C integration tests, on libcurl's easy
+ * interface: sends a request made by s3mpu_build exactly as built (every
+ * header as given, none of curl's own added) and reads the whole response.
+ * "localhost" and "*.localhost" reach 127.0.0.1 (curl does that itself), so
+ * virtual-hosted bucket names work against a local server.
  */
-#ifndef S3MPU_EXAMPLE_HTTP_H
-#define S3MPU_EXAMPLE_HTTP_H
+#ifndef S3MPU_TEST_HTTP_H
+#define S3MPU_TEST_HTTP_H
 
 #include <stddef.h>
 
@@ -24,20 +20,19 @@ typedef struct {
 	int status;                         /* 200, 404, ... */
 	s3mpu_kv headers[HTTP_HEADERS_MAX]; /* point into `head` */
 	size_t header_count;
-	char *head; /* owned: the raw header block */
+	char *head; /* owned: the header lines of the final response */
 	size_t head_len;
 	char *body; /* owned, NUL-terminated for convenience */
 	size_t body_len;
-	char error[192]; /* why http_send failed; "" otherwise */
+	char error[256]; /* why http_send failed; "" otherwise */
 } http_response;
 
 /*
- * Send `method url` with `headers` (sent as given; Host and Content-Length
- * are added only when missing) and `body`, and read the whole response into
- * `resp`, which the caller frees with http_response_free (also after a
+ * Send `method url` with `headers` and `body`, and read the whole response
+ * into `resp`, which the caller frees with http_response_free (also after a
  * failure). Returns 0 when a response was read (whatever its status), -1 on
- * a transport error, explained in resp->error. `timeout_s` bounds each
- * connect, send and receive (0: 60 s).
+ * a transport error, explained in resp->error. `timeout_s` bounds the whole
+ * exchange (0: 60 s).
  */
 int http_send(s3mpu_str method, s3mpu_str url, const s3mpu_kv *headers, size_t header_count,
 	const void *body, size_t body_len, int timeout_s, http_response *resp);
