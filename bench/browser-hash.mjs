@@ -3,12 +3,14 @@
 // driven by playwright-core): spark-md5 against s3mpu's wasm MD5, WebCrypto
 // SHA-256 against the wasm SHA-256, on the page's main thread; then MD5 of
 // each part as an uploader computes Content-MD5 (a part per task), with the
-// longest main-thread task that makes.
+// longest main-thread task that makes; then four parts at once, part by part
+// against md5x4's SIMD lanes (createMd5().digestMany).
 //
 //   node bench/browser-hash.mjs <outDir> <bufferMiB> <durationMs> <rounds> [partMiB]
 //
 // Prints one JSON line { chromium, runs: [{ impl, algo, round, mbPerSec, digest }],
-// parts: [{ impl, round, partMiB, mbPerSec, longestTaskMs, longTasks, longestLongTaskMs, digest }] },
+// parts: [{ impl, round, partMiB, mbPerSec, longestTaskMs, longTasks, longestLongTaskMs, digest }],
+// many: [{ impl, round, partMiB, parts, mbPerSec, digest }] },
 // or { skipped } when there is no browser.
 import { build } from 'esbuild';
 import http from 'node:http';
@@ -78,7 +80,15 @@ try {
       parts.push({ impl, round, partMiB, ...r });
     }
   }
-  process.stdout.write(`${JSON.stringify({ chromium: browser.version(), runs, parts })}\n`);
+  // Four parts at once: the scalar wasm MD5 part by part against md5x4's SIMD lanes.
+  const many = [];
+  for (let round = 0; round < rounds; round++) {
+    for (const impl of round % 2 ? ['s3mpu-md5x4', 's3mpu-wasm'] : ['s3mpu-wasm', 's3mpu-md5x4']) {
+      const r = await page.evaluate(([a, b, c, d]) => window.runMany(a, b, c, d), [impl, partMiB, 4, ms]);
+      many.push({ impl, contender: impl, round, partMiB, parts: 4, ...r });
+    }
+  }
+  process.stdout.write(`${JSON.stringify({ chromium: browser.version(), runs, parts, many })}\n`);
 } finally {
   await browser.close();
   server.close();

@@ -310,6 +310,22 @@ async function md5ThreadsBench() {
   if (digests.size > 1) failures.push({ label: 'md5-threads', why: `digests disagree: ${[...digests].join(' ')}` });
 }
 
+/** MD5 of CONC parts one by one (node:crypto, scalar wasm) or four at a time in md5x4's SIMD lanes. */
+async function md5x4Bench() {
+  results.md5x4 = [];
+  const digests = new Set();
+  const partMiB = Math.min(PART / MiB, cfg.hashMiB);
+  for (let round = 0; round < cfg.hashRounds; round++) {
+    for (const impl of rotate(['node', 's3mpu-wasm', 's3mpu-md5x4'], round)) {
+      const r = await runJson(`md5x4/${impl}#${round}`, process.execPath, [join(here, 'md5x4-child.mjs'), impl, String(partMiB), String(CONC), String(cfg.hashMs)]);
+      if (!r) continue;
+      results.md5x4.push({ impl, contender: impl, round, partMiB, parts: CONC, mbPerSec: r.mbPerSec, cpuPerGiB: r.cpuPerGiB });
+      digests.add(r.digest);
+    }
+  }
+  if (digests.size > 1) failures.push({ label: 'md5x4', why: `digests disagree: ${[...digests].join(' / ')}` });
+}
+
 async function browserBench() {
   const r = await runJson('browser-hash', process.execPath, [join(here, 'browser-hash.mjs'), join(WORK, 'browser'), String(cfg.hashMiB), String(cfg.hashMs), String(cfg.hashRounds), String(Math.min(PART / MiB, cfg.hashMiB))]);
   results.browser = r;
@@ -321,6 +337,8 @@ async function browserBench() {
   }
   const partDigests = new Set((r.parts ?? []).map((x) => x.digest));
   if (partDigests.size > 1) failures.push({ label: 'browser-hash/parts', why: 'spark-md5 and s3mpu disagree on the parts\' MD5s' });
+  const manyDigests = new Set((r.many ?? []).map((x) => x.digest));
+  if (manyDigests.size > 1) failures.push({ label: 'browser-hash/md5x4', why: 'md5x4 and the scalar wasm MD5 disagree' });
 }
 
 async function nativeBench() {
@@ -546,6 +564,7 @@ try {
     log('hashing');
     await hashBench();
     await md5ThreadsBench();
+    await md5x4Bench();
   }
   if (want('sign') || want('hash')) await nativeBench();
   if (want('browser')) {

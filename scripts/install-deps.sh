@@ -4,10 +4,12 @@
 # the wasm toolchains come with scripts/wasm-deps.sh, the RGW test server with
 # tests/server/start.sh. Installs only what is missing; needs root for that
 # (apt). Node.js 20+ and npm must already be present.
+# --soak: also what scripts/soak.sh compares s3mpu with (boto3).
 set -euo pipefail
 
 packages=(cmake make gcc pkg-config libbearssl-dev libmxml-dev libcurl4-openssl-dev valgrind curl
 	ca-certificates clang-format)
+[ "${1:-}" = --soak ] && packages+=(python3-boto3)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

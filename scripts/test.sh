@@ -45,6 +45,9 @@ node --test tests/wasm/smoke.mjs
 step "JS: unit, CLI and integration tests, once per wasm build"
 S3MPU_WASM_BUILDS="wasi emscripten" scripts/test-js.sh
 
+step "Hostile S3 server and fault proxy: typed errors in bounded time and memory; a short soak into RGW (tests/hostile, wasi build)"
+S3MPU_WASM_BUILDS=wasi scripts/test-js.sh tests/hostile
+
 step "JS: lint (Biome, a dev dependency of tests/js installed by the step above; biome.jsonc)"
 tests/js/node_modules/.bin/biome lint .
 

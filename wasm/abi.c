@@ -279,6 +279,8 @@ static const struct {
 	K(MD5_SIZE, S3MPU_MD5_SIZE),
 	K(SHA256_CONTEXT_SIZE, sizeof(s3mpu_sha256)),
 	K(MD5_CONTEXT_SIZE, sizeof(s3mpu_md5)),
+	K(MD5X4_CONTEXT_SIZE, sizeof(s3mpu_md5x4)),
+	K(MD5X4_LANES, S3MPU_MD5X4_LANES),
 	K(CRC_TABLE_SIZE, sizeof(s3mpu_crc_table)),
 	K(PART_NUMBER_MAX, S3MPU_PART_NUMBER_MAX),
 	K(EXPIRES_MAX, S3MPU_EXPIRES_MAX),

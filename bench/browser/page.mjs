@@ -109,3 +109,25 @@ window.runParts = async (impl, mib, partMiB) => {
     longTasks: longTaskMs.length, longestLongTaskMs: Math.max(0, ...longTaskMs), digest: digests.join(''),
   };
 };
+
+// The MD5s of `count` parts of `partMiB`, the parts an uploader holds at once:
+// createMd5().digest part by part (the scalar wasm MD5) or digestMany (four
+// parts per pass through md5x4's SIMD lanes).
+window.runMany = async (impl, partMiB, count, ms) => {
+  const buf = bytes(partMiB * count);
+  const part = partMiB * 1024 * 1024;
+  const parts = Array.from({ length: count }, (_, i) => buf.subarray(i * part, (i + 1) * part));
+  const own = (ownMd5 ??= await createMd5({ wasm: fetch('/s3mpu.wasm') }));
+  const fn = impl === 's3mpu-md5x4' ? (ps) => own.digestMany(ps).map((d) => d.hex) : (ps) => ps.map((p) => own.digest(p).hex);
+  fn(parts.map((p) => p.subarray(0, 1 << 20)));
+  const digest = fn(parts).join(' ');
+  let n = 0;
+  const t0 = performance.now();
+  let t = 0;
+  do {
+    fn(parts);
+    n += buf.length;
+    t = performance.now() - t0;
+  } while (t < ms);
+  return { mbPerSec: n / 1e6 / (t / 1000), digest };
+};

@@ -154,6 +154,16 @@ static inline const client_state *client_of_const(const s3mpu_client *c)
 	return (const client_state *)(const void *)c->opaque_;
 }
 
+/* md5x4.c: four MD5 states side by side, word-major so a vector load
+ * takes one word of all four lanes. */
+typedef struct {
+	uint32_t h[4][4];         /* h[word][lane]: A, B, C, D of each lane */
+	uint64_t len[4];          /* bytes fed to each lane */
+	unsigned char buf[4][64]; /* each lane's partial block: len % 64 bytes */
+} md5x4_state;
+
+static inline md5x4_state *md5x4_of(s3mpu_md5x4 *c) { return (md5x4_state *)(void *)c->opaque_; }
+
 /* client.c: leave "before"value"after" as the client's detail; returns err.
  * A value with a NULL pointer is left out. */
 int client_fail(client_state *c, int err, const char *before, s3mpu_str value, const char *after);

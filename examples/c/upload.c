@@ -7,6 +7,7 @@
  *   export S3MPU_ACCESS_KEY_ID=... S3MPU_SECRET_ACCESS_KEY=... [S3MPU_SESSION_TOKEN=...]
  *   s3mpu-c-upload FILE s3://BUCKET/KEY --endpoint URL [--region R]
  *       [--part-size BYTES] [--parallel N] [--max-rate BYTES_PER_S] [--path-style]
+ *       [--cacert FILE]
  *
  * Steps: plan the parts (s3mpu_plan_init), CreateMultipartUpload, UploadPart
  * for up to N parts at a time (each read with pread and hashed for
@@ -70,7 +71,8 @@ typedef struct {
 	int64_t clock_offset; /* server time minus ours, learnt from a skew error */
 	char *arena;          /* the builder's buffer, grown on demand */
 	size_t arena_cap;
-	long max_rate; /* bytes/s per transfer; 0: unlimited */
+	long max_rate;      /* bytes/s per transfer; 0: unlimited */
+	const char *cacert; /* CA certificates (PEM) to trust instead of the system's */
 } session;
 
 /* A part in flight: its bytes (kept for retries), exchange and retry state. */
@@ -236,6 +238,8 @@ static int prepare(
 	curl_easy_setopt(x->curl, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(x->curl, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(x->curl, CURLOPT_HEADERDATA, x);
+	if (s->cacert)
+		curl_easy_setopt(x->curl, CURLOPT_CAINFO, s->cacert);
 	if (strcmp(method, "HEAD") == 0) {
 		curl_easy_setopt(x->curl, CURLOPT_NOBODY, 1L);
 	} else if (strcmp(method, "PUT") == 0 || strcmp(method, "POST") == 0) {
@@ -260,7 +264,11 @@ static int outcome(session *s, exchange *x, CURLcode res, int *skew_fixed, const
 	int cls;
 	if (res != CURLE_OK) {
 		fprintf(stderr, "%s: %s\n", what, x->error[0] ? x->error : curl_easy_strerror(res));
-		return OUTCOME_RETRY; /* the network: worth another try */
+		/* A certificate or URL that is wrong now stays wrong; the network may recover. */
+		return res == CURLE_PEER_FAILED_VERIFICATION || res == CURLE_SSL_CACERT_BADFILE ||
+				res == CURLE_UNSUPPORTED_PROTOCOL || res == CURLE_URL_MALFORMAT
+			? OUTCOME_FAIL
+			: OUTCOME_RETRY;
 	}
 	curl_easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &x->status);
 	if (x->status >= 200 && x->status < 300)
@@ -522,6 +530,7 @@ typedef struct {
 	uint64_t part_size;
 	int parallel, path_style;
 	long max_rate;
+	const char *cacert;
 } options;
 
 static void usage(const char *why)
@@ -531,6 +540,7 @@ static void usage(const char *why)
 		"usage: s3mpu-c-upload FILE s3://BUCKET/KEY --endpoint URL [--region R]\n"
 		"         [--part-size BYTES] [--parallel N] [--max-rate BYTES_PER_S] "
 		"[--path-style]\n"
+		"         [--cacert FILE]\n"
 		"credentials: S3MPU_ACCESS_KEY_ID, S3MPU_SECRET_ACCESS_KEY (and "
 		"S3MPU_SESSION_TOKEN) in the environment\n",
 		why);
@@ -557,6 +567,8 @@ static void parse_args(int argc, char **argv, options *o)
 			o->parallel = atoi(argv[++i]);
 		else if (strcmp(a, "--max-rate") == 0)
 			o->max_rate = atol(argv[++i]);
+		else if (strcmp(a, "--cacert") == 0)
+			o->cacert = argv[++i];
 		else if (strcmp(a, "--path-style") == 0)
 			o->path_style = 1;
 		else if (a[0] == '-')
@@ -603,6 +615,7 @@ static int open_session(session *s, const options *o)
 		return -1;
 	}
 	s->max_rate = o->max_rate;
+	s->cacert = o->cacert;
 	s->arena_cap = 16384;
 	s->arena = malloc(s->arena_cap);
 	return s->arena ? 0 : -1;

@@ -163,9 +163,11 @@ export class WasmAbi {
   }
 
   /** Throw for a nonzero core error code: input errors carry the detail. */
-  check(err) {
+  check(err, what) {
     if (err === 0) return;
     if (err === this.constants.E_NOMEM) throw new RangeError('s3mpu: wasm memory exhausted');
+    // A setter leaves no detail: the one there is an earlier call's.
+    if (what) throw new S3InputError(this.errorName(err), `${what}: ${this.strerror(err)}`);
     this.x.s3mpu_wasm_detail();
     const [detail] = this.fields();
     throw new S3InputError(this.errorName(err), detail || this.strerror(err));
@@ -234,18 +236,21 @@ export class WasmAbi {
     const id = this.fieldId(name);
     if (!id) return; // not a field of the request (signal, body, ...)
     if (id[0] === 'F') {
-      const [p, l] = this.put(String(value));
+      const [p, l] = this.put(wellFormed(name, String(value)));
       this.x.s3mpu_wasm_op_str(id[1], p, l);
     } else {
-      this.check(this.x.s3mpu_wasm_op_num(id[1], name === 'checksumAlgorithm' ? this.checksumId(value) : Number(value)));
+      const n = name === 'checksumAlgorithm' ? this.checksumId(value) : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+      // No silent truncation: 1.5 is not part 1.
+      if (!(Number.isSafeInteger(n) && n >= 0)) throw new S3InputError('InvalidArgument', `${name} must be a non-negative integer, not ${value}`);
+      this.check(this.x.s3mpu_wasm_op_num(id[1], n), `${name} ${n}`);
     }
   }
 
   putMetadata(metadata) {
     for (const [k, v] of Object.entries(metadata)) {
-      const [np, nl] = this.put(k);
-      const [vp, vl] = this.put(String(v));
-      this.check(this.x.s3mpu_wasm_op_meta(np, nl, vp, vl));
+      const [np, nl] = this.put(wellFormed('a metadata name', k));
+      const [vp, vl] = this.put(wellFormed(`metadata ${k}`, String(v)));
+      this.check(this.x.s3mpu_wasm_op_meta(np, nl, vp, vl), `metadata ${k}`);
     }
   }
 
@@ -254,7 +259,7 @@ export class WasmAbi {
       const mark = this.cursor;
       const [ep, el] = this.put(part.etag ?? '');
       const [cp, cl] = this.put(part.checksum ?? '');
-      this.check(this.x.s3mpu_wasm_op_part(i, part.partNumber, ep, el, cp, cl));
+      this.check(this.x.s3mpu_wasm_op_part(i, part.partNumber, ep, el, cp, cl), `part ${part.partNumber}`);
       this.cursor = mark; // copied: the scratch space is free again
     });
   }
@@ -295,7 +300,7 @@ export class WasmAbi {
 
   /** Rebuild the op last built with a new part number (presigning many parts). */
   rebuildPart(partNumber, now) {
-    this.check(this.x.s3mpu_wasm_op_num(this.constants.N_PART_NUMBER, partNumber));
+    this.check(this.x.s3mpu_wasm_op_num(this.constants.N_PART_NUMBER, partNumber), `part number ${partNumber}`);
     this.check(this.x.s3mpu_wasm_build(now));
     this.refresh();
     // The URL is field 2: skip field 1 (the method) without decoding it.
@@ -414,6 +419,39 @@ export class WasmAbi {
     return this.u8.slice(window, window + this.constant(`${constantName(algo)}_SIZE`));
   }
 
+  /** Whether this module hashes md5x4's lanes with SIMD (else they cost four MD5s). */
+  md5x4Simd() {
+    return this.x.s3mpu_md5x4_simd() === 1;
+  }
+
+  /**
+   * The MD5s of up to MD5X4_LANES byte arrays at once (md5x4: one message in
+   * each SIMD lane), each lane fed through its own slice of the window.
+   */
+  md5x4(parts) {
+    const { MD5X4_LANES: lanes, MD5X4_CONTEXT_SIZE: size, MD5_SIZE: digest } = this.constants;
+    if (parts.length > lanes) throw new RangeError(`md5x4: at most ${lanes} parts`);
+    this.md5x4Ptr ??= this.alloc(size + 8 * lanes + digest * lanes);
+    const ctx = this.md5x4Ptr, ptrs = ctx + size, lens = ptrs + 4 * lanes, out = lens + 4 * lanes;
+    const window = this.window(), slot = WINDOW / lanes;
+    const longest = Math.max(0, ...parts.map((p) => p.length));
+    this.x.s3mpu_md5x4_init(ctx);
+    for (let at = 0; at < longest; at += slot) {
+      this.refresh();
+      for (let i = 0; i < lanes; i++) {
+        const p = parts[i];
+        const piece = p ? p.subarray(Math.min(at, p.length), Math.min(at + slot, p.length)) : p;
+        if (piece?.length) this.u8.set(piece, window + i * slot);
+        this.view.setUint32(ptrs + 4 * i, window + i * slot, true);
+        this.view.setUint32(lens + 4 * i, piece?.length ?? 0, true);
+      }
+      this.x.s3mpu_md5x4_update(ctx, ptrs, lens);
+    }
+    this.x.s3mpu_md5x4_out(ctx, out);
+    this.refresh();
+    return parts.map((_, i) => this.u8.slice(out + digest * i, out + digest * (i + 1)));
+  }
+
   /** The CRC running value after `bytes` ('crc32' | 'crc32c'). */
   crcUpdate(algo, crc, bytes) {
     const table = this.crcTable(algo);
@@ -470,6 +508,16 @@ export class WasmAbi {
 }
 
 // parse()'s results, from the fields wasm/abi.c s3mpu_wasm_parse documents.
+/**
+ * `value`, or an S3InputError when it has a lone surrogate: TextEncoder would
+ * silently send U+FFFD instead.
+ */
+function wellFormed(name, value) {
+  const ok = value.isWellFormed ? value.isWellFormed() : !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
+  if (!ok) throw new S3InputError('InvalidArgument', `${name} has a lone surrogate (ill-formed UTF-16): it has no UTF-8 form`);
+  return value;
+}
+
 const RESULTS = {
   error: (f) => f,
   create: ([bucket, key, uploadId]) => ({ bucket, key, uploadId }),

@@ -4,13 +4,19 @@
 import { WasmAbi } from './abi.js';
 import { loadAbi } from './wasm.js';
 import { S3Error, S3InputError, S3VerifyError, statusError } from './errors.js';
-import { defaultTransport } from './transport.js';
 import { upload } from './upload.js';
 import { objectFields, unquote } from './object.js';
+import { defaultTransport, DEFAULT_IDLE_TIMEOUT_MS, isRedirect, redirectError } from './transport.js';
 import { resolveProfile, partSizeFor } from './profiles.js';
 import { probe } from './probe.js';
 
-export const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 200, maxDelayMs: 20_000 };
+// attempts: of a single operation; inside upload(), a request is retried while the
+// upload as a whole has made progress within noProgressMs.
+export const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 200, maxDelayMs: 20_000, noProgressMs: 60_000 };
+// A RequestTimeTooSkewed answer's Date is believed only this close to our clock.
+const MAX_SKEW_MS = 24 * 3600_000;
+// Slack around our own Create's time window when telling our orphans from others' uploads.
+const ORPHAN_SLACK_MS = 2000;
 // The runtime sets these itself; browsers forbid setting them.
 const RUNTIME_HEADERS = new Set(['host', 'content-length']);
 
@@ -26,8 +32,9 @@ const RUNTIME_HEADERS = new Set(['host', 'content-length']);
  * @property {typeof fetch} [fetch]
  * @property {BufferSource | URL | string | Response | WebAssembly.Module} [wasm]
  * @property {string[]} [storageClasses]  allowed besides STANDARD and REDUCED_REDUNDANCY
- * @property {{ attempts?: number, baseDelayMs?: number, maxDelayMs?: number }} [retry]
+ * @property {{ attempts?: number, baseDelayMs?: number, maxDelayMs?: number, noProgressMs?: number }} [retry]
  * @property {() => number} [clock]  milliseconds since the epoch (default Date.now)
+ * @property {number} [idleTimeout]  ms a request may make no progress (default 60 000; 0: no limit)
  */
 
 export class S3Client {
@@ -67,7 +74,7 @@ export class S3Client {
     this.abi = abi;
     this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     // What send() puts requests on the wire with (transport.js).
-    this.transport = defaultTransport(options.fetch);
+    this.transport = defaultTransport(options.fetch, { idleTimeoutMs: options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_MS });
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.clock = options.clock ?? Date.now;
     // Server time minus ours, learnt from a RequestTimeTooSkewed answer.
@@ -88,38 +95,25 @@ export class S3Client {
 
   /**
    * Build, sign and send one operation, retrying transient failures with
-   * exponential backoff and full jitter, and a clock skew once after
-   * correcting the clock. `body` is a function giving a fresh body for each
-   * attempt. Resolves to { response, bytes } for a 2xx answer.
+   * exponential backoff and full jitter: `retry.attempts` times, or while
+   * `retryWhile(attempt)` says so (upload() retries while it makes
+   * progress). A clock skew is corrected once from the server's Date, within
+   * MAX_SKEW_MS, and kept only if the re-signed request is not refused for
+   * skew again. `body` is a function giving a fresh body for each attempt.
+   * Resolves to { response, bytes } for a 2xx answer.
    */
-  async send(kind, fields, { body, signal, onAttemptFailed, onProgress, expect = 'body' } = {}) {
-    let skewFixed = false;
+  async send(kind, fields, { body, signal, onAttemptFailed, onProgress, expect = 'body', retryWhile } = {}) {
+    let skew; // { previous offset } while a correction is unconfirmed
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
-      const request = this.abi.build(kind, fields, this.now());
-      const headers = request.headers.filter(([name]) => !RUNTIME_HEADERS.has(name));
-      let response;
-      let error;
-      try {
-        const payload = body ? body() : request.body || undefined;
-        response = await this.transport(request.url, {
-          method: request.method,
-          headers,
-          body: payload,
-          signal,
-          onProgress,
-          ...(payload && typeof payload.getReader === 'function' ? { duplex: 'half' } : {}),
-        });
-      } catch (e) {
-        if (signal?.aborted) throw signal.reason;
-        error = e;
-      }
-      let cls = 'yes';
-      if (response) {
-        const bytes = expect === 'none' && response.ok
-          ? new Uint8Array(0)
-          : new Uint8Array(await readBody(response, signal));
-        if (response.ok) {
+      const { response, bytes, error: failed } = await tryOnce(this, kind, fields, { body, signal, onProgress, expect });
+      let error = failed;
+      let cls = error instanceof S3Error ? this.abi.retryClass(error.status ?? 0, error.code) : 'yes';
+      if (response && !error) {
+        if (isRedirect(response)) {
+          error = redirectError(response, bytes, bytes.length ? this.errorOf(bytes, response) : undefined);
+          cls = 'no';
+        } else if (response.ok) {
           try {
             return { response, bytes, ...(kind === 'complete' ? { parsed: this.parse('complete', bytes, response) } : {}) };
           } catch (e) {
@@ -130,19 +124,21 @@ export class S3Client {
         } else {
           error = this.errorOf(bytes, response);
         }
-        cls = this.abi.retryClass(error.status, error.code);
-        if (cls === 'skew' && !skewFixed) {
-          const serverSeconds = this.abi.parseHttpDate(response.headers.get('date'));
-          if (serverSeconds !== undefined) {
-            this.clockOffsetMs = serverSeconds * 1000 - this.clock();
-            skewFixed = true;
-            onAttemptFailed?.(error, attempt);
-            continue;
-          }
+        if (cls !== 'no') cls = this.abi.retryClass(error.status, error.code);
+      }
+      if (cls === 'skew') {
+        const previous = this.clockOffsetMs;
+        if (skew) {
+          this.clockOffsetMs = skew.previous; // the correction did not help: not the server's clock
+        } else if (correctClock(this, response)) {
+          skew = { previous };
+          onAttemptFailed?.(error, attempt);
+          continue;
         }
       }
       onAttemptFailed?.(error, attempt);
-      if (cls !== 'yes' || attempt >= this.retry.attempts) throw error;
+      const more = retryWhile ? retryWhile(attempt) : attempt < this.retry.attempts;
+      if (cls !== 'yes' || !more) throw error;
       await sleep(backoffMs(attempt, this.retry), signal);
     }
   }
@@ -154,11 +150,13 @@ export class S3Client {
     try {
       this.abi.parse('error', bytes, response.status, requestId);
     } catch (e) {
+      // abi.parse gives an S3Error for every error status: the store's <Error>, or for a body
+      // that is none (a proxy's HTML page) one whose code comes from the status (statusError).
       if (e instanceof S3Error) return e;
       throw e;
     }
     /* c8 ignore next */
-    return new S3Error({ code: `HTTP${response.status}`, status: response.status, requestId });
+    return statusError(response.status, '', requestId);
   }
 
   parse(kind, bytes, response) {
@@ -169,33 +167,52 @@ export class S3Client {
 
   /**
    * CreateMultipartUpload. A retry after an answer that got lost may have
-   * created an upload already: it is found and aborted, so none is left behind.
+   * created an upload already: it is found and aborted, so none is left
+   * behind. Only uploads of the key initiated inside this call's own time
+   * window (the server's clock, from its Date) are aborted, so another
+   * writer's upload of the key is left alone unless it began within those
+   * seconds.
    * @returns {Promise<{ bucket: string, key: string, uploadId: string }>}
    */
   async createMultipartUpload(params) {
     const fields = objectFields(params);
     if (params.checksumAlgorithm) fields.checksumAlgorithm = params.checksumAlgorithm;
-    const startedSeconds = this.now();
+    const startedMs = this.clock();
     let uncertain = false;
     const { response, bytes } = await this.send('create', fields, {
       signal: params.signal,
+      retryWhile: params.retryWhile,
       onAttemptFailed: (error) => {
-        uncertain ||= !(error instanceof S3Error) || error.status >= 500 || error.status === 200;
+        uncertain ||= !(error instanceof S3Error) || !(error.status < 500) || error.status === 200;
       },
     });
     const { bucket, key, uploadId } = this.parse('create', bytes, response);
-    if (uncertain) await this.abortOrphans(params.bucket, params.key, uploadId, startedSeconds);
+    if (!/^[\x21-\x7e]{1,1024}$/.test(uploadId)) {
+      // The core would refuse to send it back, so it can be neither used nor aborted here.
+      throw new S3VerifyError({
+        code: 'InvalidUploadId', status: response.status, requestId: response.headers.get('x-amz-request-id') ?? undefined,
+        message: `the store answered the UploadId ${JSON.stringify(uploadId)}, which is not printable ASCII and cannot be sent back: ` +
+          'the upload is left on the server (abort it with the store\'s own tools)',
+      });
+    }
+    if (uncertain) {
+      const serverSeconds = this.abi.parseHttpDate(response.headers.get('date'));
+      const endedMs = this.clock();
+      // Date has whole seconds: the server's clock is up to 1 s past it.
+      const offset = serverSeconds === undefined ? this.clockOffsetMs : serverSeconds * 1000 - endedMs;
+      const window = [startedMs + offset - ORPHAN_SLACK_MS, endedMs + offset + 1000 + ORPHAN_SLACK_MS];
+      await this.abortOrphans(params.bucket, params.key, uploadId, window, params.retryWhile);
+    }
     return { bucket: bucket || params.bucket, key: key || params.key, uploadId };
   }
 
-  /** Abort uploads of `key` started since `sinceSeconds` other than `keep`. */
-  async abortOrphans(bucket, key, keep, sinceSeconds) {
-    for await (const upload of this.listAllMultipartUploads({ bucket, prefix: key })) {
+  /** Abort uploads of `key` initiated inside `window` ([from, to], ms of the server's clock) other than `keep`. */
+  async abortOrphans(bucket, key, keep, [from, to], retryWhile) {
+    for await (const upload of this.listAllMultipartUploads({ bucket, prefix: key, retryWhile })) {
       if (upload.key !== key || upload.uploadId === keep) continue;
-      const initiated = Date.parse(upload.initiated) / 1000;
-      // A minute of slack for the server's clock.
-      if (!(initiated >= sinceSeconds - 60)) continue;
-      await this.abortMultipartUpload({ bucket, key, uploadId: upload.uploadId }).catch(() => {});
+      const initiated = Date.parse(upload.initiated);
+      if (!(initiated >= from && initiated <= to)) continue;
+      await this.abortMultipartUpload({ bucket, key, uploadId: upload.uploadId, retryWhile }).catch(() => {});
     }
   }
 
@@ -235,15 +252,16 @@ export class S3Client {
     try {
       const { parsed } = await this.send('complete', fields, {
         signal,
+        retryWhile: params.retryWhile,
         onAttemptFailed: (error) => {
-          uncertain ||= !(error instanceof S3Error) || error.status >= 500 || error.status === 200;
+          uncertain ||= !(error instanceof S3Error) || !(error.status < 500) || error.status === 200;
         },
       });
       const { location, bucket: rbucket, key: rkey, etag } = parsed;
       return { etag, location, bucket: rbucket || bucket, key: rkey || key };
     } catch (error) {
       if (!(uncertain && error instanceof S3Error && (error.code === 'NoSuchUpload' || error.status === 404))) throw error;
-      const head = await this.headObject({ bucket, key, signal }).catch(() => undefined);
+      const head = await this.headObject({ bucket, key, signal, retryWhile: params.retryWhile }).catch(() => undefined);
       const suffix = `-${parts.length}"`;
       const matches = head && (params.expectedETag
         ? unquote(head.etag) === unquote(params.expectedETag)
@@ -254,27 +272,33 @@ export class S3Client {
   }
 
   /** AbortMultipartUpload. */
-  async abortMultipartUpload({ bucket, key, uploadId, signal }) {
-    await this.send('abort', { bucket, key, uploadId }, { signal, expect: 'none' });
+  async abortMultipartUpload({ bucket, key, uploadId, signal, retryWhile }) {
+    await this.send('abort', { bucket, key, uploadId }, { signal, expect: 'none', retryWhile });
   }
 
   /**
    * ListParts: one page.
    * @returns {Promise<{ parts: { partNumber: number, size: number, etag: string, lastModified: string, checksum?: string }[], isTruncated: boolean, nextPartNumberMarker: number }>}
    */
-  async listParts({ bucket, key, uploadId, maxParts, partNumberMarker, signal }) {
-    const { response, bytes } = await this.send('listParts', { bucket, key, uploadId, maxParts, partNumberMarker }, { signal });
+  async listParts({ bucket, key, uploadId, maxParts, partNumberMarker, signal, retryWhile }) {
+    const { response, bytes } = await this.send('listParts', { bucket, key, uploadId, maxParts, partNumberMarker }, { signal, retryWhile });
     return this.parse('listParts', bytes, response);
   }
 
-  /** Every part of an upload, across pages. */
+  /**
+   * Every part of an upload, across pages. A truncated page without
+   * NextPartNumberMarker (Swift) goes on from its last part; a marker that
+   * does not move forward is a PaginationLoop.
+   */
   async *listAllParts(params) {
-    let partNumberMarker = params.partNumberMarker;
+    let marker = params.partNumberMarker ?? 0;
     for (;;) {
-      const page = await this.listParts({ ...params, partNumberMarker });
+      const page = await this.listParts({ ...params, partNumberMarker: marker || undefined });
       yield* page.parts;
-      if (!page.isTruncated || !page.nextPartNumberMarker) return;
-      partNumberMarker = page.nextPartNumberMarker;
+      if (!page.isTruncated) return;
+      const next = page.nextPartNumberMarker || page.parts.at(-1)?.partNumber || 0;
+      if (!(next > marker)) throw paginationLoop('ListParts', `part number marker ${next} after ${marker}`);
+      marker = next;
     }
   }
 
@@ -282,20 +306,30 @@ export class S3Client {
    * ListMultipartUploads: one page.
    * @returns {Promise<{ uploads: { key: string, uploadId: string, initiated: string, storageClass: string }[], isTruncated: boolean, nextKeyMarker: string, nextUploadIdMarker: string }>}
    */
-  async listMultipartUploads({ bucket, prefix, keyMarker, uploadIdMarker, maxUploads, signal }) {
+  async listMultipartUploads({ bucket, prefix, keyMarker, uploadIdMarker, maxUploads, signal, retryWhile }) {
     const { response, bytes } = await this.send('listUploads',
-      { bucket, prefix, keyMarker, uploadIdMarker, maxUploads }, { signal });
+      { bucket, prefix, keyMarker, uploadIdMarker, maxUploads }, { signal, retryWhile });
     return this.parse('listUploads', bytes, response);
   }
 
-  /** Every in-progress upload of a bucket (under `prefix`), across pages. */
+  /**
+   * Every in-progress upload of a bucket (under `prefix`), across pages. A
+   * truncated page without NextKeyMarker (Swift) goes on from its last
+   * upload; markers seen before are a PaginationLoop.
+   */
   async *listAllMultipartUploads(params) {
-    let { keyMarker, uploadIdMarker } = params;
+    let { keyMarker = '', uploadIdMarker = '' } = params;
+    const seen = new Set([`${keyMarker}\n${uploadIdMarker}`]);
     for (;;) {
       const page = await this.listMultipartUploads({ ...params, keyMarker, uploadIdMarker });
       yield* page.uploads;
-      if (!page.isTruncated || !page.nextKeyMarker) return;
-      ({ nextKeyMarker: keyMarker, nextUploadIdMarker: uploadIdMarker } = page);
+      if (!page.isTruncated) return;
+      const last = page.uploads.at(-1);
+      const next = page.nextKeyMarker ? [page.nextKeyMarker, page.nextUploadIdMarker] : [last?.key ?? '', last?.uploadId ?? ''];
+      const id = next.join('\n');
+      if (!next[0] || seen.has(id)) throw paginationLoop('ListMultipartUploads', `markers ${JSON.stringify(next)} again`);
+      seen.add(id);
+      [keyMarker, uploadIdMarker] = next;
     }
   }
 
@@ -320,8 +354,8 @@ export class S3Client {
   }
 
   /** HeadObject: the object's size, ETag, headers and metadata. */
-  async headObject({ bucket, key, signal }) {
-    const { response } = await this.send('headObject', { bucket, key }, { signal, expect: 'none' });
+  async headObject({ bucket, key, signal, retryWhile }) {
+    const { response } = await this.send('headObject', { bucket, key }, { signal, expect: 'none', retryWhile });
     const h = response.headers;
     const metadata = {};
     h.forEach((value, name) => {
@@ -377,7 +411,7 @@ export class S3Client {
     const kind = PRESIGN_KINDS[operation];
     if (!kind) throw new S3InputError('InvalidArgument', `s3mpu: cannot presign ${operation}`);
     checkExpires(expiresIn, this.abi.constants.EXPIRES_MAX);
-    const fields = { ...objectFields(params), ...params, presignExpires: expiresIn };
+    const fields = { ...params, ...objectFields(params), presignExpires: expiresIn };
     delete fields.signal;
     const request = this.abi.build(kind, fields, this.now());
     const headers = {};
@@ -395,6 +429,11 @@ export class S3Client {
       throw new S3InputError('InvalidPartNumber', 's3mpu: partNumbers must be a non-empty array');
     }
     checkExpires(expiresIn, this.abi.constants.EXPIRES_MAX);
+    for (const n of partNumbers) {
+      if (!(Number.isInteger(n) && n >= 1 && n <= 10_000)) {
+        throw new S3InputError('InvalidPartNumber', `part numbers are integers from 1 to 10000, not ${n}`);
+      }
+    }
     const now = this.now();
     this.abi.build('uploadPart', { bucket, key, uploadId, partNumber: partNumbers[0], presignExpires: expiresIn }, now);
     return partNumbers.map((partNumber) => ({ partNumber, url: this.abi.rebuildPart(partNumber, now) }));
@@ -477,12 +516,54 @@ const PRESIGN_KINDS = {
 
 // ---- Helpers ---------------------------------------------------------------------
 
+/** One try: { response, bytes } or { error } (a network failure, a timeout, a body cut short). */
+async function tryOnce(client, kind, fields, { body, signal, onProgress, expect }) {
+  const request = client.abi.build(kind, fields, client.now());
+  const headers = request.headers.filter(([name]) => !RUNTIME_HEADERS.has(name));
+  try {
+    const payload = body ? body() : request.body || undefined;
+    const response = await client.transport(request.url, {
+      method: request.method,
+      headers,
+      body: payload,
+      signal,
+      onProgress,
+      ...(payload && typeof payload.getReader === 'function' ? { duplex: 'half' } : {}),
+    });
+    // Read here: a body cut short after the status line is a failed attempt like any other.
+    const bytes = expect === 'none' && response.ok ? new Uint8Array(0) : new Uint8Array(await response.arrayBuffer());
+    return { response, bytes };
+  } catch (e) {
+    if (signal?.aborted) throw signal.reason;
+    if (e instanceof S3InputError) throw e;
+    return { error: e };
+  }
+}
+
+/**
+ * Believe a RequestTimeTooSkewed answer's Date when it is within MAX_SKEW_MS
+ * of our clock (a Date of 9999-12-31 is not). Returns whether it did.
+ */
+function correctClock(client, response) {
+  const serverSeconds = response && client.abi.parseHttpDate(response.headers.get('date'));
+  if (serverSeconds === undefined) return false;
+  const offset = serverSeconds * 1000 - client.clock();
+  if (!(Math.abs(offset) <= MAX_SKEW_MS)) return false;
+  client.clockOffsetMs = offset;
+  return true;
+}
+
+
 function checkOptions(options) {
   if (!options || typeof options !== 'object') throw new S3InputError('InvalidArgument', 's3mpu: options are required');
   if (typeof options.endpoint !== 'string' || !options.endpoint) throw new S3InputError('InvalidEndpoint', 's3mpu: options.endpoint is required');
   const c = options.credentials;
   if (!c || typeof c.accessKeyId !== 'string' || typeof c.secretAccessKey !== 'string') {
     throw new S3InputError('InvalidCredentials', 's3mpu: options.credentials { accessKeyId, secretAccessKey } are required');
+  }
+  const idle = options.idleTimeout;
+  if (idle !== undefined && !(Number.isSafeInteger(idle) && idle >= 0)) {
+    throw new S3InputError('InvalidArgument', 'idleTimeout is a number of milliseconds (0: no limit)');
   }
 }
 
@@ -491,6 +572,10 @@ function checkExpires(expiresIn, max) {
   if (!(Number.isInteger(expiresIn) && expiresIn >= 1)) {
     throw new S3InputError('InvalidExpires', `a presigned URL lives 1 to ${max} seconds (7 days), not ${expiresIn}`);
   }
+}
+
+function paginationLoop(operation, detail) {
+  return new S3VerifyError({ code: 'PaginationLoop', message: `${operation} says there is more but does not move on (${detail}): stopped` });
 }
 
 /** [fresh-body factory, length] of an operation's body. */
@@ -505,11 +590,6 @@ function bodyOf({ body, contentLength }) {
   if (ArrayBuffer.isView(body)) return [() => body, body.byteLength];
   if (typeof Blob !== 'undefined' && body instanceof Blob) return [() => body, body.size];
   throw new S3InputError('InvalidArgument', 's3mpu: body must be a Uint8Array, ArrayBuffer, Blob, string or a function');
-}
-
-async function readBody(response, signal) {
-  if (signal?.aborted) throw signal.reason;
-  return response.arrayBuffer();
 }
 
 /** Full jitter: uniform in [0, min(max, base * 2^attempt)). */

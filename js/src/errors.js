@@ -44,10 +44,18 @@ export class S3Error extends Error {
     this.status = status;
     this.requestId = requestId || undefined;
     this.hostId = hostId || undefined;
-    // Present when the server explains a SignatureDoesNotMatch.
+    // Present when the server explains a SignatureDoesNotMatch; the session token it
+    // echoes is a credential, so it is not kept.
     this.stringToSign = stringToSign || undefined;
-    this.canonicalRequest = canonicalRequest || undefined;
+    this.canonicalRequest = withoutToken(canonicalRequest) || undefined;
   }
+}
+
+/** A canonical request with the session token's value (header or presigned query) redacted. */
+function withoutToken(canonical) {
+  return canonical
+    ?.replace(/^(x-amz-security-token:).*$/gim, '$1[redacted]')
+    .replace(/(X-Amz-Security-Token=)[^&\s]*/gi, '$1[redacted]');
 }
 
 /**

@@ -12,16 +12,24 @@ import { S3InputError } from './errors.js';
  */
 export async function createMd5({ wasm } = {}) {
   const h = await hashers(await loadAbi(wasm));
-  const digest = (bytes) => {
-    if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
-    else if (ArrayBuffer.isView(bytes)) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    else throw new S3InputError('InvalidArgument', 'MD5 of bytes: give a Uint8Array, another ArrayBuffer view or an ArrayBuffer');
-    const md5 = h.md5(bytes);
-    return { hex: hex(md5), base64: base64(md5) };
+  const asBytes = (bytes) => {
+    if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes);
+    if (ArrayBuffer.isView(bytes)) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    throw new S3InputError('InvalidArgument', 'MD5 of bytes: give a Uint8Array, another ArrayBuffer view or an ArrayBuffer');
   };
+  const result = (md5) => ({ hex: hex(md5), base64: base64(md5) });
+  const digest = (bytes) => result(h.md5(asBytes(bytes)));
   return {
     /** @param {Uint8Array} bytes  @returns {{ hex: string, base64: string }} base64 is the Content-MD5 */
     digest,
+    /**
+     * The digests of many parts, in order: as digest() of each, but four parts
+     * at a time in the SIMD lanes of the wasm MD5 where that is faster.
+     */
+    digestMany(parts) {
+      if (!Array.isArray(parts)) throw new S3InputError('InvalidArgument', 'digestMany needs an array of parts');
+      return h.md5Many(parts.map(asBytes)).map(result);
+    },
     /** The bytes [start, end) of a Blob or File (Chromium's spurious read failures are retried). */
     async digestBlob(blob, start = 0, end = blob?.size) {
       if (!(typeof Blob !== 'undefined' && blob instanceof Blob)) throw new S3InputError('InvalidArgument', 'digestBlob needs a Blob or File');

@@ -5,6 +5,7 @@ import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { S3InputError } from './errors.js';
 import { partBuffers } from './body.js';
+import { BufferedResponse, MAX_RESPONSE_BYTES, DEFAULT_IDLE_TIMEOUT_MS, concat, idleTimeout, tooLarge } from './transport.js';
 
 // Pieces of at most this size: one progress event each. Each piece costs a
 // write and a 'drain' round: 512 KiB pieces measured ~10% more CPU per GiB
@@ -21,7 +22,7 @@ const NODE_MODULES = {
  * The node:http(s) transport. Its Agents keep connections alive and open
  * at most `maxSockets` per host (raise it with setMaxSockets).
  */
-export function nodeTransport({ maxSockets = 4, idleTimeoutMs = 120_000 } = {}) {
+export function nodeTransport({ maxSockets = 4, idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS } = {}) {
   const mods = {};
   const agents = {};
   // Only the module a URL needs: loading node:https costs a first request ~5 ms.
@@ -43,7 +44,12 @@ export function nodeTransport({ maxSockets = 4, idleTimeoutMs = 120_000 } = {}) 
     const h = {};
     for (const [name, value] of headers ?? []) h[name] = value;
     h['content-length'] = String(bytes.length);
-    return request(mod, u, { method, headers: h, agent: agents[u.protocol], signal }, bytes, onProgress, idleTimeoutMs);
+    // The path exactly as signed: URL parsing would resolve "." and ".." segments away.
+    const options = {
+      protocol: u.protocol, hostname: u.hostname.replace(/^\[|\]$/g, ''), port: u.port, path: rawPath(url),
+      method, headers: h, agent: agents[u.protocol], signal,
+    };
+    return request(mod, options, bytes, onProgress, idleTimeoutMs);
   };
   t.kind = 'node';
   t.setMaxSockets = (n) => {
@@ -67,7 +73,13 @@ async function toBytes(body) {
   throw new S3InputError('InvalidArgument', 's3mpu: the node transport sends strings, bytes and Blobs');
 }
 
-function request(mod, url, options, bytes, onProgress, idleTimeoutMs) {
+/** Path and query of an absolute URL, as written. */
+function rawPath(url) {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  return start < 0 ? '/' : url.slice(start).split('#')[0];
+}
+
+function request(mod, options, bytes, onProgress, idleTimeoutMs) {
   return new Promise((resolve, reject) => {
     let settled = false;
     let responded = false;
@@ -76,21 +88,34 @@ function request(mod, url, options, bytes, onProgress, idleTimeoutMs) {
       settled = true;
       reject(e);
     };
-    const req = mod.request(url, options);
+    const req = mod.request(options);
     req.on('error', fail);
-    // A connection silent that long is dead: fail the attempt (send() retries it).
-    req.setTimeout(idleTimeoutMs, () => req.destroy(new Error(`s3mpu: no answer for ${idleTimeoutMs / 1000} s`)));
+    // A connection silent that long (nothing sent, nothing received) fails the attempt (send() retries it).
+    if (idleTimeoutMs > 0) req.setTimeout(idleTimeoutMs, () => req.destroy(idleTimeout(idleTimeoutMs)));
     req.on('response', (res) => {
       responded = true;
       const chunks = [];
-      res.on('data', (c) => chunks.push(c));
+      let size = 0;
+      const tooBig = () => {
+        fail(tooLarge(res.statusCode, res.headers['x-amz-request-id']));
+        req.destroy();
+      };
+      // A HEAD's Content-Length is the object's, with no body.
+      if (options.method !== 'HEAD' && Number(res.headers['content-length']) > MAX_RESPONSE_BYTES) return tooBig();
+      res.on('data', (c) => {
+        size += c.length;
+        if (size > MAX_RESPONSE_BYTES) return tooBig();
+        chunks.push(c);
+      });
       res.on('error', fail);
+      res.on('aborted', () => fail(new Error('s3mpu: the connection closed in the middle of the answer')));
       res.on('end', () => {
         if (settled) return;
         settled = true;
         const status = res.statusCode;
         const data = NULL_BODY_STATUS.has(status) ? [] : chunks;
-        resolve(new NodeResponse(res, data));
+        resolve(new BufferedResponse({ status, statusText: res.statusMessage, headers: new NodeHeaders(res.headers) },
+          concat(data, data.reduce((n, c) => n + c.length, 0))));
         // An early answer (an error before the body was all sent): the
         // connection cannot serve another request.
         if (at < bytes.length) req.destroy();
@@ -119,35 +144,6 @@ function request(mod, url, options, bytes, onProgress, idleTimeoutMs) {
     };
     writeMore();
   });
-}
-
-/**
- * What send() reads of an answer: the part of fetch's Response it uses.
- * Building a real Response would load Node's fetch (undici) on first use:
- * ~40 ms of CPU and ~10 MiB of RSS that a node:http upload never needs.
- */
-class NodeResponse {
-  constructor(res, chunks) {
-    this.status = res.statusCode;
-    this.statusText = res.statusMessage ?? '';
-    this.ok = this.status >= 200 && this.status < 300;
-    this.headers = new NodeHeaders(res.headers);
-    this.chunks = chunks;
-  }
-
-  async arrayBuffer() {
-    const body = new Uint8Array(this.chunks.reduce((n, c) => n + c.length, 0));
-    let at = 0;
-    for (const c of this.chunks) {
-      body.set(c, at);
-      at += c.length;
-    }
-    return body.buffer;
-  }
-
-  async text() {
-    return new TextDecoder().decode(await this.arrayBuffer());
-  }
 }
 
 /** Headers over node:http's lower-cased header object (repeats joined by ', ', as fetch does). */

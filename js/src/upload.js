@@ -4,13 +4,18 @@
 // each hashed and sent with retries (send()), checkpointed, then Complete
 // and an ETag check against HEAD. On failure the upload is aborted on the
 // server unless keepOnError; a checkpoint can resume it later.
-import { S3InputError, S3VerifyError } from './errors.js';
+import { S3Error, S3InputError, S3VerifyError } from './errors.js';
 import { openBody } from './body.js';
 import { hashers, multipartEtag, fromHex, FLEXIBLE } from './hash.js';
 import { objectFields, unquote } from './object.js';
 import { partSizeFor } from './profiles.js';
+import { anySignal } from './transport.js';
+
+export { anySignal }; // js/src/direct uses it from here
 
 const STATE_VERSION = 1;
+// Per request, however well the rest of the upload goes.
+const MAX_ATTEMPTS = 100;
 const CHECKSUMS = ['md5', 'none', ...FLEXIBLE];
 
 /**
@@ -34,13 +39,28 @@ export async function upload(client, params) {
   if (!(Number.isSafeInteger(concurrency) && concurrency >= 1 && concurrency <= 64)) {
     throw new S3InputError('InvalidArgument', 'concurrency must be an integer from 1 to 64');
   }
+  if (params.partSize !== undefined && !(Number.isSafeInteger(params.partSize) && params.partSize > 0)) {
+    throw new S3InputError('InvalidPartSize', `partSize must be a positive integer (bytes), not ${params.partSize}`);
+  }
+  const { timeout } = params;
+  if (timeout !== undefined && !(Number.isSafeInteger(timeout) && timeout > 0)) {
+    throw new S3InputError('InvalidArgument', 'timeout is a positive number of milliseconds');
+  }
+  objectFields(params); // header values refused before anything is read or sent
   signal?.throwIfAborted();
 
+  // The deadline aborts like the caller's signal, with its own reason.
+  const deadline = new AbortController();
+  const timer = timeout && setTimeout(() => deadline.abort(new S3Error({
+    code: 'DeadlineExceeded', message: `the upload did not finish within ${timeout / 1000} s (timeout)`,
+  })), timeout);
+  const withDeadline = timeout ? { ...params, signal: signal ? anySignal([signal, deadline.signal]) : deadline.signal } : params;
   const source = await openBody(body, { size: params.size, copyParts: client.transport.kind === 'node' });
   try {
-    const job = new Upload(client, params, source, checksum, concurrency);
+    const job = new Upload(client, withDeadline, source, checksum, concurrency);
     return await job.run();
   } finally {
+    clearTimeout(timer);
     await source.close();
   }
 }
@@ -64,6 +84,15 @@ class Upload {
     this.done = new Map();
     this.progress = new Progress(this.total, params.onProgress);
     client.transport.setMaxSockets?.(concurrency);
+    // Retry while the upload as a whole moves: any request of it that succeeds.
+    this.movedAt = Date.now();
+    const budget = client.retry.noProgressMs;
+    this.retryWhile = (attempt) => attempt < MAX_ATTEMPTS && Date.now() - this.movedAt < budget;
+  }
+
+  /** A request of the upload succeeded. */
+  moved() {
+    this.movedAt = Date.now();
   }
 
   /** Size (0 past the last) and offset of part n. */
@@ -104,7 +133,7 @@ class Upload {
       fields.checksum = d.checksum;
     }
     const { response } = await this.client.send('putObject', fields, {
-      body: () => bytes, signal: p.signal, expect: 'none', onProgress: (n) => this.progress.set(1, n),
+      body: () => bytes, signal: p.signal, expect: 'none', onProgress: (n) => this.progress.set(1, n), retryWhile: this.retryWhile,
     });
     const etag = response.headers.get('etag') ?? undefined;
     if (d.md5Hex && etag && unquote(etag).toLowerCase() !== d.md5Hex) {
@@ -118,16 +147,20 @@ class Upload {
 
   async multipart(resume) {
     const { client, p } = this;
-    let uploadId;
     if (resume) {
       this.checkResume(resume);
-      uploadId = resume.uploadId;
-      this.uploadId = uploadId;
-      await this.reconcile(resume);
-    } else {
-      uploadId = (await this.create()).uploadId;
-      this.uploadId = uploadId;
+      this.uploadId = resume.uploadId;
+      try {
+        await this.reconcile(resume);
+      } catch (error) {
+        if (!gone(error)) throw error;
+        // Aborted or expired since the checkpoint: nothing of it is on the server.
+        this.restarted = `upload ${resume.uploadId} of the checkpoint is no longer on the server (${error.code}): started again`;
+        resume = undefined;
+      }
     }
+    if (!resume) this.uploadId = (await this.create()).uploadId;
+    const { uploadId } = this;
     // From here on a failure aborts the upload (unless keepOnError).
     try {
       if (!resume) await this.checkpoint();
@@ -151,7 +184,9 @@ class Upload {
   create() {
     const { client, p } = this;
     p.signal?.throwIfAborted();
-    const creating = client.createMultipartUpload({ ...objectFields(p), checksumAlgorithm: this.flexible });
+    const creating = client.createMultipartUpload({ ...objectFields(p), checksumAlgorithm: this.flexible, retryWhile: this.retryWhile });
+    this.createdAt = client.now() * 1000; // the server's clock, as far as we know it
+    creating.then(() => this.moved(), () => {});
     return raceSignal(creating, p.signal).catch((error) => {
       if (p.signal?.aborted) {
         creating.then(({ uploadId }) => client.abortMultipartUpload({ bucket: p.bucket, key: p.key, uploadId })).catch(() => {});
@@ -202,7 +237,7 @@ class Upload {
   async reconcile(s) {
     const { client, p } = this;
     const listed = new Map();
-    for await (const part of client.listAllParts({ bucket: p.bucket, key: p.key, uploadId: s.uploadId, signal: p.signal })) {
+    for await (const part of client.listAllParts({ bucket: p.bucket, key: p.key, uploadId: s.uploadId, signal: p.signal, retryWhile: this.retryWhile })) {
       listed.set(part.partNumber, part);
     }
     for (const sp of s.parts) {
@@ -332,8 +367,9 @@ class Upload {
       fields.checksum = d.checksum;
     }
     const { response } = await this.client.send('uploadPart', fields, {
-      body: () => bytes, signal, expect: 'none', onProgress: (sent) => this.progress.set(n, sent),
+      body: () => bytes, signal, expect: 'none', onProgress: (sent) => this.progress.set(n, sent), retryWhile: this.retryWhile,
     });
+    this.moved();
     // Browsers hide ETag unless CORS exposes it: then ListParts fills it in.
     const etag = response.headers.get('etag') ?? undefined;
     if (d.md5Hex && etag && unquote(etag).toLowerCase() !== d.md5Hex) {
@@ -374,37 +410,84 @@ class Upload {
       parts.push(d);
     }
     if (parts.length === 0) throw new Error('s3mpu: no part to complete');
-    if (parts.some((x) => !x.etag)) {
-      for await (const lp of client.listAllParts({ bucket: p.bucket, key: p.key, uploadId, signal: p.signal })) {
-        const d = this.done.get(lp.partNumber);
-        if (d && !d.etag && lp.size === d.size) d.etag = lp.etag;
-      }
-      const missing = parts.find((x) => !x.etag);
-      if (missing) throw new S3VerifyError({ code: 'MissingETag', message: `part ${missing.partNumber} has no ETag in ListParts` });
-    }
+    if (parts.some((x) => !x.etag)) await this.etagsFromListParts(parts);
     const size = parts.reduce((a, x) => a + x.size, 0);
     const expected = this.checksum === 'md5' ? multipartEtag(this.h, parts.map((x) => fromHex(x.md5))) : undefined;
     // Checksums only where every part's was echoed and the profile allows them: Swift answers
     // MalformedXML to any, and a store that ignored them has nothing to compare with.
     const listChecksums = this.flexible && this.profile.completeChecksums !== false && parts.every((x) => x.echoed);
-    const done = await client.completeMultipartUpload({
-      bucket: p.bucket, key: p.key, uploadId,
-      parts: parts.map((x) => ({ partNumber: x.partNumber, etag: x.etag, ...(listChecksums ? { checksum: x.checksum } : {}) })),
-      checksumAlgorithm: listChecksums ? this.flexible : undefined, expectedETag: expected, signal: p.signal,
-    });
-    let etag = done.etag || undefined;
-    // RGW 16 answers Complete with an empty ETag: HEAD has the real one.
-    if (expected || !etag) {
-      const head = await client.headObject({ bucket: p.bucket, key: p.key, signal: p.signal });
-      etag = head.etag;
-      if (expected && unquote(etag) !== expected) {
-        throw new S3VerifyError({ code: 'ETagMismatch', message: `object ETag ${etag}, expected "${expected}"` });
-      }
-      if (head.size !== size) {
-        throw new S3VerifyError({ code: 'SizeMismatch', message: `object has ${head.size} bytes, expected ${size}` });
-      }
+    const ref = { bucket: p.bucket, key: p.key, signal: p.signal, retryWhile: this.retryWhile };
+    let answer;
+    let doubt;
+    try {
+      answer = await client.completeMultipartUpload({
+        ...ref, uploadId,
+        parts: parts.map((x) => ({ partNumber: x.partNumber, etag: x.etag, ...(listChecksums ? { checksum: x.checksum } : {}) })),
+        checksumAlgorithm: listChecksums ? this.flexible : undefined, expectedETag: expected,
+      });
+    } catch (error) {
+      if (!doubtful(error, p.signal)) throw error;
+      doubt = error; // Complete may have acted: the object says
     }
-    return { bucket: p.bucket, key: p.key, etag, size, parts: parts.length, uploadId };
+    const result = { bucket: p.bucket, key: p.key, etag: answer?.etag || undefined, size, parts: parts.length, uploadId };
+    // RGW 16 answers Complete with an empty ETag: HEAD has the real one.
+    if (!doubt && !expected && result.etag) return this.noted(result);
+    const head = await client.headObject(ref).catch((e) => {
+      if (doubt) throw doubt;
+      throw e;
+    });
+    result.etag = head.etag;
+    if (doubt && !(head.size === size && this.ours(head, parts.length, expected))) throw doubt;
+    if (head.size !== size) {
+      throw new S3VerifyError({ code: 'SizeMismatch', message: `object has ${head.size} bytes, expected ${size}` });
+    }
+    const why = [];
+    if (doubt) why.push(`Complete's answer was not clear (${doubt.message}), but HEAD finds the object stored with its size`);
+    if (expected && unquote(head.etag) !== expected) {
+      why.push(`the object's ETag ${head.etag} is not the MD5 of the parts' MD5s ("${expected}"): the bytes could not be verified`);
+      result.verified = false;
+    } else if (doubt && !expected) {
+      why.push(`with checksum '${this.checksum}' HEAD cannot verify the bytes`);
+      result.verified = false;
+    }
+    if (why.length) this.warn(why.join('; '));
+    return this.noted(result);
+  }
+
+  /** ETags the answers did not show (a browser without CORS ExposeHeaders: ETag), from ListParts. */
+  async etagsFromListParts(parts) {
+    const { client, p, uploadId } = this;
+    for await (const lp of client.listAllParts({ bucket: p.bucket, key: p.key, uploadId, signal: p.signal, retryWhile: this.retryWhile })) {
+      const d = this.done.get(lp.partNumber);
+      if (d && !d.etag && lp.size === d.size) d.etag = lp.etag;
+    }
+    const missing = parts.find((x) => !x.etag);
+    if (missing) throw new S3VerifyError({ code: 'MissingETag', message: `part ${missing.partNumber} has no ETag in ListParts` });
+  }
+
+  /**
+   * Whether the object HEAD found can be this upload's: our multipart ETag (or
+   * one of as many parts), written since our Create when we know its time.
+   */
+  ours(head, partCount, expected) {
+    const etag = unquote(head.etag);
+    if (expected ? etag !== expected && !etag.endsWith(`-${partCount}`) : !etag.endsWith(`-${partCount}`)) return false;
+    const written = Date.parse(head.lastModified ?? '');
+    return this.createdAt === undefined || !(written < this.createdAt - 5000);
+  }
+
+  warn(message) {
+    this.warning = this.warning ? `${this.warning}; ${message}` : message;
+  }
+
+  /** The result with what the caller should know: a restart, an unverified object. */
+  noted(result) {
+    if (this.restarted) {
+      result.restarted = true;
+      this.warn(this.restarted);
+    }
+    if (this.warning) result.warning = this.warning;
+    return result;
   }
 }
 
@@ -448,6 +531,23 @@ function sorted(o) {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
+/** An upload the server no longer has (RGW says NoSuchKey). */
+function gone(error) {
+  return error instanceof S3Error && (error.code === 'NoSuchUpload' || error.code === 'NoSuchKey' || error.status === 404);
+}
+
+/**
+ * A Complete failure after which the object may be stored all the same: no
+ * answer, a 5xx or 200 with <Error>, an answer we cannot read. Not the
+ * caller's abort or deadline.
+ */
+function doubtful(error, signal) {
+  if (signal?.aborted) return false;
+  if (error instanceof S3VerifyError) return true;
+  if (error instanceof S3Error) return !(error.status < 500) || error.status === 200;
+  return !(error instanceof S3InputError);
+}
+
 function sizeMismatch(size) {
   return new S3InputError('BodySizeMismatch', `size is ${size} but the body has a different length`);
 }
@@ -457,20 +557,6 @@ function etagMismatch(message, response) {
     code: 'ETagMismatch', message, status: response.status,
     requestId: response.headers.get('x-amz-request-id') ?? undefined,
   });
-}
-
-/** AbortSignal.any, or its equivalent where the runtime lacks it. */
-export function anySignal(signals) {
-  if (AbortSignal.any) return AbortSignal.any(signals);
-  const c = new AbortController();
-  for (const s of signals) {
-    if (s.aborted) {
-      c.abort(s.reason);
-      break;
-    }
-    s.addEventListener('abort', () => c.abort(s.reason), { once: true });
-  }
-  return c.signal;
 }
 
 /** `promise`, or a rejection with signal.reason as soon as the signal aborts. */

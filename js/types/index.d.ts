@@ -23,6 +23,8 @@ export interface RetryOptions {
   baseDelayMs?: number;
   /** Default 20000. */
   maxDelayMs?: number;
+  /** Inside upload(): a request is retried (up to 100 times) while the upload as a whole made progress within this many ms. Default 60000. */
+  noProgressMs?: number;
 }
 
 export interface S3ClientOptions {
@@ -44,6 +46,11 @@ export interface S3ClientOptions {
   retry?: RetryOptions;
   /** Milliseconds since the epoch. Default Date.now. */
   clock?: () => number;
+  /**
+   * Milliseconds a request may make no progress (nothing sent or received) before it fails
+   * with S3Error RequestTimeout (retried). Default 60000; 0: no limit.
+   */
+  idleTimeout?: number;
 }
 
 /** The built-in store profiles (README "Stores"). */
@@ -397,6 +404,8 @@ export type UploadParams = ObjectHeaders & {
   keepOnError?: boolean;
   /** Aborting rejects with signal.reason, and aborts the upload on the server unless keepOnError. */
   signal?: AbortSignal;
+  /** Milliseconds for the whole upload: then it rejects with S3Error DeadlineExceeded, aborted unless keepOnError. */
+  timeout?: number;
 };
 
 export interface UploadResult {
@@ -410,6 +419,12 @@ export interface UploadResult {
   parts: number;
   /** Set for a multipart upload. */
   uploadId?: string;
+  /** false: stored with the expected size, but its ETag could not prove the bytes (warning says why). */
+  verified?: false;
+  /** true: the resume state's upload was gone from the server, so the upload started again. */
+  restarted?: true;
+  /** What the caller should know about an upload that succeeded: a restart, a doubtful Complete. */
+  warning?: string;
 }
 
 // ---- The client ----------------------------------------------------------------------------
@@ -534,6 +549,8 @@ export interface Md5Digest {
 /** The package's MD5 (wasm; node:crypto on Node): for pages that send parts to presigned URLs. */
 export interface Md5 {
   digest(bytes: ArrayBufferView | ArrayBuffer): Md5Digest;
+  /** The digests of many parts, in order; four at a time in the wasm MD5's SIMD lanes where that is faster. */
+  digestMany(parts: (ArrayBufferView | ArrayBuffer)[]): Md5Digest[];
   /** The bytes [start, end) of a Blob or File; default the whole of it. */
   digestBlob(blob: Blob, start?: number, end?: number): Promise<Md5Digest>;
   /** The multipart ETag of an upload whose parts have these MD5s (hex, in order), quoted like every ETag here: "hex-N". */

@@ -5,6 +5,7 @@
 import { describe, it, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { S3Client, S3InputError } from '../../js/src/index.node.js';
@@ -96,6 +97,30 @@ describe('results as plain objects', () => {
     assert.equal(abi.retryClass(503, ''), 'yes');
     assert.equal(abi.retryClass(403, 'RequestTimeTooSkewed'), 'skew');
     assert.equal(abi.retryClass(404, 'NoSuchUpload'), 'no');
+  });
+});
+
+describe('md5x4: four MD5s at once through the window', () => {
+  const md5 = (b) => createHash('md5').update(b).digest('hex');
+  it('the module hashes the lanes with SIMD (both toolchains build with -msimd128)', async () => {
+    const abi = await instantiate(await WebAssembly.compile(wasmBytes));
+    assert.equal(abi.md5x4Simd(), true);
+  });
+  it('lanes of different lengths, empty ones, fewer parts than lanes: as node:crypto', async () => {
+    const abi = await instantiate(await WebAssembly.compile(wasmBytes));
+    const pool = randomBytes(1 << 20);
+    const cases = [[], [new Uint8Array(0)], [pool.subarray(3, 3)], [pool.subarray(0, 64), pool.subarray(1, 56)]];
+    for (let t = 0; t < 20; t++) {
+      const n = 1 + (t % 4);
+      cases.push(Array.from({ length: n }, () => {
+        const start = Math.floor(Math.random() * 1000);
+        return pool.subarray(start, start + Math.floor(Math.random() * (pool.length - 1000)) * (t % 3 === 0 ? 0.001 : 1));
+      }));
+    }
+    for (const parts of cases) {
+      assert.deepEqual(abi.md5x4(parts).map((d) => Buffer.from(d).toString('hex')), parts.map(md5), parts.map((p) => p.length).join());
+    }
+    assert.throws(() => abi.md5x4([pool, pool, pool, pool, pool]), RangeError);
   });
 });
 

@@ -31,13 +31,34 @@ describe('createMd5: MD5 without a client (pages sending parts to presigned URLs
       }
     });
   }
+  for (const native of [true, false]) {
+    it(`digestMany: random sizes and counts, as node:crypto (${native ? 'node:crypto and md5x4' : 'wasm'})`, async () => {
+      useNative(native);
+      try {
+        const m = await createMd5({ wasm: wasmBytes });
+        assert.deepEqual(m.digestMany([]), []);
+        for (let count = 1; count <= 9; count++) {
+          const parts = Array.from({ length: count }, (_, i) => {
+            const start = (i * 131) % 1000;
+            return bytes.subarray(start, start + Math.floor(Math.random() * (i % 3 ? 300_000 : 70)));
+          });
+          parts.push(bytes.buffer.slice(0, 1000)); // an ArrayBuffer
+          const want = parts.map((p) => ({ hex: md5(new Uint8Array(p)).toString('hex'), base64: md5(new Uint8Array(p)).toString('base64') }));
+          assert.deepEqual(m.digestMany(parts), want, parts.map((p) => p.byteLength).join());
+        }
+      } finally {
+        useNative(true);
+      }
+    });
+  }
   it('bad input: S3InputError', async () => {
     const m = await createMd5({ wasm: wasmBytes });
     for (const [what, fn] of [
       ['a string', () => m.digest('abc')], ['nothing', () => m.digest()],
       ['not a Blob', () => m.digestBlob(new Uint8Array(3))], ['a range past the end', () => m.digestBlob(new Blob(['abc']), 0, 4)],
       ['a backwards range', () => m.digestBlob(new Blob(['abc']), 2, 1)],
-      ['no parts', () => m.multipartEtag([])], ['not hex', () => m.multipartEtag(['xyz'])],
+      ['no parts', () => m.multipartEtag([])], ['parts not in an array', () => m.digestMany(bytes)],
+      ['a string among parts', () => m.digestMany([bytes, 'abc'])], ['not hex', () => m.multipartEtag(['xyz'])],
     ]) {
       await assert.rejects(async () => fn(), (e) => e instanceof S3InputError && e.code === 'InvalidArgument', what);
     }

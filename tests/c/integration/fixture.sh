@@ -10,6 +10,7 @@
 #                                     the object back with curl
 #   fixture.sh example-sigint STATE UPLOADER [INT|TERM]   signal the example mid-upload:
 #                                     it aborts the upload, nothing is left
+#   fixture.sh example-https STATE UPLOADER   the example over https (a TLS front, --cacert)
 #
 # STATE holds KEY=value lines that test_rgw reads: S3MPU_TEST_ENDPOINT, S3MPU_TEST_REGION,
 # S3MPU_TEST_ACCESS_KEY_ID, S3MPU_TEST_SECRET_ACCESS_KEY, S3MPU_TEST_BUCKET, S3MPU_TEST_STORE
@@ -23,7 +24,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 server=$(cd "$here/../../server" && pwd)
-usage() { echo "usage: $0 setup|cleanup STATE | example|example-sigint STATE UPLOADER" >&2; exit 2; }
+usage() { echo "usage: $0 setup|cleanup STATE | example|example-sigint|example-https STATE UPLOADER" >&2; exit 2; }
 [ $# -ge 2 ] || usage
 cmd=$1 state=$2
 log() { printf 'fixture.sh: %s\n' "$*" >&2; }
@@ -166,10 +167,54 @@ example_sigint() {
     echo "1 passed, 0 failed"
 }
 
+# The example over https: a throwaway certificate for 127.0.0.1, trusted with --cacert, and
+# a TLS front (tls-proxy.mjs) before the gateway; the object is read back over plain http.
+example_https() {
+    local uploader=${3:?uploader binary} etag port i
+    example_target
+    case $endpoint in
+        http://127.0.0.1:*) ;;
+        *) echo "skipped: the TLS front needs the local gateway (http://127.0.0.1:PORT)"; return 0 ;;
+    esac
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
+        -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+        -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
+    local target_port=${endpoint##*:}
+    target_port=${target_port%%/*}
+    mkfifo "$tmp/hold"
+    node "$here/tls-proxy.mjs" "$tmp/cert.pem" "$tmp/key.pem" "$target_port" <"$tmp/hold" >"$tmp/port" &
+    exec 9>"$tmp/hold" # the proxy stops when this closes (at exit)
+    for i in $(seq 100); do
+        port=$(head -n1 "$tmp/port")
+        [ -z "$port" ] || break
+        sleep 0.1
+    done
+    [ -n "$port" ] || { log "the TLS proxy did not start"; exit 1; }
+    head -c $((6 * 1024 * 1024)) /dev/urandom >"$tmp/in"
+    etag=$(S3MPU_ACCESS_KEY_ID=$access S3MPU_SECRET_ACCESS_KEY=$secret \
+        "$uploader" "$tmp/in" "s3://$bucket/ctest-https-$$/obj.bin" \
+        --endpoint "https://127.0.0.1:$port" --region "$region" --cacert "$tmp/cert.pem" \
+        --part-size 5242880)
+    echo "example printed ETag $etag over https://127.0.0.1:$port"
+    case $etag in \"*-2\") ;; *) log "expected a 2-part ETag"; exit 1 ;; esac
+    s3_get "$bucket/ctest-https-$$/obj.bin" "$tmp/out"
+    cmp "$tmp/in" "$tmp/out"
+    # Without --cacert the self-signed certificate is refused: nothing is sent.
+    if S3MPU_ACCESS_KEY_ID=$access S3MPU_SECRET_ACCESS_KEY=$secret "$uploader" "$tmp/in" \
+        "s3://$bucket/ctest-https-$$/untrusted.bin" --endpoint "https://127.0.0.1:$port" \
+        --region "$region" 2>"$tmp/err"; then
+        log "an untrusted certificate was accepted"
+        exit 1
+    fi
+    grep -i 'certificate' "$tmp/err" | head -n1
+    echo "1 passed, 0 failed"
+}
+
 case $cmd in
     setup) setup ;;
     cleanup) cleanup ;;
     example) example "$@" ;;
     example-sigint) example_sigint "$@" ;;
+    example-https) example_https "$@" ;;
     *) usage ;;
 esac
