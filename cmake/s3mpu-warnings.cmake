@@ -10,3 +10,13 @@ if(S3MPU_SANITIZE)
     -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
 endif()
+if(S3MPU_FUZZ)
+  # Coverage for libFuzzer in every target; the fuzzers link it
+  # (tests/fuzz/CMakeLists.txt).
+  if(NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "S3MPU_FUZZ needs clang (the fuzz preset uses clang-14)")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined
+    -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()

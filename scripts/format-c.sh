@@ -10,7 +10,7 @@ cd "$root"
 fmt=$(command -v clang-format-14 || command -v clang-format || true)
 [ -n "$fmt" ] || { echo "format-c: clang-format is missing (scripts/install-deps.sh)" >&2; exit 1; }
 "$fmt" --version | grep -q ' 14\.' || echo "format-c: $("$fmt" --version) is not 14: results may differ from CI" >&2
-mapfile -t files < <(git ls-files -- 'core/*.[ch]' 'wasm/*.[ch]' 'tests/c/*.[ch]' \
+mapfile -t files < <(git ls-files -- 'core/*.[ch]' 'wasm/*.[ch]' 'tests/c/*.[ch]' 'tests/fuzz/*.[ch]' \
 	'bench/native/*.[ch]' 'examples/c/*.[ch]' ':!wasm/deps/mxml-*')
 if [ "${1:-}" = --check ]; then
 	if ! out=$("$fmt" --dry-run --Werror "${files[@]}" 2>&1); then

@@ -95,6 +95,8 @@ for a in "$@"; do
     if [ -e "$a" ] && [ "${a#-}" = "$a" ]; then have_paths=1; fi
 done
 cd "$root"
+# The browser tests' credentials mode asks the gateway for STS session credentials.
+export S3MPU_SERVER_STS=${S3MPU_SERVER_STS:-1}
 if [ "$have_paths" = 1 ]; then
     exec scripts/test-js.sh "$@"
 fi

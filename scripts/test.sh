@@ -4,7 +4,8 @@
 #   0. the C formatting check (scripts/format-c.sh --check),
 #   1. the C core's unit tests and the C integration suite against a real
 #      S3 server (Ceph RGW on loopback, started and stopped by ctest),
-#   2. the unit tests again under ASan + UBSan, and under valgrind,
+#   2. the unit tests again under ASan + UBSan (clang), and under valgrind,
+#      and each libFuzzer target of tests/fuzz for a few seconds,
 #   3. both wasm builds and their smoke test,
 #   4. the JS suite (unit, CLI, integration against RGW) once per wasm build, and its lint,
 #   5. the C integration suite and the JS suite (one wasm build) against a second
@@ -33,6 +34,9 @@ cmake --preset asan >/dev/null
 cmake --build --preset asan -j2
 ctest --preset asan -j2 -LE integration
 
+step "C: fuzz targets, a short run of each (scripts/fuzz.sh; longer: --seconds N)"
+scripts/fuzz.sh --seconds 10
+
 step "C: unit tests under valgrind"
 cmake --preset valgrind >/dev/null
 cmake --build --preset valgrind -j2
@@ -40,7 +44,7 @@ ctest --preset valgrind -j2 -LE integration
 
 step "wasm: wasi and emscripten builds"
 scripts/build-wasm.sh
-node --test tests/wasm/smoke.mjs
+node --test tests/wasm/smoke.mjs tests/wasm/flood.mjs
 
 step "JS: unit, CLI and integration tests, once per wasm build"
 S3MPU_WASM_BUILDS="wasi emscripten" scripts/test-js.sh

@@ -637,14 +637,25 @@ S3MPU_API int s3mpu_post_sign(
 /* Each parser takes the body (any bytes; it need not be NUL-terminated),*/
 /* accepts documents with or without the S3 namespace, and either fills  */
 /* its result completely or returns an error: S3MPU_E_XML (malformed or  */
-/* truncated), S3MPU_E_XML_SIZE (document over S3MPU_XML_MAX, or a value */
-/* too long for its field), S3MPU_E_XML_DOCUMENT (another root element,  */
+/* truncated), S3MPU_E_XML_SIZE (document over one of the limits below,*/
+/* or a value too long for its field), S3MPU_E_XML_DOCUMENT (another     */
+/* root element,                                                         */
 /* a required element missing or not a number), S3MPU_E_NOMEM, or       */
 /* S3MPU_E_S3 when the body is an <Error> document, which is then parsed */
 /* into `err` (may be NULL).                                             */
 /* ===================================================================== */
 
+/* Limits of a response, checked before a tree is built: a flood of tiny
+ * elements costs ~30 times its size in nodes (8 MiB of <a/> took 250 MiB). */
 #define S3MPU_XML_MAX (8u << 20)
+/* Tags, comments, CDATA and <?...?>: twice the ~130,000 elements of a
+ * 10,000-upload ListMultipartUploads page, the largest one a store sends. */
+#define S3MPU_XML_NODES_MAX (1u << 18)
+/* Elements open at once: S3's answers nest 4 deep. */
+#define S3MPU_XML_DEPTH_MAX 32
+/* Entries (<Part>, <Upload>) in one list page: MinIO sends up to 10,000
+ * (AWS and Ceph RGW up to 1,000). */
+#define S3MPU_XML_LIST_MAX 10000
 #define S3MPU_UPLOAD_ID_MAX 1024
 
 typedef struct {

@@ -26,7 +26,7 @@ static inline void buf_init(s3mpu_buf *o, char *p, size_t cap)
 
 static inline void buf_bytes(s3mpu_buf *o, const void *s, size_t n)
 {
-	if (o->len < o->cap) {
+	if (n != 0 && o->len < o->cap) { /* s may be NULL when n is 0 */
 		size_t room = o->cap - o->len;
 		memcpy(o->p + o->len, s, n < room ? n : room);
 	}
@@ -44,13 +44,20 @@ static inline void buf_str(s3mpu_buf *o, s3mpu_str s) { buf_bytes(o, s.ptr, s.le
 static inline void buf_cstr(s3mpu_buf *o, const char *s) { buf_bytes(o, s, strlen(s)); }
 static inline int buf_fits(const s3mpu_buf *o) { return o->len <= o->cap; }
 
-/* The string written since `start` (valid only when the output fit). */
-static inline s3mpu_str buf_since(const s3mpu_buf *o, size_t start)
+/* The `len` bytes written at `off` (valid only when the output fit; a
+ * size probe has no buffer, and arithmetic on NULL is undefined). */
+static inline s3mpu_str buf_at(const s3mpu_buf *o, size_t off, size_t len)
 {
 	s3mpu_str s;
-	s.ptr = o->p + start;
-	s.len = o->len - start;
+	s.ptr = o->p ? o->p + off : NULL;
+	s.len = len;
 	return s;
+}
+
+/* The string written since `start` (idem). */
+static inline s3mpu_str buf_since(const s3mpu_buf *o, size_t start)
+{
+	return buf_at(o, start, o->len - start);
 }
 
 static inline int str_eq(s3mpu_str a, s3mpu_str b)

@@ -586,7 +586,7 @@ static void authorization(signing *g)
 	buf_cstr(o, ", Signature=");
 	buf_bytes(o, g->sig->signature, 64);
 	g->sig->authorization = buf_since(o, at);
-	g->sig->query = (s3mpu_str){ o->p + g->query_off, g->query_len };
+	g->sig->query = buf_at(o, g->query_off, g->query_len);
 }
 
 /* see s3mpu.h */

@@ -87,6 +87,8 @@ void buf_uri(s3mpu_buf *o, s3mpu_str in, int keep_slash)
 {
 	unsigned keep = keep_slash ? 3 : 1;
 	size_t i, run = 0;
+	if (in.len == 0)
+		return; /* in.ptr may be NULL; o->p too in a size probe */
 	if (o->len <= o->cap && o->cap - o->len >= 3 * in.len) {
 		/* Room for the worst case: no bounds to check. */
 		o->len += s3mpu_uri_encode(in, keep_slash, o->p + o->len);

@@ -95,6 +95,9 @@ typedef struct {
 	unsigned char last[3]; /* the bytes before this one, where an end
 	                        * marker ("-->", "]]>", "?>") is looked for */
 	unsigned char quote;   /* LEX_ATTR_QVAL: the closing quote */
+	size_t nodes;          /* markup so far but close tags */
+	size_t depth;          /* elements open */
+	int opened;            /* this tag added to depth */
 } lexer;
 
 /* A byte of a tag name (after '<'). */
@@ -266,8 +269,39 @@ static int lex_step(lexer *lx, unsigned char c, int *keep)
 }
 
 /*
+ * Count what mxml makes a node of after byte `c` took the lexer from state
+ * `before` (name_len was `name_before`): S3MPU_E_XML_SIZE past
+ * S3MPU_XML_NODES_MAX or S3MPU_XML_DEPTH_MAX, so no flood reaches mxml.
+ */
+static int lex_count(lexer *lx, int before, size_t name_before, unsigned char c)
+{
+	if (before == LEX_TEXT && lx->state == LEX_NAME) {
+		lx->opened = 0;
+	} else if (before == LEX_NAME && name_before == 0 && lx->name_len == 1) {
+		/* The first byte of the name: a close tag, or markup that
+		 * does not nest ('!' or '?'), or an element. ("<>" and "< "
+		 * make no node: mxml refuses them.) */
+		if (c == '/') {
+			lx->depth -= lx->depth > 0;
+			return S3MPU_OK;
+		}
+		if (++lx->nodes > S3MPU_XML_NODES_MAX)
+			return S3MPU_E_XML_SIZE;
+		if (c != '!' && c != '?') {
+			lx->opened = 1;
+			if (++lx->depth > S3MPU_XML_DEPTH_MAX)
+				return S3MPU_E_XML_SIZE;
+		}
+	} else if (lx->state == LEX_GT && before != LEX_GT && c == '/' && lx->opened) {
+		lx->depth--; /* "<a/>" */
+	}
+	return S3MPU_OK;
+}
+
+/*
  * Copy `in` to `out` (room for `len` bytes) without attributes; `*out_len`
- * gets the length; runs longer than XML_RUN_MAX are S3MPU_E_XML_SIZE.
+ * gets the length; runs longer than XML_RUN_MAX and markup past the
+ * limits of lex_count are S3MPU_E_XML_SIZE.
  * Also refused (S3MPU_E_XML): NUL (mxml needs a C
  * string); 0xFE and 0xFF (never in UTF-8: mxml takes them for a UTF-16
  * byte-order mark and then reads past the terminating NUL); U+FEFF past
@@ -293,12 +327,14 @@ static int xml_prepare(const unsigned char *in, size_t len, char *out, size_t *o
 	for (; i < len; i++) {
 		unsigned char c = in[i];
 		int keep, before = lx.state, rc;
+		size_t name_before = lx.name_len;
 
 		if (c == 0 || c == 0xfe || c == 0xff)
 			return S3MPU_E_XML;
 		if (c == 0xef && i + 2 < len && in[i + 1] == 0xbb && in[i + 2] == 0xbf)
 			return S3MPU_E_XML;
-		if ((rc = lex_step(&lx, c, &keep)) != S3MPU_OK)
+		if ((rc = lex_step(&lx, c, &keep)) != S3MPU_OK ||
+			(rc = lex_count(&lx, before, name_before, c)) != S3MPU_OK)
 			return rc;
 		if (keep)
 			out[o++] = (char)c;
@@ -876,6 +912,10 @@ static int list_parse(const list_doc *doc, const char *xml, size_t len, void *re
 		void *entry = &scratch;
 		if (!is_element(n) || strcmp(local_name(n), doc->entry) != 0)
 			continue;
+		if (found == S3MPU_XML_LIST_MAX) {
+			rc = S3MPU_E_XML_SIZE;
+			break;
+		}
 		if (found < entries.cap)
 			entry = (char *)entries.base + found * entries.size;
 		rc = doc->entry_fill(n, entry);

@@ -191,7 +191,7 @@ export async function hashers(abi) {
     md5Many(parts) {
       const simd = abi.md5x4Simd(), lanes = abi.constants.MD5X4_LANES;
       // Four lanes cost one block of SIMD work however many hold a part: on wasm's
-      // scalar MD5 two parts already win, against node:crypto's three (bench/hash-child.mjs).
+      // scalar MD5 two parts already win, against node:crypto's three (bench/md5x4-child.mjs).
       const worth = nodeMd5 ? 3 : 2;
       const out = [];
       for (let at = 0; at < parts.length; at += lanes) {
@@ -200,6 +200,33 @@ export async function hashers(abi) {
         else out.push(...group.map((p) => this.md5(p)));
       }
       return out;
+    },
+    /**
+     * digest(bytes) -> Promise of its MD5, for parts that arrive close together:
+     * a part waits at most one timer turn for others to join it, up to `size`
+     * parts, and md5Many decides whether they share md5x4's lanes.
+     */
+    md5Batcher(size) {
+      let queue = [];
+      const flush = () => {
+        const batch = queue;
+        queue = [];
+        let digests;
+        try {
+          digests = this.md5Many(batch.map((q) => q.bytes));
+        } catch (e) {
+          for (const q of batch) q.reject(e);
+          return;
+        }
+        batch.forEach((q, i) => {
+          q.resolve(digests[i]);
+        });
+      };
+      return (bytes) => new Promise((resolve, reject) => {
+        queue.push({ bytes, resolve, reject });
+        if (queue.length >= size) flush();
+        else if (queue.length === 1) setTimeout(flush, 0);
+      });
     },
   };
 }

@@ -26,7 +26,14 @@
 /* The test binary replaces malloc and friends (glibc allows it), so that
  * mxml's allocations can be counted and failed one at a time. Not under
  * ASan, which owns malloc itself. */
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) /* gcc */
+#define ASAN_ON 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) /* clang */
+#define ASAN_ON 1
+#endif
+#endif
+#if defined(__GLIBC__) && !defined(ASAN_ON)
 #define TORTURE 1
 #else
 #define TORTURE 0
@@ -1538,26 +1545,29 @@ TEST(attributes)
 	buf_free(&b);
 }
 
+/* Nesting up to S3MPU_XML_DEPTH_MAX, inside the root, out of the way or
+ * inside a value; deeper is refused before mxml builds a tree, however
+ * the document goes on (issue 11, defect 5). */
 TEST(deep_nesting)
 {
 	buf b = { 0 };
-	size_t i, n = check_light() ? 5000 : 100000;
+	size_t i, deep = S3MPU_XML_DEPTH_MAX - 2, n = check_light() ? 5000 : 100000;
 	s3mpu_create_result cr;
 
 	for (i = 0; i < n; i++)
 		buf_cstr(&b, "<a>");
 	for (i = 0; i < n; i++)
 		buf_cstr(&b, "</a>");
-	CHECK_INT(rc_of(P_CREATE, b.p, b.len), S3MPU_E_XML_DOCUMENT);
-	CHECK_INT(rc_of(P_CREATE, b.p, b.len - 4), S3MPU_E_XML);
-	CHECK_INT(rc_of(P_CREATE, b.p, n * 3), S3MPU_E_XML);
+	CHECK_INT(rc_of(P_CREATE, b.p, b.len), S3MPU_E_XML_SIZE);
+	CHECK_INT(rc_of(P_CREATE, b.p, b.len - 4), S3MPU_E_XML_SIZE);
+	CHECK_INT(rc_of(P_CREATE, b.p, n * 3), S3MPU_E_XML_SIZE);
 
 	/* Deep inside the right root, out of the way. */
 	b.len = 0;
 	buf_cstr(&b, "<InitiateMultipartUploadResult><Owner>");
-	for (i = 0; i < n; i++)
+	for (i = 0; i < deep; i++)
 		buf_cstr(&b, "<a>");
-	for (i = 0; i < n; i++)
+	for (i = 0; i < deep; i++)
 		buf_cstr(&b, "</a>");
 	buf_cstr(&b, "</Owner><UploadId>u</UploadId></InitiateMultipartUploadResult>");
 	CHECK_INT(s3mpu_parse_create(b.p, b.len, &cr, NULL), S3MPU_OK);
@@ -1566,20 +1576,32 @@ TEST(deep_nesting)
 	/* ... and inside a value. */
 	b.len = 0;
 	buf_cstr(&b, "<InitiateMultipartUploadResult><UploadId>");
-	for (i = 0; i < n; i++)
+	for (i = 0; i < deep; i++)
 		buf_cstr(&b, "<a>");
-	for (i = 0; i < n; i++)
+	for (i = 0; i < deep; i++)
 		buf_cstr(&b, "</a>");
 	buf_cstr(&b, "</UploadId></InitiateMultipartUploadResult>");
 	CHECK_INT(s3mpu_parse_create(b.p, b.len, &cr, NULL), S3MPU_E_XML_DOCUMENT);
 
-	/* As wide as it gets. */
+	/* One level more than the limit, anywhere. */
+	b.len = 0;
+	buf_cstr(&b, "<InitiateMultipartUploadResult><Owner>");
+	for (i = 0; i < deep + 1; i++)
+		buf_cstr(&b, "<a>");
+	for (i = 0; i < deep + 1; i++)
+		buf_cstr(&b, "</a>");
+	buf_cstr(&b, "</Owner><UploadId>u</UploadId></InitiateMultipartUploadResult>");
+	CHECK_INT(s3mpu_parse_create(b.p, b.len, &cr, NULL), S3MPU_E_XML_SIZE);
+	CHECK_INT(cr.upload_id[0], 0);
+
+	/* As wide as it gets: half the size limit in <a/>, four times the
+	 * limit of nodes. */
 	b.len = 0;
 	buf_cstr(&b, "<ListPartsResult>");
-	while (b.len < S3MPU_XML_MAX / 8)
+	while (b.len < S3MPU_XML_MAX / 2)
 		buf_cstr(&b, "<a/>");
 	buf_cstr(&b, "</ListPartsResult>");
-	CHECK_INT(rc_of(P_LIST_PARTS, b.p, b.len), S3MPU_OK);
+	CHECK_INT(rc_of(P_LIST_PARTS, b.p, b.len), S3MPU_E_XML_SIZE);
 	buf_free(&b);
 }
 
@@ -1613,8 +1635,135 @@ TEST(many_parts)
 	buf_free(&b);
 }
 
+/*
+ * Issue 11, defect 5: 8 MiB of <a/> made mxml build 2 million nodes
+ * (250 MiB of wasm memory, its maximum, in 7-8 s). Markup is counted
+ * before mxml sees it: more than S3MPU_XML_NODES_MAX nodes (elements,
+ * comments, CDATA, <?...?>), nesting deeper than S3MPU_XML_DEPTH_MAX or
+ * a list of more than S3MPU_XML_LIST_MAX entries is S3MPU_E_XML_SIZE.
+ */
+TEST(element_limits)
+{
+	static const char *const units[] = { "<a/>", "<a>x</a>", "<!-- -->", "<?p?>",
+		"<![CDATA[x]]>", "<Part/>" };
+	buf b = { 0 };
+	size_t i, u;
+	clock_t start = clock();
+
+	/* Floods to the size limit, each unit in turn, refused fast. */
+	for (u = 0; u < sizeof units / sizeof units[0]; u++) {
+		b.len = 0;
+		buf_cstr(&b, "<ListPartsResult>");
+		while (b.len < S3MPU_XML_MAX - 64)
+			buf_cstr(&b, units[u]);
+		buf_cstr(&b, "</ListPartsResult>");
+		CHECK_INT(rc_of(P_LIST_PARTS, b.p, b.len), S3MPU_E_XML_SIZE);
+		CHECK_INT(rc_of(P_ERROR, b.p, b.len), S3MPU_E_XML_SIZE);
+	}
+	CHECK((clock() - start) / CLOCKS_PER_SEC < 60);
+
+	/* Exactly the limit of nodes parses (but under valgrind: slow). */
+	if (!check_light()) {
+		b.len = 0;
+		buf_cstr(&b, "<ListPartsResult>");
+		for (i = 1; i < S3MPU_XML_NODES_MAX; i++)
+			buf_cstr(&b, i % 2 ? "<a/>" : "<!-- -->");
+		buf_cstr(&b, "</ListPartsResult>");
+		CHECK_INT(rc_of(P_LIST_PARTS, b.p, b.len), S3MPU_OK);
+		b.len -= strlen("</ListPartsResult>");
+		buf_cstr(&b, "<a/></ListPartsResult>");
+		CHECK_INT(rc_of(P_LIST_PARTS, b.p, b.len), S3MPU_E_XML_SIZE);
+	}
+
+	/* Depth: the root is level 1; a close tag or "/>" goes back up. */
+	b.len = 0;
+	for (i = 0; i < S3MPU_XML_DEPTH_MAX; i++)
+		buf_cstr(&b, i ? "<a>" : "<ListPartsResult>");
+	for (i = 0; i < S3MPU_XML_DEPTH_MAX; i++)
+		buf_cstr(&b, i + 1 < S3MPU_XML_DEPTH_MAX ? "</a>" : "</ListPartsResult>");
+	CHECK_INT(rc_of(P_LIST_PARTS, b.p, b.len), S3MPU_OK);
+	b.len = 0;
+	buf_cstr(&b, "<ListPartsResult>");
+	for (i = 0; i < 4 * S3MPU_XML_DEPTH_MAX; i++)
+		buf_cstr(&b, "<a><b/></a><c d='/'/>");
+	for (i = 1; i < S3MPU_XML_DEPTH_MAX; i++)
+		buf_cstr(&b, "<a>");
+	buf_cstr(&b, "<a/>");
+	for (i = 1; i < S3MPU_XML_DEPTH_MAX; i++)
+		buf_cstr(&b, "</a>");
+	buf_cstr(&b, "</ListPartsResult>");
+	CHECK_INT(rc_of(P_LIST_PARTS, b.p, b.len), S3MPU_E_XML_SIZE);
+	buf_free(&b);
+}
+
+/* What real answers need fits: a ListMultipartUploads page of 10,000
+ * uploads, each with every element AWS sends (S3MPU_XML_LIST_MAX, the
+ * largest page a store sends, MinIO's; AWS and RGW send 1,000). One
+ * entry more is refused, as a ListParts page of 10,001 parts. */
+TEST(largest_pages)
+{
+	static const char head[] = "<ListMultipartUploadsResult xmlns=\"" S3_NS "\">"
+				   "<Bucket>b</Bucket><KeyMarker/><UploadIdMarker/>"
+				   "<NextKeyMarker>k</NextKeyMarker>"
+				   "<NextUploadIdMarker>u</NextUploadIdMarker>"
+				   "<MaxUploads>10000</MaxUploads><IsTruncated>true</IsTruncated>";
+	static const char rest[] = "<Initiator><ID>arn:aws:iam::123456789012:user/someone</ID>"
+				   "<DisplayName>someone</DisplayName></Initiator>"
+				   "<Owner><ID>75aa57f09aa0c8caeab4f8c24e99d10f8e7fae</ID>"
+				   "<DisplayName>owner</DisplayName></Owner>"
+				   "<StorageClass>STANDARD</StorageClass>"
+				   "<Initiated>2026-12-07T02:00:00.000Z</Initiated>"
+				   "<ChecksumAlgorithm>CRC32</ChecksumAlgorithm>"
+				   "<ChecksumType>COMPOSITE</ChecksumType></Upload>\n";
+	static const char tail[] = "<CommonPrefixes><Prefix>dir/</Prefix></CommonPrefixes>"
+				   "</ListMultipartUploadsResult>";
+	buf b = { 0 };
+	size_t i, n = S3MPU_XML_LIST_MAX;
+	s3mpu_list_uploads_result *lu = calloc(1, sizeof *lu);
+	s3mpu_list_parts_result lp;
+
+	if (check_light()) { /* valgrind: minutes; the same code runs smaller elsewhere */
+		free(lu);
+		return;
+	}
+	buf_cstr(&b, head);
+	for (i = 0; i < n; i++) {
+		buf_fmt(&b, "<Upload><Key>dir/object-%05zu.bin</Key><UploadId>%064zx</UploadId>", i,
+			i);
+		buf_cstr(&b, rest);
+	}
+	buf_cstr(&b, tail);
+	CHECK(b.len <= S3MPU_XML_MAX);
+	lu->uploads = calloc(n, sizeof *lu->uploads);
+	lu->upload_cap = n;
+	CHECK_INT(s3mpu_parse_list_uploads(b.p, b.len, lu, NULL), S3MPU_OK);
+	CHECK_INT(lu->upload_count, n);
+	CHECK_CSTR(lu->uploads[n - 1].storage_class, "STANDARD");
+	/* One upload more. */
+	b.len -= strlen(tail);
+	buf_cstr(&b, "<Upload><Key>k</Key><UploadId>u</UploadId></Upload>");
+	buf_cstr(&b, tail);
+	CHECK_INT(s3mpu_parse_list_uploads(b.p, b.len, lu, NULL), S3MPU_E_XML_SIZE);
+	CHECK_INT(lu->upload_count, 0);
+
+	/* As many parts plus one. */
+	b.len = 0;
+	buf_cstr(&b, "<ListPartsResult>");
+	for (i = 1; i <= n + 1; i++)
+		buf_fmt(&b,
+			"<Part><PartNumber>%zu</PartNumber><ETag>\"e\"</ETag><Size>5</Size></Part>",
+			i);
+	buf_cstr(&b, "</ListPartsResult>");
+	memset(&lp, 0, sizeof lp);
+	CHECK_INT(s3mpu_parse_list_parts(b.p, b.len, &lp, NULL), S3MPU_E_XML_SIZE);
+	CHECK_INT(lp.part_count, 0);
+	free(lu->uploads);
+	free(lu);
+	buf_free(&b);
+}
+
 CHECK_MAIN(CASE(fixtures), CASE(fixtures_guard_page), CASE(fixtures_variants),
 	CASE(fixtures_truncated), CASE(fixtures_every_parser), CASE(fixtures_allocation_failures),
 	CASE(arguments), CASE(size_limit), CASE(value_sizes), CASE(namespaces), CASE(root_names),
 	CASE(text_values), CASE(numbers), CASE(malformed), CASE(mutations), CASE(attributes),
-	CASE(deep_nesting), CASE(many_parts))
+	CASE(deep_nesting), CASE(many_parts), CASE(element_limits), CASE(largest_pages))

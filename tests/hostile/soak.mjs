@@ -7,6 +7,7 @@
 // with the peers). Needs the S3MPU_TEST_* environment (scripts/test-js.sh sets it).
 import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { writeFile, rm, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,8 @@ import { S3Client } from '../../js/src/index.node.js';
 import { testConfig, verifierClient, listUploads } from '../js/harness/verify.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+// Debian's python3 and python3-boto3 (install-deps.sh --soak), not another python on PATH.
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const root = path.resolve(here, '../..');
 // The verifier's SDK (tests/js's dev dependencies): node_modules is not above this directory.
 const { GetObjectCommand } = await import(pathToFileURL(createRequire(path.join(root, 'tests/js/package.json')).resolve('@aws-sdk/client-s3')));
@@ -80,7 +83,7 @@ const CLIENTS = {
     await writeFile(file, body);
     try {
       const c = testConfig();
-      const lines = await run('python3', [path.join(here, 'soak_boto3.py'), endpoint, bucket, file, String(partSize), String(parallel), ...keys], {
+      const lines = await run(PYTHON, [path.join(here, 'soak_boto3.py'), endpoint, bucket, file, String(partSize), String(parallel), ...keys], {
         AWS_ACCESS_KEY_ID: c.accessKeyId, AWS_SECRET_ACCESS_KEY: c.secretAccessKey, AWS_DEFAULT_REGION: c.region,
       });
       return lines.filter(Boolean).map((l) => JSON.parse(l));

@@ -114,3 +114,21 @@ describe('part hashing', () => {
     assert.equal(abi.memoryBytes().byteLength, before);
   });
 });
+
+describe('md5Many and md5Batcher: parts hashed together in md5x4 lanes', () => {
+  const md5 = (b) => createHash('md5').update(b).digest('hex');
+  after(() => useNative(true));
+  for (const native of [true, false]) {
+    it(`digests as node:crypto, whatever the batch (${native ? 'node:crypto' : 'wasm'} beside md5x4)`, async () => {
+      useNative(native);
+      const h = await hashers(await loadAbi());
+      const parts = Array.from({ length: 7 }, (_, i) => randomBytes(i * 40_000 + (i % 3) * 63));
+      assert.deepEqual(h.md5Many(parts).map(hex), parts.map(md5));
+      const digest = h.md5Batcher(4);
+      // Five at once: a full batch of four at once, the fifth after a timer turn.
+      const got = await Promise.all(parts.slice(0, 5).map((p) => digest(p)));
+      assert.deepEqual(got.map(hex), parts.slice(0, 5).map(md5));
+      assert.equal(hex(await digest(parts[6])), md5(parts[6]), 'a part alone');
+    });
+  }
+});

@@ -756,7 +756,9 @@ describe('S3Client.upload', { timeout: 600_000 }, () => {
     const key = newKey('max-parts');
     await assert.rejects(s3.upload({ bucket, key, body: Readable.from([bytesOf(3 * P)]), partSize: P }),
       (e) => e instanceof S3InputError && e.code === 'EntityTooLarge' && /more than the 2 parts/.test(e.message));
-    assert.equal(t.count('uploadPart'), 2);
+    // Parts 1 and 2 may or may not have gone out before the refusal; part 3 never does.
+    const sent = t.calls.filter((c) => c.op === 'uploadPart').map((c) => Number(new URL(c.url).searchParams.get('partNumber')));
+    assert.ok(sent.every((n) => n <= 2), JSON.stringify(sent));
     assert.equal(t.count('abort'), 1);
     assert.deepEqual(await listUploads(bucket, key), []);
   });

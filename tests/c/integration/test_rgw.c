@@ -166,7 +166,7 @@ static session *session_open(const char *name, int vhost, const char *secret)
 		return NULL;
 	}
 	if (load_target(&s->t)) {
-		CHECK(!"a target to test against");
+		CHECK(0 && "a target to test against");
 		free(s);
 		return NULL;
 	}
@@ -535,7 +535,7 @@ static int send_op(
 	}
 	if (http_send_request(&req, body, len, resp) != 0) {
 		fprintf(stderr, "http: %.*s: %s\n", (int)req.url.len, req.url.ptr, resp->error);
-		CHECK(!"an HTTP response");
+		CHECK(0 && "an HTTP response");
 		return -1;
 	}
 	return resp->status;
@@ -815,8 +815,8 @@ TEST(size_17mib_four_parts) { roundtrip("size17m", 17 * MIB, 4); }
 /* ------------------------------------------------------------------ */
 
 static const char *const odd_keys[] = {
-	"unicode/\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e/"
-	"\xd0\xba\xd0\xbb\xd1\x8e\xd1\x87-\xc3\xbc-\xf0\x9f\x9a\x80.txt",
+	("unicode/\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e/"
+	 "\xd0\xba\xd0\xbb\xd1\x8e\xd1\x87-\xc3\xbc-\xf0\x9f\x9a\x80.txt"), /* one key */
 	"with space/a b  c .txt",
 	"plus+sign++.bin",
 	"percent%20not-a-space%25%.bin",
