@@ -217,6 +217,25 @@ describe('s3mpu cp -r, gc, presign, failures', { skip: !HAVE_STORE && 'S3MPU_TES
     }
   });
 
+  test('--idle-timeout: a request without progress is abandoned and tried again (within --timeout)', async () => {
+    const path = join(dir, 'idle.bin');
+    await writeFile(path, randomBytes(6 * MiB));
+    const key = `${prefix}idle.bin`;
+    const proxy = await slowProxy(store.endpoint);
+    proxy.delayMs = 30_000; // a part's answer never comes in time
+    try {
+      // Without --idle-timeout the first try would wait the default minute: one part PUT.
+      const r = await cli(['cp', path, `s3://${bucket}/${key}`, '--part-size', '5MiB', '--concurrency', '1',
+        '--endpoint', proxy.endpoint, '--idle-timeout', '300ms', '--timeout', '4s', '--on-failure', 'abort']);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /timed out after 4 s \(--timeout\)/);
+      assert.ok(proxy.partPuts >= 2, `part 1 was sent ${proxy.partPuts} times`);
+      assert.deepEqual(await verify.listUploads(bucket, key), []);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   test('examples/node-upload.mjs uploads a file; without its settings it says which, no stack trace', async () => {
     const example = new URL('../../examples/node-upload.mjs', import.meta.url).pathname;
     const path = join(dir, 'example.bin');

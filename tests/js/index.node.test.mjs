@@ -1,6 +1,6 @@
 // The Node entry (js/src/index.node.js): the same exports as index.js, the bundled (or
-// S3MPU_WASM) module read from disk by default, node:http(s) as the transport, and a string
-// body read as a file path.
+// S3MPU_WASM) module read from disk by default, node:http(s) as the transport, and a file
+// body ({ path } or a file: URL) read from disk.
 //
 //   node --test tests/js/index.node.test.mjs
 import { describe, it, after } from 'node:test';
@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as node from '../../js/src/index.node.js';
 import * as shared from '../../js/src/index.js';
 import { openBody } from '../../js/src/body.js';
@@ -30,13 +31,19 @@ describe('index.node.js', () => {
     s3.destroy();
   });
 
-  it('a string body is a file path', async () => {
+  it('a file body ({ path } or a file: URL) is read from disk; a string is its text', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 's3mpu-entry-'));
     const file = path.join(dir, 'a.txt');
     await writeFile(file, 'hello');
-    const src = await openBody(file);
-    assert.equal(src.size, 5);
-    assert.equal(new TextDecoder().decode(await src.read(0, 5)), 'hello');
-    await src.close();
+    for (const body of [{ path: file }, pathToFileURL(file)]) {
+      const src = await openBody(body);
+      assert.equal(src.size, 5);
+      assert.equal(new TextDecoder().decode(await src.read(0, 5)), 'hello');
+      await src.close();
+    }
+    const text = await openBody(file);
+    assert.equal(text.size, Buffer.byteLength(file));
+    assert.equal(new TextDecoder().decode(await text.read(0, text.size)), file);
+    await text.close();
   });
 });

@@ -39,7 +39,7 @@ export const CONNECTION_HELP = `Connection (options, else environment, else the 
   --path-style          S3MPU_PATH_STYLE=1, "pathStyle"  host/BUCKET/KEY (IP addresses
                         and localhost always use it)
   --timeout D           give up after D in all (30s, 10m, 2h; default: none)
-  --idle-timeout D      give up on a request that makes no progress for D (default 2m)
+  --idle-timeout D      retry a request that makes no progress for D (default 1m)
   --profile P           what the store accepts: aws, jdcloud, rgw, swift, minio, r2,
                         generic, or a FILE.json from s3mpu probe --json (default:
                         from the endpoint's host)

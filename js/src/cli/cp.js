@@ -176,11 +176,14 @@ function orderedFilters(argv) {
 
 async function copyOne(ctx, values, show, job) {
   const { io, say } = ctx;
-  const session = await openSession(values, ctx, job);
+  // One file: --timeout is upload()'s own deadline (DeadlineExceeded).
+  const session = await openSession(values, ctx, job, { deadline: false });
   const progress = new Progress({ stream: io.stderr, enabled: show.progress });
   let result;
   try {
-    result = await uploadFile(session, job, { say, onProgress: (p) => progress.update(p), sent: () => { ctx.context.sent = true; } });
+    result = await uploadFile(session, { ...job, timeoutMs: session.conn.timeoutMs }, {
+      say, onProgress: (p) => progress.update(p), sent: () => { ctx.context.sent = true; },
+    });
   } catch (e) {
     progress.interrupt();
     return failed(ctx, session, e, job);
@@ -188,12 +191,16 @@ async function copyOne(ctx, values, show, job) {
     session.close();
   }
   progress.done();
+  // Not an error, but worth knowing (an unverified object, a restart): even with --quiet.
+  if (result.warning) say(`s3mpu: warning: ${result.warning}`);
   if (values.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else io.stdout.write(`${result.etag ?? ''}\n`);
   if (show.progress) {
     say(`s3mpu: uploaded s3://${result.bucket ?? job.bucket}/${result.key ?? job.key}, ${formatBytes(result.size ?? 0)}` +
       `${result.parts ? ` in ${result.parts} parts` : ''}`);
   }
+  // Stored, but unverified or restarted: the library says why (upload.js).
+  if (result.warning) say(`s3mpu: ${result.warning}`);
   return EXIT.ok;
 }
 
@@ -248,6 +255,7 @@ async function uploadFile(session, job, { say, onProgress, sent = () => {}, sign
       resume,
       keepOnError: keep,
       signal,
+      ...(job.timeoutMs === undefined ? {} : { timeout: job.timeoutMs }),
     });
     await checkpoints.flush();
     if (job.statePath) await removeState(job.statePath);
@@ -405,6 +413,7 @@ async function runJobs(session, jobs, { jobs: width, say, progress, show, failFa
       try {
         const result = await uploadFile(session, job, { say, onProgress, signal });
         results.push({ job, result });
+        if (result.warning) progress.note(`s3mpu: ${job.source}: warning: ${result.warning}`);
         if (show.notes) progress.note(`s3mpu: uploaded ${job.source} to s3://${job.bucket}/${job.key}`);
       } catch (e) {
         failures.push({ job, error: e });

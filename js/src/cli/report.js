@@ -18,6 +18,7 @@ const S3_HINTS = {
   AuthorizationHeaderMalformed: () => 'the region is probably wrong: pass the store\'s region with --region or S3MPU_REGION',
   PermanentRedirect: () => 'the bucket lives in another region or endpoint: check --endpoint and --region',
   RequestTimeTooSkewed: () => 'this machine\'s clock is far off: set it right (e.g. with NTP)',
+  RequestTimeout: (c) => `a request to ${c.endpoint} made no progress for too long (--idle-timeout): check the connection, or raise it`,
 };
 
 // What to do about a connection failure (Node's error codes).
@@ -67,7 +68,8 @@ function netCode(e) {
 export function describe(e, context = {}) {
   const c = { ...context, endpoint: context.endpoint ?? 'the endpoint' };
   if (e instanceof UsageError) return { lines: [`s3mpu: ${e.message}`], code: EXIT.usage, usage: e.usage };
-  if (e?.name === 'TimeoutError') {
+  // --timeout: our own deadline (TimeoutError) or upload()'s (DeadlineExceeded).
+  if (e?.name === 'TimeoutError' || (e instanceof S3Error && e.code === 'DeadlineExceeded')) {
     const after = c.timeoutMs === undefined ? '' : ` after ${c.timeoutMs / 1000} s`;
     return { lines: [`s3mpu: timed out${after} (--timeout): raise --timeout, or check the connection to ${c.endpoint}`], code: EXIT.failed };
   }

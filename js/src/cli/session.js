@@ -7,8 +7,10 @@ import { connection } from './connection.js';
  * @param {object} values  parsed options (CONNECTION_OPTIONS)
  * @param {{ secrets: string[] }} ctx
  * @param {{ bucket?: string, key?: string }} target
+ * @param {{ deadline?: boolean }} [options]  deadline false: the caller hands --timeout to
+ *   the library itself (upload({ timeout })) instead of the session's timer
  */
-export async function openSession(values, ctx, target = {}) {
+export async function openSession(values, ctx, target = {}, { deadline = true } = {}) {
   const conn = connection(values);
   ctx.secrets.push(conn.options.credentials.secretAccessKey, conn.options.credentials.sessionToken);
   ctx.context = { ...target, endpoint: conn.options.endpoint, timeoutMs: conn.timeoutMs };
@@ -37,7 +39,7 @@ export async function openSession(values, ctx, target = {}) {
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
   // AbortSignal.timeout's reason, by hand: AbortSignal.any needs Node 20.3.
-  const timer = conn.timeoutMs === undefined ? undefined : setTimeout(() => {
+  const timer = conn.timeoutMs === undefined || !deadline ? undefined : setTimeout(() => {
     controller.abort(new DOMException(`timed out after ${conn.timeoutMs} ms`, 'TimeoutError'));
   }, conn.timeoutMs);
   timer?.unref?.();
