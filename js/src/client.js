@@ -7,12 +7,11 @@ import { S3Error, S3InputError, S3VerifyError, statusError } from './errors.js';
 import { upload } from './upload.js';
 import { objectFields, unquote } from './object.js';
 import { defaultTransport, DEFAULT_IDLE_TIMEOUT_MS, isRedirect, redirectError } from './transport.js';
+import { DEFAULT_RETRY, backoffMs } from './retry.js';
+import { sleep } from './signal.js';
 import { resolveProfile, partSizeFor } from './profiles.js';
 import { probe } from './probe.js';
 
-// attempts: of a single operation; inside upload(), a request is retried while the
-// upload as a whole has made progress within noProgressMs.
-export const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 200, maxDelayMs: 20_000, noProgressMs: 60_000 };
 // A RequestTimeTooSkewed answer's Date is believed only this close to our clock.
 const MAX_SKEW_MS = 24 * 3600_000;
 // Slack around our own Create's time window when telling our orphans from others' uploads.
@@ -590,25 +589,5 @@ function bodyOf({ body, contentLength }) {
   if (ArrayBuffer.isView(body)) return [() => body, body.byteLength];
   if (typeof Blob !== 'undefined' && body instanceof Blob) return [() => body, body.size];
   throw new S3InputError('InvalidArgument', 's3mpu: body must be a Uint8Array, ArrayBuffer, Blob, string or a function');
-}
-
-/** Full jitter: uniform in [0, min(max, base * 2^attempt)). */
-export function backoffMs(attempt, { baseDelayMs, maxDelayMs }) {
-  return Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
-}
-
-export function sleep(ms, signal) {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 

@@ -22,6 +22,7 @@
 // MiB. tests/js/upload.test.mjs repeats the sink comparison.
 
 import { S3Error, S3InputError } from './errors.js';
+import { anySignal } from './signal.js';
 
 /** The fetch transport over `fetchFn`. */
 export function fetchTransport(fetchFn, { idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS } = {}) {
@@ -187,20 +188,6 @@ export function concat(chunks, size) {
     at += c.byteLength;
   }
   return out;
-}
-
-/** AbortSignal.any, or its equivalent where the runtime lacks it. */
-export function anySignal(signals) {
-  if (AbortSignal.any) return AbortSignal.any(signals);
-  const c = new AbortController();
-  for (const s of signals) {
-    if (s.aborted) {
-      c.abort(s.reason);
-      break;
-    }
-    s.addEventListener('abort', () => c.abort(s.reason), { once: true });
-  }
-  return c.signal;
 }
 
 /**

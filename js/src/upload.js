@@ -8,10 +8,9 @@ import { S3Error, S3InputError, S3VerifyError } from './errors.js';
 import { openBody } from './body.js';
 import { hashers, multipartEtag, fromHex, hex, base64, FLEXIBLE } from './hash.js';
 import { objectFields, unquote } from './object.js';
+import { Progress } from './progress.js';
+import { anySignal, raceSignal } from './signal.js';
 import { partSizeFor } from './profiles.js';
-import { anySignal } from './transport.js';
-
-export { anySignal }; // js/src/direct uses it from here
 
 const STATE_VERSION = 1;
 // Per request, however well the rest of the upload goes.
@@ -498,40 +497,6 @@ class Upload {
   }
 }
 
-/** Monotonic progress: bytes of finished parts plus the most seen of each part in flight. */
-export class Progress {
-  constructor(total, cb) {
-    this.total = total;
-    this.cb = cb;
-    this.finished = 0;
-    this.live = new Map();
-    this.closed = new Set();
-    this.last = -1;
-  }
-
-  set(n, bytes) {
-    if (!this.cb || this.closed.has(n) || bytes <= (this.live.get(n) ?? 0)) return;
-    this.live.set(n, bytes);
-    this.emit();
-  }
-
-  finish(n, size) {
-    this.closed.add(n); // a late count from the transport must not add it twice
-    this.live.delete(n);
-    this.finished += size;
-    this.emit();
-  }
-
-  emit() {
-    if (!this.cb) return;
-    let loaded = this.finished;
-    for (const v of this.live.values()) loaded += v;
-    if (loaded <= this.last) return;
-    this.last = loaded;
-    this.cb({ loaded, total: this.total });
-  }
-}
-
 // ---- Helpers -------------------------------------------------------------------------
 
 function sorted(o) {
@@ -563,25 +528,5 @@ function etagMismatch(message, response) {
   return new S3VerifyError({
     code: 'ETagMismatch', message, status: response.status,
     requestId: response.headers.get('x-amz-request-id') ?? undefined,
-  });
-}
-
-/** `promise`, or a rejection with signal.reason as soon as the signal aborts. */
-export function raceSignal(promise, signal) {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
   });
 }

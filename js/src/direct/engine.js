@@ -6,8 +6,10 @@
 // multipart ETag checked at the end. Besides: part URLs fetched in batches
 // and refreshed before they expire, pause/resume, and checkpoints (store.js)
 // so the same file picked again after a reload continues where it stopped.
-import { DEFAULT_RETRY, backoffMs, sleep } from '../client.js';
-import { Progress, anySignal, raceSignal } from '../upload.js';
+import { DEFAULT_RETRY, backoffMs } from '../retry.js';
+import { sleep } from '../signal.js';
+import { Progress } from '../progress.js';
+import { anySignal, raceSignal } from '../signal.js';
 import { S3Error, S3InputError, S3VerifyError } from '../errors.js';
 import { unquote } from '../object.js';
 import { openHasher } from './hasher.js';

@@ -6,7 +6,8 @@
 //   complete({ key, uploadId, parts })          -> { location?, key?, bucket?, etag? }
 //   abort({ key, uploadId })                    -> anything
 //   params({ filename, type, metadata, size })  -> { method, url, fields?, headers?, key? } (optional)
-import { DEFAULT_RETRY, backoffMs, sleep } from '../client.js';
+import { DEFAULT_RETRY, backoffMs } from '../retry.js';
+import { sleep } from '../signal.js';
 import { NetworkError } from './xhr.js';
 import { S3InputError } from '../errors.js';
 

@@ -6,7 +6,7 @@
 //     rejects with a NetworkError (status 0) when no answer came (code
 //     'RequestTimeout' when nothing moved for idleTimeout ms), with
 //     signal.reason when aborted
-import { anySignal } from '../upload.js';
+import { anySignal } from '../signal.js';
 
 /** No HTTP answer: the network failed, or the browser refused it (CORS). */
 export class NetworkError extends Error {
