@@ -442,7 +442,8 @@ enum {
 	S3MPU_OP_LIST_PARTS,   /* ListParts:              GET    /key?uploadId=U */
 	S3MPU_OP_LIST_UPLOADS, /* ListMultipartUploads:   GET    /?uploads */
 	S3MPU_OP_PUT_OBJECT,   /* PutObject:              PUT    /key */
-	S3MPU_OP_HEAD_OBJECT   /* HeadObject:             HEAD   /key */
+	S3MPU_OP_HEAD_OBJECT,  /* HeadObject:             HEAD   /key */
+	S3MPU_OP_DELETE_OBJECT /* DeleteObject:           DELETE /key */
 };
 
 enum {

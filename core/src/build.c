@@ -64,6 +64,7 @@ static const op_rule op_rules[] = {
 	[S3MPU_OP_PUT_OBJECT] = { "PUT", NULL, F_KEY | F_OBJECT_HEADERS | F_CONTENT_MD5,
 		BODY_CALLER },
 	[S3MPU_OP_HEAD_OBJECT] = { "HEAD", NULL, F_KEY, BODY_NONE },
+	[S3MPU_OP_DELETE_OBJECT] = { "DELETE", NULL, F_KEY, BODY_NONE },
 };
 
 /* The rule of operation `kind`, or NULL for an unknown one. */

@@ -692,6 +692,23 @@ static int error_fill(mxml_node_t *root, s3mpu_s3_error *err)
  * S3MPU_E_S3 with `err` (may be NULL) filled; any other root
  * S3MPU_E_XML_DOCUMENT. On S3MPU_OK the caller mxmlDeletes `*top`.
  */
+/*
+ * True if a root named `name` is the document `want`. S3's answers are named
+ * "...Result"; moto answers "...Response" for Complete and ListParts, and the
+ * AWS SDKs and boto3 read the content whatever the root is called. Taking
+ * that one other spelling keeps any other root an error.
+ */
+static int root_is(const char *name, const char *want)
+{
+	static const char result[] = "Result";
+	size_t n = strlen(want), stem = n - (sizeof result - 1);
+
+	if (strcmp(name, want) == 0)
+		return 1;
+	return n > sizeof result - 1 && strcmp(want + stem, result) == 0 &&
+		strncmp(name, want, stem) == 0 && strcmp(name + stem, "Response") == 0;
+}
+
 static int doc_open(const char *xml, size_t len, const char *want, mxml_node_t **top,
 	mxml_node_t **root, s3mpu_s3_error *err)
 {
@@ -704,7 +721,7 @@ static int doc_open(const char *xml, size_t len, const char *want, mxml_node_t *
 	if (rc != S3MPU_OK)
 		return rc;
 	name = local_name(*root);
-	if (strcmp(name, want) == 0)
+	if (root_is(name, want))
 		return S3MPU_OK;
 	if (strcmp(name, "Error") == 0) {
 		s3mpu_s3_error scratch;

@@ -4,7 +4,7 @@
 // Every number it passes (operation, field and checksum ids, error codes,
 // sizes) is read from the module at load (s3mpu_wasm_constants): C is the one
 // source. ABI_VERSION must match wasm/abi.c's.
-import { S3Error, S3InputError, S3VerifyError } from './errors.js';
+import { S3Error, S3InputError, S3VerifyError, statusError } from './errors.js';
 
 const ABI_VERSION = 3;
 const encoder = new TextEncoder();
@@ -208,7 +208,7 @@ export class WasmAbi {
 
   /**
    * Build and sign one operation: `kind` is 'create', 'uploadPart', 'complete',
-   * 'abort', 'listParts', 'listUploads', 'putObject' or 'headObject'. `fields`
+   * 'abort', 'listParts', 'listUploads', 'putObject', 'headObject' or 'deleteObject'. `fields`
    * holds the op's strings and numbers by their JS names (checksumAlgorithm by
    * name), metadata and parts; `now` is Unix seconds.
    * @returns {{ method: string, url: string, body: string, headers: [string, string][] }}
@@ -348,8 +348,9 @@ export class WasmAbi {
       }
       if (err === this.constants.E_NOMEM) throw new RangeError('s3mpu: wasm memory exhausted');
       if (err !== 0) {
-        const Failure = kind === 'error' ? S3Error : S3VerifyError;
-        throw new Failure({ code: this.errorName(err), message: this.strerror(err), status, requestId });
+        // An error status whose body is no S3 <Error> (a proxy's HTML page): the status says no.
+        if (kind === 'error') throw statusError(status, new TextDecoder().decode(bytes), requestId);
+        throw new S3VerifyError({ code: this.errorName(err), message: this.strerror(err), status, requestId });
       }
       return RESULTS[kind](this.fields());
     } finally {

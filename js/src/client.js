@@ -3,12 +3,14 @@
 // retries what may be retried and turns responses into results or S3Error.
 import { WasmAbi } from './abi.js';
 import { loadAbi } from './wasm.js';
-import { S3Error, S3InputError, S3VerifyError } from './errors.js';
+import { S3Error, S3InputError, S3VerifyError, statusError } from './errors.js';
 import { upload } from './upload.js';
 import { objectFields, unquote } from './object.js';
 import { defaultTransport, DEFAULT_IDLE_TIMEOUT_MS, isRedirect, redirectError } from './transport.js';
 import { DEFAULT_RETRY, backoffMs } from './retry.js';
 import { sleep } from './signal.js';
+import { resolveProfile, partSizeFor } from './profiles.js';
+import { probe } from './probe.js';
 
 // A RequestTimeTooSkewed answer's Date is believed only this close to our clock.
 const MAX_SKEW_MS = 24 * 3600_000;
@@ -22,7 +24,10 @@ const RUNTIME_HEADERS = new Set(['host', 'content-length']);
  * @property {string} endpoint  "https://s3.cn-north-1.jcloudcs.com", "http://127.0.0.1:7480"
  * @property {string} [region]  may be omitted for JD Cloud and AWS endpoints
  * @property {{ accessKeyId: string, secretAccessKey: string, sessionToken?: string }} credentials
- * @property {boolean} [forcePathStyle]
+ * @property {boolean} [forcePathStyle]  default: the profile's addressing (path for rgw, swift, minio)
+ * @property {string | object} [profile]  what the store accepts (profiles.js): a name ('aws',
+ *   'jdcloud', 'rgw', 'swift', 'minio', 'r2', 'generic'), or an object of fields over a `base`
+ *   (what `s3mpu probe --json` writes); default: chosen from the endpoint's host
  * @property {typeof fetch} [fetch]
  * @property {BufferSource | URL | string | Response | WebAssembly.Module} [wasm]
  * @property {string[]} [storageClasses]  allowed besides STANDARD and REDUCED_REDUNDANCY
@@ -39,11 +44,23 @@ export class S3Client {
     return new S3Client(abi, options);
   }
 
+  /**
+   * Find out what a store accepts, by trying: S3Client.create's options plus `bucket` (and
+   * `signal`). A short run under BUCKET/s3mpu-probe-<random>/ (about 12 MiB sent) that deletes
+   * or aborts all it made, also on failure. See probe.js.
+   * @returns {Promise<{ profile: object, observations: { step: string, result: string }[] }>}
+   */
+  static probe(params) {
+    return probe(S3Client, params);
+  }
+
   /** @param {WasmAbi} abi @param {S3ClientOptions} options */
   constructor(abi, options) {
     if (!(abi instanceof WasmAbi)) throw new S3InputError('InvalidArgument', 'use S3Client.create(options)');
     checkOptions(options);
     const { credentials } = options;
+    /** What the store accepts: plan() and upload() keep within it. */
+    this.profile = resolveProfile(options.profile, options.endpoint);
     abi.clientInit({
       endpoint: options.endpoint,
       region: options.region ?? '',
@@ -51,7 +68,7 @@ export class S3Client {
       secretAccessKey: credentials.secretAccessKey,
       sessionToken: credentials.sessionToken ?? '',
       storageClasses: (options.storageClasses ?? []).join(','),
-      pathStyle: Boolean(options.forcePathStyle),
+      pathStyle: options.forcePathStyle === undefined ? this.profile.addressing === 'path' : Boolean(options.forcePathStyle),
     });
     this.abi = abi;
     this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
@@ -128,22 +145,17 @@ export class S3Client {
   /** An S3Error from an error response (HEAD answers have no body). */
   errorOf(bytes, response) {
     const requestId = response.headers.get('x-amz-request-id') ?? undefined;
-    const byStatus = (message) => {
-      const code = response.status === 404 ? 'NotFound' : response.status === 403 ? 'Forbidden'
-        : response.status >= 500 ? 'ServiceUnavailable' : `HTTP${response.status}`;
-      return new S3Error({ code, message, status: response.status, requestId });
-    };
-    if (bytes.length === 0) return byStatus(response.statusText);
+    if (bytes.length === 0) return statusError(response.status, response.statusText, requestId);
     try {
       this.abi.parse('error', bytes, response.status, requestId);
     } catch (e) {
+      // abi.parse gives an S3Error for every error status: the store's <Error>, or for a body
+      // that is none (a proxy's HTML page) one whose code comes from the status (statusError).
       if (e instanceof S3Error) return e;
-      // A proxy's HTML page, say: the status still says what happened (and whether to retry).
-      if (e instanceof S3VerifyError) return byStatus(`the answer is not an S3 error document (${e.code})`);
       throw e;
     }
     /* c8 ignore next */
-    return byStatus('');
+    return statusError(response.status, '', requestId);
   }
 
   parse(kind, bytes, response) {
@@ -335,6 +347,11 @@ export class S3Client {
     return { etag: response.headers.get('etag') ?? undefined };
   }
 
+  /** DeleteObject (S3 answers 204 also for a key that is not there). */
+  async deleteObject({ bucket, key, signal }) {
+    await this.send('deleteObject', { bucket, key }, { signal, expect: 'none' });
+  }
+
   /** HeadObject: the object's size, ETag, headers and metadata. */
   async headObject({ bucket, key, signal, retryWhile }) {
     const { response } = await this.send('headObject', { bucket, key }, { signal, expect: 'none', retryWhile });
@@ -368,8 +385,8 @@ export class S3Client {
   /**
    * How upload() cuts a body of `size` bytes: every part but the last has
    * `partSize` bytes (the preferred size, 8 MiB by default, raised only when
-   * 10,000 parts would not hold the body). A backend that hands a page
-   * presigned part URLs plans with this.
+   * the store's parts (10,000; Swift 1,000: the client's profile) would not
+   * hold the body). A backend that hands a page presigned part URLs plans with this.
    * @returns {{ partSize: number, partCount: number }}
    */
   plan({ size, partSize } = {}) {
@@ -377,7 +394,7 @@ export class S3Client {
     if (partSize !== undefined && !(Number.isSafeInteger(partSize) && partSize > 0)) {
       throw new S3InputError('InvalidArgument', 'partSize must be a positive integer');
     }
-    const planned = this.abi.plan(size, partSize ?? 0);
+    const planned = this.abi.plan(size, partSizeFor(this.profile, size, this.abi.plan(size, partSize ?? 0).partSize));
     return { partSize: planned.partSize, partCount: planned.partCount };
   }
 

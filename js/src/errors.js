@@ -14,6 +14,23 @@ function describe(code, message, status, requestId) {
   return `${code}${message ? `: ${message}` : ''}${where.length ? ` (${where.join(', ')})` : ''}`;
 }
 
+// S3-style codes for an error status that came without an S3 <Error> document: a HEAD (no
+// body), or a proxy's HTML 500 or text 404. "MalformedXML" would be wrong there: it is S3's
+// code for bad *client* XML, and the status alone already says what happened.
+const STATUS_CODES = {
+  400: 'BadRequest', 403: 'Forbidden', 404: 'NotFound', 405: 'MethodNotAllowed', 409: 'Conflict',
+  411: 'MissingContentLength', 412: 'PreconditionFailed', 416: 'InvalidRange', 429: 'TooManyRequests',
+  500: 'InternalError', 501: 'NotImplemented', 502: 'BadGateway', 503: 'ServiceUnavailable', 504: 'GatewayTimeout',
+};
+
+/** The S3Error for an error `status` whose body (`text`, maybe empty) is no S3 <Error>. */
+export function statusError(status, text, requestId) {
+  const code = STATUS_CODES[status] ?? (status >= 500 ? 'ServerError' : 'ClientError');
+  // The body's words, without markup, shortened: enough to recognise a proxy's page.
+  const words = String(text ?? '').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  return new S3Error({ code, message: words.length > 200 ? `${words.slice(0, 200)}...` : words, status, requestId });
+}
+
 /** What the store said no with: an S3 error code and HTTP status. */
 export class S3Error extends Error {
   /**

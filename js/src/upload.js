@@ -10,6 +10,7 @@ import { hashers, multipartEtag, fromHex, hex, base64, FLEXIBLE } from './hash.j
 import { objectFields, unquote } from './object.js';
 import { Progress } from './progress.js';
 import { anySignal, raceSignal } from './signal.js';
+import { partSizeFor } from './profiles.js';
 
 const STATE_VERSION = 1;
 // Per request, however well the rest of the upload goes.
@@ -73,9 +74,11 @@ class Upload {
     this.flexible = FLEXIBLE.includes(checksum) ? checksum : undefined;
     this.concurrency = concurrency;
     this.total = source.size; // undefined: unknown length
+    // The core's plan, with parts raised where the store's profile takes fewer or larger ones.
     const preferred = params.partSize ?? params.resume?.partSize ?? 0;
-    this.preferred = preferred;
-    this.plan = this.abi.plan(this.total, preferred);
+    this.profile = client.profile;
+    this.preferred = partSizeFor(this.profile, this.total, this.abi.plan(this.total, preferred).partSize);
+    this.plan = this.abi.plan(this.total, this.preferred);
     /** @type {Map<number, { partNumber: number, size: number, etag?: string, md5?: string, checksum?: string }>} */
     this.done = new Map();
     this.progress = new Progress(this.total, params.onProgress);
@@ -252,6 +255,7 @@ class Upload {
         const c = sp.checksum ?? lp.checksum;
         if (!c) continue;
         kept.checksum = c;
+        if (sp.echoed || lp.checksum) kept.echoed = true;
       }
       this.done.set(n, kept);
       this.progress.finished += size;
@@ -308,6 +312,13 @@ class Upload {
     const { source } = this;
     const { size, offset } = this.part(n);
     if (this.total !== undefined && n > this.plan.partCount) return { end: true };
+    if (n > this.profile.maxParts) {
+      // A stream past the store's part count (Swift: 1,000): refused before sending more.
+      if (!(await source.atEnd())) {
+        throw new S3InputError('EntityTooLarge', `the stream needs more than the ${this.profile.maxParts} parts the store (profile ${this.profile.name}) takes: give its size, or a larger partSize`);
+      }
+      return { end: true };
+    }
     if (!size) {
       // Past 10,000 parts of a stream (beyond 5 TiB): never truncate silently.
       if (!(await source.atEnd())) throw new S3InputError('EntityTooLarge', 'the stream is longer than an object may be');
@@ -373,6 +384,7 @@ class Upload {
     if (etag) record.etag = etag;
     if (d.md5Hex) record.md5 = d.md5Hex;
     if (d.checksum) record.checksum = d.checksum;
+    if (echoed) record.echoed = true; // the store knows this checksum: Complete may list it
     this.done.set(n, record);
     this.progress.finish(n, bytes.length);
     await this.checkpoint();
@@ -407,14 +419,17 @@ class Upload {
     if (parts.some((x) => !x.etag)) await this.etagsFromListParts(parts);
     const size = parts.reduce((a, x) => a + x.size, 0);
     const expected = this.checksum === 'md5' ? multipartEtag(this.h, parts.map((x) => fromHex(x.md5))) : undefined;
+    // Checksums only where every part's was echoed and the profile allows them: Swift answers
+    // MalformedXML to any, and a store that ignored them has nothing to compare with.
+    const listChecksums = this.flexible && this.profile.completeChecksums !== false && parts.every((x) => x.echoed);
     const ref = { bucket: p.bucket, key: p.key, signal: p.signal, retryWhile: this.retryWhile };
     let answer;
     let doubt;
     try {
       answer = await client.completeMultipartUpload({
         ...ref, uploadId,
-        parts: parts.map((x) => ({ partNumber: x.partNumber, etag: x.etag, checksum: x.checksum })),
-        checksumAlgorithm: this.flexible, expectedETag: expected,
+        parts: parts.map((x) => ({ partNumber: x.partNumber, etag: x.etag, ...(listChecksums ? { checksum: x.checksum } : {}) })),
+        checksumAlgorithm: listChecksums ? this.flexible : undefined, expectedETag: expected,
       });
     } catch (error) {
       if (!doubtful(error, p.signal)) throw error;

@@ -33,8 +33,10 @@ export interface S3ClientOptions {
   /** May be omitted for JD Cloud and AWS endpoints (taken from the host name). */
   region?: string;
   credentials: Credentials;
-  /** https://endpoint/bucket/key instead of https://bucket.endpoint/key. */
+  /** https://endpoint/bucket/key instead of https://bucket.endpoint/key. Default: the profile's addressing. */
   forcePathStyle?: boolean;
+  /** What the store accepts: a built-in name, or fields over a `base` (what `s3mpu probe --json` writes). Default: from the endpoint's host. */
+  profile?: ProfileName | ProfileFields;
   /** Default: globalThis.fetch. */
   fetch?: typeof fetch;
   /** Default: the s3mpu.wasm shipped with the package. */
@@ -49,6 +51,40 @@ export interface S3ClientOptions {
    * with S3Error RequestTimeout (retried). Default 60000; 0: no limit.
    */
   idleTimeout?: number;
+}
+
+/** The built-in store profiles (README "Stores"). */
+export type ProfileName = 'generic' | 'aws' | 'jdcloud' | 'rgw' | 'swift' | 'minio' | 'r2';
+
+/** What a store accepts (null: not known). */
+export interface StoreProfile {
+  name: string;
+  title: string;
+  hosts: string[];
+  contentMD5: 'verified' | 'ignored' | null;
+  checksums: 'verified' | 'ignored' | 'rejected' | null;
+  /** May Complete list <ChecksumXXX> elements (Swift s3api: no). */
+  completeChecksums: boolean | null;
+  /** Parts per upload: 10,000 on S3, 1,000 on Swift. */
+  maxParts: number;
+  minPartSize: number;
+  /** All parts but the last of one size (Cloudflare R2). */
+  equalParts: boolean;
+  addressing: 'path' | 'virtual';
+  sessionTokens: boolean | null;
+  etag: 'md5' | 'opaque';
+  completeETag: 'filled' | 'empty' | null;
+  reapsUploads: boolean | null;
+  bucketCors: boolean | null;
+}
+
+/** A profile of one's own: fields over `base` (a name; default: the endpoint's). */
+export type ProfileFields = Partial<Omit<StoreProfile, 'name'>> & { name?: string; base?: ProfileName };
+
+/** S3Client.probe's answer: the profile as seen, and what each step saw. */
+export interface ProbeResult {
+  profile: StoreProfile & { base: string; corsExposesETag?: boolean };
+  observations: { step: string; result: string }[];
 }
 
 /** Flexible checksums (x-amz-checksum-*); values travel base64-encoded. */
@@ -396,7 +432,14 @@ export interface UploadResult {
 export declare class S3Client {
   /** Validates the options (S3InputError when a required one is missing) and loads the module. */
   static create(options: S3ClientOptions): Promise<S3Client>;
+  /**
+   * Find out what a store accepts by trying, under BUCKET/s3mpu-probe-<random>/ (about 12 MiB
+   * sent); everything it made is deleted or aborted, also when a step fails.
+   */
+  static probe(params: S3ClientOptions & { bucket: string; signal?: AbortSignal }): Promise<ProbeResult>;
   private constructor(abi: never, options: S3ClientOptions);
+  /** What the store accepts (options.profile, else chosen from the endpoint's host). */
+  readonly profile: StoreProfile;
 
   /** Upload a whole body: one PutObject when it fits in one part, else a multipart upload. */
   upload(params: UploadParams): Promise<UploadResult>;
@@ -420,6 +463,8 @@ export declare class S3Client {
   listAllMultipartUploads(params: ListMultipartUploadsParams): AsyncGenerator<MultipartUpload, void, undefined>;
   putObject(params: PutObjectParams): Promise<PutObjectResult>;
   headObject(params: ObjectRef): Promise<HeadObjectResult>;
+  /** DeleteObject (S3 answers success for a key that is not there too). */
+  deleteObject(params: ObjectRef): Promise<void>;
 
   /** A presigned request, synchronously. */
   presign(params: PresignParams): PresignedRequest;
@@ -430,7 +475,8 @@ export declare class S3Client {
 
   /**
    * How upload() cuts a body of `size` bytes: every part but the last has `partSize` bytes
-   * (the preferred size, default 8 MiB, raised only when 10,000 parts would not hold the body).
+   * (the preferred size, default 8 MiB, raised only when the store's part count, 10,000 or the
+   * profile's, would not hold the body).
    * S3InputError for a size or part size S3 refuses.
    */
   plan(params: { size: number; partSize?: number }): { partSize: number; partCount: number };

@@ -256,6 +256,11 @@ TEST(abort_list_head_put)
 	CHECK_STR(r.method, "HEAD");
 	CHECK_STR(r.url, "https://my-bucket.s3.cn-south-1.jdcloud-oss.com/photos/2026/cat.jpg");
 
+	op = op_of(S3MPU_OP_DELETE_OBJECT);
+	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
+	CHECK_STR(r.method, "DELETE");
+	CHECK_STR(r.url, "https://my-bucket.s3.cn-south-1.jdcloud-oss.com/photos/2026/cat.jpg");
+
 	op = op_of(S3MPU_OP_PUT_OBJECT);
 	op.content_length = 12;
 	op.content_type = S3MPU_LIT("text/plain");

@@ -1116,6 +1116,43 @@ TEST(namespaces)
 	CHECK_CSTR(cr.upload_id, "u");
 }
 
+/* moto answers <CompleteMultipartUploadResponse> and <ListPartsResponse> where S3 says
+ * ...Result (issue 12); the SDKs read the content whatever the root. Only that spelling. */
+TEST(root_names)
+{
+	static const char moto_complete[] =
+		"<CompleteMultipartUploadResponse xmlns=\"" S3_NS
+		"\"><Bucket>b</Bucket><Key>k</Key>"
+		"<ETag>\"e-2\"</ETag></CompleteMultipartUploadResponse>";
+	static const char moto_parts[] =
+		"<ListPartsResponse><IsTruncated>false</IsTruncated><Part><PartNumber>1</"
+		"PartNumber>"
+		"<ETag>\"p\"</ETag><Size>5</Size></Part></ListPartsResponse>";
+	s3mpu_complete_result co;
+	s3mpu_part parts[2];
+	s3mpu_list_parts_result lp;
+
+	CHECK_INT(
+		s3mpu_parse_complete(moto_complete, sizeof moto_complete - 1, &co, NULL), S3MPU_OK);
+	CHECK_CSTR(co.key, "k");
+	CHECK_CSTR(co.etag, "\"e-2\"");
+	memset(&lp, 0, sizeof lp);
+	lp.parts = parts;
+	lp.part_cap = 2;
+	CHECK_INT(s3mpu_parse_list_parts(moto_parts, sizeof moto_parts - 1, &lp, NULL), S3MPU_OK);
+	CHECK_INT(lp.part_count, 1);
+	CHECK_INT(RC(P_CREATE,
+			  "<InitiateMultipartUploadResponse><UploadId>u</UploadId>"
+			  "</InitiateMultipartUploadResponse>"),
+		S3MPU_OK);
+	/* Any other root is still not the document asked for. */
+	CHECK_INT(RC(P_COMPLETE, "<CompleteMultipartUploadResponses/>"), S3MPU_E_XML_DOCUMENT);
+	CHECK_INT(RC(P_COMPLETE, "<CompleteMultipartUpload/>"), S3MPU_E_XML_DOCUMENT);
+	CHECK_INT(RC(P_COMPLETE, "<Response/>"), S3MPU_E_XML_DOCUMENT);
+	CHECK_INT(RC(P_COMPLETE, "<ListPartsResponse/>"), S3MPU_E_XML_DOCUMENT);
+	CHECK_INT(RC(P_COMPLETE, "<CompleteMultipartUploadResponse>"), S3MPU_E_XML);
+}
+
 TEST(text_values)
 {
 	s3mpu_create_result cr;
@@ -1727,6 +1764,6 @@ TEST(largest_pages)
 
 CHECK_MAIN(CASE(fixtures), CASE(fixtures_guard_page), CASE(fixtures_variants),
 	CASE(fixtures_truncated), CASE(fixtures_every_parser), CASE(fixtures_allocation_failures),
-	CASE(arguments), CASE(size_limit), CASE(value_sizes), CASE(namespaces), CASE(text_values),
-	CASE(numbers), CASE(malformed), CASE(mutations), CASE(attributes), CASE(deep_nesting),
-	CASE(many_parts), CASE(element_limits), CASE(largest_pages))
+	CASE(arguments), CASE(size_limit), CASE(value_sizes), CASE(namespaces), CASE(root_names),
+	CASE(text_values), CASE(numbers), CASE(malformed), CASE(mutations), CASE(attributes),
+	CASE(deep_nesting), CASE(many_parts), CASE(element_limits), CASE(largest_pages))

@@ -10,7 +10,7 @@ import { S3Client, S3Error, S3InputError } from '../../js/src/index.node.js';
 import { options, UPLOAD, ACCESS_KEY, SECRET, T0, ENDPOINT, verifyPresigned, fetchCalls } from './harness/offline.mjs';
 import { s3Server } from './harness/server.mjs';
 import { verifyObject, listUploads, abortAll, deleteAll } from './harness/verify.mjs';
-import { STORE, notOn } from './harness/gateway.mjs';
+import { STORE } from './harness/gateway.mjs';
 
 const MiB = 1024 * 1024;
 const prefix = `client-${process.pid}-${Date.now()}/`;
@@ -200,7 +200,9 @@ describe('S3Client operations', { timeout: 180_000 }, () => {
     await c.abortMultipartUpload({ bucket, key, uploadId });
   });
 
-  it('listAllMultipartUploads follows the pages to the end', { skip: notOn('swift', 'Swift s3api truncates ListMultipartUploads with an empty NextKeyMarker, where the client stops (issue 11)') }, async () => {
+  // On Swift s3api too, whose truncated pages have an empty NextKeyMarker (paging goes on from
+  // the page's last key and upload id).
+  it('listAllMultipartUploads follows the pages to the end', async () => {
     const f = countingFetch();
     const c = await client({ fetch: f });
     const base = `${keyOf('list-all')}/`;

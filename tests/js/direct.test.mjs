@@ -15,6 +15,9 @@ import { S3Client, createDirectUploadHandler, toNodeListener } from '../../js/sr
 import { directUpload, memoryStore } from '../../js/src/direct/index.js';
 import { s3Server } from './harness/server.mjs';
 import { verifyObject, listUploads } from './harness/verify.mjs';
+import { notOn } from './harness/gateway.mjs';
+
+const NO_POST = notOn('swift', 'Swift s3api has no browser form uploads (POST Object): it answers 412 Bad URL');
 
 const MiB = 1024 * 1024;
 const prefix = `direct-${process.pid}-${Date.now()}/`;
@@ -169,7 +172,7 @@ describe('direct uploads: handler and directUpload on Node', { timeout: 180_000 
     assert.equal((await api('DELETE', `/multipart/${created.uploadId}${q}`, 'bob')).status, 200);
   });
 
-  it('GET /params: a presigned POST form (Companion\'s shape); directUpload sends a one-part file through it', async () => {
+  it('GET /params: a presigned POST form (Companion\'s shape); directUpload sends a one-part file through it', { skip: NO_POST }, async () => {
     const res = await api('GET', '/params?filename=form.txt&type=text%2Fplain&metadata%5Bowner%5D=bob&size=11', 'bob');
     const params = await res.json();
     assert.equal(res.status, 200, JSON.stringify(params));
@@ -193,7 +196,7 @@ describe('direct uploads: handler and directUpload on Node', { timeout: 180_000 
     await verifyObject({ bucket, key: empty.key, expectBytes: new Uint8Array(0) });
   });
 
-  it('GET /params: the policy holds maxSize, so a bigger file is refused by the store', async () => {
+  it('GET /params: the policy holds maxSize, so a bigger file is refused by the store', { skip: NO_POST }, async () => {
     const tiny = createDirectUploadHandler(client, { bucket, maxSize: 1024, authorize: () => ({ key: `${prefix}tiny.bin` }) });
     const params = await (await tiny(new Request('http://x/s3/params?filename=t.bin'))).json();
     const form = new FormData();

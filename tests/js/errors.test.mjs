@@ -14,7 +14,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const src = path.join(here, '../../js/src');
 
 // Codes only JS throws (the core has no such rule): each is documented where it is thrown.
-const JS_ONLY_INPUT_CODES = ['BodyChanged', 'BodySizeMismatch', 'ClientDestroyed', 'ResumeMismatch'];
+const JS_ONLY_INPUT_CODES = ['BodyChanged', 'BodySizeMismatch', 'ClientDestroyed', 'InvalidProfile', 'ResumeMismatch'];
 
 /** Every `new S3InputError('Code'` in js/src (the CLI included). */
 async function inputCodesThrown() {
@@ -72,9 +72,18 @@ describe('answers the core parses', () => {
       (e) => e instanceof S3VerifyError && e.code === 'UnexpectedXML');
   });
 
-  it('an error status whose body we cannot read: S3Error (the status already says no)', () => {
+  it('an error status whose body is no S3 <Error>: S3Error with a code from the status, not MalformedXML', () => {
     assert.throws(() => abi.parse('error', xml('not xml'), 503),
-      (e) => e instanceof S3Error && e.status === 503 && e.code === 'MalformedXML');
+      (e) => e instanceof S3Error && e.status === 503 && e.code === 'ServiceUnavailable' && e.message === 'ServiceUnavailable: not xml (HTTP 503)');
+    const html = '<html><head><title>500 Internal Server Error</title></head><body><h1>Oops</h1></body></html>';
+    assert.throws(() => abi.parse('error', xml(html), 500, 'r3'),
+      (e) => e instanceof S3Error && e.code === 'InternalError' && e.requestId === 'r3' &&
+        e.message === 'InternalError: 500 Internal Server Error Oops (HTTP 500, request r3)');
+    assert.throws(() => abi.parse('error', xml('File not found'), 404), { code: 'NotFound' });
+    assert.throws(() => abi.parse('error', xml('x'.repeat(1000)), 418),
+      (e) => e.code === 'ClientError' && e.message.length < 260, 'an unknown status; long text cut');
+    // A real S3 MalformedXML (Swift's answer to checksums in Complete) stays what it is.
+    assert.throws(() => abi.parse('error', xml('<Error><Code>MalformedXML</Code></Error>'), 400), { code: 'MalformedXML' });
   });
 });
 

@@ -12,6 +12,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { S3Client, S3InputError } from '../../js/src/index.node.js';
 import { s3Server } from './harness/server.mjs';
 import { verifyObject, verifierClient, deleteAll } from './harness/verify.mjs';
+import { notOn } from './harness/gateway.mjs';
 
 const MiB = 1024 * 1024;
 const BIN = fileURLToPath(new URL('../../js/bin/s3mpu.js', import.meta.url));
@@ -37,7 +38,9 @@ async function exists(bucket, key) {
   }
 }
 
-describe('presignPost: browser form uploads', { timeout: 120_000 }, () => {
+describe('presignPost: browser form uploads', {
+  timeout: 120_000, skip: notOn('swift', 'Swift s3api has no browser form uploads (POST Object): it answers 412 Bad URL'),
+}, () => {
   let server;
   let bucket;
   let s3;

@@ -11,10 +11,13 @@
 //               (never a mix of the two; never in the config file)
 //   timeouts    --timeout (the whole command), --idle-timeout (one request
 //               without progress)
+//   profile     --profile NAME|FILE.json (what the store accepts: js/src/profiles.js);
+//               default: chosen from the endpoint's host
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError, parseTimeout } from './args.js';
+import { PROFILES, resolveProfile } from '../profiles.js';
 
 /** Options every command talking to S3 takes. */
 export const CONNECTION_OPTIONS = {
@@ -23,6 +26,7 @@ export const CONNECTION_OPTIONS = {
   'path-style': { type: 'boolean' },
   timeout: { type: 'string' },
   'idle-timeout': { type: 'string' },
+  profile: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -36,6 +40,9 @@ export const CONNECTION_HELP = `Connection (options, else environment, else the 
                         and localhost always use it)
   --timeout D           give up after D in all (30s, 10m, 2h; default: none)
   --idle-timeout D      retry a request that makes no progress for D (default 1m)
+  --profile P           what the store accepts: aws, jdcloud, rgw, swift, minio, r2,
+                        generic, or a FILE.json from s3mpu probe --json (default:
+                        from the endpoint's host)
   --quiet, -q           errors only on stderr
 Credentials: S3MPU_ACCESS_KEY_ID, S3MPU_SECRET_ACCESS_KEY, S3MPU_SESSION_TOKEN, else
 AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN.
@@ -88,6 +95,24 @@ export function envCredentials(env = process.env) {
   return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
 }
 
+/** --profile: a built-in profile's name, else a JSON file (what `s3mpu probe --json` writes). */
+export function readProfile(value) {
+  if (Object.hasOwn(PROFILES, value)) return value;
+  let text;
+  try {
+    text = readFileSync(value, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--profile ${value}: not a profile (${Object.keys(PROFILES).join(', ')}) nor a readable file (${e.code ?? e.message})`);
+  }
+  try {
+    const profile = JSON.parse(text);
+    resolveProfile(profile); // refuse a wrong field now, with the file's name
+    return profile;
+  } catch (e) {
+    throw new UsageError(`--profile ${value}: ${e.message}`);
+  }
+}
+
 /** The region to use for `endpoint` when none is given: undefined lets the core derive it. */
 export function defaultRegion(endpoint) {
   let host = '';
@@ -120,8 +145,10 @@ export function connection(values, env = process.env) {
     endpoint,
     region,
     credentials,
-    forcePathStyle: pathStyle,
+    // Unset: the profile's addressing decides (path style for rgw, swift, minio).
+    forcePathStyle: pathStyle || undefined,
   };
+  if (values.profile !== undefined) options.profile = readProfile(values.profile);
   if (values['idle-timeout'] !== undefined) options.idleTimeout = parseTimeout(values['idle-timeout'], '--idle-timeout');
   const timeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout, '--timeout');
   return { options, timeoutMs };

@@ -5,6 +5,7 @@ import { cp, CP_HELP } from './cp.js';
 import { abort, listUploads, gc, ABORT_HELP, LIST_HELP, GC_HELP } from './uploads.js';
 import { presign, PRESIGN_HELP } from './presign.js';
 import { sign, SIGN_HELP } from './sign.js';
+import { probe, PROBE_HELP } from './probe.js';
 import { describe, redact, EXIT } from './report.js';
 import { UsageError } from './args.js';
 
@@ -21,6 +22,8 @@ const HELP = `usage: s3mpu COMMAND [options]
                                    (curl -T), head; --multipart OP for parts
   sign                             sign a request given as JSON on stdin, showing every
                                    step (to debug SignatureDoesNotMatch)
+  probe s3://BUCKET                find out what the store accepts (a short run that
+                                   leaves nothing); --json: a profile for --profile
 
 Connection: --endpoint URL (or S3MPU_ENDPOINT), --region R (or S3MPU_REGION; default:
 from AWS and JD Cloud host names, else us-east-1), --path-style; or a config file
@@ -39,6 +42,7 @@ const COMMANDS = {
   abort: { run: abort, help: ABORT_HELP },
   presign: { run: presign, help: PRESIGN_HELP },
   sign: { run: sign, help: SIGN_HELP },
+  probe: { run: probe, help: PROBE_HELP },
 };
 
 export async function main(argv, io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }) {

@@ -324,6 +324,19 @@ export async function abortAll(bucket, prefix = '') {
   return uploads.length;
 }
 
+/** The keys of the objects under prefix, in the store's order. */
+export async function listKeys(bucket, prefix = '') {
+  const s3 = verifierClient();
+  const keys = [];
+  let ContinuationToken;
+  do {
+    const r = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken }));
+    for (const o of r.Contents ?? []) keys.push(o.Key);
+    ContinuationToken = r.IsTruncated ? r.NextContinuationToken : undefined;
+  } while (ContinuationToken);
+  return keys;
+}
+
 /** Deletes every object under prefix (one DELETE each); resolves to how many. */
 export async function deleteAll(bucket, prefix = '') {
   const s3 = verifierClient();
