@@ -105,14 +105,23 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     console.error(`set ${missing.join(', ')} (see the top of ${fileURLToPath(import.meta.url)})`);
     process.exit(2);
   }
-  const server = await startDemoServer({
-    endpoint: env.S3MPU_ENDPOINT,
-    region: env.S3MPU_REGION,
-    accessKeyId: env.S3MPU_ACCESS_KEY_ID,
-    secretAccessKey: env.S3MPU_SECRET_ACCESS_KEY,
-    bucket: env.S3MPU_BUCKET,
-    keyPrefix: env.S3MPU_KEY_PREFIX,
-    port: Number(env.PORT ?? 8080),
-  });
-  console.log(`s3mpu browser demo on ${server.url} (bucket ${env.S3MPU_BUCKET})`);
+  const port = Number(env.PORT ?? 8080);
+  try {
+    const server = await startDemoServer({
+      endpoint: env.S3MPU_ENDPOINT,
+      region: env.S3MPU_REGION,
+      accessKeyId: env.S3MPU_ACCESS_KEY_ID,
+      secretAccessKey: env.S3MPU_SECRET_ACCESS_KEY,
+      bucket: env.S3MPU_BUCKET,
+      keyPrefix: env.S3MPU_KEY_PREFIX,
+      port,
+    });
+    console.log(`s3mpu browser demo on ${server.url} (bucket ${env.S3MPU_BUCKET})`);
+  } catch (err) {
+    // A person runs this: say what to change, not where in the code it failed.
+    if (err.code === 'EADDRINUSE') console.error(`port ${port} is in use: set PORT to a free one (PORT=8081 node ${process.argv[1]})`);
+    else if (err.code === 'EACCES') console.error(`port ${port} needs privileges: set PORT above 1023`);
+    else console.error(`cannot start the demo: ${err.message}`);
+    process.exit(2);
+  }
 }

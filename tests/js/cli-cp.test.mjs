@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, mkdir, readFile, writeFile, appendFile, rm, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import net from 'node:net';
 import { runCli, childEnv, slowProxy } from './harness/cli.mjs';
 
 const MiB = 1024 * 1024;
@@ -251,6 +252,30 @@ describe('s3mpu cp -r, gc, presign, failures', { skip: !HAVE_STORE && 'S3MPU_TES
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, message);
       assert.doesNotMatch(r.stderr, /^\s+at /m, 'no stack trace');
+    }
+  });
+
+  test('examples/browser/server.mjs: missing settings, a bad region or a busy port are one line each, no stack trace', async () => {
+    const example = new URL('../../examples/browser/server.mjs', import.meta.url).pathname;
+    const busy = net.createServer();
+    await new Promise((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const settings = {
+      ...env, S3MPU_ENDPOINT: store.endpoint, S3MPU_REGION: store.region, S3MPU_BUCKET: bucket,
+      S3MPU_ACCESS_KEY_ID: store.accessKeyId, S3MPU_SECRET_ACCESS_KEY: store.secretAccessKey,
+    };
+    try {
+      for (const [change, message] of [
+        [{ S3MPU_BUCKET: '' }, /set S3MPU_BUCKET/],
+        [{ PORT: String(busy.address().port) }, new RegExp(`port ${busy.address().port} is in use: set PORT`)],
+        [{ S3MPU_ENDPOINT: 'http://example.invalid:9', S3MPU_REGION: '' }, /cannot start the demo: .*region/i],
+      ]) {
+        const r = await run(process.execPath, [example], { env: { ...settings, ...change } }).then(() => ({ code: 0 }), (e) => e);
+        assert.equal(r.code, 2, r.stderr);
+        assert.match(r.stderr, message);
+        assert.doesNotMatch(r.stderr, /^\s+at /m, 'no stack trace');
+      }
+    } finally {
+      busy.close();
     }
   });
 
