@@ -79,6 +79,9 @@ class Upload {
     this.profile = client.profile;
     this.preferred = partSizeFor(this.profile, this.total, this.abi.plan(this.total, preferred).partSize);
     this.plan = this.abi.plan(this.total, this.preferred);
+    // A store that takes only equal parts (R2) gets a stream cut as if it were as long as its
+    // part count allows (the core's plan of a known size: no growing parts); past it, refused.
+    this.equalStream = this.total === undefined && this.profile.equalParts ? this.preferred * this.profile.maxParts : undefined;
     /** @type {Map<number, { partNumber: number, size: number, etag?: string, md5?: string, checksum?: string }>} */
     this.done = new Map();
     this.progress = new Progress(this.total, params.onProgress);
@@ -96,7 +99,7 @@ class Upload {
 
   /** Size (0 past the last) and offset of part n. */
   part(n) {
-    return this.abi.planPart(this.total, this.preferred, n);
+    return this.abi.planPart(this.total ?? this.equalStream, this.preferred, n);
   }
 
   async run() {
@@ -205,7 +208,7 @@ class Upload {
       uploadId: this.uploadId,
       size: this.total ?? null,
       partSize: this.plan.partSize,
-      growthInterval: this.plan.growthInterval,
+      growthInterval: this.equalStream ? 0 : this.plan.growthInterval,
       checksum: this.checksum,
       fingerprint: { ...this.source.fingerprint },
       parts,

@@ -747,6 +747,17 @@ describe('S3Client.upload', { timeout: 600_000 }, () => {
     });
   }
 
+  it('a store that takes only equal parts (profile equalParts, R2): a stream is cut into equal parts, never growing ones', async () => {
+    const s3 = await client({ profile: { base: PROFILE ?? 'generic', equalParts: true } });
+    const key = newKey('equal-parts');
+    const states = [];
+    const body = bytesOf(2 * P + 123);
+    await s3.upload({ bucket, key, body: Readable.from([body]), partSize: P, onCheckpoint: (st) => states.push(st) });
+    assert.ok(states.length > 0);
+    assert.ok(states.every((st) => st.growthInterval === 0 && st.partSize === P), JSON.stringify(states.at(-1)));
+    await verifyObject({ bucket, key, expectBytes: body, expectParts: partsOf(body.length) });
+  });
+
   // ---- Memory ----------------------------------------------------------------------------------
 
   it("the store's part count (profile maxParts): plan() keeps within it; a longer stream is refused before sending a part past it", async () => {
