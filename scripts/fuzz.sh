@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 if [ ${#targets[@]} -eq 0 ]; then
-	targets=(xml_error xml_create xml_complete xml_list_parts xml_list_uploads time uri validate build sign)
+	targets=(xml_error xml_create xml_complete xml_list_parts xml_list_uploads time uri validate request sign)
 fi
 
 cmake --preset fuzz >/dev/null

@@ -1,5 +1,5 @@
 /*
- * fuzz_build.c -- the request builder and signer (s3mpu_client_init,
+ * fuzz_request.c -- the request builder and signer (s3mpu_client_init,
  * s3mpu_build) on every input a caller gives: endpoint, credentials,
  * operation, bucket, key, upload id, object headers, metadata, parts,
  * list markers, times.
