@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # fuzz.sh -- run the libFuzzer targets of tests/fuzz (clang-14, ASan + UBSan).
 #
-#   scripts/fuzz.sh [--seconds N] [--jobs J] [--merge] [TARGET...]
+#   scripts/fuzz.sh [--seconds N] [--runs R] [--jobs J] [--merge] [TARGET...]
 #
 # Builds the `fuzz` preset, then runs every target (or those named) for N
 # seconds each (default 10), J at a time (default 2), starting from the
@@ -13,16 +13,19 @@
 # reproducer is replayed by ctest fuzz.replay.<t> in every build).
 # --merge adds what the run found to the committed corpus, minimised
 # (libFuzzer -merge=1), for a maintainer to commit.
-# scripts/test.sh runs the short version; longer runs are for people:
+# --runs R stops each target after R inputs with a fixed seed (-seed=1):
+# the same inputs on every run, so CI fails only when the tree changed.
+# scripts/test.sh runs that short version; longer runs are for people:
 #   scripts/fuzz.sh --seconds 600
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-seconds=10 jobs=2 merge=0 targets=()
+seconds=10 runs= jobs=2 merge=0 targets=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--seconds) seconds=$2; shift 2 ;;
+	--runs) runs=$2; shift 2 ;;
 	--jobs) jobs=$2; shift 2 ;;
 	--merge) merge=1; shift ;;
 	-h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -45,10 +48,15 @@ run_one() {
 	local t=$1 work=build/fuzz/work/$1 art=build/fuzz/artifacts/$1/
 	local seeds=(tests/fuzz/corpus/"$t" tests/fuzz/crashes/"$t")
 	[[ $t == xml_* ]] && seeds+=(tests/c/fixtures/xml)
-	mkdir -p "$work" "$art"
 	# -timeout: an input slower than 10 s is a finding (bounded time);
 	# -rss_limit_mb: so is more than 1 GiB (bounded memory).
-	if "$bin/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 \
+	local bound=(-max_total_time="$seconds")
+	if [ -n "$runs" ]; then # the same inputs every time: from the committed seeds only
+		bound=(-runs="$runs" -seed=1)
+		rm -rf "$work"
+	fi
+	mkdir -p "$work" "$art"
+	if "$bin/fuzz_$t" "${bound[@]}" -timeout=10 -rss_limit_mb=1024 \
 		-print_final_stats=1 -artifact_prefix="$art" "$work" "${seeds[@]}" \
 		>"$out/$t.log" 2>&1; then
 		echo ok >"$out/$t.status"

@@ -131,16 +131,17 @@ static void check_request(const s3mpu_request *r)
 	}
 }
 
-/* Strings a and b are equal once each one's signature (64 hex digits,
- * sa and sb) is masked. */
+/* Strings a and b are equal but where a has its signature sa and b its
+ * signature sb (64 hex digits each). Elsewhere a may hold sa's digits too
+ * (an input field the fuzzer made equal to it): there b holds the same. */
 static void check_same_str(s3mpu_str a, s3mpu_str b, const char *sa, const char *sb)
 {
 	size_t i = 0;
 
 	FUZZ_CHECK(a.len == b.len);
 	while (i < a.len) {
-		if (a.len - i >= 64 && memcmp(a.ptr + i, sa, 64) == 0) {
-			FUZZ_CHECK(memcmp(b.ptr + i, sb, 64) == 0);
+		if (a.len - i >= 64 && memcmp(a.ptr + i, sa, 64) == 0 &&
+			memcmp(b.ptr + i, sb, 64) == 0) {
 			i += 64;
 			continue;
 		}
