@@ -16,6 +16,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 unset CEPH_ARGS CEPH_CONF # only our own ceph.conf and flags
 # shellcheck source=credentials.env
 . "$here/credentials.env"
+# shellcheck source=gateway.sh
+. "$here/gateway.sh"
 
 dir=${S3MPU_SERVER_DIR:-/tmp/s3mpu-rgw}
 port=${S3MPU_SERVER_PORT:-7480}
@@ -83,29 +85,7 @@ all_alive() {
     for d in $daemons; do daemon_pid "$d" >/dev/null || return 1; done
 }
 
-print_result() {
-    printf 'S3MPU_TEST_ACCESS_KEY_ID=%s\nS3MPU_TEST_SECRET_ACCESS_KEY=%s\nS3MPU_TEST_REGION=%s\n' \
-        "$S3MPU_TEST_ACCESS_KEY_ID" "$S3MPU_TEST_SECRET_ACCESS_KEY" "$S3MPU_TEST_REGION"
-    echo "$endpoint"
-}
-
-dump_logs() {
-    local f
-    for f in "$dir"/log/*; do
-        [ -s "$f" ] || continue
-        echo "===== last 40 lines of $f =====" >&2
-        tail -n 40 "$f" >&2 || true
-    done
-}
-
-# One start.sh/stop.sh at a time per DIR (test suites may start the server in parallel: the
-# later one waits, then reuses). The lock file sits beside DIR and is left there.
-if [ -z "${S3MPU_SERVER_LOCKED:-}" ]; then
-    mkdir -p "$(dirname "$dir")"
-    exec 9>"$dir.lock"
-    flock -w 300 9 || die "could not lock $dir.lock"
-    export S3MPU_SERVER_LOCKED=1 # for the stop.sh we may call
-fi
+lock_dir
 
 # ---- 1. reuse or clear what a previous run left under DIR --------------------------
 if [ -e "$marker" ]; then

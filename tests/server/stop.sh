@@ -12,6 +12,8 @@ dir=${S3MPU_SERVER_DIR:-/tmp/s3mpu-rgw}
 grace=${S3MPU_SERVER_STOP_GRACE:-5} # per daemon; each needs < 1 s when healthy
 
 log() { printf 'stop.sh: %s\n' "$*" >&2; }
+# shellcheck source=gateway.sh
+. "$(dirname "${BASH_SOURCE[0]}")/gateway.sh"
 usage() { echo "usage: $0 [--dir DIR]" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
@@ -54,24 +56,6 @@ ours() {
     return 1
 }
 
-# stop_pids PID...: SIGTERM, wait up to $grace s, then SIGKILL whatever is left.
-stop_pids() {
-    local pid left end
-    for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
-    end=$(($(date +%s) + grace))
-    while :; do
-        left=()
-        for pid in "$@"; do ours "$pid" && left+=("$pid"); done
-        [ ${#left[@]} -gt 0 ] || return 0
-        if [ "$(date +%s)" -ge "$end" ]; then
-            log "still running after ${grace}s, killing ${left[*]}"
-            for pid in "${left[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-            sleep 1
-            return 0
-        fi
-        sleep 0.1
-    done
-}
 
 # One at a time, gateway, OSD, monitor: each shuts down in well under a second while the
 # monitor is still there to hear from it (all at once, they take seconds).

@@ -19,6 +19,8 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=credentials.env
 . "$here/credentials.env"
+# shellcheck source=gateway.sh
+. "$here/../gateway.sh"
 
 dir=${S3MPU_SWIFT_DIR:-/tmp/s3mpu-swift}
 port=${S3MPU_SWIFT_PORT:-8780}
@@ -80,28 +82,7 @@ all_alive() {
     for s in $servers; do server_pid "$s" >/dev/null || return 1; done
 }
 
-print_result() {
-    printf 'S3MPU_TEST_ACCESS_KEY_ID=%s\nS3MPU_TEST_SECRET_ACCESS_KEY=%s\nS3MPU_TEST_REGION=%s\n' \
-        "$S3MPU_TEST_ACCESS_KEY_ID" "$S3MPU_TEST_SECRET_ACCESS_KEY" "$S3MPU_TEST_REGION"
-    echo "$endpoint"
-}
-
-dump_logs() {
-    local f
-    for f in "$dir"/log/*; do
-        [ -s "$f" ] || continue
-        echo "===== last 40 lines of $f =====" >&2
-        tail -n 40 "$f" >&2 || true
-    done
-}
-
-# One start.sh/stop.sh at a time per DIR (the later one waits, then reuses).
-if [ -z "${S3MPU_SERVER_LOCKED:-}" ]; then
-    mkdir -p "$(dirname "$dir")"
-    exec 9>"$dir.lock"
-    flock -w 300 9 || die "could not lock $dir.lock"
-    export S3MPU_SERVER_LOCKED=1 # for the stop.sh we may call
-fi
+lock_dir
 
 # ---- 1. reuse or clear what a previous run left under DIR --------------------------
 if [ -e "$marker" ]; then

@@ -13,6 +13,8 @@ dir=${S3MPU_SWIFT_DIR:-/tmp/s3mpu-swift}
 grace=${S3MPU_SERVER_STOP_GRACE:-5}
 
 log() { printf 'swift/stop.sh: %s\n' "$*" >&2; }
+# shellcheck source=gateway.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../gateway.sh"
 usage() { echo "usage: $0 [--dir DIR]" >&2; exit 2; }
 while [ $# -gt 0 ]; do
     case $1 in
@@ -45,23 +47,6 @@ ours() {
         case $arg in "$dir"/*) return 0 ;; esac
     done; } 2>/dev/null <"/proc/$1/cmdline"
     return 1
-}
-stop_pids() {
-    local pid left end
-    for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
-    end=$(($(date +%s) + grace))
-    while :; do
-        left=()
-        for pid in "$@"; do ours "$pid" && left+=("$pid"); done
-        [ ${#left[@]} -gt 0 ] || return 0
-        if [ "$(date +%s)" -ge "$end" ]; then
-            log "still running after ${grace}s, killing ${left[*]}"
-            for pid in "${left[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-            sleep 0.2
-            return 0
-        fi
-        sleep 0.05
-    done
 }
 
 pids=()
