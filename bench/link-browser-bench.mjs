@@ -15,7 +15,8 @@
 // the test file's bytes to a discarding sink, Chromium's 6 connections per host), so each
 // upload is also a % of what this machine can push through that link.
 // S3MPU_BENCH_LINK_MIB (upload size) and S3MPU_BENCH_LINK_CELLS ("20x100,200x1000": RTT ms ×
-// Mbit/s) override the mode's. Needs what direct-bench.mjs needs; skipped (reported) without.
+// Mbit/s) override the mode's; S3MPU_BENCH_LINK_DIRECT (JSON, e.g. {"concurrency":6}) adds
+// options to directUpload's, for tuning. Needs what direct-bench.mjs needs; skipped (reported) without.
 // Every upload is checked: the object's size, and its bytes read back (MD5 of the whole file).
 // Prints one JSON line; exits non-zero when an upload fails or does not arrive whole.
 import { createHash } from 'node:crypto';
@@ -41,6 +42,7 @@ if (process.env.S3MPU_BENCH_LINK_CELLS) {
     return { rttMs, mbit };
   });
 }
+const directOptions = JSON.parse(process.env.S3MPU_BENCH_LINK_DIRECT || '{}');
 const PROBE_SECONDS = 5; // the bandwidth probe sends about this long at the nominal rate
 const log = (...a) => process.stderr.write(`link-browser: ${a.join(' ')}\n`);
 await mkdir(outDir, { recursive: true });
@@ -70,10 +72,10 @@ async function runGrid() {
     for (const cell of cfg.cells) {
       const link = await measureLink(B, sink, body, cell);
       links.push(link);
-      log(`${cell.rttMs} ms × ${cell.mbit} Mbit/s: measured RTT ${link.rttMs.toFixed(0)} ms, ${link.MBps.toFixed(1)} MB/s`);
+      log(`${cell.rttMs} ms × ${cell.mbit} Mbit/s: measured RTT ${link.measuredRttMs.toFixed(0)} ms, ${link.MBps.toFixed(1)} MB/s`);
       for (let round = 0; round < cfg.rounds; round++) {
         for (const c of round % 2 ? [...CONTENDERS].reverse() : CONTENDERS) {
-          const r = await B.upload(c, body, { setup: emulate(cell) });
+          const r = await B.upload(c, body, { setup: emulate(cell), options: c === 's3mpu-direct' ? directOptions : {} });
           await verify(B, r, md5, c);
           const MBps = cfg.size / 1e6 / (r.ms / 1000);
           uploads.push({ ...cell, contender: c, round, size: cfg.size, ms: r.ms, MBps });
@@ -129,8 +131,8 @@ async function measureLink(B, sink, body, cell) {
       return { rtts: rtts.slice(1), ms: performance.now() - t0, got: got.reduce((a, b) => a + b, 0) };
     }, { url: sink.url, bytes });
     if (r.got !== bytes) throw new Error(`link probe: the sink got ${r.got} of ${bytes} bytes`);
-    const rttMs = [...r.rtts].sort((a, b) => a - b)[r.rtts.length >> 1];
-    return { ...cell, rttMs, probeBytes: bytes, MBps: bytes / 1e6 / (r.ms / 1000) };
+    const measuredRttMs = [...r.rtts].sort((a, b) => a - b)[r.rtts.length >> 1];
+    return { ...cell, measuredRttMs, probeBytes: bytes, MBps: bytes / 1e6 / (r.ms / 1000) };
   } finally {
     await ctx.close();
   }

@@ -5,7 +5,7 @@
 //
 //   node bench/run.mjs [--smoke | --full] [--out FILE] [--only a,b,...] [--report-only | --reprofile]
 //
-// Sections (--only): upload, gateway, scale, sign, hash, browser, worker, size, direct.
+// Sections (--only): upload, gateway, scale, sign, hash, browser, worker, size, direct, link-browser.
 // Every measurement runs in a fresh child process; contenders alternate
 // within each round (the order rotates from round to round), figures are
 // medians with min-max, and ratios are taken between runs of the same round.
@@ -582,6 +582,11 @@ try {
   if (want('direct')) {
     log('browser direct uploads (s3mpu/direct against Uppy)');
     results.direct = await runJson('direct', process.execPath, [join(here, 'direct-bench.mjs'), join(WORK, 'direct'), MODE]);
+  }
+  if (want('link-browser')) {
+    log('browser uploads over an emulated link (s3mpu/direct against Uppy)');
+    results.linkBrowser = await runJson('link-browser', process.execPath, [join(here, 'link-browser-bench.mjs'), join(WORK, 'link-browser'), MODE],
+      { timeoutMs: MODE === 'smoke' ? 180_000 : 3_600_000 });
   }
   // Where the CPU goes, for the targets these runs can miss (not in smoke runs).
   if (MODE !== 'smoke' && want('upload')) {
