@@ -1,5 +1,6 @@
 // BENCHMARKS.md from the results of bench/run.mjs.
 import { renderDirect, directTargets } from './report-direct.mjs';
+import { renderLink, linkTargets } from './report-link.mjs';
 
 export function render(R, h) {
   const { cfg, MiB, GiB, PART, CONC, S3MPU, PEERS, MD5_SINK, GATEWAY, SCALE, median, fmt, big, withRange, pairedRatio, uploadTable } = h;
@@ -315,6 +316,7 @@ export function render(R, h) {
   }
 
   p(...renderDirect(R, h));
+  p(...renderLink(R, h));
 
   // ---- Profiles ---------------------------------------------------------------------------------------
   const profs = Object.entries(R.profiles ?? {}).filter(([, v]) => v?.length);
@@ -572,5 +574,6 @@ function evaluate(R, h) {
     });
   }
   out.push(...directTargets(R, h));
+  out.push(...linkTargets(R, h));
   return out;
 }
