@@ -66,6 +66,9 @@ S3MPU_WASM_BUILDS="wasi emscripten" scripts/test-e2e.sh
 step "Interop: the published Uppy and Companion (npm) with s3mpu, in Chromium (one wasm build)"
 scripts/test-e2e.sh tests/interop
 
+step "Deno and Bun (npm binaries): the signing handler under Deno.serve and Bun.serve, upload() inside each (tests/runtimes)"
+scripts/test-e2e.sh tests/runtimes
+
 step "Benchmarks, smoke run (every contender once, tiny sizes, no timing assertions)"
 scripts/bench.sh --smoke
 
