@@ -11,6 +11,7 @@ import { DEFAULT_RETRY, backoffMs } from './retry.js';
 import { sleep } from './signal.js';
 import { resolveProfile, partSizeFor } from './profiles.js';
 import { probe } from './probe.js';
+import { EXPIRES_MAX, PART_NUMBER_MAX, PART_SIZE_MAX } from './limits.js';
 
 // A RequestTimeTooSkewed answer's Date is believed only this close to our clock.
 const MAX_SKEW_MS = 24 * 3600_000;
@@ -409,7 +410,7 @@ export class S3Client {
   presign({ operation = 'uploadPart', expiresIn = 3600, ...params }) {
     const kind = PRESIGN_KINDS[operation];
     if (!kind) throw new S3InputError('InvalidArgument', `s3mpu: cannot presign ${operation}`);
-    checkExpires(expiresIn, this.abi.constants.EXPIRES_MAX);
+    checkExpires(expiresIn);
     // The object's fields over the caller's (a Date expires as its HTTP-date), in an order
     // V8 copies fast: presigning is a hot path (BENCHMARKS.md, signing from Node).
     const object = objectFields(params);
@@ -429,10 +430,10 @@ export class S3Client {
     if (!Array.isArray(partNumbers) || partNumbers.length === 0) {
       throw new S3InputError('InvalidPartNumber', 's3mpu: partNumbers must be a non-empty array');
     }
-    checkExpires(expiresIn, this.abi.constants.EXPIRES_MAX);
+    checkExpires(expiresIn);
     for (const n of partNumbers) {
-      if (!(Number.isInteger(n) && n >= 1 && n <= 10_000)) {
-        throw new S3InputError('InvalidPartNumber', `part numbers are integers from 1 to 10000, not ${n}`);
+      if (!(Number.isInteger(n) && n >= 1 && n <= PART_NUMBER_MAX)) {
+        throw new S3InputError('InvalidPartNumber', `part numbers are integers from 1 to ${PART_NUMBER_MAX}, not ${n}`);
       }
     }
     const now = this.now();
@@ -486,13 +487,13 @@ function checkPostParams(params) {
   if ((key === undefined) === (keyPrefix === undefined)) bad('InvalidKey', 'give exactly one of key and keyPrefix');
   if (key !== undefined && (typeof key !== 'string' || !key)) bad('InvalidKey', 'key must be a non-empty string');
   if (keyPrefix !== undefined && typeof keyPrefix !== 'string') bad('InvalidKey', 'keyPrefix must be a string');
-  if (!(Number.isInteger(expiresIn) && expiresIn >= 1 && expiresIn <= 604800)) {
-    bad('InvalidExpires', `a POST policy lives 1 to 604800 seconds (7 days), not ${expiresIn}`);
+  if (!(Number.isInteger(expiresIn) && expiresIn >= 1 && expiresIn <= EXPIRES_MAX)) {
+    bad('InvalidExpires', `a POST policy lives 1 to ${EXPIRES_MAX} seconds (7 days), not ${expiresIn}`);
   }
   if (contentLengthRange !== undefined) {
     const [min, max] = Array.isArray(contentLengthRange) ? contentLengthRange : [];
     if (contentLengthRange.length !== 2 || !Number.isSafeInteger(min) || !Number.isSafeInteger(max) ||
-      min < 0 || max < min || max < 1 || max > 5 * 2 ** 30) {
+      min < 0 || max < min || max < 1 || max > PART_SIZE_MAX) {
       bad('InvalidArgument', 'contentLengthRange must be [min, max] with 0 <= min <= max, 1 <= max <= 5 GiB');
     }
   }
@@ -569,9 +570,9 @@ function checkOptions(options) {
 }
 
 // The core reads an expiry of 0 as "sign with a header": a URL must say 1 s at least.
-function checkExpires(expiresIn, max) {
+function checkExpires(expiresIn) {
   if (!(Number.isInteger(expiresIn) && expiresIn >= 1)) {
-    throw new S3InputError('InvalidExpires', `a presigned URL lives 1 to ${max} seconds (7 days), not ${expiresIn}`);
+    throw new S3InputError('InvalidExpires', `a presigned URL lives 1 to ${EXPIRES_MAX} seconds (7 days), not ${expiresIn}`);
   }
 }
 
