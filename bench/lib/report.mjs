@@ -171,7 +171,7 @@ export function render(R, h) {
     }
     p('');
     if (R.native?.skipped) p(`Native: skipped (${R.native.skipped}).`, '');
-    else if (R.native) p(`Native: \`${R.native.bin}\` (s3mpu_build, one core), medians of its own 7 runs per round, ${cfg.nativeIters.toLocaleString('en-US')} iterations each.`, '');
+    else if (R.native) p(`Native: \`${R.native.bin}\` (s3mpu_request_build, one core), medians of its own 7 runs per round, ${cfg.nativeIters.toLocaleString('en-US')} iterations each.`, '');
   }
 
   // ---- Hashing --------------------------------------------------------------------------
