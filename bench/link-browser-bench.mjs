@@ -4,7 +4,7 @@
 // published @uppy/aws-s3 through @uppy/companion, from Chromium to the gateway, per cell of
 // RTT × bandwidth.
 //
-//   node bench/link-browser-bench.mjs <outDir> <smoke|default|full>
+//   node bench/link-browser-bench.mjs <outDir> <smoke|default|full> [--size-mib N]
 //
 // The link is DevTools' Network.emulateNetworkConditions (Playwright's CDP session) on each
 // page: a latency added to every request before its answer, and one upload throughput that
@@ -14,8 +14,8 @@
 // got, from the same page: RTT (a 1-byte PUT, median of 5) and bandwidth (6 parallel PUTs of
 // the test file's bytes to a discarding sink, Chromium's 6 connections per host), so each
 // upload is also a % of what this machine can push through that link.
-// S3MPU_BENCH_LINK_MIB (upload size) and S3MPU_BENCH_LINK_CELLS ("20x100,200x1000": RTT ms ×
-// Mbit/s) override the mode's; S3MPU_BENCH_LINK_DIRECT (JSON, e.g. {"concurrency":6}) adds
+// --size-mib sets the upload size (run.mjs's --link-size-mib) and S3MPU_BENCH_LINK_CELLS
+// ("20x100,200x1000": RTT ms × Mbit/s) the cells; S3MPU_BENCH_LINK_DIRECT (JSON, e.g. {"concurrency":6}) adds
 // options to directUpload's, for tuning. Needs what direct-bench.mjs needs; skipped (reported) without.
 // Every upload is checked: the object's size, and its bytes read back (MD5 of the whole file).
 // Prints one JSON line; exits non-zero when an upload fails or does not arrive whole.
@@ -25,7 +25,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { CONTENDERS, arrived, bodyFile, browserSkip, openBrowserUploads } from './lib/browser-upload.mjs';
 
-const [outDir, mode = 'default'] = process.argv.slice(2);
+const [outDir, mode = 'default', ...rest] = process.argv.slice(2);
 const MiB = 1024 * 1024;
 const GRID = [20, 80, 200].flatMap((rttMs) => [100, 1000].map((mbit) => ({ rttMs, mbit })));
 const MODES = {
@@ -35,7 +35,7 @@ const MODES = {
   full: { size: 1024 * MiB, rounds: 2, cells: GRID },
 };
 const cfg = { ...MODES[mode] };
-if (process.env.S3MPU_BENCH_LINK_MIB) cfg.size = Number(process.env.S3MPU_BENCH_LINK_MIB) * MiB;
+if (rest[0] === '--size-mib') cfg.size = Number(rest[1]) * MiB;
 if (process.env.S3MPU_BENCH_LINK_CELLS) {
   cfg.cells = process.env.S3MPU_BENCH_LINK_CELLS.split(',').map((c) => {
     const [rttMs, mbit] = c.split('x').map(Number);

@@ -1,5 +1,6 @@
 // BENCHMARKS.md from the results of bench/run.mjs.
 import { renderDirect, directTargets } from './report-direct.mjs';
+import { renderLink, linkTargets } from './report-link.mjs';
 import { renderLinkBrowser, linkBrowserTargets } from './report-link-browser.mjs';
 
 export function render(R, h) {
@@ -171,7 +172,7 @@ export function render(R, h) {
     }
     p('');
     if (R.native?.skipped) p(`Native: skipped (${R.native.skipped}).`, '');
-    else if (R.native) p(`Native: \`${R.native.bin}\` (s3mpu_build, one core), medians of its own 7 runs per round, ${cfg.nativeIters.toLocaleString('en-US')} iterations each.`, '');
+    else if (R.native) p(`Native: \`${R.native.bin}\` (s3mpu_request_build, one core), medians of its own 7 runs per round, ${cfg.nativeIters.toLocaleString('en-US')} iterations each.`, '');
   }
 
   // ---- Hashing --------------------------------------------------------------------------
@@ -316,6 +317,7 @@ export function render(R, h) {
   }
 
   p(...renderDirect(R, h));
+  p(...renderLink(R, h));
   p(...renderLinkBrowser(R, h));
 
   // ---- Profiles ---------------------------------------------------------------------------------------
@@ -574,6 +576,7 @@ function evaluate(R, h) {
     });
   }
   out.push(...directTargets(R, h));
+  out.push(...linkTargets(R, h));
   out.push(...linkBrowserTargets(R, h));
   return out;
 }
