@@ -16,7 +16,8 @@
 // upload is also a % of what this machine can push through that link.
 // --size-mib sets the upload size (run.mjs's --link-size-mib) and S3MPU_BENCH_LINK_CELLS
 // ("20x100,200x1000": RTT ms × Mbit/s) the cells; S3MPU_BENCH_LINK_DIRECT (JSON, e.g. {"concurrency":6}) adds
-// options to directUpload's, for tuning. Needs what direct-bench.mjs needs; skipped (reported) without.
+// options to directUpload's and S3MPU_BENCH_LINK_ONLY (a contender) leaves the other out, for
+// tuning. Needs what direct-bench.mjs needs; skipped (reported) without.
 // Every upload is checked: the object's size, and its bytes read back (MD5 of the whole file).
 // Prints one JSON line; exits non-zero when an upload fails or does not arrive whole.
 import { createHash } from 'node:crypto';
@@ -28,11 +29,13 @@ import { CONTENDERS, arrived, bodyFile, browserSkip, openBrowserUploads } from '
 const [outDir, mode = 'default', ...rest] = process.argv.slice(2);
 const MiB = 1024 * 1024;
 const GRID = [20, 80, 200].flatMap((rttMs) => [100, 1000].map((mbit) => ({ rttMs, mbit })));
+const at = ({ rttMs, mbit }) => (mbit ? `${rttMs} ms × ${mbit} Mbit/s` : 'loopback (no emulation)');
 const MODES = {
   // One cell, a file of 2 parts for both contenders: every code path, in seconds.
   smoke: { size: 16 * MiB, rounds: 1, cells: [{ rttMs: 20, mbit: 100 }] },
-  default: { size: 1024 * MiB, rounds: 1, cells: GRID },
-  full: { size: 1024 * MiB, rounds: 2, cells: GRID },
+  // First the machine's own limit: the same uploads on loopback, no emulation.
+  default: { size: 1024 * MiB, rounds: 1, cells: [{ rttMs: 0, mbit: 0 }, ...GRID] },
+  full: { size: 1024 * MiB, rounds: 2, cells: [{ rttMs: 0, mbit: 0 }, ...GRID] },
 };
 const cfg = { ...MODES[mode] };
 if (rest[0] === '--size-mib') cfg.size = Number(rest[1]) * MiB;
@@ -42,6 +45,7 @@ if (process.env.S3MPU_BENCH_LINK_CELLS) {
     return { rttMs, mbit };
   });
 }
+const contenders = CONTENDERS.filter((c) => !process.env.S3MPU_BENCH_LINK_ONLY || c === process.env.S3MPU_BENCH_LINK_ONLY);
 const directOptions = JSON.parse(process.env.S3MPU_BENCH_LINK_DIRECT || '{}');
 const PROBE_SECONDS = 5; // the bandwidth probe sends about this long at the nominal rate
 const log = (...a) => process.stderr.write(`link-browser: ${a.join(' ')}\n`);
@@ -72,14 +76,14 @@ async function runGrid() {
     for (const cell of cfg.cells) {
       const link = await measureLink(B, sink, body, cell);
       links.push(link);
-      log(`${cell.rttMs} ms × ${cell.mbit} Mbit/s: measured RTT ${link.measuredRttMs.toFixed(0)} ms, ${link.MBps.toFixed(1)} MB/s`);
+      log(`${at(cell)}: measured RTT ${link.measuredRttMs.toFixed(0)} ms, ${link.MBps.toFixed(1)} MB/s (to the gateway ${link.gatewayMBps.toFixed(1)} MB/s)`);
       for (let round = 0; round < cfg.rounds; round++) {
-        for (const c of round % 2 ? [...CONTENDERS].reverse() : CONTENDERS) {
+        for (const c of round % 2 ? [...contenders].reverse() : contenders) {
           const r = await B.upload(c, body, { setup: emulate(cell), options: c === 's3mpu-direct' ? directOptions : {} });
           await verify(B, r, md5, c);
           const MBps = cfg.size / 1e6 / (r.ms / 1000);
-          uploads.push({ ...cell, contender: c, round, size: cfg.size, ms: r.ms, MBps });
-          log(`${cell.rttMs} ms × ${cell.mbit} Mbit/s ${c}#${round}: ${(r.ms / 1000).toFixed(1)} s, ${MBps.toFixed(1)} MB/s (${((100 * MBps) / link.MBps).toFixed(0)} % of the link)`);
+          uploads.push({ ...cell, contender: c, round, size: cfg.size, ms: r.ms, MBps, phases: r.phases });
+          log(`${at(cell)} ${c}#${round}: ${(r.ms / 1000).toFixed(1)} s, ${MBps.toFixed(1)} MB/s (${((100 * MBps) / link.MBps).toFixed(0)} % of the link)${Object.keys(r.phases).length ? ` phases ${JSON.stringify(r.phases, (k, v) => (typeof v === 'number' ? Math.round(v) : v))}` : ''}`);
         }
       }
     }
@@ -91,9 +95,10 @@ async function runGrid() {
   }
 }
 
-/** A page's setup: the cell's link on every request it makes. */
+/** A page's setup: the cell's link on every request it makes (none for mbit 0: loopback). */
 function emulate({ rttMs, mbit }) {
   return async (page, ctx) => {
+    if (!mbit) return;
     const cdp = await ctx.newCDPSession(page);
     await cdp.send('Network.enable');
     const Bps = (mbit * 1e6) / 8;
@@ -101,7 +106,11 @@ function emulate({ rttMs, mbit }) {
   };
 }
 
-/** The link a page gets in this cell: RTT of a 1-byte PUT, and 6 parallel PUTs' bandwidth. */
+/**
+ * The link a page gets in this cell: RTT of a 1-byte PUT; the bandwidth of 6 parallel PUTs to
+ * a discarding sink (the link), and to the gateway (presigned PutObject, no hashing: what this
+ * machine's gateway takes through that link).
+ */
 async function measureLink(B, sink, body, cell) {
   const ctx = await B.browser.newContext();
   try {
@@ -109,30 +118,43 @@ async function measureLink(B, sink, body, cell) {
     await page.goto(`${B.site.origin}/direct.html`);
     await page.setInputFiles('#file', body);
     await emulate(cell)(page, ctx);
-    const bytes = Math.min(cfg.size, Math.round(((cell.mbit * 1e6) / 8) * PROBE_SECONDS));
-    const r = await page.evaluate(async ({ url, bytes }) => {
-      const put = (b) => new Promise((resolve, reject) => {
+    const bytes = cell.mbit ? Math.min(cfg.size, Math.round(((cell.mbit * 1e6) / 8) * PROBE_SECONDS)) : cfg.size;
+    const keys = Array.from({ length: 6 }, (_, i) => `${B.prefix}floor/${Date.now()}-${i}`);
+    const gateway = keys.map((key) => B.client.presign({ operation: 'putObject', bucket: B.bucket, key }));
+    const r = await page.evaluate(async ({ sinkUrl, gateway, bytes }) => {
+      const put = ({ url, headers = {} }, b) => new Promise((resolve, reject) => {
         const x = new XMLHttpRequest();
         x.open('PUT', url);
-        x.onload = () => resolve(Number(x.responseText));
+        for (const [k, v] of Object.entries(headers)) x.setRequestHeader(k, v);
+        x.onload = () => (x.status === 200 ? resolve(Number(x.responseText) || 0) : reject(new Error(`PUT ${url}: HTTP ${x.status}`)));
         x.onerror = () => reject(new Error(`PUT ${url} failed`));
         x.send(b);
       });
       const rtts = [];
       for (let i = 0; i < 6; i++) {
         const t = performance.now();
-        await put('x');
+        await put({ url: sinkUrl }, 'x');
         rtts.push(performance.now() - t);
       }
       const file = document.querySelector('#file').files[0];
       const per = Math.ceil(bytes / 6);
-      const t0 = performance.now();
-      const got = await Promise.all(Array.from({ length: 6 }, (_, i) => put(file.slice(i * per, Math.min(bytes, (i + 1) * per)))));
-      return { rtts: rtts.slice(1), ms: performance.now() - t0, got: got.reduce((a, b) => a + b, 0) };
-    }, { url: sink.url, bytes });
-    if (r.got !== bytes) throw new Error(`link probe: the sink got ${r.got} of ${bytes} bytes`);
+      const parallel = async (targets) => {
+        const t0 = performance.now();
+        const got = await Promise.all(targets.map((t, i) => put(t, file.slice(i * per, Math.min(bytes, (i + 1) * per)))));
+        return { ms: performance.now() - t0, got: got.reduce((a, b) => a + b, 0) };
+      };
+      const toSink = await parallel(gateway.map(() => ({ url: sinkUrl })));
+      return { rtts: rtts.slice(1), toSink, toGateway: await parallel(gateway) };
+    }, { sinkUrl: sink.url, gateway, bytes });
+    if (r.toSink.got !== bytes) throw new Error(`link probe: the sink got ${r.toSink.got} of ${bytes} bytes`);
+    const per = Math.ceil(bytes / 6);
+    for (const [i, key] of keys.entries()) {
+      await arrived(B.client, B.bucket, key, Math.max(0, Math.min(bytes, (i + 1) * per) - i * per), 'link probe');
+      await B.drop(key);
+    }
     const measuredRttMs = [...r.rtts].sort((a, b) => a - b)[r.rtts.length >> 1];
-    return { ...cell, measuredRttMs, probeBytes: bytes, MBps: bytes / 1e6 / (r.ms / 1000) };
+    const MBps = (x) => bytes / 1e6 / (x.ms / 1000);
+    return { ...cell, measuredRttMs, probeBytes: bytes, MBps: MBps(r.toSink), gatewayMBps: MBps(r.toGateway) };
   } finally {
     await ctx.close();
   }

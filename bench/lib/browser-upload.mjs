@@ -27,7 +27,7 @@ export async function browserSkip(env = process.env) {
 /**
  * The gateway, the page (serving createDirectUploadHandler under /s3/), Companion and
  * Chromium, started; close() stops them all. `upload(contender, path, setup)` sends one file
- * and resolves to { key, ms, longTasks }.
+ * and resolves to { key, etag, ms, longTasks, phases }.
  */
 export async function openBrowserUploads(prefix, env = process.env) {
   const { chromium } = await import('playwright-core');
@@ -58,7 +58,7 @@ export async function openBrowserUploads(prefix, env = process.env) {
     'uppy-companion': { url: site.url, kind: 'uppy', o: { endpoint: companion.url, shouldUseMultipart: true } },
   };
   return {
-    client, sdk, bucket, site, browser,
+    client, sdk, bucket, site, browser, prefix,
     /** The object is gone (the gateway keeps every byte in RAM: memstore). */
     drop: (key) => sdk.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch(() => {}),
     upload: (contender, path, opts = {}) => {
@@ -76,7 +76,8 @@ export async function openBrowserUploads(prefix, env = process.env) {
 }
 
 /**
- * Upload `path` in a fresh page; resolves to { key, ms, longTasks }. `setup(page, context)`
+ * Upload `path` in a fresh page; resolves to { key, etag, ms, longTasks, phases } (phases:
+ * ms from the call to each of directUpload's phases and its first byte sent). `setup(page, context)`
  * runs once the page is ready, before the upload (e.g. a network emulation).
  */
 async function inPage(browser, url, path, kind, o, { watchLongTasks = false, setup } = {}) {
@@ -95,18 +96,25 @@ async function inPage(browser, url, path, kind, o, { watchLongTasks = false, set
       const t0 = performance.now();
       let key;
       let etag;
+      const phases = {};
       if (kind === 'uppy') {
         const { endpoint, ...options } = o;
         const res = await window.uppyUpload(file, endpoint, options);
         if (res.failed.length || !res.successful.length) throw new Error(`uppy: ${JSON.stringify(res.failed)}`);
         key = res.successful[0].key;
       } else {
-        ({ key, etag } = await window.directUpload(file, { ...o, store: false }));
+        // When each phase began, and the first byte sent: where the time before and after the parts goes.
+        const onProgress = (st) => {
+          const at = performance.now() - t0;
+          phases[st.phase] ??= at;
+          if (st.loaded > 0) phases.firstByte ??= at;
+        };
+        ({ key, etag } = await window.directUpload(file, { ...o, store: false, onProgress }));
       }
       const ms = performance.now() - t0;
       await new Promise((resolve) => setTimeout(resolve, 100)); // let the observer deliver
       observer?.disconnect();
-      return { key, etag, ms, longTasks };
+      return { key, etag, ms, longTasks, phases };
     }, { kind, o, watch: watchLongTasks });
   } finally {
     await ctx.close();
