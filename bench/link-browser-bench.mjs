@@ -83,7 +83,8 @@ async function runGrid() {
           await verify(B, r, md5, c);
           const MBps = cfg.size / 1e6 / (r.ms / 1000);
           uploads.push({ ...cell, contender: c, round, size: cfg.size, ms: r.ms, MBps, phases: r.phases });
-          log(`${at(cell)} ${c}#${round}: ${(r.ms / 1000).toFixed(1)} s, ${MBps.toFixed(1)} MB/s (${((100 * MBps) / link.MBps).toFixed(0)} % of the link)${Object.keys(r.phases).length ? ` phases ${JSON.stringify(r.phases, (k, v) => (typeof v === 'number' ? Math.round(v) : v))}` : ''}`);
+          const phases = Object.entries(r.phases ?? {}).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ');
+          log(`${at(cell)} ${c}#${round}: ${(r.ms / 1000).toFixed(1)} s, ${MBps.toFixed(1)} MB/s (${((100 * MBps) / link.MBps).toFixed(0)} % of the link)${phases ? `; ms to ${phases}` : ''}`);
         }
       }
     }

@@ -77,8 +77,27 @@ export function renderLinkBrowser(R, { fmt, median }) {
       }
     }
     p('', 'MB = 10⁶ bytes.', '');
+    p(...phaseTable(LB, fmt));
   }
   if (LB.notes?.length) p(...LB.notes, '');
   if (LB.error) p('Failed:', '', '```', LB.error, '```', '');
+  return L;
+}
+
+/** Where s3mpu's time goes in each cell, from directUpload's progress phases (seconds). */
+function phaseTable(LB, fmt) {
+  const rows = LB.uploads.filter((u) => u.contender === 's3mpu-direct' && u.phases?.done);
+  if (!rows.length) return [];
+  const L = ['s3mpu\'s time by phase (its `onProgress` phases, first round): opening its hashing Worker and planning',
+    '(the Worker\'s modules and wasm are fetched over the link), CreateMultipartUpload, then to the first byte sent (the',
+    'first URL batch and MD5), the parts, and CompleteMultipartUpload.', '',
+    '| link (set) | Worker + plan | create | to first byte | parts | complete | parts MB/s |', '|---|---:|---:|---:|---:|---:|---:|'];
+  for (const u of rows.filter((r) => r.round === 0)) {
+    const ph = u.phases;
+    const s = (a, b) => fmt((b - a) / 1000, 2);
+    L.push(`| ${u.mbit ? `${u.rttMs} ms × ${u.mbit} Mbit/s` : 'loopback, none'} | ${s(0, ph.starting)} | ${s(ph.starting, ph.uploading)} | `
+      + `${s(ph.uploading, ph.firstByte)} | ${s(ph.firstByte, ph.completing)} | ${s(ph.completing, ph.done)} | ${fmt(u.size / 1e6 / ((ph.completing - ph.firstByte) / 1000), 1)} |`);
+  }
+  L.push('');
   return L;
 }
