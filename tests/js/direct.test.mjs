@@ -34,10 +34,7 @@ describe('direct uploads: handler and directUpload on Node', { timeout: 180_000 
   before(async () => {
     server = await s3Server();
     bucket = await server.bucket('s3mpu-direct');
-    client = await S3Client.create({
-      endpoint: server.endpoint, region: server.region, forcePathStyle: true,
-      credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
-    });
+    client = await S3Client.create(server.clientOptions());
     const handler = createDirectUploadHandler(client, {
       bucket,
       maxSize: 64 * MiB,
