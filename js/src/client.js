@@ -115,7 +115,7 @@ export class S3Client {
           cls = 'no';
         } else if (response.ok) {
           try {
-            return { response, bytes, ...(kind === 'complete' ? { parsed: this.parse('complete', bytes, response) } : {}) };
+            return { response, bytes, ...(kind === 'completeMultipartUpload' ? { parsed: this.parse('completeMultipartUpload', bytes, response) } : {}) };
           } catch (e) {
             // Complete's 200 that carries an <Error>, or that we cannot read.
             if (!(e instanceof S3Error || e instanceof S3VerifyError)) throw e;
@@ -179,14 +179,14 @@ export class S3Client {
     if (params.checksumAlgorithm) fields.checksumAlgorithm = params.checksumAlgorithm;
     const startedMs = this.clock();
     let uncertain = false;
-    const { response, bytes } = await this.send('create', fields, {
+    const { response, bytes } = await this.send('createMultipartUpload', fields, {
       signal: params.signal,
       retryWhile: params.retryWhile,
       onAttemptFailed: (error) => {
         uncertain ||= !(error instanceof S3Error) || !(error.status < 500) || error.status === 200;
       },
     });
-    const { bucket, key, uploadId } = this.parse('create', bytes, response);
+    const { bucket, key, uploadId } = this.parse('createMultipartUpload', bytes, response);
     if (!/^[\x21-\x7e]{1,1024}$/.test(uploadId)) {
       // The core would refuse to send it back, so it can be neither used nor aborted here.
       throw new S3VerifyError({
@@ -250,7 +250,7 @@ export class S3Client {
     if (params.checksumAlgorithm) fields.checksumAlgorithm = params.checksumAlgorithm;
     let uncertain = false;
     try {
-      const { parsed } = await this.send('complete', fields, {
+      const { parsed } = await this.send('completeMultipartUpload', fields, {
         signal,
         retryWhile: params.retryWhile,
         onAttemptFailed: (error) => {
@@ -273,7 +273,7 @@ export class S3Client {
 
   /** AbortMultipartUpload. */
   async abortMultipartUpload({ bucket, key, uploadId, signal, retryWhile }) {
-    await this.send('abort', { bucket, key, uploadId }, { signal, expect: 'none', retryWhile });
+    await this.send('abortMultipartUpload', { bucket, key, uploadId }, { signal, expect: 'none', retryWhile });
   }
 
   /**
@@ -307,9 +307,9 @@ export class S3Client {
    * @returns {Promise<{ uploads: { key: string, uploadId: string, initiated: string, storageClass: string }[], isTruncated: boolean, nextKeyMarker: string, nextUploadIdMarker: string }>}
    */
   async listMultipartUploads({ bucket, prefix, keyMarker, uploadIdMarker, maxUploads, signal, retryWhile }) {
-    const { response, bytes } = await this.send('listUploads',
+    const { response, bytes } = await this.send('listMultipartUploads',
       { bucket, prefix, keyMarker, uploadIdMarker, maxUploads }, { signal, retryWhile });
-    return this.parse('listUploads', bytes, response);
+    return this.parse('listMultipartUploads', bytes, response);
   }
 
   /**
@@ -408,14 +408,13 @@ export class S3Client {
    * @returns {{ url: string, method: string, headers: Record<string, string> }}
    */
   presign({ operation = 'uploadPart', expiresIn = EXPIRES_DEFAULT, ...params }) {
-    const kind = PRESIGN_KINDS[operation];
-    if (!kind) throw new S3InputError('InvalidArgument', `s3mpu: cannot presign ${operation}`);
+    if (!PRESIGNABLE.has(operation)) throw new S3InputError('InvalidArgument', `s3mpu: cannot presign ${operation}`);
     checkExpires(expiresIn);
     // The object's fields over the caller's (a Date expires as its HTTP-date), in an order
     // V8 copies fast: presigning is a hot path (BENCHMARKS.md, signing from Node).
     const object = objectFields(params);
     const fields = { ...object, ...params, expires: object.expires, presignExpires: expiresIn, signal: undefined };
-    const request = this.abi.build(kind, fields, this.now());
+    const request = this.abi.build(operation, fields, this.now());
     const headers = {};
     for (const [name, value] of request.headers) if (!RUNTIME_HEADERS.has(name)) headers[name] = value;
     return { url: request.url, method: request.method, headers };
@@ -510,11 +509,10 @@ function checkPostParams(params) {
   return { ...params, expiresIn };
 }
 
-const PRESIGN_KINDS = {
-  uploadPart: 'uploadPart', putObject: 'putObject', createMultipartUpload: 'create',
-  completeMultipartUpload: 'complete', abortMultipartUpload: 'abort', listParts: 'listParts',
-  headObject: 'headObject',
-};
+// The operations presign() takes: an operation's name is the same in every layer.
+const PRESIGNABLE = new Set([
+  'uploadPart', 'putObject', 'createMultipartUpload', 'completeMultipartUpload', 'abortMultipartUpload', 'listParts', 'headObject',
+]);
 
 // ---- Helpers ---------------------------------------------------------------------
 

@@ -9,8 +9,8 @@
 //                  ETag or checksum that is not ours, an answer we cannot parse
 // Network failures and aborts reach the caller as the runtime reports them
 // (fetch's TypeError, the AbortSignal's reason); wasm memory exhausted is a
-// RangeError. The codes of errors the core reports are named in wasm/abi.c
-// (WasmAbi.errorName).
+// RangeError. The codes of errors the core reports are named in core/src/error.c
+// (WasmAbi.errorName reads them from the module).
 
 function describe(code, message, status, requestId) {
   const where = [status === undefined ? '' : `HTTP ${status}`, requestId ? `request ${requestId}` : ''].filter(Boolean);

@@ -1,7 +1,9 @@
 // s3mpu under Deno and Bun (their npm binaries, pinned by this folder's lockfile) against the
-// real gateway: createDirectUploadHandler served by Deno.serve and Bun.serve (serve.mjs) and
-// driven from Node by the package's own directUpload and by plain fetch; and S3Client.upload()
-// run inside each runtime (upload.mjs) through both entries. Every object is read back by the
+// real gateway: createDirectUploadHandler served by Deno.serve and Bun.serve, and by each
+// runtime's node:http through toNodeListener (serve.mjs), driven from Node by the package's own
+// directUpload and by plain fetch; directUpload itself run by Node, Deno and Bun
+// (direct-upload.mjs); and S3Client.upload() run inside each runtime (upload.mjs) through both
+// entries and with each kind of body. Every object is read back by the
 // independent verifier (tests/js/harness, @aws-sdk/client-s3).
 //
 //   scripts/test-e2e.sh tests/runtimes
@@ -26,6 +28,7 @@ const nodeFetch = globalThis.fetch;
 const NO_POST = notOn('swift', 'Swift s3api has no browser form uploads (POST Object): it answers 412 Bad URL');
 // Deno's permissions: the gateway and our port, the package's files, the settings.
 const RUNTIMES = {
+  node: (script) => [process.execPath, [script]],
   deno: (script) => [path.join(here, 'node_modules/.bin/deno'), ['run', '--no-lock', '--allow-net', '--allow-read', '--allow-env', script]],
   bun: (script) => [path.join(here, 'node_modules/.bin/bun'), [script]],
 };
@@ -42,9 +45,9 @@ function runScript(runtime, script, args, env) {
 }
 
 /** serve.mjs under the runtime: resolves to { base, child } once it listens. */
-function startServer(runtime, env) {
+function startServer(runtime, mode, env) {
   const [bin, argv] = RUNTIMES[runtime](path.join(here, 'serve.mjs'));
-  const child = spawn(bin, argv, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(bin, [...argv, mode], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.on('error', reject);
@@ -57,13 +60,16 @@ function startServer(runtime, env) {
   });
 }
 
-for (const runtime of Object.keys(RUNTIMES)) {
-  describe(`${runtime}: the signing handler and upload()`, { timeout: 180_000 }, () => {
-    const prefix = `runtimes-${runtime}-${process.pid}-${Date.now()}/`;
+const SERVERS = { native: { deno: 'Deno.serve', bun: 'Bun.serve' }, 'node:http': { deno: 'node:http', bun: 'node:http' } };
+
+const SERVING = ['deno', 'bun'];
+
+for (const [runtime, mode] of SERVING.flatMap((r) => Object.keys(SERVERS).map((m) => [r, m]))) {
+  describe(`${runtime}: the signing handler under ${SERVERS[mode][runtime]}`, { timeout: 180_000 }, () => {
+    const prefix = `runtimes-${runtime}-${mode.replace(':', '')}-${process.pid}-${Date.now()}/`;
     let server;
     let bucket;
     let served;
-    let dir;
     const answers = []; // every status line, header and body the handler sent: the secret must be in none
 
     // fetch from Node that keeps a copy of each answer from the handler.
@@ -92,14 +98,12 @@ for (const runtime of Object.keys(RUNTIMES)) {
     before(async () => {
       server = await s3Server();
       bucket = await server.bucket('s3mpu-runtimes');
-      dir = await mkdtemp(path.join(tmpdir(), `s3mpu-runtimes-${runtime}-`));
-      served = await startServer(runtime, { RUNTIME_BUCKET: bucket, RUNTIME_PREFIX: prefix });
+      served = await startServer(runtime, mode, { RUNTIME_BUCKET: bucket, RUNTIME_PREFIX: prefix });
     });
 
     after(async () => {
       served?.child.stdin.end(); // serve.mjs exits when its stdin closes
       if (served && served.child.exitCode === null) await new Promise((r) => served.child.once('exit', r));
-      if (dir) await rm(dir, { recursive: true, force: true });
       assert.ok(answers.length > 0);
       for (const a of answers) assert.ok(!a.includes(server.secretAccessKey), `the secret key is in an answer:\n${a}`);
     });
@@ -112,6 +116,24 @@ for (const runtime of Object.keys(RUNTIMES)) {
       assert.deepEqual([r.key, r.parts, r.size], [`${prefix}twelve.bin`, 3, bytes.length]);
       await verifyObject({ bucket, key: r.key, expectBytes: bytes, expectParts: [5 * MiB, 5 * MiB, 2 * MiB] });
       assert.deepEqual(await listUploads(bucket, prefix), []);
+    });
+
+    // Once per serving runtime: which server runs the handler does not matter here.
+    if (mode === 'native') it('directUpload in a script of its own (only s3mpu/direct imported) under Node, Deno and Bun', async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 's3mpu-runtimes-direct-'));
+      try {
+        for (const client of Object.keys(RUNTIMES)) {
+          const bytes = randomBytes(7 * MiB);
+          const file = path.join(dir, `${client}.bin`);
+          await writeFile(file, bytes);
+          const out = await runScript(client, 'direct-upload.mjs', [served.base, file, `by-${client}.bin`, String(5 * MiB)], {});
+          const r = JSON.parse(out.trim().split('\n').at(-1));
+          assert.deepEqual([r.key, r.parts, r.size], [`${prefix}by-${client}.bin`, 2, bytes.length], client);
+          await verifyObject({ bucket, key: r.key, expectBytes: bytes, expectParts: [5 * MiB, 2 * MiB] });
+        }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
 
     it('Companion\'s routes by hand: create, batch of part URLs, PUT, list, complete; and abort', async () => {
@@ -182,19 +204,48 @@ for (const runtime of Object.keys(RUNTIMES)) {
       assert.ok(!(await listKeys(bucket, prefix)).some((k) => k.includes('denied')), 'a denied call stored an object');
     });
 
-    for (const entry of ['s3mpu', 'default']) {
-      it(`S3Client.upload() inside ${runtime} (entry ${entry}): 6 MiB in 5 MiB parts`, async () => {
+  });
+}
+
+// Entry and body: the package by name with the bodies a user of the runtime has at hand, and
+// the default entry (fetch-loaded wasm) with bytes.
+const UPLOADS = [['s3mpu', 'path'], ['s3mpu', 'stream'], ['s3mpu', 'blob'], ['default', 'bytes']];
+
+for (const runtime of SERVING) {
+  describe(`${runtime}: S3Client.upload() inside the runtime`, { timeout: 120_000 }, () => {
+    const prefix = `runtimes-${runtime}-upload-${process.pid}-${Date.now()}/`;
+    let bucket;
+    let dir;
+    before(async () => {
+      bucket = await (await s3Server()).bucket('s3mpu-runtimes');
+      dir = await mkdtemp(path.join(tmpdir(), `s3mpu-runtimes-${runtime}-`));
+    });
+    after(() => dir && rm(dir, { recursive: true, force: true }));
+
+    for (const [entry, body] of UPLOADS) {
+      it(`entry ${entry}, body ${body}: 6 MiB in 5 MiB parts`, async () => {
         const bytes = randomBytes(6 * MiB);
-        const file = path.join(dir, `${entry}.bin`);
+        const file = path.join(dir, `${entry}-${body}.bin`);
         await writeFile(file, bytes);
-        const key = `${prefix}upload-${entry}.bin`;
-        const out = await runScript(runtime, 'upload.mjs', [entry, file, bucket, key], {});
+        const key = `${prefix}${entry}-${body}.bin`;
+        const out = await runScript(runtime, 'upload.mjs', [entry, body, file, bucket, key], {});
         const r = JSON.parse(out.trim().split('\n').at(-1));
         // Deno and Bun have a native fetch: the package uses it under either entry.
         assert.deepEqual([r.key, r.parts, r.size, r.progress, r.transport], [key, 2, bytes.length, bytes.length, 'fetch']);
         const v = await verifyObject({ bucket, key, expectBytes: bytes, expectParts: [5 * MiB, 1 * MiB] });
         assert.equal(r.etag, `"${v.etag}"`);
+        assert.deepEqual(await listUploads(bucket, prefix), []);
       });
     }
+
+    it('an AbortSignal fired after the first part: the upload is aborted on the server', async () => {
+      const file = path.join(dir, 'cancel.bin');
+      await writeFile(file, randomBytes(16 * MiB));
+      const key = `${prefix}cancel.bin`;
+      const out = await runScript(runtime, 'upload.mjs', ['s3mpu', 'cancel', file, bucket, key], {});
+      assert.deepEqual(JSON.parse(out.trim().split('\n').at(-1)), { error: 'cancelled by the test' });
+      assert.deepEqual(await listUploads(bucket, prefix), []);
+      assert.ok(!(await listKeys(bucket, prefix)).includes(key), 'a cancelled upload stored an object');
+    });
   });
 }

@@ -1,15 +1,20 @@
-// createDirectUploadHandler served by Deno (Deno.serve) or Bun (Bun.serve), as a user would:
-// the package imported by its name ('s3mpu', linked to js/ by this folder's package.json) and
-// the handler passed to the runtime's own server unchanged. Binds 127.0.0.1 on a free port,
-// prints "listening <port>" and exits when its stdin closes (the test that started it ended).
+// createDirectUploadHandler served by Deno or Bun, as a user would: the package imported by
+// its name ('s3mpu', linked to js/ by this folder's package.json) and the handler given
+// unchanged to the runtime's own server (Deno.serve, Bun.serve), or with the argument
+// "node:http" to the runtime's node:http through the package's toNodeListener. Binds
+// 127.0.0.1 on a free port, prints "listening <port>" and exits when its stdin closes (the
+// test that started it ended).
 //
-//   deno run --no-lock --allow-net --allow-read --allow-env serve.mjs    |   bun serve.mjs
+//   deno run --no-lock --allow-net --allow-read --allow-env serve.mjs [node:http]
+//   bun serve.mjs [node:http]
 //
 // Settings from the environment: S3MPU_TEST_ENDPOINT, _REGION, _ACCESS_KEY_ID,
 // _SECRET_ACCESS_KEY; RUNTIME_BUCKET; RUNTIME_PREFIX (authorize() allows keys under it only).
-import { S3Client, createDirectUploadHandler } from 's3mpu';
+import http from 'node:http';
+import { S3Client, createDirectUploadHandler, toNodeListener } from 's3mpu';
 
 const env = globalThis.Deno ? Deno.env.toObject() : process.env;
+const [mode = 'native'] = globalThis.Deno ? Deno.args : process.argv.slice(2);
 const prefix = env.RUNTIME_PREFIX;
 
 const client = await S3Client.create({
@@ -30,13 +35,18 @@ const handler = createDirectUploadHandler(client, {
 });
 
 const print = (line) => (globalThis.Deno ? Deno.stdout.writeSync(new TextEncoder().encode(`${line}\n`)) : console.log(line));
-if (globalThis.Deno) {
-  Deno.serve({ hostname: '127.0.0.1', port: 0, onListen: ({ port }) => print(`listening ${port}`) }, handler);
-  for await (const _ of Deno.stdin.readable);
-  Deno.exit(0);
+if (mode === 'node:http') {
+  const server = http.createServer(toNodeListener(handler));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  print(`listening ${server.address().port}`);
+} else if (globalThis.Deno) {
+  await new Promise((resolve) => {
+    Deno.serve({ hostname: '127.0.0.1', port: 0, onListen: ({ port }) => resolve(print(`listening ${port}`)) }, handler);
+  });
 } else {
-  const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: handler });
-  print(`listening ${server.port}`);
-  for await (const _ of Bun.stdin.stream());
-  process.exit(0);
+  print(`listening ${Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: handler }).port}`);
 }
+const stdin = globalThis.Deno ? Deno.stdin.readable : Bun.stdin.stream();
+for await (const _ of stdin);
+if (globalThis.Deno) Deno.exit(0);
+else process.exit(0);
