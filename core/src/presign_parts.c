@@ -44,7 +44,7 @@ static int check_numbers(client_state *c, const uint32_t *numbers, size_t count)
 }
 
 /* see s3mpu.h */
-int s3mpu_presign_parts(s3mpu_client *client, const s3mpu_op *op, int64_t now,
+int s3mpu_request_presign_parts(s3mpu_client *client, const s3mpu_op *op, int64_t now,
 	const uint32_t *numbers, size_t count, char *signatures, s3mpu_presigned_parts *out,
 	char *arena, size_t cap, size_t *need)
 {
@@ -62,7 +62,7 @@ int s3mpu_presign_parts(s3mpu_client *client, const s3mpu_op *op, int64_t now,
 			"presigned parts are presigned UploadParts", no_value, NULL);
 	if ((err = check_numbers(client_of(client), numbers, count)) != S3MPU_OK)
 		return err;
-	if ((err = s3mpu_build(client, op, now, req, arena, cap, need)) != S3MPU_OK)
+	if ((err = s3mpu_request_build(client, op, now, req, arena, cap, need)) != S3MPU_OK)
 		return err;
 	digits = (s3mpu_str){ d, decimal_format(op->part_number, d) };
 	url = req->url;
@@ -75,7 +75,7 @@ int s3mpu_presign_parts(s3mpu_client *client, const s3mpu_op *op, int64_t now,
 		memcmp(url.ptr + url.len - 64, req->signature.signature, 64) != 0)
 		return client_fail(client_of(client), S3MPU_E_ARGUMENT,
 			"the presigned URL has no partNumber to vary", no_value, NULL);
-	sigv4_sign_numbers(&client_of(client)->signer, &req->signature, in_request, digits.len, numbers,
-		count, signatures);
+	sigv4_sign_numbers(&client_of(client)->signer, &req->signature, in_request, digits.len,
+		numbers, count, signatures);
 	return S3MPU_OK;
 }

@@ -1,5 +1,5 @@
 /* test_presign_parts.c -- a batch of presigned UploadPart URLs is the same,
- * byte for byte, as a presigned s3mpu_build of each part. */
+ * byte for byte, as a presigned s3mpu_request_build of each part. */
 #include "check.h"
 #include "s3mpu.h"
 
@@ -8,7 +8,7 @@
 static char single[1 << 16];
 static char signatures[64 * 16];
 
-/* The URL of numbers[i] as s3mpu_presign_parts describes it. */
+/* The URL of numbers[i] as s3mpu_request_presign_parts describes it. */
 static size_t spliced(const s3mpu_presigned_parts *p, const char *sig, uint32_t n, char *out)
 {
 	s3mpu_str url = p->request.url;
@@ -30,14 +30,15 @@ static void same_as_single_presigns(s3mpu_client *c, s3mpu_op op)
 	size_t i, need = 0;
 
 	op.part_number = numbers[0];
-	CHECK_INT(s3mpu_presign_parts(c, &op, NOW, numbers, count, signatures, &p, arena,
-			  sizeof arena, &need),
+	CHECK_INT(s3mpu_request_presign_parts(
+			  c, &op, NOW, numbers, count, signatures, &p, arena, sizeof arena, &need),
 		S3MPU_OK);
 	for (i = 0; i < count; i++) {
 		s3mpu_request r;
 		size_t len = spliced(&p, signatures + 64 * i, numbers[i], url);
 		op.part_number = numbers[i];
-		CHECK_INT(s3mpu_build(c, &op, NOW, &r, single, sizeof single, &need), S3MPU_OK);
+		CHECK_INT(s3mpu_request_build(c, &op, NOW, &r, single, sizeof single, &need),
+			S3MPU_OK);
 		CHECK_INT(len, r.url.len);
 		CHECK(memcmp(url, r.url.ptr, r.url.len) == 0);
 	}
@@ -87,30 +88,31 @@ TEST(refuses_what_is_no_batch_of_parts)
 
 	op.part_number = 1;
 	/* Not presigned. */
-	CHECK_INT(s3mpu_presign_parts(&c, &op, NOW, numbers, 2, signatures, &p, arena,
-			  sizeof arena, &need),
+	CHECK_INT(s3mpu_request_presign_parts(
+			  &c, &op, NOW, numbers, 2, signatures, &p, arena, sizeof arena, &need),
 		S3MPU_E_ARGUMENT);
 	op.presign_expires = 60;
 	numbers[1] = 10001;
-	CHECK_INT(s3mpu_presign_parts(&c, &op, NOW, numbers, 2, signatures, &p, arena,
-			  sizeof arena, &need),
+	CHECK_INT(s3mpu_request_presign_parts(
+			  &c, &op, NOW, numbers, 2, signatures, &p, arena, sizeof arena, &need),
 		S3MPU_E_PART_NUMBER);
 	numbers[1] = 0;
-	CHECK_INT(s3mpu_presign_parts(&c, &op, NOW, numbers, 2, signatures, &p, arena,
-			  sizeof arena, &need),
+	CHECK_INT(s3mpu_request_presign_parts(
+			  &c, &op, NOW, numbers, 2, signatures, &p, arena, sizeof arena, &need),
 		S3MPU_E_PART_NUMBER);
 	numbers[1] = 2;
-	op.part_number = 0; /* the op's own part is checked as s3mpu_build checks it */
-	CHECK_INT(s3mpu_presign_parts(&c, &op, NOW, numbers, 2, signatures, &p, arena,
-			  sizeof arena, &need),
+	op.part_number = 0; /* the op's own part is checked as s3mpu_request_build checks it */
+	CHECK_INT(s3mpu_request_presign_parts(
+			  &c, &op, NOW, numbers, 2, signatures, &p, arena, sizeof arena, &need),
 		S3MPU_E_PART_NUMBER);
 	op.part_number = 1;
-	CHECK_INT(s3mpu_presign_parts(&c, &op, NOW, numbers, 2, signatures, &p, arena, 64, &need),
+	CHECK_INT(s3mpu_request_presign_parts(
+			  &c, &op, NOW, numbers, 2, signatures, &p, arena, 64, &need),
 		S3MPU_E_SPACE);
 	CHECK(need > 64);
-	op.op = S3MPU_OP_ABORT;
-	CHECK_INT(s3mpu_presign_parts(&c, &op, NOW, numbers, 2, signatures, &p, arena,
-			  sizeof arena, &need),
+	op.op = S3MPU_OP_ABORT_MULTIPART_UPLOAD;
+	CHECK_INT(s3mpu_request_presign_parts(
+			  &c, &op, NOW, numbers, 2, signatures, &p, arena, sizeof arena, &need),
 		S3MPU_E_ARGUMENT);
 }
 
