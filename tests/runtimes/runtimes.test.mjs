@@ -7,6 +7,10 @@
 // independent verifier (tests/js/harness, @aws-sdk/client-s3).
 //
 //   scripts/test-e2e.sh tests/runtimes
+//
+// The binaries come from npm ci here (bun and deno run their postinstall, allowed in
+// package.json's allowScripts); on a CPU without AVX2 bun's postinstall fetches its -baseline
+// build of the same version from npm itself.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
