@@ -1,11 +1,16 @@
 // s3mpu under Deno and Bun (their npm binaries, pinned by this folder's lockfile) against the
 // real gateway: createDirectUploadHandler served by Deno.serve and Bun.serve, and by each
 // runtime's node:http through toNodeListener (serve.mjs), driven from Node by the package's own
-// directUpload and by plain fetch; and S3Client.upload() run inside each runtime (upload.mjs)
-// through both entries and with each kind of body. Every object is read back by the
+// directUpload and by plain fetch; directUpload itself run by Node, Deno and Bun
+// (direct-upload.mjs); and S3Client.upload() run inside each runtime (upload.mjs) through both
+// entries and with each kind of body. Every object is read back by the
 // independent verifier (tests/js/harness, @aws-sdk/client-s3).
 //
 //   scripts/test-e2e.sh tests/runtimes
+//
+// The binaries come from npm ci here (bun and deno run their postinstall, allowed in
+// package.json's allowScripts); on a CPU without AVX2 bun's postinstall fetches its -baseline
+// build of the same version from npm itself.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
@@ -27,6 +32,7 @@ const nodeFetch = globalThis.fetch;
 const NO_POST = notOn('swift', 'Swift s3api has no browser form uploads (POST Object): it answers 412 Bad URL');
 // Deno's permissions: the gateway and our port, the package's files, the settings.
 const RUNTIMES = {
+  node: (script) => [process.execPath, [script]],
   deno: (script) => [path.join(here, 'node_modules/.bin/deno'), ['run', '--no-lock', '--allow-net', '--allow-read', '--allow-env', script]],
   bun: (script) => [path.join(here, 'node_modules/.bin/bun'), [script]],
 };
@@ -60,7 +66,9 @@ function startServer(runtime, mode, env) {
 
 const SERVERS = { native: { deno: 'Deno.serve', bun: 'Bun.serve' }, 'node:http': { deno: 'node:http', bun: 'node:http' } };
 
-for (const [runtime, mode] of Object.keys(RUNTIMES).flatMap((r) => Object.keys(SERVERS).map((m) => [r, m]))) {
+const SERVING = ['deno', 'bun'];
+
+for (const [runtime, mode] of SERVING.flatMap((r) => Object.keys(SERVERS).map((m) => [r, m]))) {
   describe(`${runtime}: the signing handler under ${SERVERS[mode][runtime]}`, { timeout: 180_000 }, () => {
     const prefix = `runtimes-${runtime}-${mode.replace(':', '')}-${process.pid}-${Date.now()}/`;
     let server;
@@ -112,6 +120,24 @@ for (const [runtime, mode] of Object.keys(RUNTIMES).flatMap((r) => Object.keys(S
       assert.deepEqual([r.key, r.parts, r.size], [`${prefix}twelve.bin`, 3, bytes.length]);
       await verifyObject({ bucket, key: r.key, expectBytes: bytes, expectParts: [5 * MiB, 5 * MiB, 2 * MiB] });
       assert.deepEqual(await listUploads(bucket, prefix), []);
+    });
+
+    // Once per serving runtime: which server runs the handler does not matter here.
+    if (mode === 'native') it('directUpload in a script of its own (only s3mpu/direct imported) under Node, Deno and Bun', async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 's3mpu-runtimes-direct-'));
+      try {
+        for (const client of Object.keys(RUNTIMES)) {
+          const bytes = randomBytes(7 * MiB);
+          const file = path.join(dir, `${client}.bin`);
+          await writeFile(file, bytes);
+          const out = await runScript(client, 'direct-upload.mjs', [served.base, file, `by-${client}.bin`, String(5 * MiB)], {});
+          const r = JSON.parse(out.trim().split('\n').at(-1));
+          assert.deepEqual([r.key, r.parts, r.size], [`${prefix}by-${client}.bin`, 2, bytes.length], client);
+          await verifyObject({ bucket, key: r.key, expectBytes: bytes, expectParts: [5 * MiB, 2 * MiB] });
+        }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
 
     it('Companion\'s routes by hand: create, batch of part URLs, PUT, list, complete; and abort', async () => {
@@ -189,7 +215,7 @@ for (const [runtime, mode] of Object.keys(RUNTIMES).flatMap((r) => Object.keys(S
 // the default entry (fetch-loaded wasm) with bytes.
 const UPLOADS = [['s3mpu', 'path'], ['s3mpu', 'stream'], ['s3mpu', 'blob'], ['default', 'bytes']];
 
-for (const runtime of Object.keys(RUNTIMES)) {
+for (const runtime of SERVING) {
   describe(`${runtime}: S3Client.upload() inside the runtime`, { timeout: 120_000 }, () => {
     const prefix = `runtimes-${runtime}-upload-${process.pid}-${Date.now()}/`;
     let bucket;
