@@ -3,10 +3,14 @@
 // runtime's node:http through toNodeListener (serve.mjs), driven from Node by the package's own
 // directUpload and by plain fetch; directUpload itself run by Node, Deno and Bun
 // (direct-upload.mjs); and S3Client.upload() run inside each runtime (upload.mjs) through both
-// entries and with each kind of body. Every object is read back by the
-// independent verifier (tests/js/harness, @aws-sdk/client-s3).
+// entries and with each kind of body, and the s3mpu command (cp) under each. Every object is
+// read back by the independent verifier (tests/js/harness, @aws-sdk/client-s3).
 //
 //   scripts/test-e2e.sh tests/runtimes
+//
+// The binaries come from npm ci here (bun and deno run their postinstall, allowed in
+// package.json's allowScripts); on a CPU without AVX2 bun's postinstall fetches its -baseline
+// build of the same version from npm itself.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
@@ -36,11 +40,17 @@ const RUNTIMES = {
 /** Runs one script of this folder under the runtime to its end: its stdout. */
 function runScript(runtime, script, args, env) {
   const [bin, argv] = RUNTIMES[runtime](path.join(here, script));
+  return run(bin, [...argv, ...args], { env });
+}
+
+/** A child to its end, with `input` on its stdin: its stdout; a failure (status, stderr) rejects. */
+function run(bin, argv, { env = {}, input } = {}) {
   return new Promise((resolve, reject) => {
-    execFile(bin, [...argv, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${runtime} ${script}: ${error.message}\n${stderr}`));
-      else resolve(stdout);
+    const child = execFile(bin, argv, { env: { ...process.env, ...env }, timeout: 60_000, encoding: 'buffer' }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${path.basename(bin)} ${argv.join(' ')}: ${error.message}\n${stderr}`));
+      else resolve(stdout.toString());
     });
+    child.stdin.end(input);
   });
 }
 
@@ -209,6 +219,12 @@ for (const [runtime, mode] of SERVING.flatMap((r) => Object.keys(SERVERS).map((m
 
 // Entry and body: the package by name with the bodies a user of the runtime has at hand, and
 // the default entry (fetch-loaded wasm) with bytes.
+// The package's command as `bunx --bun s3mpu` and `deno run -A npm:s3mpu` run it.
+const CLI = {
+  deno: [path.join(here, 'node_modules/.bin/deno'), ['run', '--no-lock', '-A', path.join(here, 'node_modules/s3mpu/bin/s3mpu.js')]],
+  bun: [path.join(here, 'node_modules/.bin/bun'), [path.join(here, 'node_modules/s3mpu/bin/s3mpu.js')]],
+};
+
 const UPLOADS = [['s3mpu', 'path'], ['s3mpu', 'stream'], ['s3mpu', 'blob'], ['default', 'bytes']];
 
 for (const runtime of SERVING) {
@@ -246,6 +262,25 @@ for (const runtime of SERVING) {
       assert.deepEqual(JSON.parse(out.trim().split('\n').at(-1)), { error: 'cancelled by the test' });
       assert.deepEqual(await listUploads(bucket, prefix), []);
       assert.ok(!(await listKeys(bucket, prefix)).includes(key), 'a cancelled upload stored an object');
+    });
+
+    it('the s3mpu command: cp of a file and of stdin, 7 MiB in 5 MiB parts', async () => {
+      const s3 = await s3Server();
+      const env = {
+        S3MPU_ENDPOINT: s3.endpoint, S3MPU_REGION: s3.region, S3MPU_ACCESS_KEY_ID: s3.accessKeyId,
+        S3MPU_SECRET_ACCESS_KEY: s3.secretAccessKey, XDG_CONFIG_HOME: '/nonexistent', // no config file of the user's
+      };
+      const [bin, argv] = CLI[runtime];
+      const bytes = randomBytes(7 * MiB);
+      const file = path.join(dir, 'cli.bin');
+      await writeFile(file, bytes);
+      for (const [source, input] of [[file, undefined], ['-', bytes]]) {
+        const key = `${prefix}cli-${source === '-' ? 'stdin' : 'file'}.bin`;
+        const out = await run(bin, [...argv, 'cp', source, `s3://${bucket}/${key}`, '--part-size', '5MiB', '--no-progress', '--json'], { env, input });
+        const r = JSON.parse(out);
+        assert.deepEqual([r.key, r.parts, r.size], [key, 2, bytes.length], source);
+        await verifyObject({ bucket, key, expectBytes: bytes, expectParts: [5 * MiB, 2 * MiB] });
+      }
     });
   });
 }
