@@ -10,6 +10,7 @@ import { DEFAULT_RETRY, backoffMs } from '../retry.js';
 import { sleep } from '../signal.js';
 import { NetworkError } from './xhr.js';
 import { S3InputError } from '../errors.js';
+import { EXPIRES_DEFAULT } from '../limits.js';
 
 const HOOKS = ['create', 'signParts', 'listParts', 'complete', 'abort'];
 
@@ -138,7 +139,7 @@ function credentialsSigner(o) {
     }
     return current;
   };
-  const lifetime = () => Math.max(1, Math.min(o.expiresIn ?? 3600, Math.floor((current.until - Date.now()) / 1000)));
+  const lifetime = () => Math.max(1, Math.min(o.expiresIn ?? EXPIRES_DEFAULT, Math.floor((current.until - Date.now()) / 1000)));
   const bucket = s3.bucket;
   const signal = o.signal;
   return {
