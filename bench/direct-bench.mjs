@@ -102,7 +102,8 @@ async function sizes() {
   // s3mpu/direct in endpoint (or signer) mode: the page's module, the Worker it starts
   // (new URL('./worker.js', ...), a file of its own) and the MD5 wasm the Worker loads,
   // each counted. Credentials mode fetches besides the chunk it import()s (S3Client) and
-  // s3mpu.wasm, which sign in the page: a row of its own.
+  // s3mpu.wasm, which sign in the page, and a runtime without Workers the tasks' chunk:
+  // a row of their own.
   const direct = join(root, 'js/src/direct/index.js');
   if (await exists(direct)) {
     const page = await splitBundle(join(here, 'size/s3mpu-direct.mjs'), join(outDir, 'direct'));
@@ -111,7 +112,7 @@ async function sizes() {
       sized('worker.min.js', await bundle(join(root, 'js/src/direct/worker.js'), join(outDir, 'direct', 'worker.min.js'))),
       sized('s3mpu-md5.wasm', { bytes: await readFile(join(root, 'js/s3mpu-md5.wasm')) }),
     ]));
-    rows.push(row('s3mpu/direct credentials mode (extra)', [
+    rows.push(row('s3mpu/direct, loaded on demand (credentials mode; tasks without a Worker)', [
       ...page.lazy,
       sized('s3mpu.wasm', { bytes: await readFile(process.env.S3MPU_WASM || join(root, 'js/s3mpu.wasm')) }),
     ]));

@@ -9,14 +9,13 @@
  * Memory: no allocator. JS copies body bytes into the window (four lanes
  * of s3mpu_md5wasm_lane_size() bytes each, lane i at window + i * lane
  * size), then calls an update with each lane's length. Digests and the
- * plan are left in fixed places whose addresses the calls return.
+ * plan are left in fixed places whose addresses the calls return. Error
+ * codes come without their strings (s3mpu_strerror): a third of the module.
  *
  * Versioning: s3mpu_md5wasm_abi_version() changes whenever an export's
  * meaning does; md5wasm.js checks it.
  */
 #include "s3mpu.h"
-
-#include <string.h>
 
 #define S3MPU_MD5WASM_ABI_VERSION 1
 #define LANE_SIZE (64 * 1024)
@@ -31,7 +30,6 @@ S3MPU_API void s3mpu_md5wasm_x4_update(size_t len0, size_t len1, size_t len2, si
 S3MPU_API const unsigned char *s3mpu_md5wasm_x4_digest(void);
 S3MPU_API int s3mpu_md5wasm_plan(double total, double preferred);
 S3MPU_API const double *s3mpu_md5wasm_plan_result(void);
-S3MPU_API size_t s3mpu_md5wasm_error_message(int err);
 
 static _Alignas(16) unsigned char window[S3MPU_MD5X4_LANES][LANE_SIZE];
 static s3mpu_md5 one;
@@ -101,12 +99,3 @@ int s3mpu_md5wasm_plan(double total, double preferred)
 }
 
 const double *s3mpu_md5wasm_plan_result(void) { return plan_result; }
-
-/* s3mpu_strerror(err) copied into lane 0; its length. */
-size_t s3mpu_md5wasm_error_message(int err)
-{
-	const char *s = s3mpu_strerror(err);
-	size_t n = strlen(s);
-	memcpy(window[0], s, n);
-	return n;
-}

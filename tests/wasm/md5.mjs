@@ -64,14 +64,14 @@ for (const file of modules) {
       assert.deepEqual(m.md5Many(views).map(hex), views.map(md5));
     });
 
-    it('plans as the core does, and refuses what the core refuses with its message', async () => {
+    it('plans as the core does, and refuses what the core refuses', async () => {
       const m = await h;
       assert.deepEqual(m.plan(0, 0), { partSize: 8 * MiB, partCount: 1 });
       assert.deepEqual(m.plan(100 * MiB, 0), { partSize: 8 * MiB, partCount: 13 });
       assert.deepEqual(m.plan(100 * MiB, 5 * MiB), { partSize: 5 * MiB, partCount: 20 });
       assert.deepEqual(m.plan(200 * 1024 * MiB, 5 * MiB), { partSize: 21 * MiB, partCount: 9753 });
-      assert.throws(() => m.plan(6 * 1024 * 1024 * MiB, 0), { name: 'S3InputError', message: /too large for 10,000 parts/ });
-      assert.throws(() => m.plan(MiB, 6 * 1024 * MiB), { name: 'S3InputError', message: /part size outside/ });
+      assert.throws(() => m.plan(6 * 1024 * 1024 * MiB, 0), { name: 'S3InputError', message: /cannot plan 6597069766656 bytes/ });
+      assert.throws(() => m.plan(MiB, 6 * 1024 * MiB), { name: 'S3InputError', message: /in parts of 6442450944/ });
       assert.throws(() => m.plan(-1, 0), { name: 'S3InputError' });
     });
   });

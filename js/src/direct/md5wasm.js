@@ -69,8 +69,8 @@ export async function loadMd5(source) {
     plan(size, partSize) {
       const err = x.s3mpu_md5wasm_plan(size, partSize ?? 0);
       if (err) {
-        const n = x.s3mpu_md5wasm_error_message(err);
-        throw new S3InputError('InvalidArgument', `s3mpu: ${size} bytes in parts of ${partSize || 'the default size'}: ${new TextDecoder().decode(u8().slice(window, window + n))}`);
+        throw new S3InputError('InvalidArgument', `s3mpu: the core cannot plan ${size} bytes in parts of ${partSize || 'its default size'} ` +
+          `(s3mpu.h error ${err}): S3 takes at most 10,000 parts of 5 MiB to 5 GiB`);
       }
       const [ps, count] = new Float64Array(x.memory.buffer, x.s3mpu_md5wasm_plan_result(), 2);
       return { partSize: ps, partCount: count };
