@@ -10,7 +10,7 @@
  * of s3mpu_md5wasm_lane_size() bytes each, lane i at window + i * lane
  * size), then calls an update with each lane's length. Digests and the
  * plan are left in fixed places whose addresses the calls return. Error
- * codes come without their strings (s3mpu_strerror): a third of the module.
+ * codes come without their strings (s3mpu_error_message): a third of the module.
  *
  * Versioning: s3mpu_md5wasm_abi_version() changes whenever an export's
  * meaning does; md5wasm.js checks it.
@@ -57,7 +57,7 @@ void s3mpu_md5wasm_update(size_t len)
 /* The one message's 16-byte digest. */
 const unsigned char *s3mpu_md5wasm_digest(void)
 {
-	s3mpu_md5_out(&one, digests[0]);
+	s3mpu_md5_digest(&one, digests[0]);
 	return digests[0];
 }
 
@@ -76,7 +76,7 @@ void s3mpu_md5wasm_x4_update(size_t len0, size_t len1, size_t len2, size_t len3)
 /* The four messages' digests, 16 bytes each, in lane order. */
 const unsigned char *s3mpu_md5wasm_x4_digest(void)
 {
-	s3mpu_md5x4_out(&four, digests);
+	s3mpu_md5x4_digest(&four, digests);
 	return digests[0];
 }
 
