@@ -2,7 +2,7 @@
 // toolchains: no imports, exactly md5_exports.txt's exports, digests equal to
 // node:crypto's one at a time and four at once (lengths around the 64-byte
 // block and the 64 KiB window), and the core's plans, through
-// js/src/direct/md5wasm.js.
+// js/src/direct/md5wasm.js; and the Worker's tasks (tasks.js) on it.
 //
 //   node --test tests/wasm/md5.mjs
 //
@@ -15,6 +15,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { loadMd5 } from '../../js/src/direct/md5wasm.js';
+import { createTasks } from '../../js/src/direct/tasks.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const modules = process.env.S3MPU_MD5_WASM
@@ -73,6 +74,22 @@ for (const file of modules) {
       assert.throws(() => m.plan(6 * 1024 * 1024 * MiB, 0), { name: 'S3InputError', message: /cannot plan 6597069766656 bytes/ });
       assert.throws(() => m.plan(MiB, 6 * 1024 * MiB), { name: 'S3InputError', message: /in parts of 6442450944/ });
       assert.throws(() => m.plan(-1, 0), { name: 'S3InputError' });
+    });
+
+    it('the Worker\'s tasks: the MD5s of a batch of a Blob\'s ranges in order, the multipart ETag', async () => {
+      const t = await createTasks(bytes);
+      const body = randomBytes(3 * MiB + 1234);
+      const blob = new Blob([body]);
+      const ranges = [[0, MiB], [MiB, 2 * MiB], [2 * MiB, 3 * MiB], [3 * MiB, body.length], [5, 5]];
+      for (const batch of [ranges, ranges.slice(0, 1), ranges.slice(1, 3)]) {
+        const got = await t.md5({ blob, ranges: batch });
+        assert.deepEqual(got.map((d) => d.hex), batch.map(([s, e]) => md5(body.subarray(s, e))));
+        assert.deepEqual(got.map((d) => d.base64), batch.map(([s, e]) => createHash('md5').update(body.subarray(s, e)).digest('base64')));
+      }
+      const md5s = ranges.slice(0, 4).map(([s, e]) => md5(body.subarray(s, e)));
+      const all = createHash('md5').update(Buffer.concat(md5s.map((h) => Buffer.from(h, 'hex')))).digest('hex');
+      assert.equal(await t.etag({ md5s }), `${all}-4`);
+      assert.deepEqual(await t.plan({ size: 100 * MiB }), { partSize: 8 * MiB, partCount: 13 });
     });
   });
 }

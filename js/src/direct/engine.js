@@ -2,14 +2,14 @@
 // signed by a backend (signers.js). The behaviours of upload(): parts in
 // parallel, byte-level progress that never goes back (upload.js's Progress),
 // retries with full jitter (client.js's backoff), AbortSignal, Content-MD5 on
-// every part (hashed in a Worker, hasher.js) with its ETag checked, and the
-// multipart ETag checked at the end. Besides: part URLs fetched in batches
+// every part (hashed in a Worker, hasher.js, four parts at a time in md5x4's
+// lanes) with its ETag checked, and the multipart ETag checked at the end.
+// Besides: part URLs fetched in batches
 // and refreshed before they expire, pause/resume, and checkpoints (store.js)
 // so the same file picked again after a reload continues where it stopped.
 import { DEFAULT_RETRY, backoffMs } from '../retry.js';
-import { sleep } from '../signal.js';
 import { Progress } from '../progress.js';
-import { anySignal, raceSignal } from '../signal.js';
+import { anySignal, raceSignal, sleep } from '../signal.js';
 import { S3Error, S3InputError, S3VerifyError } from '../errors.js';
 import { unquote } from '../object.js';
 import { PART_SIZE_MIN } from '../limits.js';
