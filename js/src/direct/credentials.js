@@ -4,6 +4,7 @@
 // load S3Client or s3mpu.wasm.
 import { S3Client } from '../client.js';
 import { S3InputError } from '../errors.js';
+import { EXPIRES_DEFAULT } from '../limits.js';
 
 /**
  * Temporary credentials from the backend; the wasm core signs in the page.
@@ -34,7 +35,7 @@ export function credentialsSigner(o) {
     }
     return current;
   };
-  const lifetime = () => Math.max(1, Math.min(o.expiresIn ?? 3600, Math.floor((current.until - Date.now()) / 1000)));
+  const lifetime = () => Math.max(1, Math.min(o.expiresIn ?? EXPIRES_DEFAULT, Math.floor((current.until - Date.now()) / 1000)));
   const bucket = s3.bucket;
   const signal = o.signal;
   return {

@@ -10,7 +10,7 @@
 import { DEFAULT_RETRY, backoffMs } from '../retry.js';
 import { Progress } from '../progress.js';
 import { anySignal, raceSignal, sleep } from '../signal.js';
-import { S3Error, S3InputError, S3VerifyError } from '../errors.js';
+import { S3Error, S3InputError, S3VerifyError, statusError } from '../errors.js';
 import { unquote } from '../object.js';
 import { PART_SIZE_MIN } from '../limits.js';
 import { openHasher } from './hasher.js';
@@ -491,11 +491,11 @@ class PartUrls {
 
 // ---- Helpers ------------------------------------------------------------------------------------
 
-/** The answer if 2xx; else an error carrying the status and S3's code. */
+/** The answer if 2xx; else an error carrying the status and S3's code (or the status's, as S3Client names it). */
 function checked(res, req) {
   if (res.status >= 200 && res.status < 300) return res;
   const { code, message } = s3ErrorOf(res.text);
-  const e = new S3Error({ code: code ?? `HTTP${res.status}`, message: message ?? '', status: res.status });
+  const e = code ? new S3Error({ code, message: message ?? '', status: res.status }) : statusError(res.status, res.text);
   e.url = req.url;
   return Promise.reject(e);
 }
