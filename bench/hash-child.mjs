@@ -56,7 +56,7 @@ async function make() {
       if (algo === 'md5' || algo === 'sha256') {
         const init = x[`s3mpu_${algo}_init`];
         const update = x[`s3mpu_${algo}_update`];
-        const final = x[`s3mpu_${algo}_out`];
+        const final = x[`s3mpu_${algo}_digest`];
         const len = algo === 'md5' ? 16 : 32;
         return (buf) => {
           init(ctx);
@@ -67,7 +67,7 @@ async function make() {
         };
       }
       const table = core.alloc(core.constants.CRC_TABLE_SIZE);
-      x[algo === 'crc32' ? 's3mpu_crc32_table_init' : 's3mpu_crc32c_table_init'](table);
+      x[algo === 'crc32' ? 's3mpu_crc_table_init_crc32' : 's3mpu_crc_table_init_crc32c'](table);
       return (buf) => {
         let crc = 0;
         feed(buf, (p, n) => { crc = x.s3mpu_crc_update(table, crc, p, n) >>> 0; });

@@ -4,8 +4,10 @@
 // installs, builds and starts what this needs.
 //
 //   node bench/run.mjs [--smoke | --full] [--out FILE] [--only a,b,...] [--report-only | --reprofile]
+//                      [--link-size-mib N]
 //
-// Sections (--only): upload, gateway, scale, sign, hash, browser, worker, size, direct.
+// Sections (--only): upload, gateway, scale, sign, hash, browser, worker, size, direct, link
+// (link: emulated WAN links, bench/link/bench.mjs; needs root for its network namespaces).
 // Every measurement runs in a fresh child process; contenders alternate
 // within each round (the order rotates from round to round), figures are
 // medians with min-max, and ratios are taken between runs of the same round.
@@ -582,6 +584,12 @@ try {
   if (want('direct')) {
     log('browser direct uploads (s3mpu/direct against Uppy)');
     results.direct = await runJson('direct', process.execPath, [join(here, 'direct-bench.mjs'), join(WORK, 'direct'), MODE]);
+  }
+  if (want('link')) {
+    log('uploads over emulated WAN links (bench/link/bench.mjs)');
+    const size = opt('--link-size-mib') ? ['--size-mib', opt('--link-size-mib')] : [];
+    results.link = await runJson('link', process.execPath, [join(here, 'link/bench.mjs'), join(WORK, 'link'), MODE, ...size], { timeoutMs: 4 * 3600_000 });
+    failures.push(...(results.link?.failures ?? []));
   }
   // Where the CPU goes, for the targets these runs can miss (not in smoke runs).
   if (MODE !== 'smoke' && want('upload')) {

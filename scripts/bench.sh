@@ -87,9 +87,16 @@ fi
 
 # ---- RGW for the gateway runs ---------------------------------------------------------------------
 server_dir=
+# bench/link/emulator.mjs names its network namespaces after this prefix: any left by a
+# killed run are deleted here.
+export S3MPU_LINK_PREFIX=s3mpu-link-$$
 on_exit() {
     local rc=$?
     trap - EXIT INT TERM HUP
+    local ns
+    for ns in $(ip netns list 2>/dev/null | awk -v p="$S3MPU_LINK_PREFIX-" 'index($1, p) == 1 { print $1 }'); do
+        ip netns del "$ns" 2>/dev/null || true
+    done
     if [ -n "$server_dir" ]; then
         tests/server/stop.sh --dir "$server_dir" >&2 || log "stop.sh failed"
         rm -f -- "$server_dir.lock"

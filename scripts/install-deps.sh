@@ -7,9 +7,10 @@
 # --soak: also what scripts/soak.sh compares s3mpu with (boto3).
 set -euo pipefail
 
-# clang-14 and its runtimes: the asan preset and the libFuzzer targets.
+# clang-14 and its runtimes: the asan preset and the libFuzzer targets. iproute2 (ip netns,
+# tc): the emulated WAN links of the benchmark (bench/link/emulator.mjs).
 packages=(cmake make gcc pkg-config libbearssl-dev libmxml-dev libcurl4-openssl-dev valgrind curl
-	ca-certificates clang-format clang-14 libclang-rt-14-dev)
+	ca-certificates clang-format clang-14 libclang-rt-14-dev iproute2)
 [ "${1:-}" = --soak ] && packages+=(python3-boto3)
 missing=()
 for p in "${packages[@]}"; do

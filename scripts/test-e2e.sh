@@ -7,12 +7,15 @@
 #                  from Node, from an esbuild browser bundle in Chromium, and in workerd
 #   tests/interop  (only when named) the published Uppy (@uppy/core + @uppy/aws-s3) in
 #                  Chromium and the published @uppy/companion server, with s3mpu
+#   tests/runtimes (only when named) the signing handler and upload() under Deno and Bun
+#                  (their npm binaries)
 #
 #   scripts/test-e2e.sh [node --test options...] [test files or directories...]
 #
 # Installs what is missing on a fresh Debian machine: the chromium package (apt; never a
 # browser download), the dev dependencies of tests/e2e (playwright-core, miniflare, esbuild:
-# npm ci from the lockfile) and of examples/worker (wrangler), and the wasm builds
+# npm ci from the lockfile), of examples/worker (wrangler) and of tests/interop and
+# tests/runtimes when named (Uppy; Deno and Bun), and the wasm builds
 # (scripts/build-wasm.sh) when js/s3mpu.wasm is missing. Then hands over to scripts/test-js.sh, which starts a throwaway Ceph RGW (or
 # uses S3MPU_TEST_ENDPOINT), installs tests/js's dependencies (the verifier), runs the
 # tests, and stops the server. S3MPU_WASM_BUILDS="wasi emscripten" runs every test once per
@@ -64,9 +67,13 @@ npm_ci() {
     fi
 }
 npm_ci "$e2e"
-# Uppy and Companion (tests/interop): only when those tests run.
+# Uppy and Companion (tests/interop), the Deno and Bun binaries (tests/runtimes): only when
+# those tests run.
 for a in "$@"; do
-    case $a in *tests/interop*) npm_ci "$root/tests/interop"; break ;; esac
+    case $a in
+        *tests/interop*) npm_ci "$root/tests/interop" ;;
+        *tests/runtimes*) npm_ci "$root/tests/runtimes" ;;
+    esac
 done
 
 # wrangler (tests/worker/wrangler.test.mjs): examples/worker's own dev dependency, installed

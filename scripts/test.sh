@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test.sh -- every test of s3mpu, on a fresh Debian bookworm machine too:
 # installs what is missing, then runs
-#   0. the C formatting check (scripts/format-c.sh --check),
+#   0. the C formatting check (scripts/format-c.sh --check) and function length,
 #   1. the C core's unit tests and the C integration suite against a real
 #      S3 server (Ceph RGW on loopback, started and stopped by ctest),
 #   2. the unit tests again under ASan + UBSan (clang), and under valgrind,
@@ -21,8 +21,9 @@ step() { steps=$((steps + 1)); printf '\n=== %s\n' "$*"; }
 step "dependencies"
 scripts/install-deps.sh
 
-step "C: formatting (clang-format 14, scripts/format-c.sh --check)"
+step "C: formatting (clang-format 14, scripts/format-c.sh --check), no function over 80 lines"
 scripts/format-c.sh --check
+scripts/function-length.sh
 
 step "C: unit and integration tests (native, debug)"
 cmake --preset dev >/dev/null
@@ -64,6 +65,9 @@ S3MPU_WASM_BUILDS="wasi emscripten" scripts/test-e2e.sh
 
 step "Interop: the published Uppy and Companion (npm) with s3mpu, in Chromium (one wasm build)"
 scripts/test-e2e.sh tests/interop
+
+step "Deno and Bun (npm binaries): the signing handler under Deno.serve and Bun.serve, upload() inside each (tests/runtimes)"
+scripts/test-e2e.sh tests/runtimes
 
 step "Benchmarks, smoke run (every contender once, tiny sizes, no timing assertions)"
 scripts/bench.sh --smoke

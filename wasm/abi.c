@@ -16,19 +16,22 @@
  * Memory:
  *  - In: JS writes strings into the scratch arena (s3mpu_wasm_scratch(),
  *    S3MPU_WASM_SCRATCH_SIZE bytes) and passes (ptr, len). Strings given to
- *    s3mpu_wasm_op_str (or _op_meta, _post_field) must stay there until
- *    s3mpu_wasm_build (or s3mpu_wasm_post).
+ *    s3mpu_wasm_op_set_str (or _op_add_meta, _post_field_add) must stay
+ *    there until s3mpu_wasm_request_build (or s3mpu_wasm_post_build).
  *  - Bodies and large inputs (an XML response, hash contexts, a window for
  *    body chunks) go to blocks from s3mpu_wasm_alloc / s3mpu_wasm_free.
  *  - Out: each producing call leaves its result as a list of fields, each a
  *    little-endian u32 length and that many bytes, at s3mpu_wasm_result()
  *    (total s3mpu_wasm_result_len() bytes), valid until the next call.
- *  - Calls that allocate (alloc, build, post, parse, plan) may grow memory: JS
- *    rebuilds its views when memory.buffer changed.
+ *  - Calls that allocate (alloc, request_build, post_build, response_parse,
+ *    plan_init) may grow memory: JS rebuilds its views when memory.buffer
+ *    changed.
  *
  * Numbers: every id, code and size JS passes or reads (operations, fields,
  * checksums, error codes, context sizes) comes from s3mpu_wasm_constants(),
  * and error codes' names from s3mpu_wasm_error_name(): JS copies none.
+ * Operations are S3's action names (OP_LIST_MULTIPART_UPLOADS), which JS
+ * spells in camelCase ('listMultipartUploads').
  *
  * Versioning: s3mpu_wasm_abi_version() changes whenever an export's meaning
  * or a layout JS relies on changes; JS checks it at load.
@@ -38,7 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S3MPU_WASM_ABI_VERSION 3
+#define S3MPU_WASM_ABI_VERSION 4
 #define S3MPU_WASM_SCRATCH_SIZE (64u << 10)
 #define S3MPU_WASM_ARENA_MIN (16u << 10)
 #define S3MPU_WASM_META_MAX 32
@@ -50,32 +53,33 @@ S3MPU_API void *s3mpu_wasm_alloc(size_t len);
 S3MPU_API void s3mpu_wasm_free(void *p);
 S3MPU_API const unsigned char *s3mpu_wasm_result(void);
 S3MPU_API size_t s3mpu_wasm_result_len(void);
-S3MPU_API void s3mpu_wasm_strerror(int err);
+S3MPU_API void s3mpu_wasm_error_message(int err);
 S3MPU_API void s3mpu_wasm_error_name(int err);
 S3MPU_API void s3mpu_wasm_detail(void);
 S3MPU_API void s3mpu_wasm_constants(void);
 S3MPU_API int s3mpu_wasm_client_init(const s3mpu_str *strings, int path_style);
 S3MPU_API void s3mpu_wasm_client_wipe(void);
 S3MPU_API void s3mpu_wasm_op_reset(int op);
-S3MPU_API int s3mpu_wasm_op_str(int field, const char *ptr, size_t len);
-S3MPU_API int s3mpu_wasm_op_num(int field, double value);
-S3MPU_API int s3mpu_wasm_op_meta(
+S3MPU_API int s3mpu_wasm_op_set_str(int field, const char *ptr, size_t len);
+S3MPU_API int s3mpu_wasm_op_set_num(int field, double value);
+S3MPU_API int s3mpu_wasm_op_add_meta(
 	const char *name, size_t name_len, const char *value, size_t value_len);
-S3MPU_API int s3mpu_wasm_op_part(size_t index, double number, const char *etag, size_t etag_len,
+S3MPU_API int s3mpu_wasm_op_set_part(size_t index, double number, const char *etag, size_t etag_len,
 	const char *checksum, size_t checksum_len);
-S3MPU_API int s3mpu_wasm_build(double now);
-S3MPU_API int s3mpu_wasm_sign(const s3mpu_str *strings, const s3mpu_kv *query, size_t query_count,
-	const s3mpu_kv *headers, size_t header_count, double now, double expires, int flags);
-S3MPU_API int s3mpu_wasm_post_field(
+S3MPU_API int s3mpu_wasm_request_build(double now);
+S3MPU_API int s3mpu_wasm_sigv4_sign(const s3mpu_str *strings, const s3mpu_kv *query,
+	size_t query_count, const s3mpu_kv *headers, size_t header_count, double now,
+	double expires, int flags);
+S3MPU_API int s3mpu_wasm_post_field_add(
 	const char *name, size_t name_len, const char *value, size_t value_len, int starts_with);
-S3MPU_API int s3mpu_wasm_post(double now, int flags, double length_min, double length_max);
-S3MPU_API int s3mpu_wasm_parse(int kind, const char *xml, size_t len);
-S3MPU_API int s3mpu_wasm_plan(double total, double preferred);
+S3MPU_API int s3mpu_wasm_post_build(double now, int flags, double length_min, double length_max);
+S3MPU_API int s3mpu_wasm_response_parse(int kind, const char *xml, size_t len);
+S3MPU_API int s3mpu_wasm_plan_init(double total, double preferred);
 S3MPU_API double s3mpu_wasm_plan_part_size(double total, double preferred, double part_number);
 S3MPU_API double s3mpu_wasm_plan_part_offset(double total, double preferred, double part_number);
-S3MPU_API int s3mpu_wasm_retry_class(int status, const char *code, size_t len);
+S3MPU_API int s3mpu_wasm_retry_classify(int status, const char *code, size_t len);
 S3MPU_API double s3mpu_wasm_time_parse_http(const char *date, size_t len);
-S3MPU_API int s3mpu_wasm_check(int what, const char *ptr, size_t len);
+S3MPU_API int s3mpu_wasm_validate(int what, const char *ptr, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* State of this instance                                              */
@@ -149,10 +153,10 @@ static int field_num(double v)
 	return field(d, decimal_format((uint64_t)v, d));
 }
 
-void s3mpu_wasm_strerror(int err)
+void s3mpu_wasm_error_message(int err)
 {
 	result_reset();
-	field_cstr(s3mpu_strerror(err));
+	field_cstr(s3mpu_error_message(err));
 }
 
 void s3mpu_wasm_detail(void)
@@ -161,46 +165,16 @@ void s3mpu_wasm_detail(void)
 	field_cstr(s3mpu_client_detail(&client));
 }
 
-/* The name JS gives each core error code (S3InputError.code, S3Error.code):
- * bound to the code here, so inserting a code renames nothing. A code
- * without a name is caught by tests/wasm/smoke.mjs. */
-static const char *const error_names[S3MPU_E_COUNT_] = {
-	[S3MPU_OK] = "OK",
-	[S3MPU_E_SPACE] = "BufferTooSmall",
-	[S3MPU_E_ARGUMENT] = "InvalidArgument",
-	[S3MPU_E_CREDENTIALS] = "InvalidCredentials",
-	[S3MPU_E_REGION] = "InvalidRegion",
-	[S3MPU_E_ENDPOINT] = "InvalidEndpoint",
-	[S3MPU_E_BUCKET] = "InvalidBucketName",
-	[S3MPU_E_KEY] = "InvalidKey",
-	[S3MPU_E_UPLOAD_ID] = "InvalidUploadId",
-	[S3MPU_E_PART_NUMBER] = "InvalidPartNumber",
-	[S3MPU_E_PART_ORDER] = "InvalidPartOrder",
-	[S3MPU_E_PART_SIZE] = "InvalidPartSize",
-	[S3MPU_E_TOO_LARGE] = "EntityTooLarge",
-	[S3MPU_E_EXPIRES] = "InvalidExpires",
-	[S3MPU_E_STORAGE_CLASS] = "InvalidStorageClass",
-	[S3MPU_E_HEADER] = "InvalidHeader",
-	[S3MPU_E_METADATA] = "InvalidMetadata",
-	[S3MPU_E_DATE] = "InvalidDate",
-	[S3MPU_E_DIGEST] = "InvalidDigest",
-	[S3MPU_E_ETAG] = "InvalidETag",
-	[S3MPU_E_XML] = "MalformedXML",
-	[S3MPU_E_XML_SIZE] = "XMLTooLarge",
-	[S3MPU_E_XML_DOCUMENT] = "UnexpectedXML",
-	[S3MPU_E_S3] = "S3Error",
-	[S3MPU_E_NOMEM] = "OutOfMemory",
-};
-
-/* Result field: the name of core error `err` (empty when it has none). */
+/* Result field: the name of core error `err` (core/src/error.c; empty when
+ * it has none): JS's S3InputError.code and S3Error.code. */
 void s3mpu_wasm_error_name(int err)
 {
 	result_reset();
-	field_cstr(err >= 0 && err < S3MPU_E_COUNT_ && error_names[err] ? error_names[err] : "");
+	field_cstr(s3mpu_error_name(err));
 }
 
 /* Ids of this file's tables: F_ and N_ name the string and number fields of
- * s3mpu_wasm_op_str/num, P_ the kinds of s3mpu_wasm_parse. */
+ * s3mpu_wasm_op_set_str/num, P_ the kinds of s3mpu_wasm_response_parse. */
 enum {
 	F_BUCKET = 1,
 	F_KEY,
@@ -231,13 +205,13 @@ enum {
 
 enum {
 	P_ERROR = 1,
-	P_CREATE,
-	P_COMPLETE,
+	P_CREATE_MULTIPART_UPLOAD,
+	P_COMPLETE_MULTIPART_UPLOAD,
 	P_LIST_PARTS,
-	P_LIST_UPLOADS
+	P_LIST_MULTIPART_UPLOADS
 };
 
-/* s3mpu_wasm_post's flags. */
+/* s3mpu_wasm_post_build's flags. */
 enum {
 	POST_KEY_PREFIX = 1,
 	POST_CONTENT_TYPE_PREFIX = 2
@@ -249,31 +223,32 @@ enum {
 	{ \
 #name, (uint32_t)(value) \
 	}
-#define F(name) K(name, name)
+#define F(name) K(name, name)         /* this file's own */
+#define S(name) K(name, S3MPU_##name) /* s3mpu.h's, without the prefix */
 static const struct {
 	const char *name;
 	uint32_t value;
 } constants[] = {
-	K(OP_CREATE, S3MPU_OP_CREATE),
-	K(OP_UPLOAD_PART, S3MPU_OP_UPLOAD_PART),
-	K(OP_COMPLETE, S3MPU_OP_COMPLETE),
-	K(OP_ABORT, S3MPU_OP_ABORT),
-	K(OP_LIST_PARTS, S3MPU_OP_LIST_PARTS),
-	K(OP_LIST_UPLOADS, S3MPU_OP_LIST_UPLOADS),
-	K(OP_PUT_OBJECT, S3MPU_OP_PUT_OBJECT),
-	K(OP_HEAD_OBJECT, S3MPU_OP_HEAD_OBJECT),
-	K(OP_DELETE_OBJECT, S3MPU_OP_DELETE_OBJECT),
-	K(CHECKSUM_NONE, S3MPU_CHECKSUM_NONE),
-	K(CHECKSUM_CRC32, S3MPU_CHECKSUM_CRC32),
-	K(CHECKSUM_CRC32C, S3MPU_CHECKSUM_CRC32C),
-	K(CHECKSUM_SHA256, S3MPU_CHECKSUM_SHA256),
-	K(RETRY_NO, S3MPU_RETRY_NO),
-	K(RETRY_YES, S3MPU_RETRY_YES),
-	K(RETRY_SKEW, S3MPU_RETRY_SKEW),
-	K(SIGV4_GENERIC, S3MPU_SIGV4_GENERIC),
-	K(SIGV4_CONTENT_SHA256, S3MPU_SIGV4_CONTENT_SHA256),
-	K(E_S3, S3MPU_E_S3),
-	K(E_NOMEM, S3MPU_E_NOMEM),
+	S(OP_CREATE_MULTIPART_UPLOAD),
+	S(OP_UPLOAD_PART),
+	S(OP_COMPLETE_MULTIPART_UPLOAD),
+	S(OP_ABORT_MULTIPART_UPLOAD),
+	S(OP_LIST_PARTS),
+	S(OP_LIST_MULTIPART_UPLOADS),
+	S(OP_PUT_OBJECT),
+	S(OP_HEAD_OBJECT),
+	S(OP_DELETE_OBJECT),
+	S(CHECKSUM_NONE),
+	S(CHECKSUM_CRC32),
+	S(CHECKSUM_CRC32C),
+	S(CHECKSUM_SHA256),
+	S(RETRY_NO),
+	S(RETRY_YES),
+	S(RETRY_SKEW),
+	S(SIGV4_GENERIC),
+	S(SIGV4_CONTENT_SHA256),
+	S(E_S3),
+	S(E_NOMEM),
 	K(E_COUNT, S3MPU_E_COUNT_),
 	K(SHA256_SIZE, S3MPU_SHA256_SIZE),
 	K(MD5_SIZE, S3MPU_MD5_SIZE),
@@ -307,13 +282,14 @@ static const struct {
 	F(N_MAX_UPLOADS),
 	F(N_PRESIGN_EXPIRES),
 	F(P_ERROR),
-	F(P_CREATE),
-	F(P_COMPLETE),
+	F(P_CREATE_MULTIPART_UPLOAD),
+	F(P_COMPLETE_MULTIPART_UPLOAD),
 	F(P_LIST_PARTS),
-	F(P_LIST_UPLOADS),
+	F(P_LIST_MULTIPART_UPLOADS),
 	F(POST_KEY_PREFIX),
 	F(POST_CONTENT_TYPE_PREFIX),
 };
+#undef S
 #undef F
 #undef K
 
@@ -348,8 +324,8 @@ int s3mpu_wasm_client_init(const s3mpu_str *strings, int path_style)
 	cfg.path_style = path_style;
 	err = s3mpu_client_init(&client, &cfg);
 	/* The secret was copied into the client: erase JS's copy in scratch. */
-	s3mpu_wipe((void *)(uintptr_t)strings[3].ptr, strings[3].len);
-	s3mpu_wipe((void *)(uintptr_t)strings[4].ptr, strings[4].len);
+	s3mpu_memory_wipe((void *)(uintptr_t)strings[3].ptr, strings[3].len);
+	s3mpu_memory_wipe((void *)(uintptr_t)strings[4].ptr, strings[4].len);
 	return err;
 }
 
@@ -357,10 +333,10 @@ void s3mpu_wasm_client_wipe(void)
 {
 	s3mpu_client_wipe(&client);
 	if (arena)
-		s3mpu_wipe(arena, arena_cap);
+		s3mpu_memory_wipe(arena, arena_cap);
 	if (result)
-		s3mpu_wipe(result, result_cap);
-	s3mpu_wipe(scratch, sizeof scratch);
+		s3mpu_memory_wipe(result, result_cap);
+	s3mpu_memory_wipe(scratch, sizeof scratch);
 }
 
 /* ------------------------------------------------------------------ */
@@ -376,7 +352,7 @@ void s3mpu_wasm_op_reset(int kind)
 	post_field_count = 0;
 }
 
-int s3mpu_wasm_op_str(int f, const char *ptr, size_t len)
+int s3mpu_wasm_op_set_str(int f, const char *ptr, size_t len)
 {
 	s3mpu_str s = { ptr, len };
 	switch (f) {
@@ -400,7 +376,7 @@ int s3mpu_wasm_op_str(int f, const char *ptr, size_t len)
 	return S3MPU_OK;
 }
 
-int s3mpu_wasm_op_num(int f, double value)
+int s3mpu_wasm_op_set_num(int f, double value)
 {
 	if (!(value >= 0 && value <= 18014398509481984.0)) /* 2^54 */
 		return S3MPU_E_ARGUMENT;
@@ -425,7 +401,7 @@ int s3mpu_wasm_op_num(int f, double value)
 	return S3MPU_OK;
 }
 
-int s3mpu_wasm_op_meta(const char *name, size_t name_len, const char *value, size_t value_len)
+int s3mpu_wasm_op_add_meta(const char *name, size_t name_len, const char *value, size_t value_len)
 {
 	if (op.metadata_count == S3MPU_WASM_META_MAX)
 		return S3MPU_E_METADATA;
@@ -436,7 +412,7 @@ int s3mpu_wasm_op_meta(const char *name, size_t name_len, const char *value, siz
 }
 
 /* Part `index` (0-based) of a Complete; values are copied. */
-int s3mpu_wasm_op_part(size_t index, double number, const char *etag, size_t etag_len,
+int s3mpu_wasm_op_set_part(size_t index, double number, const char *etag, size_t etag_len,
 	const char *checksum, size_t checksum_len)
 {
 	s3mpu_part *p;
@@ -477,7 +453,7 @@ static int arena_reserve(size_t want)
 	if (!bigger)
 		return S3MPU_E_NOMEM;
 	if (arena) {
-		s3mpu_wipe(arena, arena_cap);
+		s3mpu_memory_wipe(arena, arena_cap);
 		free(arena);
 	}
 	arena = bigger;
@@ -486,7 +462,7 @@ static int arena_reserve(size_t want)
 }
 
 /* Result fields: method, url, body, then name and value of each header. */
-int s3mpu_wasm_build(double now)
+int s3mpu_wasm_request_build(double now)
 {
 	s3mpu_request req;
 	size_t need = 0, i;
@@ -494,11 +470,12 @@ int s3mpu_wasm_build(double now)
 
 	if (arena_reserve(S3MPU_WASM_ARENA_MIN))
 		return S3MPU_E_NOMEM;
-	err = s3mpu_build(&client, &op, (int64_t)now, &req, arena, arena_cap, &need);
+	err = s3mpu_request_build(&client, &op, (int64_t)now, &req, arena, arena_cap, &need);
 	if (err == S3MPU_E_SPACE) {
 		if (arena_reserve(need))
 			return S3MPU_E_NOMEM;
-		err = s3mpu_build(&client, &op, (int64_t)now, &req, arena, arena_cap, &need);
+		err = s3mpu_request_build(
+			&client, &op, (int64_t)now, &req, arena, arena_cap, &need);
 	}
 	if (err)
 		return err;
@@ -515,7 +492,7 @@ int s3mpu_wasm_build(double now)
  * token, region, service. Result fields: canonical request, string to sign,
  * signature, signed headers, authorization, query, amz date.
  */
-int s3mpu_wasm_sign(const s3mpu_str *strings, const s3mpu_kv *query, size_t query_count,
+int s3mpu_wasm_sigv4_sign(const s3mpu_str *strings, const s3mpu_kv *query, size_t query_count,
 	const s3mpu_kv *headers, size_t header_count, double now, double expires, int flags)
 {
 	s3mpu_signer signer;
@@ -527,7 +504,7 @@ int s3mpu_wasm_sign(const s3mpu_str *strings, const s3mpu_kv *query, size_t quer
 
 	err = s3mpu_signer_init(
 		&signer, strings[3], strings[4], strings[5], strings[6], strings[7]);
-	s3mpu_wipe((void *)(uintptr_t)strings[4].ptr, strings[4].len);
+	s3mpu_memory_wipe((void *)(uintptr_t)strings[4].ptr, strings[4].len);
 	if (err)
 		return err;
 	memset(&http, 0, sizeof http);
@@ -567,9 +544,9 @@ int s3mpu_wasm_sign(const s3mpu_str *strings, const s3mpu_kv *query, size_t quer
 /* POST policies                                                       */
 /* ------------------------------------------------------------------ */
 
-/* A form field of the caller's own for the next s3mpu_wasm_post (until
+/* A form field of the caller's own for the next s3mpu_wasm_post_build (until
  * s3mpu_wasm_op_reset); strings stay in scratch until then. */
-int s3mpu_wasm_post_field(
+int s3mpu_wasm_post_field_add(
 	const char *name, size_t name_len, const char *value, size_t value_len, int starts_with)
 {
 	if (post_field_count == S3MPU_WASM_META_MAX)
@@ -588,7 +565,7 @@ int s3mpu_wasm_post_field(
  * length_max > 0 sets content-length-range. Result fields: url, expiration,
  * policy (JSON), then name and value of each form field, in order.
  */
-int s3mpu_wasm_post(double now, int flags, double length_min, double length_max)
+int s3mpu_wasm_post_build(double now, int flags, double length_min, double length_max)
 {
 	s3mpu_post_policy p;
 	s3mpu_post_form form;
@@ -649,7 +626,7 @@ static int parse_list_parts(const char *xml, size_t len, s3mpu_s3_error *e)
 	memset(&r, 0, sizeof r);
 	r.parts = parts;
 	r.part_cap = parts_cap;
-	err = s3mpu_parse_list_parts(xml, len, &r, e);
+	err = s3mpu_response_parse_list_parts(xml, len, &r, e);
 	if (err == S3MPU_E_SPACE) {
 		s3mpu_part *p = realloc(parts, r.part_count * sizeof *parts);
 		if (!p)
@@ -658,7 +635,7 @@ static int parse_list_parts(const char *xml, size_t len, s3mpu_s3_error *e)
 		parts_cap = r.part_count;
 		r.parts = parts;
 		r.part_cap = parts_cap;
-		err = s3mpu_parse_list_parts(xml, len, &r, e);
+		err = s3mpu_response_parse_list_parts(xml, len, &r, e);
 	}
 	if (err)
 		return err;
@@ -672,9 +649,9 @@ static int parse_list_parts(const char *xml, size_t len, s3mpu_s3_error *e)
 	return err ? S3MPU_E_NOMEM : S3MPU_OK;
 }
 
-static int parse_list_uploads(const char *xml, size_t len, s3mpu_s3_error *e)
+static int parse_list_multipart_uploads(const char *xml, size_t len, s3mpu_s3_error *e)
 {
-	s3mpu_list_uploads_result *r = malloc(sizeof *r);
+	s3mpu_list_multipart_uploads_result *r = malloc(sizeof *r);
 	size_t i, cap = 1000;
 	int err;
 	if (!r)
@@ -687,7 +664,7 @@ static int parse_list_uploads(const char *xml, size_t len, s3mpu_s3_error *e)
 			free(r);
 			return S3MPU_E_NOMEM;
 		}
-		err = s3mpu_parse_list_uploads(xml, len, r, e);
+		err = s3mpu_response_parse_list_multipart_uploads(xml, len, r, e);
 		if (err != S3MPU_E_SPACE || r->upload_count <= cap)
 			break;
 		cap = r->upload_count;
@@ -712,13 +689,14 @@ static int parse_list_uploads(const char *xml, size_t len, s3mpu_s3_error *e)
  * Parse a response body. Result fields by kind:
  *  ERROR, or any kind answering S3MPU_E_S3: code, message, request id,
  *    host id, string to sign, canonical request.
- *  CREATE: bucket, key, upload id.  COMPLETE: location, bucket, key, etag.
+ *  CREATE_MULTIPART_UPLOAD: bucket, key, upload id.
+ *  COMPLETE_MULTIPART_UPLOAD: location, bucket, key, etag.
  *  LIST_PARTS: is truncated (0/1), next part number marker, then for each
  *    part: number, size, etag, last modified, checksum.
- *  LIST_UPLOADS: is truncated, next key marker, next upload id marker, then
+ *  LIST_MULTIPART_UPLOADS: is truncated, next key marker, next upload id marker, then
  *    for each upload: key, upload id, initiated, storage class.
  */
-int s3mpu_wasm_parse(int kind, const char *xml, size_t len)
+int s3mpu_wasm_response_parse(int kind, const char *xml, size_t len)
 {
 	static s3mpu_s3_error e;
 	int err;
@@ -726,22 +704,22 @@ int s3mpu_wasm_parse(int kind, const char *xml, size_t len)
 	memset(&e, 0, sizeof e);
 	switch (kind) {
 	case P_ERROR:
-		err = s3mpu_parse_error(xml, len, &e);
+		err = s3mpu_response_parse_error(xml, len, &e);
 		if (!err)
 			err = S3MPU_E_S3;
 		break;
-	case P_CREATE: {
-		static s3mpu_create_result r;
-		err = s3mpu_parse_create(xml, len, &r, &e);
+	case P_CREATE_MULTIPART_UPLOAD: {
+		static s3mpu_create_multipart_upload_result r;
+		err = s3mpu_response_parse_create_multipart_upload(xml, len, &r, &e);
 		if (!err)
 			err = (field_cstr(r.bucket) | field_cstr(r.key) | field_cstr(r.upload_id))
 				? S3MPU_E_NOMEM
 				: S3MPU_OK;
 		break;
 	}
-	case P_COMPLETE: {
-		static s3mpu_complete_result r;
-		err = s3mpu_parse_complete(xml, len, &r, &e);
+	case P_COMPLETE_MULTIPART_UPLOAD: {
+		static s3mpu_complete_multipart_upload_result r;
+		err = s3mpu_response_parse_complete_multipart_upload(xml, len, &r, &e);
 		if (!err)
 			err = (field_cstr(r.location) | field_cstr(r.bucket) | field_cstr(r.key) |
 				      field_cstr(r.etag))
@@ -750,7 +728,7 @@ int s3mpu_wasm_parse(int kind, const char *xml, size_t len)
 		break;
 	}
 	case P_LIST_PARTS: err = parse_list_parts(xml, len, &e); break;
-	case P_LIST_UPLOADS: err = parse_list_uploads(xml, len, &e); break;
+	case P_LIST_MULTIPART_UPLOADS: err = parse_list_multipart_uploads(xml, len, &e); break;
 	default: return S3MPU_E_ARGUMENT;
 	}
 	if (err == S3MPU_E_S3) {
@@ -777,7 +755,7 @@ static int plan_of(double total, double preferred, s3mpu_plan *plan)
 }
 
 /* Result fields: part size, part count, growth interval. */
-int s3mpu_wasm_plan(double total, double preferred)
+int s3mpu_wasm_plan_init(double total, double preferred)
 {
 	s3mpu_plan plan;
 	int err = plan_of(total, preferred, &plan);
@@ -808,9 +786,9 @@ double s3mpu_wasm_plan_part_offset(double total, double preferred, double n)
 	return (double)s3mpu_plan_part_offset(&plan, (uint32_t)n);
 }
 
-int s3mpu_wasm_retry_class(int status, const char *code, size_t len)
+int s3mpu_wasm_retry_classify(int status, const char *code, size_t len)
 {
-	return s3mpu_retry_class(status, (s3mpu_str){ code, len });
+	return s3mpu_retry_classify(status, (s3mpu_str){ code, len });
 }
 
 /* Unix seconds, or -1 when malformed. */
@@ -821,11 +799,11 @@ double s3mpu_wasm_time_parse_http(const char *date, size_t len)
 }
 
 /* what: 1 bucket, 2 key. */
-int s3mpu_wasm_check(int what, const char *ptr, size_t len)
+int s3mpu_wasm_validate(int what, const char *ptr, size_t len)
 {
 	s3mpu_str s = { ptr, len };
-	return what == 1    ? s3mpu_check_bucket(s)
-		: what == 2 ? s3mpu_check_key(s)
+	return what == 1    ? s3mpu_bucket_validate(s)
+		: what == 2 ? s3mpu_key_validate(s)
 			    : S3MPU_E_ARGUMENT;
 }
 

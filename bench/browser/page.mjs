@@ -43,13 +43,13 @@ async function make(impl, algo) {
     return (buf) => {
       x[`s3mpu_${algo}_init`](ctx);
       feed(buf, (p, n) => x[`s3mpu_${algo}_update`](ctx, p, n));
-      x[`s3mpu_${algo}_out`](ctx, out);
+      x[`s3mpu_${algo}_digest`](ctx, out);
       core.refresh();
       return hex(core.u8.subarray(out, out + len));
     };
   }
   const table = core.alloc(core.constants.CRC_TABLE_SIZE);
-  x[algo === 'crc32' ? 's3mpu_crc32_table_init' : 's3mpu_crc32c_table_init'](table);
+  x[algo === 'crc32' ? 's3mpu_crc_table_init_crc32' : 's3mpu_crc_table_init_crc32c'](table);
   return (buf) => {
     let crc = 0;
     feed(buf, (p, n) => { crc = x.s3mpu_crc_update(table, crc, p, n) >>> 0; });

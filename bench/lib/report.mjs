@@ -1,5 +1,6 @@
 // BENCHMARKS.md from the results of bench/run.mjs.
 import { renderDirect, directTargets } from './report-direct.mjs';
+import { renderLink, linkTargets } from './report-link.mjs';
 
 export function render(R, h) {
   const { cfg, MiB, GiB, PART, CONC, S3MPU, PEERS, MD5_SINK, GATEWAY, SCALE, median, fmt, big, withRange, pairedRatio, uploadTable } = h;
@@ -170,7 +171,7 @@ export function render(R, h) {
     }
     p('');
     if (R.native?.skipped) p(`Native: skipped (${R.native.skipped}).`, '');
-    else if (R.native) p(`Native: \`${R.native.bin}\` (s3mpu_build, one core), medians of its own 7 runs per round, ${cfg.nativeIters.toLocaleString('en-US')} iterations each.`, '');
+    else if (R.native) p(`Native: \`${R.native.bin}\` (s3mpu_request_build, one core), medians of its own 7 runs per round, ${cfg.nativeIters.toLocaleString('en-US')} iterations each.`, '');
   }
 
   // ---- Hashing --------------------------------------------------------------------------
@@ -315,6 +316,7 @@ export function render(R, h) {
   }
 
   p(...renderDirect(R, h));
+  p(...renderLink(R, h));
 
   // ---- Profiles ---------------------------------------------------------------------------------------
   const profs = Object.entries(R.profiles ?? {}).filter(([, v]) => v?.length);
@@ -572,5 +574,6 @@ function evaluate(R, h) {
     });
   }
   out.push(...directTargets(R, h));
+  out.push(...linkTargets(R, h));
   return out;
 }

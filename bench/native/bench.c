@@ -1,5 +1,5 @@
 /*
- * bench.c -- the native core on one core: how many requests s3mpu_build
+ * bench.c -- the native core on one core: how many requests s3mpu_request_build
  * signs per second, and how fast it hashes.
  *
  *   s3mpu_bench [iterations [header|presign|sha]]
@@ -74,7 +74,8 @@ static double run_build(s3mpu_client *c, s3mpu_op *op, long iters)
 	long i;
 	for (i = 0; i < iters; i++) {
 		op->part_number = (uint32_t)(i % 10000) + 1;
-		if (s3mpu_build(c, op, 1764079200, &req, arena, sizeof arena, &need) != S3MPU_OK) {
+		if (s3mpu_request_build(c, op, 1764079200, &req, arena, sizeof arena, &need) !=
+			S3MPU_OK) {
 			fprintf(stderr, "build: %s\n", s3mpu_client_detail(c));
 			exit(1);
 		}
@@ -93,7 +94,7 @@ static double run_sha(long iters)
 	t0 = now_ns();
 	for (i = 0; i < iters; i++)
 		s3mpu_sha256_update(&sha, block, sizeof block);
-	s3mpu_sha256_out(&sha, out);
+	s3mpu_sha256_digest(&sha, out);
 	if (out[0] == 0x42 && out[1] == 0x42)
 		puts(""); /* keep the loop */
 	return (now_ns() - t0) / (double)iters;
@@ -138,13 +139,13 @@ static void hash_once(enum hash_algo algo, const s3mpu_crc_table *table, const u
 		s3mpu_md5 md5;
 		s3mpu_md5_init(&md5);
 		s3mpu_md5_update(&md5, data, size);
-		s3mpu_md5_out(&md5, out);
+		s3mpu_md5_digest(&md5, out);
 		n = S3MPU_MD5_SIZE;
 	} else if (algo == HASH_SHA256) {
 		s3mpu_sha256 sha;
 		s3mpu_sha256_init(&sha);
 		s3mpu_sha256_update(&sha, data, size);
-		s3mpu_sha256_out(&sha, out);
+		s3mpu_sha256_digest(&sha, out);
 		n = S3MPU_SHA256_SIZE;
 	} else {
 		uint32_t crc = s3mpu_crc_update(table, 0, data, size);
@@ -175,9 +176,9 @@ static void run_hashes(long mib)
 	}
 	for (algo = HASH_MD5; algo <= HASH_CRC32C; algo++) {
 		if (algo == HASH_CRC32)
-			s3mpu_crc32_table_init(table);
+			s3mpu_crc_table_init_crc32(table);
 		else if (algo == HASH_CRC32C)
-			s3mpu_crc32c_table_init(table);
+			s3mpu_crc_table_init_crc32c(table);
 		hash_once((enum hash_algo)algo, table, data, size, hex); /* warm-up */
 		for (r = 0; r < RUNS; r++) {
 			t0 = now_ns();

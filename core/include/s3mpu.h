@@ -16,13 +16,18 @@
  *    forget them when done (call the `_wipe` function first where there
  *    is one: it erases secrets). Every other struct here is plain data
  *    that the caller fills or reads.
- *  - Names: `out` is a caller's buffer that bytes are written to, `res` a
- *    result struct a parser fills, `req` the request a builder fills; the
- *    `_out` functions of the hashes write the digest out (BearSSL's word).
+ *  - Names: functions are `s3mpu_<area>_<verb>` (`s3mpu_request_build`,
+ *    `s3mpu_bucket_validate`), or `s3mpu_<area>_<noun>` for one that reads
+ *    a fact (`s3mpu_client_detail`, `s3mpu_error_name`). Operations are
+ *    named after S3's actions (S3MPU_OP_LIST_MULTIPART_UPLOADS is
+ *    ListMultipartUploads). One word, one meaning: `out` is only ever a
+ *    caller's buffer that bytes are written to (a hash's result is its
+ *    `_digest`), `res` a result struct a parser fills, `req` the request
+ *    and `form` the POST form a builder fills.
  *  - Outputs that vary in size go to a caller buffer `(out, cap)`; when it is
  *    too small the function returns S3MPU_E_SPACE and says how much it needs.
  *  - Fallible functions return S3MPU_OK (0) or a positive S3MPU_E_* code;
- *    `s3mpu_strerror` names it. Functions taking an `s3mpu_client` also
+ *    `s3mpu_error_message` names it. Functions taking an `s3mpu_client` also
  *    leave a sentence for a person in it (`s3mpu_client_detail`).
  *  - Time is an input: `now` is seconds since the Unix epoch, UTC.
  *  - Nothing here keeps global mutable state, so distinct contexts may be
@@ -68,7 +73,7 @@ typedef struct {
 #define S3MPU_LIT(s) ((s3mpu_str){ (s), sizeof(s) - 1 })
 
 /* s3mpu_str from a NUL-terminated string (NULL gives the empty string). */
-S3MPU_API s3mpu_str s3mpu_cstr(const char *s);
+S3MPU_API s3mpu_str s3mpu_str_from_cstr(const char *s);
 
 /* ===================================================================== */
 /* Errors                                                                */
@@ -111,21 +116,26 @@ enum {
 	S3MPU_E_COUNT_ /* not an error: one past the last code */
 };
 
-/* Short English name of an error code ("bucket name invalid"). Never NULL. */
-S3MPU_API const char *s3mpu_strerror(int err);
+/* A short English sentence for an error code ("bucket name invalid");
+ * "unknown error" for a number that is no code. Never NULL. */
+S3MPU_API const char *s3mpu_error_message(int err);
+/* The stable name of an error code ("InvalidBucketName"), the JS layer's
+ * error code; "" for a number that is no code. Never NULL. */
+S3MPU_API const char *s3mpu_error_name(int err);
 
 /* ===================================================================== */
 /* Memory                                                                */
 /* ===================================================================== */
 
 /* Overwrite `len` bytes at `p` with zeros in a way the compiler keeps. */
-S3MPU_API void s3mpu_wipe(void *p, size_t len);
+S3MPU_API void s3mpu_memory_wipe(void *p, size_t len);
 
 /* ===================================================================== */
 /* Hashing                                                               */
 /*                                                                       */
-/* init / update / out: `out` does not consume the context, so a running */
-/* hash can be read and continued. Contexts may be copied with memcpy.   */
+/* init / update / digest: `digest` does not consume the context, so a   */
+/* running hash can be read and continued. Contexts may be copied with   */
+/* memcpy.                                                               */
 /* MD5 is BearSSL's. SHA-256 and HMAC-SHA256 are the core's own, on      */
 /* purpose: signing is SHA-256 bound, and this code is faster than       */
 /* BearSSL's in wasm and natively, and uses the SHA instructions of      */
@@ -144,11 +154,11 @@ typedef struct {
 
 S3MPU_API void s3mpu_sha256_init(s3mpu_sha256 *ctx);
 S3MPU_API void s3mpu_sha256_update(s3mpu_sha256 *ctx, const void *data, size_t len);
-S3MPU_API void s3mpu_sha256_out(const s3mpu_sha256 *ctx, unsigned char out[S3MPU_SHA256_SIZE]);
+S3MPU_API void s3mpu_sha256_digest(const s3mpu_sha256 *ctx, unsigned char out[S3MPU_SHA256_SIZE]);
 
 S3MPU_API void s3mpu_md5_init(s3mpu_md5 *ctx);
 S3MPU_API void s3mpu_md5_update(s3mpu_md5 *ctx, const void *data, size_t len);
-S3MPU_API void s3mpu_md5_out(const s3mpu_md5 *ctx, unsigned char out[S3MPU_MD5_SIZE]);
+S3MPU_API void s3mpu_md5_digest(const s3mpu_md5 *ctx, unsigned char out[S3MPU_MD5_SIZE]);
 
 /*
  * MD5 of four messages at once, one in each lane (the parts of an upload
@@ -169,7 +179,7 @@ S3MPU_API void s3mpu_md5x4_init(s3mpu_md5x4 *ctx);
 S3MPU_API void s3mpu_md5x4_update(s3mpu_md5x4 *ctx, const void *const data[S3MPU_MD5X4_LANES],
 	const size_t len[S3MPU_MD5X4_LANES]);
 /* Each lane's digest so far: lane i's into out[i]. */
-S3MPU_API void s3mpu_md5x4_out(
+S3MPU_API void s3mpu_md5x4_digest(
 	const s3mpu_md5x4 *ctx, unsigned char out[S3MPU_MD5X4_LANES][S3MPU_MD5_SIZE]);
 /* 1 if this build hashes the lanes with SIMD instructions, else 0. */
 S3MPU_API int s3mpu_md5x4_simd(void);
@@ -189,23 +199,23 @@ typedef struct {
 S3MPU_API void s3mpu_hmac_key_init(s3mpu_hmac_key *key, const void *secret, size_t len);
 S3MPU_API void s3mpu_hmac_init(s3mpu_hmac *ctx, const s3mpu_hmac_key *key);
 S3MPU_API void s3mpu_hmac_update(s3mpu_hmac *ctx, const void *data, size_t len);
-S3MPU_API void s3mpu_hmac_out(const s3mpu_hmac *ctx, unsigned char out[S3MPU_SHA256_SIZE]);
+S3MPU_API void s3mpu_hmac_digest(const s3mpu_hmac *ctx, unsigned char out[S3MPU_SHA256_SIZE]);
 /* One call: out = HMAC-SHA256(secret, data). */
-S3MPU_API void s3mpu_hmac_sha256(const void *secret, size_t secret_len, const void *data,
+S3MPU_API void s3mpu_hmac_compute(const void *secret, size_t secret_len, const void *data,
 	size_t len, unsigned char out[S3MPU_SHA256_SIZE]);
 
 /*
  * CRC32 (ISO-HDLC, as zlib) and CRC32C (Castagnoli), table-driven.
  * The tables live in a caller-owned context (8 KiB each) filled once by
- * `_table_init`, so the core keeps no static tables. Start with crc 0;
+ * `s3mpu_crc_table_init_*`, so the core keeps no static tables. Start with crc 0;
  * the value returned is the finished CRC of everything fed so far.
  */
 typedef struct {
 	uint32_t opaque_[8 * 256];
 } s3mpu_crc_table;
 
-S3MPU_API void s3mpu_crc32_table_init(s3mpu_crc_table *table);
-S3MPU_API void s3mpu_crc32c_table_init(s3mpu_crc_table *table);
+S3MPU_API void s3mpu_crc_table_init_crc32(s3mpu_crc_table *table);
+S3MPU_API void s3mpu_crc_table_init_crc32c(s3mpu_crc_table *table);
 S3MPU_API uint32_t s3mpu_crc_update(
 	const s3mpu_crc_table *table, uint32_t crc, const void *data, size_t len);
 
@@ -257,13 +267,13 @@ S3MPU_API int s3mpu_time_parse_http(s3mpu_str http_date, int64_t *now);
 
 /* 3..63 of [a-z0-9.-], starting and ending alphanumeric, no "..",
  * not an IPv4 address, no "xn--" prefix, no "-s3alias"/"--ol-s3" suffix. */
-S3MPU_API int s3mpu_check_bucket(s3mpu_str bucket);
+S3MPU_API int s3mpu_bucket_validate(s3mpu_str bucket);
 /* 1..1024 bytes of well-formed UTF-8 (no overlongs, no surrogates). */
-S3MPU_API int s3mpu_check_key(s3mpu_str key);
+S3MPU_API int s3mpu_key_validate(s3mpu_str key);
 /* 1..10000 */
-S3MPU_API int s3mpu_check_part_number(uint32_t part_number);
+S3MPU_API int s3mpu_part_number_validate(uint32_t part_number);
 /* A header name is an RFC 9110 token; a value has no CR, LF or NUL. */
-S3MPU_API int s3mpu_check_header(s3mpu_str name, s3mpu_str value);
+S3MPU_API int s3mpu_header_validate(s3mpu_str name, s3mpu_str value);
 
 /* ===================================================================== */
 /* Part planning                                                         */
@@ -435,15 +445,16 @@ S3MPU_API const char *s3mpu_client_detail(const s3mpu_client *client);
 /* ===================================================================== */
 
 enum {
-	S3MPU_OP_CREATE = 1,   /* CreateMultipartUpload:  POST   /key?uploads */
-	S3MPU_OP_UPLOAD_PART,  /* UploadPart:             PUT    /key?partNumber=N&uploadId=U */
-	S3MPU_OP_COMPLETE,     /* CompleteMultipartUpload: POST  /key?uploadId=U (XML body) */
-	S3MPU_OP_ABORT,        /* AbortMultipartUpload:   DELETE /key?uploadId=U */
-	S3MPU_OP_LIST_PARTS,   /* ListParts:              GET    /key?uploadId=U */
-	S3MPU_OP_LIST_UPLOADS, /* ListMultipartUploads:   GET    /?uploads */
-	S3MPU_OP_PUT_OBJECT,   /* PutObject:              PUT    /key */
-	S3MPU_OP_HEAD_OBJECT,  /* HeadObject:             HEAD   /key */
-	S3MPU_OP_DELETE_OBJECT /* DeleteObject:           DELETE /key */
+	/* S3's action name: method and target */
+	S3MPU_OP_CREATE_MULTIPART_UPLOAD = 1, /* POST   /key?uploads */
+	S3MPU_OP_UPLOAD_PART,                 /* PUT    /key?partNumber=N&uploadId=U */
+	S3MPU_OP_COMPLETE_MULTIPART_UPLOAD,   /* POST   /key?uploadId=U (XML body) */
+	S3MPU_OP_ABORT_MULTIPART_UPLOAD,      /* DELETE /key?uploadId=U */
+	S3MPU_OP_LIST_PARTS,                  /* GET    /key?uploadId=U */
+	S3MPU_OP_LIST_MULTIPART_UPLOADS,      /* GET    /?uploads */
+	S3MPU_OP_PUT_OBJECT,                  /* PUT    /key */
+	S3MPU_OP_HEAD_OBJECT,                 /* HEAD   /key */
+	S3MPU_OP_DELETE_OBJECT                /* DELETE /key */
 };
 
 enum {
@@ -455,7 +466,7 @@ enum {
 
 #define S3MPU_ETAG_MAX 128
 
-/* A part: input of Complete, output of ListParts. */
+/* A part: input of CompleteMultipartUpload, output of ListParts. */
 typedef struct {
 	uint32_t number;
 	uint64_t size;             /* ListParts only */
@@ -474,20 +485,24 @@ typedef struct {
 typedef struct {
 	int op;                  /* S3MPU_OP_* */
 	s3mpu_str bucket;        /* all */
-	s3mpu_str key;           /* all but LIST_UPLOADS */
-	s3mpu_str upload_id;     /* UPLOAD_PART COMPLETE ABORT LIST_PARTS */
+	s3mpu_str key;           /* all but LIST_MULTIPART_UPLOADS */
+	s3mpu_str upload_id;     /* UPLOAD_PART COMPLETE_MULTIPART_UPLOAD
+	                          * ABORT_MULTIPART_UPLOAD LIST_PARTS */
 	uint32_t part_number;    /* UPLOAD_PART */
 	uint64_t content_length; /* UPLOAD_PART PUT_OBJECT: the body's size */
 
-	/* Body integrity: UPLOAD_PART PUT_OBJECT (content_md5 also CREATE). */
+	/* Body integrity: UPLOAD_PART PUT_OBJECT (content_md5 also
+	 * CREATE_MULTIPART_UPLOAD). */
 	s3mpu_str payload_hash; /* hex SHA-256 of the body; empty: UNSIGNED-PAYLOAD */
 	s3mpu_str content_md5;  /* base64 MD5 of the body, or empty */
-	int checksum_algorithm; /* S3MPU_CHECKSUM_*: also CREATE (declares
-	                         * it) and COMPLETE (sends the parts' checksums) */
+	int checksum_algorithm; /* S3MPU_CHECKSUM_*: also
+	                         * CREATE_MULTIPART_UPLOAD (declares it) and
+	                         * COMPLETE_MULTIPART_UPLOAD (sends the parts'
+	                         * checksums) */
 	s3mpu_str checksum;     /* UPLOAD_PART PUT_OBJECT: the base64 value
 	                         * (CRCs as 4 big-endian bytes) */
 
-	/* Object headers: CREATE PUT_OBJECT. */
+	/* Object headers: CREATE_MULTIPART_UPLOAD PUT_OBJECT. */
 	s3mpu_str content_type; /* empty: binary/octet-stream */
 	s3mpu_str cache_control;
 	s3mpu_str content_disposition;
@@ -497,14 +512,14 @@ typedef struct {
 	const s3mpu_kv *metadata; /* names without "x-amz-meta-" */
 	size_t metadata_count;
 
-	/* COMPLETE: ascending part numbers. */
+	/* COMPLETE_MULTIPART_UPLOAD: ascending part numbers. */
 	const s3mpu_part *parts;
 	size_t part_count;
 
 	/* LIST_PARTS. */
 	uint32_t max_parts; /* 0: server default */
 	uint32_t part_number_marker;
-	/* LIST_UPLOADS. */
+	/* LIST_MULTIPART_UPLOADS. */
 	s3mpu_str prefix;
 	s3mpu_str key_marker;
 	s3mpu_str upload_id_marker;
@@ -521,7 +536,7 @@ typedef struct {
  * A complete signed request. Strings point into the arena the caller gave
  * the builder. `headers` are every header to send, Host and Content-Length
  * included (a fetch() caller leaves those two to the runtime). `body` is
- * the body for COMPLETE and empty otherwise; for UPLOAD_PART and
+ * the body for COMPLETE_MULTIPART_UPLOAD and empty otherwise; for UPLOAD_PART and
  * PUT_OBJECT the caller sends its own `content_length` bytes.
  */
 typedef struct {
@@ -537,15 +552,16 @@ typedef struct {
  * Validate `op` and build its signed request at time `now`.
  * Strings go to (arena, cap), or point into `op`'s own strings; `*need`
  * (need may be NULL) gets the bytes used, or on S3MPU_E_SPACE at least the
- * bytes needed. 16 KiB is enough for every operation but a Complete of many
+ * bytes needed. 16 KiB is enough for every operation but a
+ * CompleteMultipartUpload of many
  * parts (about 100 bytes a part more).
  * Addressing is virtual-hosted (bucket.host) unless the client asks for
  * path style, or the endpoint is an IP address, or a bucket with dots
  * goes over https (the certificate cannot cover it).
  * Errors: any input error above, each with a detail sentence in `client`.
  */
-S3MPU_API int s3mpu_build(s3mpu_client *client, const s3mpu_op *op, int64_t now, s3mpu_request *req,
-	char *arena, size_t cap, size_t *need);
+S3MPU_API int s3mpu_request_build(s3mpu_client *client, const s3mpu_op *op, int64_t now,
+	s3mpu_request *req, char *arena, size_t cap, size_t *need);
 
 /* ===================================================================== */
 /* POST policy: browser form uploads (SigV4 POST Object)                 */
@@ -613,7 +629,7 @@ typedef struct {
 
 /*
  * Validate `policy` and build its signed form at time `now`, for `client`'s
- * endpoint (addressing as s3mpu_build). Strings go to (arena, cap); `*need`
+ * endpoint (addressing as s3mpu_request_build). Strings go to (arena, cap); `*need`
  * (need may be NULL) gets the bytes used, or on S3MPU_E_SPACE the bytes
  * needed. Errors: S3MPU_E_BUCKET, S3MPU_E_KEY, S3MPU_E_EXPIRES,
  * S3MPU_E_HEADER (content type or a field), S3MPU_E_METADATA,
@@ -621,7 +637,7 @@ typedef struct {
  * with a detail sentence in `client`.
  */
 S3MPU_API int s3mpu_post_build(s3mpu_client *client, const s3mpu_post_policy *policy, int64_t now,
-	s3mpu_post_form *out, char *arena, size_t cap, size_t *need);
+	s3mpu_post_form *form, char *arena, size_t cap, size_t *need);
 
 /*
  * The signature of a policy already in base64 (the string to sign is the
@@ -669,27 +685,28 @@ typedef struct {
 
 /* Any <Error> document: S3MPU_OK with `err` (not NULL) filled;
  * S3MPU_E_XML_DOCUMENT for a well-formed document of another kind. */
-S3MPU_API int s3mpu_parse_error(const char *xml, size_t len, s3mpu_s3_error *err);
+S3MPU_API int s3mpu_response_parse_error(const char *xml, size_t len, s3mpu_s3_error *err);
 
 typedef struct {
 	char bucket[64];
 	char key[S3MPU_KEY_MAX + 1];
 	char upload_id[S3MPU_UPLOAD_ID_MAX + 1]; /* NUL-terminated */
-} s3mpu_create_result;
+} s3mpu_create_multipart_upload_result;
 
-S3MPU_API int s3mpu_parse_create(
-	const char *xml, size_t len, s3mpu_create_result *res, s3mpu_s3_error *err);
+S3MPU_API int s3mpu_response_parse_create_multipart_upload(const char *xml, size_t len,
+	s3mpu_create_multipart_upload_result *res, s3mpu_s3_error *err);
 
 typedef struct {
 	char location[2048]; /* may be empty or not a URL (Ceph RGW) */
 	char bucket[64];
 	char key[S3MPU_KEY_MAX + 1];
 	char etag[S3MPU_ETAG_MAX]; /* may be empty (Ceph RGW) */
-} s3mpu_complete_result;
+} s3mpu_complete_multipart_upload_result;
 
-/* A 200 response to Complete may still carry an <Error>: S3MPU_E_S3. */
-S3MPU_API int s3mpu_parse_complete(
-	const char *xml, size_t len, s3mpu_complete_result *res, s3mpu_s3_error *err);
+/* A 200 response to CompleteMultipartUpload may still carry an <Error>:
+ * S3MPU_E_S3. */
+S3MPU_API int s3mpu_response_parse_complete_multipart_upload(const char *xml, size_t len,
+	s3mpu_complete_multipart_upload_result *res, s3mpu_s3_error *err);
 
 typedef struct {
 	s3mpu_part *parts; /* caller's array ... */
@@ -701,7 +718,7 @@ typedef struct {
 
 /* S3MPU_E_SPACE when the document holds more than part_cap parts
  * (part_count then says how many). */
-S3MPU_API int s3mpu_parse_list_parts(
+S3MPU_API int s3mpu_response_parse_list_parts(
 	const char *xml, size_t len, s3mpu_list_parts_result *res, s3mpu_s3_error *err);
 
 typedef struct {
@@ -718,12 +735,12 @@ typedef struct {
 	int is_truncated;
 	char next_key_marker[S3MPU_KEY_MAX + 1];
 	char next_upload_id_marker[S3MPU_UPLOAD_ID_MAX + 1];
-} s3mpu_list_uploads_result;
+} s3mpu_list_multipart_uploads_result;
 
 /* S3MPU_E_SPACE when the document holds more than upload_cap uploads
  * (upload_count then says how many). */
-S3MPU_API int s3mpu_parse_list_uploads(
-	const char *xml, size_t len, s3mpu_list_uploads_result *res, s3mpu_s3_error *err);
+S3MPU_API int s3mpu_response_parse_list_multipart_uploads(
+	const char *xml, size_t len, s3mpu_list_multipart_uploads_result *res, s3mpu_s3_error *err);
 
 /* ===================================================================== */
 /* Retry policy                                                          */
@@ -743,7 +760,7 @@ enum {
  * in a 200: Complete's late error); other 5xx but 501 (NotImplemented)
  * are transient; everything else is final. A network error has no status:
  * the caller decides (the JS layer retries it). */
-S3MPU_API int s3mpu_retry_class(int status, s3mpu_str code);
+S3MPU_API int s3mpu_retry_classify(int status, s3mpu_str code);
 
 /* ===================================================================== */
 /* Multipart ETag                                                        */
@@ -757,7 +774,7 @@ S3MPU_API int s3mpu_retry_class(int status, s3mpu_str code);
  * (at most 32 + 1 + 5 chars, no NUL); returns its length, or 0 (writing
  * nothing) when part_count is 0 or above 10,000.
  */
-S3MPU_API size_t s3mpu_multipart_etag(
+S3MPU_API size_t s3mpu_multipart_etag_format(
 	const s3mpu_md5 *md5_of_md5s, uint32_t part_count, char out[38]);
 
 #ifdef __cplusplus

@@ -53,14 +53,14 @@ typedef struct {
 } op_rule;
 
 static const op_rule op_rules[] = {
-	[S3MPU_OP_CREATE] = { "POST", "uploads",
+	[S3MPU_OP_CREATE_MULTIPART_UPLOAD] = { "POST", "uploads",
 		F_KEY | F_OBJECT_HEADERS | F_CONTENT_MD5 | F_CHECKSUM_ALGORITHM, BODY_EMPTY },
 	[S3MPU_OP_UPLOAD_PART] = { "PUT", NULL, F_KEY | F_UPLOAD_ID | F_PART_NUMBER | F_CONTENT_MD5,
 		BODY_CALLER },
-	[S3MPU_OP_COMPLETE] = { "POST", NULL, F_KEY | F_UPLOAD_ID, BODY_PARTS },
-	[S3MPU_OP_ABORT] = { "DELETE", NULL, F_KEY | F_UPLOAD_ID, BODY_NONE },
+	[S3MPU_OP_COMPLETE_MULTIPART_UPLOAD] = { "POST", NULL, F_KEY | F_UPLOAD_ID, BODY_PARTS },
+	[S3MPU_OP_ABORT_MULTIPART_UPLOAD] = { "DELETE", NULL, F_KEY | F_UPLOAD_ID, BODY_NONE },
 	[S3MPU_OP_LIST_PARTS] = { "GET", NULL, F_KEY | F_UPLOAD_ID | F_PAGE_PARTS, BODY_NONE },
-	[S3MPU_OP_LIST_UPLOADS] = { "GET", "uploads", F_PAGE_UPLOADS, BODY_NONE },
+	[S3MPU_OP_LIST_MULTIPART_UPLOADS] = { "GET", "uploads", F_PAGE_UPLOADS, BODY_NONE },
 	[S3MPU_OP_PUT_OBJECT] = { "PUT", NULL, F_KEY | F_OBJECT_HEADERS | F_CONTENT_MD5,
 		BODY_CALLER },
 	[S3MPU_OP_HEAD_OBJECT] = { "HEAD", NULL, F_KEY, BODY_NONE },
@@ -70,7 +70,8 @@ static const op_rule op_rules[] = {
 /* The rule of operation `kind`, or NULL for an unknown one. */
 static const op_rule *op_rule_of(int kind)
 {
-	if (kind < S3MPU_OP_CREATE || kind >= (int)(sizeof op_rules / sizeof *op_rules))
+	if (kind < S3MPU_OP_CREATE_MULTIPART_UPLOAD ||
+		kind >= (int)(sizeof op_rules / sizeof *op_rules))
 		return NULL;
 	return &op_rules[kind];
 }
@@ -147,7 +148,7 @@ static int check_object_headers(client_state *c, const s3mpu_op *op)
 	size_t i, total = 0;
 
 	for (i = 0; i < sizeof names / sizeof *names; i++)
-		if (s3mpu_check_header(s3mpu_cstr(names[i]), values[i]) != S3MPU_OK)
+		if (s3mpu_header_validate(s3mpu_str_from_cstr(names[i]), values[i]) != S3MPU_OK)
 			return client_fail(c, S3MPU_E_HEADER, names[i], no_value,
 				" has a control character (CR, LF or NUL) in its value");
 	if (op->storage_class.len && !storage_class_allowed(c, op->storage_class))
@@ -162,7 +163,7 @@ static int check_object_headers(client_state *c, const s3mpu_op *op)
 			c, S3MPU_E_METADATA, "too many metadata entries", no_value, NULL);
 	for (i = 0; i < op->metadata_count; i++) {
 		const s3mpu_kv *m = &op->metadata[i];
-		if (m->name.len == 0 || s3mpu_check_header(m->name, S3MPU_LIT("")) != S3MPU_OK)
+		if (m->name.len == 0 || s3mpu_header_validate(m->name, S3MPU_LIT("")) != S3MPU_OK)
 			return client_fail(c, S3MPU_E_METADATA, "metadata name ", m->name,
 				" must be a non-empty HTTP token (letters, digits, "
 				"!#$%&'*+-.^_`|~)");
@@ -221,7 +222,7 @@ static int check_parts(client_state *c, const s3mpu_op *op)
 			c, S3MPU_E_PART_NUMBER, "more than 10,000 parts", no_value, NULL);
 	for (i = 0; i < op->part_count; i++) {
 		const s3mpu_part *p = &op->parts[i];
-		if (s3mpu_check_part_number(p->number) != S3MPU_OK)
+		if (s3mpu_part_number_validate(p->number) != S3MPU_OK)
 			return client_fail(c, S3MPU_E_PART_NUMBER,
 				"a part number is outside 1..10000", no_value, NULL);
 		if (i > 0 && p->number <= op->parts[i - 1].number)
@@ -248,11 +249,11 @@ static int check_parts(client_state *c, const s3mpu_op *op)
 /* What names the target: bucket, key, upload and part. */
 static int check_target(client_state *c, const s3mpu_op *op, const op_rule *rule)
 {
-	if (s3mpu_check_bucket(op->bucket) != S3MPU_OK)
+	if (s3mpu_bucket_validate(op->bucket) != S3MPU_OK)
 		return client_fail(c, S3MPU_E_BUCKET, "bucket name ", op->bucket,
 			" must be 3-63 characters of a-z, 0-9, '.' and '-', starting and "
 			"ending with a letter or digit");
-	if ((rule->fields & F_KEY) && s3mpu_check_key(op->key) != S3MPU_OK)
+	if ((rule->fields & F_KEY) && s3mpu_key_validate(op->key) != S3MPU_OK)
 		return client_fail(c, S3MPU_E_KEY,
 			op->key.len ? "object key " : "object key is empty",
 			op->key.len ? op->key : no_value,
@@ -263,7 +264,8 @@ static int check_target(client_state *c, const s3mpu_op *op, const op_rule *rule
 		if (err)
 			return err;
 	}
-	if ((rule->fields & F_PART_NUMBER) && s3mpu_check_part_number(op->part_number) != S3MPU_OK)
+	if ((rule->fields & F_PART_NUMBER) &&
+		s3mpu_part_number_validate(op->part_number) != S3MPU_OK)
 		return client_fail(c, S3MPU_E_PART_NUMBER,
 			"part number must be between 1 and 10000", no_value, NULL);
 	return S3MPU_OK;
@@ -284,8 +286,8 @@ static int check_paging(client_state *c, const s3mpu_op *op, const op_rule *rule
 		if (op->max_uploads > 1000)
 			return client_fail(
 				c, S3MPU_E_ARGUMENT, "max_uploads is at most 1000", no_value, NULL);
-		if ((op->prefix.len && s3mpu_check_key(op->prefix) != S3MPU_OK) ||
-			(op->key_marker.len && s3mpu_check_key(op->key_marker) != S3MPU_OK))
+		if ((op->prefix.len && s3mpu_key_validate(op->prefix) != S3MPU_OK) ||
+			(op->key_marker.len && s3mpu_key_validate(op->key_marker) != S3MPU_OK))
 			return client_fail(c, S3MPU_E_KEY,
 				"prefix and key marker must be valid UTF-8 of at most 1024 bytes",
 				no_value, NULL);
@@ -423,7 +425,7 @@ static void kv_add(kv_list *l, s3mpu_str name, s3mpu_str value)
 static void kv_add_if(kv_list *l, const char *name, s3mpu_str value)
 {
 	if (value.len)
-		kv_add(l, s3mpu_cstr(name), value);
+		kv_add(l, s3mpu_str_from_cstr(name), value);
 }
 
 /* One request being built: the arena `o` holds every string made here. */
@@ -459,7 +461,7 @@ static void build_body(builder *b)
 			unsigned char d[S3MPU_SHA256_SIZE];
 			s3mpu_sha256_init(&sha);
 			s3mpu_sha256_update(&sha, b->body.ptr, b->body.len);
-			s3mpu_sha256_out(&sha, d);
+			s3mpu_sha256_digest(&sha, d);
 			s3mpu_hex_encode(d, sizeof d, o->p + at);
 			b->payload = (s3mpu_str){ o->p + at, 2 * S3MPU_SHA256_SIZE };
 		}
@@ -500,7 +502,7 @@ static void build_query(builder *b)
 	kv_list *q = &b->query;
 
 	if (b->rule->subresource)
-		kv_add(q, s3mpu_cstr(b->rule->subresource), S3MPU_LIT(""));
+		kv_add(q, s3mpu_str_from_cstr(b->rule->subresource), S3MPU_LIT(""));
 	if (fields & F_PART_NUMBER)
 		kv_add(q, S3MPU_LIT("partNumber"), decimal(op->part_number, b->numbers[0]));
 	if (fields & F_UPLOAD_ID)
@@ -609,7 +611,7 @@ static int build_signature(builder *b, int64_t now, s3mpu_request *req, size_t *
 	int err;
 
 	memset(&http, 0, sizeof http);
-	http.method = s3mpu_cstr(b->rule->method);
+	http.method = s3mpu_str_from_cstr(b->rule->method);
 	http.path = b->path;
 	http.query = b->query.items;
 	http.query_count = b->query.count;
@@ -624,8 +626,8 @@ static int build_signature(builder *b, int64_t now, s3mpu_request *req, size_t *
 		 * size again plus the scheme, host and path. */
 		return no_space(b, req, need, 2 * (b->o.len + sign_need) + 3 * b->path.len + 64);
 	if (err)
-		return client_fail(
-			b->client, err, "cannot sign the request: ", no_value, s3mpu_strerror(err));
+		return client_fail(b->client, err, "cannot sign the request: ", no_value,
+			s3mpu_error_message(err));
 	b->o.len += sign_need;
 	req->method = http.method;
 	return S3MPU_OK;
@@ -681,7 +683,7 @@ static void build_sent_headers(builder *b, s3mpu_request *req, s3mpu_str length)
 }
 
 /* see s3mpu.h */
-int s3mpu_build(s3mpu_client *client, const s3mpu_op *op, int64_t now, s3mpu_request *req,
+int s3mpu_request_build(s3mpu_client *client, const s3mpu_op *op, int64_t now, s3mpu_request *req,
 	char *arena, size_t cap, size_t *need)
 {
 	builder b;

@@ -50,7 +50,7 @@ static int host_char(char ch)
 
 static int has_prefix_ci(s3mpu_str s, const char *prefix)
 {
-	s3mpu_str p = s3mpu_cstr(prefix);
+	s3mpu_str p = s3mpu_str_from_cstr(prefix);
 	return s.len >= p.len && str_ieq((s3mpu_str){ s.ptr, p.len }, p);
 }
 
@@ -136,11 +136,11 @@ static s3mpu_str region_from_host(s3mpu_str host)
 	if (str_eq(host, S3MPU_LIT("s3.amazonaws.com")))
 		return S3MPU_LIT("us-east-1");
 	for (p = 0; p < sizeof prefixes / sizeof *prefixes; p++) {
-		s3mpu_str pre = s3mpu_cstr(prefixes[p]);
+		s3mpu_str pre = s3mpu_str_from_cstr(prefixes[p]);
 		if (!has_prefix_ci(host, prefixes[p]))
 			continue;
 		for (s = 0; s < sizeof suffixes / sizeof *suffixes; s++) {
-			s3mpu_str suf = s3mpu_cstr(suffixes[s]);
+			s3mpu_str suf = s3mpu_str_from_cstr(suffixes[s]);
 			s3mpu_str mid;
 			if (host.len <= pre.len + suf.len ||
 				!str_eq((s3mpu_str){ host.ptr + host.len - suf.len, suf.len }, suf))
@@ -203,5 +203,5 @@ int s3mpu_client_init(s3mpu_client *client, const s3mpu_config *config)
 void s3mpu_client_wipe(s3mpu_client *client)
 {
 	if (client)
-		s3mpu_wipe(client, sizeof *client);
+		s3mpu_memory_wipe(client, sizeof *client);
 }

@@ -37,9 +37,9 @@ static void crc_table_init(s3mpu_crc_table *table, uint32_t poly)
 	}
 }
 
-void s3mpu_crc32_table_init(s3mpu_crc_table *table) { crc_table_init(table, 0xEDB88320u); }
+void s3mpu_crc_table_init_crc32(s3mpu_crc_table *table) { crc_table_init(table, 0xEDB88320u); }
 
-void s3mpu_crc32c_table_init(s3mpu_crc_table *table) { crc_table_init(table, 0x82F63B78u); }
+void s3mpu_crc_table_init_crc32c(s3mpu_crc_table *table) { crc_table_init(table, 0x82F63B78u); }
 
 /* Register `c` (not inverted) after the 8 bytes at p. */
 static inline uint32_t crc_step8(const uint32_t (*t)[256], uint32_t c, const unsigned char *p)

@@ -28,7 +28,7 @@ void wipe_fast(void *p, size_t len)
 	memset(p, 0, len);
 	__asm__ __volatile__("" : : "r"(p) : "memory");
 #else
-	s3mpu_wipe(p, len);
+	s3mpu_memory_wipe(p, len);
 #endif
 }
 
@@ -82,7 +82,7 @@ void s3mpu_hmac_update(s3mpu_hmac *ctx, const void *data, size_t len)
 }
 
 /* see s3mpu.h */
-void s3mpu_hmac_out(const s3mpu_hmac *ctx, unsigned char out[S3MPU_SHA256_SIZE])
+void s3mpu_hmac_digest(const s3mpu_hmac *ctx, unsigned char out[S3MPU_SHA256_SIZE])
 {
 	const hmac_ctx *m = CHMAC(ctx);
 	unsigned char inner[S3MPU_SHA256_SIZE];
@@ -102,7 +102,7 @@ void hmac_once(const s3mpu_hmac_key *key, const void *data, size_t len,
 	s3mpu_hmac m;
 	s3mpu_hmac_init(&m, key);
 	s3mpu_hmac_update(&m, data, len);
-	s3mpu_hmac_out(&m, out);
+	s3mpu_hmac_digest(&m, out);
 	wipe_fast(&m, sizeof(hmac_ctx));
 }
 
@@ -113,12 +113,12 @@ void hmac_resume(
 	s3mpu_hmac m;
 	memcpy(&m, kept, sizeof(hmac_ctx));
 	s3mpu_hmac_update(&m, data, len);
-	s3mpu_hmac_out(&m, out);
+	s3mpu_hmac_digest(&m, out);
 	wipe_fast(&m, sizeof(hmac_ctx));
 }
 
 /* see s3mpu.h */
-void s3mpu_hmac_sha256(const void *secret, size_t secret_len, const void *data, size_t len,
+void s3mpu_hmac_compute(const void *secret, size_t secret_len, const void *data, size_t len,
 	unsigned char out[S3MPU_SHA256_SIZE])
 {
 	s3mpu_hmac_key key;

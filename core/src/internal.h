@@ -187,12 +187,12 @@ static inline void buf_decimal(s3mpu_buf *b, uint64_t v)
 }
 
 /* hmac.c: erase what held key material; a plain memset that an empty asm
- * keeps (the object is about to die), cheaper than s3mpu_wipe's byte loop
+ * keeps (the object is about to die), cheaper than s3mpu_memory_wipe's byte loop
  * on the signing path. */
 void wipe_fast(void *p, size_t len);
 
 /* hmac.c: HMAC-SHA256 of `data` under a prepared key, its working state
- * erased after (cheaper than an s3mpu_hmac context and s3mpu_wipe). */
+ * erased after (cheaper than an s3mpu_hmac context and s3mpu_memory_wipe). */
 void hmac_once(const s3mpu_hmac_key *key, const void *data, size_t len,
 	unsigned char out[S3MPU_SHA256_SIZE]);
 /* hmac.c: the same, going on from a kept context (which stays as it was). */
@@ -204,7 +204,7 @@ void hmac_resume(
 void sigv4_day_hmac(s3mpu_signer *signer, const char date[8], const void *msg, size_t len,
 	unsigned char out[S3MPU_SHA256_SIZE]);
 
-/* build.c: validate an operation as s3mpu_build does, leaving a detail
+/* build.c: validate an operation as s3mpu_request_build does, leaving a detail
  * sentence in `c`. */
 int build_check_op(client_state *c, const s3mpu_op *op);
 /* build.c: 1 when `bucket` goes in the path rather than the host. */

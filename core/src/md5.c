@@ -24,7 +24,7 @@ void s3mpu_md5_update(s3mpu_md5 *ctx, const void *data, size_t len)
 }
 
 /* see s3mpu.h */
-void s3mpu_md5_out(const s3mpu_md5 *ctx, unsigned char out[S3MPU_MD5_SIZE])
+void s3mpu_md5_digest(const s3mpu_md5 *ctx, unsigned char out[S3MPU_MD5_SIZE])
 {
 	br_md5_out(MD5_CCTX(ctx), out);
 }

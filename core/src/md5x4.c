@@ -280,7 +280,7 @@ void s3mpu_md5x4_update(s3mpu_md5x4 *ctx, const void *const data[4], const size_
 }
 
 /* see s3mpu.h */
-void s3mpu_md5x4_out(const s3mpu_md5x4 *ctx, unsigned char out[4][S3MPU_MD5_SIZE])
+void s3mpu_md5x4_digest(const s3mpu_md5x4 *ctx, unsigned char out[4][S3MPU_MD5_SIZE])
 {
 	md5x4_state st;
 	unsigned char tail[4][128];

@@ -19,13 +19,13 @@ static int reserved_field(s3mpu_str name)
 		"x-amz-security-token" };
 	size_t i;
 	for (i = 0; i < sizeof names / sizeof *names; i++)
-		if (str_ieq(name, s3mpu_cstr(names[i])))
+		if (str_ieq(name, s3mpu_str_from_cstr(names[i])))
 			return 1;
 	return (name.len >= 15 &&
 		str_ieq((s3mpu_str){ name.ptr, 15 }, S3MPU_LIT("x-amz-checksum-")));
 }
 
-/* The checks s3mpu_build makes of a PutObject of the same key, type,
+/* The checks s3mpu_request_build makes of a PutObject of the same key, type,
  * metadata and checksum, plus what only a form has. */
 static int check_policy(client_state *c, const s3mpu_post_policy *p)
 {
@@ -62,10 +62,10 @@ static int check_policy(client_state *c, const s3mpu_post_policy *p)
 		return client_fail(c, S3MPU_E_ARGUMENT, "too many form fields", no_value, NULL);
 	for (i = 0; i < p->field_count; i++) {
 		const s3mpu_post_field *f = &p->fields[i];
-		/* The value goes into the policy's JSON: UTF-8, as s3mpu_check_key
+		/* The value goes into the policy's JSON: UTF-8, as s3mpu_key_validate
 		 * reads it (an empty value is fine: "starts-with" anything). */
-		if (f->name.len == 0 || s3mpu_check_header(f->name, f->value) != S3MPU_OK ||
-			(f->value.len && s3mpu_check_key(f->value) != S3MPU_OK))
+		if (f->name.len == 0 || s3mpu_header_validate(f->name, f->value) != S3MPU_OK ||
+			(f->value.len && s3mpu_key_validate(f->value) != S3MPU_OK))
 			return client_fail(c, S3MPU_E_HEADER, "form field ", f->name,
 				" needs a token name and a value of at most 1024 bytes of UTF-8 "
 				"without CR, LF or NUL");
@@ -254,7 +254,7 @@ static void form_fields(
 		add_field(f, S3MPU_LIT("x-amz-security-token"), a->token);
 }
 
-/* The bucket's URL, addressed as s3mpu_build addresses it. */
+/* The bucket's URL, addressed as s3mpu_request_build addresses it. */
 static void buf_bucket_url(s3mpu_buf *o, const client_state *c, s3mpu_str bucket)
 {
 	buf_cstr(o, c->https ? "https://" : "http://");
@@ -294,7 +294,7 @@ static auth_fields auth_of(const signer_state *s, const char *amz, char *credent
 
 /* See s3mpu.h. */
 int s3mpu_post_build(s3mpu_client *client, const s3mpu_post_policy *policy, int64_t now,
-	s3mpu_post_form *out, char *arena, size_t cap, size_t *need)
+	s3mpu_post_form *form, char *arena, size_t cap, size_t *need)
 {
 	client_state *c;
 	char amz[S3MPU_AMZ_DATE_LEN], until[S3MPU_AMZ_DATE_LEN], credential[CREDENTIAL_MAX];
@@ -306,10 +306,10 @@ int s3mpu_post_build(s3mpu_client *client, const s3mpu_post_policy *policy, int6
 
 	if (need)
 		*need = 0;
-	if (!client || !policy || !out || (!arena && cap))
+	if (!client || !policy || !form || (!arena && cap))
 		return S3MPU_E_ARGUMENT;
 	c = client_of(client);
-	memset(out, 0, sizeof *out);
+	memset(form, 0, sizeof *form);
 	c->detail[0] = 0;
 	err = check_policy(c, policy);
 	if (err)
@@ -318,36 +318,36 @@ int s3mpu_post_build(s3mpu_client *client, const s3mpu_post_policy *policy, int6
 		s3mpu_time_format(now + policy->expires, until) != S3MPU_OK)
 		return client_fail(
 			c, S3MPU_E_DATE, "the time is outside 1970..9999", no_value, NULL);
-	iso_expiration(until, out->expiration);
+	iso_expiration(until, form->expiration);
 	a = auth_of(signer_of(&c->signer), amz, credential);
 
 	/* The document, room for its base64 (the "policy" field and the string
 	 * to sign), then the strings of the other fields. */
 	buf_init(&o, arena, cap);
-	policy_document(&o, policy, out->expiration, &a);
-	out->policy = buf_since(&o, 0);
-	o.len += (out->policy.len + 2) / 3 * 4;
+	policy_document(&o, policy, form->expiration, &a);
+	form->policy = buf_since(&o, 0);
+	o.len += (form->policy.len + 2) / 3 * 4;
 	at = o.len;
 	buf_bucket_url(&o, c, policy->bucket);
-	out->url = buf_since(&o, at);
-	form_fields(policy, &a, out, &o);
+	form->url = buf_since(&o, at);
+	form_fields(policy, &a, form, &o);
 	if (!buf_fits(&o)) {
 		if (need)
 			*need = o.len;
-		memset(out, 0, sizeof *out);
+		memset(form, 0, sizeof *form);
 		return client_fail(
 			c, S3MPU_E_SPACE, "the form needs a larger buffer", no_value, NULL);
 	}
-	b64.ptr = arena + out->policy.len;
-	b64.len = s3mpu_base64_encode(out->policy.ptr, out->policy.len, arena + out->policy.len);
-	err = s3mpu_post_sign(&c->signer, now, b64, out->signature);
+	b64.ptr = arena + form->policy.len;
+	b64.len = s3mpu_base64_encode(form->policy.ptr, form->policy.len, arena + form->policy.len);
+	err = s3mpu_post_sign(&c->signer, now, b64, form->signature);
 	if (err) {
-		memset(out, 0, sizeof *out);
+		memset(form, 0, sizeof *form);
 		return client_fail(c, err, "cannot sign the policy", no_value, NULL);
 	}
-	add_field(out, S3MPU_LIT("policy"), b64);
-	add_field(out, S3MPU_LIT("x-amz-signature"),
-		(s3mpu_str){ out->signature, sizeof out->signature });
+	add_field(form, S3MPU_LIT("policy"), b64);
+	add_field(form, S3MPU_LIT("x-amz-signature"),
+		(s3mpu_str){ form->signature, sizeof form->signature });
 	if (need)
 		*need = o.len;
 	return S3MPU_OK;
@@ -368,6 +368,6 @@ int s3mpu_post_sign(s3mpu_signer *signer, int64_t now, s3mpu_str policy_base64, 
 		return err;
 	sigv4_day_hmac(signer, amz, policy_base64.ptr, policy_base64.len, mac);
 	s3mpu_hex_encode(mac, sizeof mac, signature);
-	s3mpu_wipe(mac, sizeof mac);
+	s3mpu_memory_wipe(mac, sizeof mac);
 	return S3MPU_OK;
 }

@@ -34,12 +34,12 @@ static int code_in(s3mpu_str code, const char *const *list, size_t n)
 {
 	size_t i;
 	for (i = 0; i < n; i++)
-		if (str_eq(code, s3mpu_cstr(list[i])))
+		if (str_eq(code, s3mpu_str_from_cstr(list[i])))
 			return 1;
 	return 0;
 }
 
-int s3mpu_retry_class(int status, s3mpu_str code)
+int s3mpu_retry_classify(int status, s3mpu_str code)
 {
 	if (!code.ptr)
 		code.len = 0;

@@ -194,7 +194,7 @@ void s3mpu_sha256_update(s3mpu_sha256 *ctx, const void *data, size_t len)
 }
 
 /* see s3mpu.h */
-void s3mpu_sha256_out(const s3mpu_sha256 *ctx, unsigned char out[S3MPU_SHA256_SIZE])
+void s3mpu_sha256_digest(const s3mpu_sha256 *ctx, unsigned char out[S3MPU_SHA256_SIZE])
 {
 	sha256_finish(CSHA(ctx), out);
 }

@@ -79,7 +79,7 @@ int s3mpu_signer_init(s3mpu_signer *signer, s3mpu_str access_key, s3mpu_str secr
 void s3mpu_signer_wipe(s3mpu_signer *signer)
 {
 	if (signer)
-		s3mpu_wipe(signer, sizeof *signer);
+		s3mpu_memory_wipe(signer, sizeof *signer);
 }
 
 /*
@@ -118,7 +118,7 @@ static void hash_canonical(
 	memcpy(s->prefix + same, request + same, keep - same);
 	s->prefix_len = keep;
 	s3mpu_sha256_update(&sha, request + done, len - done);
-	s3mpu_sha256_out(&sha, digest);
+	s3mpu_sha256_digest(&sha, digest);
 }
 
 /* The signing key of `date` (YYYYMMDD), derived only when the date changes. */
@@ -131,14 +131,14 @@ static const s3mpu_hmac_key *signing_key(signer_state *s, const char *date)
 		return &s->signing_key;
 	memcpy(first, "AWS4", 4);
 	memcpy(first + 4, s->secret_key, s->secret_key_len);
-	s3mpu_hmac_sha256(first, 4 + s->secret_key_len, date, 8, k);
-	s3mpu_hmac_sha256(k, sizeof k, s->region, s->region_len, k);
-	s3mpu_hmac_sha256(k, sizeof k, s->service, s->service_len, k);
-	s3mpu_hmac_sha256(k, sizeof k, "aws4_request", 12, k);
+	s3mpu_hmac_compute(first, 4 + s->secret_key_len, date, 8, k);
+	s3mpu_hmac_compute(k, sizeof k, s->region, s->region_len, k);
+	s3mpu_hmac_compute(k, sizeof k, s->service, s->service_len, k);
+	s3mpu_hmac_compute(k, sizeof k, "aws4_request", 12, k);
 	s3mpu_hmac_key_init(&s->signing_key, k, sizeof k);
 	memcpy(s->key_date, date, 8);
-	s3mpu_wipe(k, sizeof k);
-	s3mpu_wipe(first, sizeof first);
+	s3mpu_memory_wipe(k, sizeof k);
+	s3mpu_memory_wipe(first, sizeof first);
 	return &s->signing_key;
 }
 
@@ -421,7 +421,7 @@ static int collect_headers(signing *g)
 	g->nh = 0;
 	for (i = 0; i < http->header_count; i++) {
 		const s3mpu_kv *h = &http->headers[i];
-		if ((err = s3mpu_check_header(h->name, h->value)) != S3MPU_OK)
+		if ((err = s3mpu_header_validate(h->name, h->value)) != S3MPU_OK)
 			return err;
 		if (reserved_header(h->name, g->presign ? 0 : g->flags))
 			return S3MPU_E_HEADER;

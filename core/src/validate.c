@@ -40,7 +40,7 @@ static int looks_like_ipv4(s3mpu_str s)
 	return dots == 3 && run > 0;
 }
 
-int s3mpu_check_bucket(s3mpu_str bucket)
+int s3mpu_bucket_validate(s3mpu_str bucket)
 {
 	/* AWS general-purpose bucket naming rules ("Bucket naming rules",
 	 * S3 user guide), the subset in s3mpu.h; JD Cloud's are stricter
@@ -103,7 +103,7 @@ static size_t utf8_sequence(const unsigned char *p, size_t left)
 	return n;
 }
 
-int s3mpu_check_key(s3mpu_str key)
+int s3mpu_key_validate(s3mpu_str key)
 {
 	const unsigned char *p = (const unsigned char *)key.ptr;
 	size_t i = 0;
@@ -125,7 +125,7 @@ int s3mpu_check_key(s3mpu_str key)
 	return S3MPU_OK;
 }
 
-int s3mpu_check_part_number(uint32_t part_number)
+int s3mpu_part_number_validate(uint32_t part_number)
 {
 	return part_number >= 1 && part_number <= S3MPU_PART_NUMBER_MAX ? S3MPU_OK
 									: S3MPU_E_PART_NUMBER;
@@ -139,7 +139,7 @@ static int is_tchar(unsigned char c)
 	return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
 }
 
-int s3mpu_check_header(s3mpu_str name, s3mpu_str value)
+int s3mpu_header_validate(s3mpu_str name, s3mpu_str value)
 {
 	size_t i;
 

@@ -737,7 +737,7 @@ static int doc_open(const char *xml, size_t len, const char *want, mxml_node_t *
 }
 
 /* see s3mpu.h */
-int s3mpu_parse_error(const char *xml, size_t len, s3mpu_s3_error *err)
+int s3mpu_response_parse_error(const char *xml, size_t len, s3mpu_s3_error *err)
 {
 	mxml_node_t *top, *root;
 	int rc;
@@ -753,7 +753,8 @@ int s3mpu_parse_error(const char *xml, size_t len, s3mpu_s3_error *err)
 }
 
 /* see s3mpu.h */
-int s3mpu_parse_create(const char *xml, size_t len, s3mpu_create_result *res, s3mpu_s3_error *err)
+int s3mpu_response_parse_create_multipart_upload(
+	const char *xml, size_t len, s3mpu_create_multipart_upload_result *res, s3mpu_s3_error *err)
 {
 	mxml_node_t *top, *root;
 	size_t id_len = 0;
@@ -779,8 +780,8 @@ int s3mpu_parse_create(const char *xml, size_t len, s3mpu_create_result *res, s3
 }
 
 /* see s3mpu.h */
-int s3mpu_parse_complete(
-	const char *xml, size_t len, s3mpu_complete_result *res, s3mpu_s3_error *err)
+int s3mpu_response_parse_complete_multipart_upload(const char *xml, size_t len,
+	s3mpu_complete_multipart_upload_result *res, s3mpu_s3_error *err)
 {
 	mxml_node_t *top, *root;
 	int rc;
@@ -964,7 +965,7 @@ static const list_doc list_parts_doc = {
 };
 
 /* see s3mpu.h */
-int s3mpu_parse_list_parts(
+int s3mpu_response_parse_list_parts(
 	const char *xml, size_t len, s3mpu_list_parts_result *res, s3mpu_s3_error *err)
 {
 	list_array parts;
@@ -981,7 +982,7 @@ int s3mpu_parse_list_parts(
 
 static void uploads_clear(void *result)
 {
-	s3mpu_list_uploads_result *res = result;
+	s3mpu_list_multipart_uploads_result *res = result;
 	res->is_truncated = 0;
 	res->next_key_marker[0] = '\0';
 	res->next_upload_id_marker[0] = '\0';
@@ -989,7 +990,7 @@ static void uploads_clear(void *result)
 
 static int uploads_tail(mxml_node_t *root, void *result)
 {
-	s3mpu_list_uploads_result *res = result;
+	s3mpu_list_multipart_uploads_result *res = result;
 	int rc;
 
 	if ((rc = bool_opt(root, "IsTruncated", &res->is_truncated)) == S3MPU_OK &&
@@ -1009,8 +1010,8 @@ static const list_doc list_uploads_doc = {
 };
 
 /* see s3mpu.h */
-int s3mpu_parse_list_uploads(
-	const char *xml, size_t len, s3mpu_list_uploads_result *res, s3mpu_s3_error *err)
+int s3mpu_response_parse_list_multipart_uploads(
+	const char *xml, size_t len, s3mpu_list_multipart_uploads_result *res, s3mpu_s3_error *err)
 {
 	list_array uploads;
 

@@ -13,7 +13,7 @@
  * for up to N parts at a time (each read with pread and hashed for
  * Content-MD5, and kept in memory until sent so a retry can re-send it:
  * memory is N x part size), CompleteMultipartUpload, then HeadObject, whose
- * ETag must be the multipart ETag computed here (s3mpu_multipart_etag).
+ * ETag must be the multipart ETag computed here (s3mpu_multipart_etag_format).
  * Transient errors are retried with backoff; a skewed clock is corrected
  * from the server's Date header. Any failure after Create, and SIGINT
  * (Ctrl-C) or SIGTERM, aborts the upload on the server so no parts are
@@ -159,7 +159,7 @@ static int build(session *s, const s3mpu_op *op, s3mpu_request *req, const char 
 {
 	size_t need = 0;
 	int64_t now = (int64_t)time(NULL) + s->clock_offset;
-	int rc = s3mpu_build(&s->client, op, now, req, s->arena, s->arena_cap, &need);
+	int rc = s3mpu_request_build(&s->client, op, now, req, s->arena, s->arena_cap, &need);
 	if (rc == S3MPU_E_SPACE) {
 		char *bigger = realloc(s->arena, need);
 		if (!bigger) {
@@ -168,10 +168,10 @@ static int build(session *s, const s3mpu_op *op, s3mpu_request *req, const char 
 		}
 		s->arena = bigger;
 		s->arena_cap = need;
-		rc = s3mpu_build(&s->client, op, now, req, s->arena, s->arena_cap, NULL);
+		rc = s3mpu_request_build(&s->client, op, now, req, s->arena, s->arena_cap, NULL);
 	}
 	if (rc != S3MPU_OK) {
-		fprintf(stderr, "%s: %s: %s\n", what, s3mpu_strerror(rc),
+		fprintf(stderr, "%s: %s: %s\n", what, s3mpu_error_message(rc),
 			s3mpu_client_detail(&s->client));
 		return -1;
 	}
@@ -274,11 +274,11 @@ static int outcome(session *s, exchange *x, CURLcode res, int *skew_fixed, const
 	if (x->status >= 200 && x->status < 300)
 		return OUTCOME_OK;
 	memset(&err, 0, sizeof err);
-	s3mpu_parse_error(x->resp ? x->resp : "", x->resp_len, &err);
+	s3mpu_response_parse_error(x->resp ? x->resp : "", x->resp_len, &err);
 	fprintf(stderr, "%s: HTTP %ld %s %s\n", what, x->status, err.code, err.message);
-	cls = s3mpu_retry_class((int)x->status, s3mpu_cstr(err.code));
+	cls = s3mpu_retry_classify((int)x->status, s3mpu_str_from_cstr(err.code));
 	if (cls == S3MPU_RETRY_SKEW && !*skew_fixed &&
-		s3mpu_time_parse_http(s3mpu_cstr(x->date), &server) == S3MPU_OK) {
+		s3mpu_time_parse_http(s3mpu_str_from_cstr(x->date), &server) == S3MPU_OK) {
 		s->clock_offset = server - (int64_t)time(NULL);
 		*skew_fixed = 1;
 		fprintf(stderr, "%s: clock off by %lld s; re-signing\n", what,
@@ -317,9 +317,9 @@ static s3mpu_op op_for(int kind, const char *bucket, const char *key, const char
 	s3mpu_op op;
 	memset(&op, 0, sizeof op);
 	op.op = kind;
-	op.bucket = s3mpu_cstr(bucket);
-	op.key = s3mpu_cstr(key);
-	op.upload_id = s3mpu_cstr(upload_id);
+	op.bucket = s3mpu_str_from_cstr(bucket);
+	op.key = s3mpu_str_from_cstr(key);
+	op.upload_id = s3mpu_str_from_cstr(upload_id);
 	return op;
 }
 
@@ -370,7 +370,7 @@ static int slot_start(upload *u, slot *sl, uint32_t number)
 	}
 	s3mpu_md5_init(&md5);
 	s3mpu_md5_update(&md5, sl->buf, (size_t)size);
-	s3mpu_md5_out(&md5, u->md5s[number - 1]);
+	s3mpu_md5_digest(&md5, u->md5s[number - 1]);
 	s3mpu_base64_encode(u->md5s[number - 1], S3MPU_MD5_SIZE, sl->md5_b64);
 	sl->md5_b64[24] = 0;
 	sl->number = number;
@@ -488,8 +488,8 @@ static int send_parts(upload *u, int n)
 /* Complete, then HeadObject: the stored ETag must be the one computed here. */
 static int finish(upload *u, exchange *x, char *etag_out, size_t cap)
 {
-	s3mpu_op op = op_for(S3MPU_OP_COMPLETE, u->bucket, u->key, u->upload_id);
-	s3mpu_complete_result done;
+	s3mpu_op op = op_for(S3MPU_OP_COMPLETE_MULTIPART_UPLOAD, u->bucket, u->key, u->upload_id);
+	s3mpu_complete_multipart_upload_result done;
 	s3mpu_s3_error err;
 	s3mpu_md5 md5_of_md5s;
 	char etag[40];
@@ -501,16 +501,17 @@ static int finish(upload *u, exchange *x, char *etag_out, size_t cap)
 	if (call(u->s, &op, x, "CompleteMultipartUpload"))
 		return -1;
 	memset(&err, 0, sizeof err);
-	rc = s3mpu_parse_complete(x->resp ? x->resp : "", x->resp_len, &done, &err);
+	rc = s3mpu_response_parse_complete_multipart_upload(
+		x->resp ? x->resp : "", x->resp_len, &done, &err);
 	if (rc != S3MPU_OK) { /* a 200 may still carry an <Error> */
-		fprintf(stderr, "CompleteMultipartUpload: %s %s %s\n", s3mpu_strerror(rc), err.code,
-			err.message);
+		fprintf(stderr, "CompleteMultipartUpload: %s %s %s\n", s3mpu_error_message(rc),
+			err.code, err.message);
 		return -1;
 	}
 	s3mpu_md5_init(&md5_of_md5s);
 	for (n = 0; n < u->plan->part_count; n++)
 		s3mpu_md5_update(&md5_of_md5s, u->md5s[n], S3MPU_MD5_SIZE);
-	len = s3mpu_multipart_etag(&md5_of_md5s, u->plan->part_count, etag);
+	len = s3mpu_multipart_etag_format(&md5_of_md5s, u->plan->part_count, etag);
 	snprintf(etag_out, cap, "\"%.*s\"", (int)len, etag);
 	op = op_for(S3MPU_OP_HEAD_OBJECT, u->bucket, u->key, NULL);
 	if (call(u->s, &op, x, "HeadObject"))
@@ -598,11 +599,11 @@ static int open_session(session *s, const options *o)
 	s3mpu_config cfg;
 	int rc;
 	memset(&cfg, 0, sizeof cfg);
-	cfg.endpoint = s3mpu_cstr(o->endpoint);
-	cfg.region = s3mpu_cstr(o->region);
-	cfg.access_key = s3mpu_cstr(getenv("S3MPU_ACCESS_KEY_ID"));
-	cfg.secret_key = s3mpu_cstr(getenv("S3MPU_SECRET_ACCESS_KEY"));
-	cfg.session_token = s3mpu_cstr(getenv("S3MPU_SESSION_TOKEN"));
+	cfg.endpoint = s3mpu_str_from_cstr(o->endpoint);
+	cfg.region = s3mpu_str_from_cstr(o->region);
+	cfg.access_key = s3mpu_str_from_cstr(getenv("S3MPU_ACCESS_KEY_ID"));
+	cfg.secret_key = s3mpu_str_from_cstr(getenv("S3MPU_SECRET_ACCESS_KEY"));
+	cfg.session_token = s3mpu_str_from_cstr(getenv("S3MPU_SESSION_TOKEN"));
 	cfg.path_style = o->path_style;
 	if (!cfg.access_key.len || !cfg.secret_key.len) {
 		fprintf(stderr, "set S3MPU_ACCESS_KEY_ID and S3MPU_SECRET_ACCESS_KEY\n");
@@ -624,8 +625,8 @@ static int open_session(session *s, const options *o)
 /* Create, the parts, Complete; abort on any failure or signal. The exit status. */
 static int run_upload(session *s, const options *o, int fd, const s3mpu_plan *plan)
 {
-	s3mpu_op op = op_for(S3MPU_OP_CREATE, o->bucket, o->key, NULL);
-	s3mpu_create_result created;
+	s3mpu_op op = op_for(S3MPU_OP_CREATE_MULTIPART_UPLOAD, o->bucket, o->key, NULL);
+	s3mpu_create_multipart_upload_result created;
 	s3mpu_s3_error err;
 	exchange x;
 	upload u;
@@ -640,7 +641,8 @@ static int run_upload(session *s, const options *o, int fd, const s3mpu_plan *pl
 		goto out;
 	if (call(s, &op, &x, "CreateMultipartUpload"))
 		goto out;
-	if (s3mpu_parse_create(x.resp ? x.resp : "", x.resp_len, &created, &err) != S3MPU_OK) {
+	if (s3mpu_response_parse_create_multipart_upload(
+		    x.resp ? x.resp : "", x.resp_len, &created, &err) != S3MPU_OK) {
 		fprintf(stderr, "CreateMultipartUpload: unexpected answer: %.200s\n",
 			x.resp ? x.resp : "");
 		goto out;
@@ -660,7 +662,7 @@ static int run_upload(session *s, const options *o, int fd, const s3mpu_plan *pl
 		if (stop_signal)
 			fprintf(stderr, "stopped by signal %d: aborting the upload\n",
 				(int)stop_signal);
-		op = op_for(S3MPU_OP_ABORT, o->bucket, o->key, created.upload_id);
+		op = op_for(S3MPU_OP_ABORT_MULTIPART_UPLOAD, o->bucket, o->key, created.upload_id);
 		if (call(s, &op, &x, "AbortMultipartUpload") == 0)
 			fprintf(stderr, "upload %s aborted\n", created.upload_id);
 	}
@@ -697,7 +699,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", o.file, strerror(errno));
 	} else if ((rc = s3mpu_plan_init(&plan, (uint64_t)st.st_size, o.part_size)) != S3MPU_OK) {
 		fprintf(stderr, "%s: cannot plan %lld bytes: %s\n", o.file, (long long)st.st_size,
-			s3mpu_strerror(rc));
+			s3mpu_error_message(rc));
 		rc = 1;
 	} else {
 		fprintf(stderr, "%s: %lld bytes in %u part(s) of %llu, %d at a time\n", o.file,

@@ -6,7 +6,7 @@
 // source. ABI_VERSION must match wasm/abi.c's.
 import { S3Error, S3InputError, S3VerifyError, statusError } from './errors.js';
 
-const ABI_VERSION = 3;
+const ABI_VERSION = 4;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 // Body bytes reach wasm through a window of this size, never whole.
@@ -145,7 +145,7 @@ export class WasmAbi {
     return out;
   }
 
-  /** The JS name of a core error code (wasm/abi.c's table). */
+  /** The JS name of a core error code (core/src/error.c's table, through the module). */
   errorName(err) {
     let name = this.errorNames[err];
     if (name === undefined) {
@@ -157,8 +157,8 @@ export class WasmAbi {
   }
 
   /** The core's message for an error code. */
-  strerror(err) {
-    this.x.s3mpu_wasm_strerror(err);
+  errorMessage(err) {
+    this.x.s3mpu_wasm_error_message(err);
     return this.fields()[0];
   }
 
@@ -167,10 +167,10 @@ export class WasmAbi {
     if (err === 0) return;
     if (err === this.constants.E_NOMEM) throw new RangeError('s3mpu: wasm memory exhausted');
     // A setter leaves no detail: the one there is an earlier call's.
-    if (what) throw new S3InputError(this.errorName(err), `${what}: ${this.strerror(err)}`);
+    if (what) throw new S3InputError(this.errorName(err), `${what}: ${this.errorMessage(err)}`);
     this.x.s3mpu_wasm_detail();
     const [detail] = this.fields();
-    throw new S3InputError(this.errorName(err), detail || this.strerror(err));
+    throw new S3InputError(this.errorName(err), detail || this.errorMessage(err));
   }
 
   // ---- Client and requests ------------------------------------------------
@@ -207,8 +207,10 @@ export class WasmAbi {
   }
 
   /**
-   * Build and sign one operation: `kind` is 'create', 'uploadPart', 'complete',
-   * 'abort', 'listParts', 'listUploads', 'putObject', 'headObject' or 'deleteObject'. `fields`
+   * Build and sign one operation: `kind` is S3's name of it in camelCase, as
+   * the S3Client method's ('createMultipartUpload', 'uploadPart',
+   * 'completeMultipartUpload', 'abortMultipartUpload', 'listParts',
+   * 'listMultipartUploads', 'putObject', 'headObject', 'deleteObject'). `fields`
    * holds the op's strings and numbers by their JS names (checksumAlgorithm by
    * name), metadata and parts; `now` is Unix seconds.
    * @returns {{ method: string, url: string, body: string, headers: [string, string][] }}
@@ -225,7 +227,7 @@ export class WasmAbi {
       else if (name === 'parts') this.putParts(value);
       else this.putField(name, value);
     }
-    this.check(x.s3mpu_wasm_build(now));
+    this.check(x.s3mpu_wasm_request_build(now));
     const f = this.fields();
     const headers = [];
     for (let i = 3; i + 1 < f.length; i += 2) headers.push([f[i], f[i + 1]]);
@@ -237,12 +239,12 @@ export class WasmAbi {
     if (!id) return; // not a field of the request (signal, body, ...)
     if (id[0] === 'F') {
       const [p, l] = this.put(wellFormed(name, String(value)));
-      this.x.s3mpu_wasm_op_str(id[1], p, l);
+      this.x.s3mpu_wasm_op_set_str(id[1], p, l);
     } else {
       const n = name === 'checksumAlgorithm' ? this.checksumId(value) : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
       // No silent truncation: 1.5 is not part 1.
       if (!(Number.isSafeInteger(n) && n >= 0)) throw new S3InputError('InvalidArgument', `${name} must be a non-negative integer, not ${value}`);
-      const err = this.x.s3mpu_wasm_op_num(id[1], n);
+      const err = this.x.s3mpu_wasm_op_set_num(id[1], n);
       if (err) this.check(err, `${name} ${n}`); // the message only when needed: a hot path
     }
   }
@@ -251,7 +253,7 @@ export class WasmAbi {
     for (const [k, v] of Object.entries(metadata)) {
       const [np, nl] = this.put(wellFormed('a metadata name', k));
       const [vp, vl] = this.put(wellFormed(`metadata ${k}`, String(v)));
-      this.check(this.x.s3mpu_wasm_op_meta(np, nl, vp, vl), `metadata ${k}`);
+      this.check(this.x.s3mpu_wasm_op_add_meta(np, nl, vp, vl), `metadata ${k}`);
     }
   }
 
@@ -260,13 +262,13 @@ export class WasmAbi {
       const mark = this.cursor;
       const [ep, el] = this.put(part.etag ?? '');
       const [cp, cl] = this.put(part.checksum ?? '');
-      this.check(this.x.s3mpu_wasm_op_part(i, part.partNumber, ep, el, cp, cl), `part ${part.partNumber}`);
+      this.check(this.x.s3mpu_wasm_op_set_part(i, part.partNumber, ep, el, cp, cl), `part ${part.partNumber}`);
       this.cursor = mark; // copied: the scratch space is free again
     });
   }
 
   /**
-   * A signed POST form (SigV4 POST policy, abi.c s3mpu_wasm_post): `fields` as
+   * A signed POST form (SigV4 POST policy, abi.c s3mpu_wasm_post_build): `fields` as
    * build()'s for a putObject (bucket, key, contentType, metadata,
    * checksumAlgorithm, checksum, presignExpires), plus `formFields`
    * [[name, value], ...] of the caller's own, `keyIsPrefix`,
@@ -287,12 +289,12 @@ export class WasmAbi {
     for (const [name, value] of formFields) {
       const [np, nl] = this.put(String(name));
       const [vp, vl] = this.put(String(value));
-      this.check(x.s3mpu_wasm_post_field(np, nl, vp, vl, 0));
+      this.check(x.s3mpu_wasm_post_field_add(np, nl, vp, vl, 0));
     }
     const flags = (keyIsPrefix ? this.constants.POST_KEY_PREFIX : 0) |
       (contentTypeIsPrefix ? this.constants.POST_CONTENT_TYPE_PREFIX : 0);
     const [min, max] = lengthRange ?? [0, 0];
-    this.check(x.s3mpu_wasm_post(now, flags, min, max));
+    this.check(x.s3mpu_wasm_post_build(now, flags, min, max));
     const f = this.fields();
     const form = [];
     for (let i = 3; i + 1 < f.length; i += 2) form.push([f[i], f[i + 1]]);
@@ -301,8 +303,8 @@ export class WasmAbi {
 
   /** Rebuild the op last built with a new part number (presigning many parts). */
   rebuildPart(partNumber, now) {
-    this.check(this.x.s3mpu_wasm_op_num(this.constants.N_PART_NUMBER, partNumber), `part number ${partNumber}`);
-    this.check(this.x.s3mpu_wasm_build(now));
+    this.check(this.x.s3mpu_wasm_op_set_num(this.constants.N_PART_NUMBER, partNumber), `part number ${partNumber}`);
+    this.check(this.x.s3mpu_wasm_request_build(now));
     this.refresh();
     // The URL is field 2: skip field 1 (the method) without decoding it.
     const at = this.x.s3mpu_wasm_result();
@@ -313,7 +315,7 @@ export class WasmAbi {
   }
 
   /**
-   * The low-level signer (abi.c s3mpu_wasm_sign). `contentSha256`: sign
+   * The low-level signer (abi.c s3mpu_wasm_sigv4_sign). `contentSha256`: sign
    * x-amz-content-sha256 (S3 header mode).
    */
   sign({ method, path, payloadHash, accessKeyId, secretAccessKey, sessionToken, region, service, query, headers, now, expires, contentSha256 }) {
@@ -322,7 +324,7 @@ export class WasmAbi {
     const q = this.putPairs(query);
     const h = this.putPairs(headers);
     const flags = contentSha256 ? this.constants.SIGV4_CONTENT_SHA256 : 0;
-    this.check(this.x.s3mpu_wasm_sign(strings, q, query.length, h, headers.length, now, expires, flags));
+    this.check(this.x.s3mpu_wasm_sigv4_sign(strings, q, query.length, h, headers.length, now, expires, flags));
     const [canonicalRequest, stringToSign, signature, signedHeaders, authorization, queryString, amzDate] = this.fields();
     return { canonicalRequest, stringToSign, signature, signedHeaders, authorization, query: queryString, amzDate };
   }
@@ -330,8 +332,8 @@ export class WasmAbi {
   // ---- Responses ------------------------------------------------------------
 
   /**
-   * Parse an XML body: `kind` is 'error', 'create', 'complete', 'listParts'
-   * or 'listUploads'. Returns the result as an object, or throws S3Error for
+   * Parse an XML body: `kind` is 'error', 'createMultipartUpload',
+   * 'completeMultipartUpload', 'listParts' or 'listMultipartUploads'. Returns the result as an object, or throws S3Error for
    * an <Error> document (also inside a 200), and S3VerifyError for a body that
    * is not the document expected (S3Error when it is the body of an error
    * status, kind 'error': the status already says no).
@@ -341,7 +343,7 @@ export class WasmAbi {
     const ptr = this.alloc(bytes.length);
     try {
       this.u8.set(bytes, ptr);
-      const err = x.s3mpu_wasm_parse(this.id('P_', kind), ptr, bytes.length);
+      const err = x.s3mpu_wasm_response_parse(this.id('P_', kind), ptr, bytes.length);
       if (err === this.constants.E_S3) {
         const [code, message, rid, hostId, stringToSign, canonicalRequest] = this.fields();
         throw new S3Error({ code, message, status, requestId: rid || requestId, hostId, stringToSign, canonicalRequest });
@@ -350,7 +352,7 @@ export class WasmAbi {
       if (err !== 0) {
         // An error status whose body is no S3 <Error> (a proxy's HTML page): the status says no.
         if (kind === 'error') throw statusError(status, new TextDecoder().decode(bytes), requestId);
-        throw new S3VerifyError({ code: this.errorName(err), message: this.strerror(err), status, requestId });
+        throw new S3VerifyError({ code: this.errorName(err), message: this.errorMessage(err), status, requestId });
       }
       return RESULTS[kind](this.fields());
     } finally {
@@ -366,7 +368,7 @@ export class WasmAbi {
    * @returns {{ partSize: number, partCount: number, growthInterval: number }}
    */
   plan(total, preferred) {
-    this.check(this.x.s3mpu_wasm_plan(total ?? -1, preferred ?? 0));
+    this.check(this.x.s3mpu_wasm_plan_init(total ?? -1, preferred ?? 0));
     const [partSize, partCount, growthInterval] = this.fields().map(Number);
     return { partSize, partCount, growthInterval };
   }
@@ -385,7 +387,7 @@ export class WasmAbi {
   retryClass(status, code) {
     this.begin();
     const [p, l] = this.put(code ?? '');
-    const cls = this.x.s3mpu_wasm_retry_class(status, p, l);
+    const cls = this.x.s3mpu_wasm_retry_classify(status, p, l);
     return cls === this.constants.RETRY_SKEW ? 'skew' : cls === this.constants.RETRY_YES ? 'yes' : 'no';
   }
 
@@ -415,7 +417,7 @@ export class WasmAbi {
   /** The digest of a context (which stays usable). */
   hashDigest(algo, ctx) {
     const window = this.window();
-    this.x[`s3mpu_${algo}_out`](ctx, window);
+    this.x[`s3mpu_${algo}_digest`](ctx, window);
     this.refresh();
     return this.u8.slice(window, window + this.constant(`${constantName(algo)}_SIZE`));
   }
@@ -448,7 +450,7 @@ export class WasmAbi {
       }
       this.x.s3mpu_md5x4_update(ctx, ptrs, lens);
     }
-    this.x.s3mpu_md5x4_out(ctx, out);
+    this.x.s3mpu_md5x4_digest(ctx, out);
     this.refresh();
     return parts.map((_, i) => this.u8.slice(out + digest * i, out + digest * (i + 1)));
   }
@@ -468,7 +470,7 @@ export class WasmAbi {
     this.crcTables ??= {};
     if (!this.crcTables[algo]) {
       const t = this.alloc(this.constants.CRC_TABLE_SIZE);
-      this.x[`s3mpu_${algo}_table_init`](t);
+      this.x[`s3mpu_crc_table_init_${algo}`](t);
       this.crcTables[algo] = t;
     }
     return this.crcTables[algo];
@@ -508,7 +510,7 @@ export class WasmAbi {
   }
 }
 
-// parse()'s results, from the fields wasm/abi.c s3mpu_wasm_parse documents.
+// parse()'s results, from the fields wasm/abi.c s3mpu_wasm_response_parse documents.
 /**
  * `value`, or an S3InputError when it has a lone surrogate: TextEncoder would
  * silently send U+FFFD instead.
@@ -521,8 +523,8 @@ function wellFormed(name, value) {
 
 const RESULTS = {
   error: (f) => f,
-  create: ([bucket, key, uploadId]) => ({ bucket, key, uploadId }),
-  complete: ([location, bucket, key, etag]) => ({ location, bucket, key, etag }),
+  createMultipartUpload: ([bucket, key, uploadId]) => ({ bucket, key, uploadId }),
+  completeMultipartUpload: ([location, bucket, key, etag]) => ({ location, bucket, key, etag }),
   listParts(f) {
     const parts = [];
     for (let i = 2; i + 4 < f.length; i += 5) {
@@ -533,7 +535,7 @@ const RESULTS = {
     }
     return { parts, isTruncated: f[0] === '1', nextPartNumberMarker: Number(f[1]) };
   },
-  listUploads(f) {
+  listMultipartUploads(f) {
     const uploads = [];
     for (let i = 3; i + 3 < f.length; i += 4) {
       uploads.push({ key: f[i], uploadId: f[i + 1], initiated: f[i + 2], storageClass: f[i + 3] });

@@ -11,6 +11,7 @@ import { DEFAULT_RETRY, backoffMs } from './retry.js';
 import { sleep } from './signal.js';
 import { resolveProfile, partSizeFor } from './profiles.js';
 import { probe } from './probe.js';
+import { EXPIRES_MAX, PART_NUMBER_MAX, PART_SIZE_MAX } from './limits.js';
 
 // A RequestTimeTooSkewed answer's Date is believed only this close to our clock.
 const MAX_SKEW_MS = 24 * 3600_000;
@@ -114,7 +115,7 @@ export class S3Client {
           cls = 'no';
         } else if (response.ok) {
           try {
-            return { response, bytes, ...(kind === 'complete' ? { parsed: this.parse('complete', bytes, response) } : {}) };
+            return { response, bytes, ...(kind === 'completeMultipartUpload' ? { parsed: this.parse('completeMultipartUpload', bytes, response) } : {}) };
           } catch (e) {
             // Complete's 200 that carries an <Error>, or that we cannot read.
             if (!(e instanceof S3Error || e instanceof S3VerifyError)) throw e;
@@ -178,14 +179,14 @@ export class S3Client {
     if (params.checksumAlgorithm) fields.checksumAlgorithm = params.checksumAlgorithm;
     const startedMs = this.clock();
     let uncertain = false;
-    const { response, bytes } = await this.send('create', fields, {
+    const { response, bytes } = await this.send('createMultipartUpload', fields, {
       signal: params.signal,
       retryWhile: params.retryWhile,
       onAttemptFailed: (error) => {
         uncertain ||= !(error instanceof S3Error) || !(error.status < 500) || error.status === 200;
       },
     });
-    const { bucket, key, uploadId } = this.parse('create', bytes, response);
+    const { bucket, key, uploadId } = this.parse('createMultipartUpload', bytes, response);
     if (!/^[\x21-\x7e]{1,1024}$/.test(uploadId)) {
       // The core would refuse to send it back, so it can be neither used nor aborted here.
       throw new S3VerifyError({
@@ -249,7 +250,7 @@ export class S3Client {
     if (params.checksumAlgorithm) fields.checksumAlgorithm = params.checksumAlgorithm;
     let uncertain = false;
     try {
-      const { parsed } = await this.send('complete', fields, {
+      const { parsed } = await this.send('completeMultipartUpload', fields, {
         signal,
         retryWhile: params.retryWhile,
         onAttemptFailed: (error) => {
@@ -272,7 +273,7 @@ export class S3Client {
 
   /** AbortMultipartUpload. */
   async abortMultipartUpload({ bucket, key, uploadId, signal, retryWhile }) {
-    await this.send('abort', { bucket, key, uploadId }, { signal, expect: 'none', retryWhile });
+    await this.send('abortMultipartUpload', { bucket, key, uploadId }, { signal, expect: 'none', retryWhile });
   }
 
   /**
@@ -306,9 +307,9 @@ export class S3Client {
    * @returns {Promise<{ uploads: { key: string, uploadId: string, initiated: string, storageClass: string }[], isTruncated: boolean, nextKeyMarker: string, nextUploadIdMarker: string }>}
    */
   async listMultipartUploads({ bucket, prefix, keyMarker, uploadIdMarker, maxUploads, signal, retryWhile }) {
-    const { response, bytes } = await this.send('listUploads',
+    const { response, bytes } = await this.send('listMultipartUploads',
       { bucket, prefix, keyMarker, uploadIdMarker, maxUploads }, { signal, retryWhile });
-    return this.parse('listUploads', bytes, response);
+    return this.parse('listMultipartUploads', bytes, response);
   }
 
   /**
@@ -407,14 +408,13 @@ export class S3Client {
    * @returns {{ url: string, method: string, headers: Record<string, string> }}
    */
   presign({ operation = 'uploadPart', expiresIn = 3600, ...params }) {
-    const kind = PRESIGN_KINDS[operation];
-    if (!kind) throw new S3InputError('InvalidArgument', `s3mpu: cannot presign ${operation}`);
-    checkExpires(expiresIn, this.abi.constants.EXPIRES_MAX);
+    if (!PRESIGNABLE.has(operation)) throw new S3InputError('InvalidArgument', `s3mpu: cannot presign ${operation}`);
+    checkExpires(expiresIn);
     // The object's fields over the caller's (a Date expires as its HTTP-date), in an order
     // V8 copies fast: presigning is a hot path (BENCHMARKS.md, signing from Node).
     const object = objectFields(params);
     const fields = { ...object, ...params, expires: object.expires, presignExpires: expiresIn, signal: undefined };
-    const request = this.abi.build(kind, fields, this.now());
+    const request = this.abi.build(operation, fields, this.now());
     const headers = {};
     for (const [name, value] of request.headers) if (!RUNTIME_HEADERS.has(name)) headers[name] = value;
     return { url: request.url, method: request.method, headers };
@@ -429,10 +429,10 @@ export class S3Client {
     if (!Array.isArray(partNumbers) || partNumbers.length === 0) {
       throw new S3InputError('InvalidPartNumber', 's3mpu: partNumbers must be a non-empty array');
     }
-    checkExpires(expiresIn, this.abi.constants.EXPIRES_MAX);
+    checkExpires(expiresIn);
     for (const n of partNumbers) {
-      if (!(Number.isInteger(n) && n >= 1 && n <= 10_000)) {
-        throw new S3InputError('InvalidPartNumber', `part numbers are integers from 1 to 10000, not ${n}`);
+      if (!(Number.isInteger(n) && n >= 1 && n <= PART_NUMBER_MAX)) {
+        throw new S3InputError('InvalidPartNumber', `part numbers are integers from 1 to ${PART_NUMBER_MAX}, not ${n}`);
       }
     }
     const now = this.now();
@@ -486,13 +486,13 @@ function checkPostParams(params) {
   if ((key === undefined) === (keyPrefix === undefined)) bad('InvalidKey', 'give exactly one of key and keyPrefix');
   if (key !== undefined && (typeof key !== 'string' || !key)) bad('InvalidKey', 'key must be a non-empty string');
   if (keyPrefix !== undefined && typeof keyPrefix !== 'string') bad('InvalidKey', 'keyPrefix must be a string');
-  if (!(Number.isInteger(expiresIn) && expiresIn >= 1 && expiresIn <= 604800)) {
-    bad('InvalidExpires', `a POST policy lives 1 to 604800 seconds (7 days), not ${expiresIn}`);
+  if (!(Number.isInteger(expiresIn) && expiresIn >= 1 && expiresIn <= EXPIRES_MAX)) {
+    bad('InvalidExpires', `a POST policy lives 1 to ${EXPIRES_MAX} seconds (7 days), not ${expiresIn}`);
   }
   if (contentLengthRange !== undefined) {
     const [min, max] = Array.isArray(contentLengthRange) ? contentLengthRange : [];
     if (contentLengthRange.length !== 2 || !Number.isSafeInteger(min) || !Number.isSafeInteger(max) ||
-      min < 0 || max < min || max < 1 || max > 5 * 2 ** 30) {
+      min < 0 || max < min || max < 1 || max > PART_SIZE_MAX) {
       bad('InvalidArgument', 'contentLengthRange must be [min, max] with 0 <= min <= max, 1 <= max <= 5 GiB');
     }
   }
@@ -509,11 +509,10 @@ function checkPostParams(params) {
   return { ...params, expiresIn };
 }
 
-const PRESIGN_KINDS = {
-  uploadPart: 'uploadPart', putObject: 'putObject', createMultipartUpload: 'create',
-  completeMultipartUpload: 'complete', abortMultipartUpload: 'abort', listParts: 'listParts',
-  headObject: 'headObject',
-};
+// The operations presign() takes: an operation's name is the same in every layer.
+const PRESIGNABLE = new Set([
+  'uploadPart', 'putObject', 'createMultipartUpload', 'completeMultipartUpload', 'abortMultipartUpload', 'listParts', 'headObject',
+]);
 
 // ---- Helpers ---------------------------------------------------------------------
 
@@ -569,9 +568,9 @@ function checkOptions(options) {
 }
 
 // The core reads an expiry of 0 as "sign with a header": a URL must say 1 s at least.
-function checkExpires(expiresIn, max) {
+function checkExpires(expiresIn) {
   if (!(Number.isInteger(expiresIn) && expiresIn >= 1)) {
-    throw new S3InputError('InvalidExpires', `a presigned URL lives 1 to ${max} seconds (7 days), not ${expiresIn}`);
+    throw new S3InputError('InvalidExpires', `a presigned URL lives 1 to ${EXPIRES_MAX} seconds (7 days), not ${expiresIn}`);
   }
 }
 

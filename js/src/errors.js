@@ -7,7 +7,7 @@
 //                  ETag or checksum that is not ours, an answer we cannot parse
 // Network failures and aborts reach the caller as the runtime reports them
 // (fetch's TypeError, the AbortSignal's reason). The codes of errors the core
-// reports are named in wasm/abi.c (WasmAbi.errorName).
+// reports are named in core/src/error.c (WasmAbi.errorName reads them from the module).
 
 function describe(code, message, status, requestId) {
   const where = [status === undefined ? '' : `HTTP ${status}`, requestId ? `request ${requestId}` : ''].filter(Boolean);

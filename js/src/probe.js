@@ -7,6 +7,7 @@ import { S3Error, S3InputError } from './errors.js';
 import { resolveProfile } from './profiles.js';
 import { hashers, multipartEtag, hex } from './hash.js';
 import { unquote } from './object.js';
+import { PART_NUMBER_MAX } from './limits.js';
 
 const MiB = 1024 * 1024;
 const ORIGIN = 'http://localhost:5173';
@@ -204,7 +205,7 @@ async function minPartSize(run) {
 /** Part number 10,000 and, if refused, 1,000: the store's part count limit. */
 async function maxParts(run) {
   const u = await run.create('max-parts');
-  for (const n of [10_000, 1000]) {
+  for (const n of [PART_NUMBER_MAX, 1000]) {
     try {
       await run.part(u, n, bytes(1, 7));
       run.profile.maxParts = n;

@@ -21,6 +21,7 @@
 // the integration suites observe on loopback (tests/server, tests/server/swift).
 
 import { S3InputError } from './errors.js';
+import { PART_NUMBER_MAX, PART_SIZE_MIN } from './limits.js';
 
 const MiB = 1024 * 1024;
 
@@ -31,8 +32,8 @@ const BASE = {
   contentMD5: 'verified',
   checksums: null,
   completeChecksums: null,
-  maxParts: 10_000,
-  minPartSize: 5 * MiB,
+  maxParts: PART_NUMBER_MAX,
+  minPartSize: PART_SIZE_MIN,
   equalParts: false,
   addressing: 'virtual',
   sessionTokens: null,
@@ -100,7 +101,7 @@ const CHECK = {
   contentMD5: (v) => ['verified', 'ignored', null].includes(v),
   checksums: (v) => ['verified', 'ignored', 'rejected', null].includes(v),
   completeChecksums: (v) => typeof v === 'boolean' || v === null,
-  maxParts: (v) => Number.isSafeInteger(v) && v >= 1 && v <= 10_000,
+  maxParts: (v) => Number.isSafeInteger(v) && v >= 1 && v <= PART_NUMBER_MAX,
   minPartSize: (v) => Number.isSafeInteger(v) && v >= 0,
   equalParts: (v) => typeof v === 'boolean',
   addressing: (v) => v === 'path' || v === 'virtual',

@@ -1,14 +1,14 @@
 // Transports: how S3Client.send puts a signed request on the wire.
 //
 //   transport(url, { method, headers, body, signal, duplex, onProgress }) -> Promise<Response>
-//   (both answer a BufferedResponse, response.js: the part of Response send() reads)
+//   (both answer a BufferedResponse, below: the part of Response send() reads)
 //
 // headers are [name, value] pairs without Host and Content-Length; body is
 // a string, Uint8Array, Blob or undefined. onProgress(bytesSent) reports
 // the body as it goes, where the transport can see it. Both transports send
 // the URL's path exactly as signed, never follow a redirect, read an answer
 // whole but at most MAX_RESPONSE_BYTES, and fail a request that makes no
-// progress for idleTimeoutMs (response.js).
+// progress for idleTimeoutMs (bufferedFetch below, request() in node.js).
 //
 // fetch is the transport everywhere (browsers, workers, Deno, Bun, or a
 // fetch the caller injects); it reports no progress (browsers cannot

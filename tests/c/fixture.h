@@ -17,8 +17,8 @@ static inline s3mpu_client client_for(const char *endpoint, const char *region, 
 	s3mpu_client c;
 	s3mpu_config cfg;
 	memset(&cfg, 0, sizeof cfg);
-	cfg.endpoint = s3mpu_cstr(endpoint);
-	cfg.region = s3mpu_cstr(region);
+	cfg.endpoint = s3mpu_str_from_cstr(endpoint);
+	cfg.region = s3mpu_str_from_cstr(region);
 	cfg.access_key = S3MPU_LIT("AKIDEXAMPLE");
 	cfg.secret_key = S3MPU_LIT("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
 	cfg.path_style = path_style;
@@ -48,7 +48,7 @@ static inline const s3mpu_str *header(const s3mpu_request *r, const char *name)
 static inline int build(s3mpu_client *c, const s3mpu_op *op, s3mpu_request *r)
 {
 	size_t need = 0;
-	return s3mpu_build(c, op, NOW, r, arena, sizeof arena, &need);
+	return s3mpu_request_build(c, op, NOW, r, arena, sizeof arena, &need);
 }
 
 static inline s3mpu_op op_of(int kind)

@@ -9,7 +9,7 @@
 TEST(create_jd_cloud_virtual_hosted)
 {
 	s3mpu_client c = client_for("https://s3.cn-north-1.jcloudcs.com", "", 0);
-	s3mpu_op op = op_of(S3MPU_OP_CREATE);
+	s3mpu_op op = op_of(S3MPU_OP_CREATE_MULTIPART_UPLOAD);
 	s3mpu_request r;
 	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
 	CHECK_STR(r.method, "POST");
@@ -41,7 +41,7 @@ TEST(create_jd_cloud_virtual_hosted)
 TEST(create_every_header_and_metadata)
 {
 	s3mpu_client c = client_for("https://s3.cn-east-2.jdcloud-oss.com", "", 0);
-	s3mpu_op op = op_of(S3MPU_OP_CREATE);
+	s3mpu_op op = op_of(S3MPU_OP_CREATE_MULTIPART_UPLOAD);
 	s3mpu_kv meta[2] = {
 		{ S3MPU_LIT("Author"), S3MPU_LIT("Ada  Lovelace") },
 		{ S3MPU_LIT("run-id"), S3MPU_LIT("42") },
@@ -85,7 +85,7 @@ TEST(create_every_header_and_metadata)
 TEST(create_declares_checksum_algorithm)
 {
 	s3mpu_client c = client_for("https://s3.us-west-2.amazonaws.com", "", 0);
-	s3mpu_op op = op_of(S3MPU_OP_CREATE);
+	s3mpu_op op = op_of(S3MPU_OP_CREATE_MULTIPART_UPLOAD);
 	s3mpu_request r;
 	op.checksum_algorithm = S3MPU_CHECKSUM_CRC32C;
 	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
@@ -136,7 +136,7 @@ TEST(upload_part_payload_hash_and_checksums)
 		op.payload_hash = S3MPU_LIT(
 			"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 		op.checksum_algorithm = cases[i].alg;
-		op.checksum = s3mpu_cstr(cases[i].value);
+		op.checksum = s3mpu_str_from_cstr(cases[i].value);
 		CHECK_INT(build(&c, &op, &r), S3MPU_OK);
 		CHECK_STR(r.url,
 			"http://localhost:7480/my-bucket/photos/2026/cat.jpg"
@@ -150,7 +150,7 @@ TEST(upload_part_payload_hash_and_checksums)
 TEST(complete_body_ascending_escaped)
 {
 	s3mpu_client c = client_for("https://s3.cn-north-1.jcloudcs.com", "", 1);
-	s3mpu_op op = op_of(S3MPU_OP_COMPLETE);
+	s3mpu_op op = op_of(S3MPU_OP_COMPLETE_MULTIPART_UPLOAD);
 	s3mpu_part parts[3];
 	s3mpu_request r;
 	s3mpu_sha256 sha;
@@ -183,7 +183,7 @@ TEST(complete_body_ascending_escaped)
 	/* The body is signed: its hash is the payload hash. */
 	s3mpu_sha256_init(&sha);
 	s3mpu_sha256_update(&sha, r.body.ptr, r.body.len);
-	s3mpu_sha256_out(&sha, d);
+	s3mpu_sha256_digest(&sha, d);
 	s3mpu_hex_encode(d, 32, hex);
 	{
 		const s3mpu_str *h = header(&r, "x-amz-content-sha256");
@@ -199,7 +199,7 @@ TEST(complete_body_ascending_escaped)
 TEST(complete_with_part_checksums)
 {
 	s3mpu_client c = client_for("https://s3.us-east-1.amazonaws.com", "", 0);
-	s3mpu_op op = op_of(S3MPU_OP_COMPLETE);
+	s3mpu_op op = op_of(S3MPU_OP_COMPLETE_MULTIPART_UPLOAD);
 	s3mpu_part p;
 	s3mpu_request r;
 	memset(&p, 0, sizeof p);
@@ -222,7 +222,7 @@ TEST(complete_with_part_checksums)
 TEST(abort_list_head_put)
 {
 	s3mpu_client c = client_for("https://s3.cn-south-1.jdcloud-oss.com", "", 0);
-	s3mpu_op op = op_of(S3MPU_OP_ABORT);
+	s3mpu_op op = op_of(S3MPU_OP_ABORT_MULTIPART_UPLOAD);
 	s3mpu_request r;
 	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
 	CHECK_STR(r.method, "DELETE");
@@ -240,7 +240,7 @@ TEST(abort_list_head_put)
 		"https://my-bucket.s3.cn-south-1.jdcloud-oss.com/photos/2026/cat.jpg"
 		"?max-parts=1000&part-number-marker=17&uploadId=VXBsb2FkIElE-abc_123");
 
-	op = op_of(S3MPU_OP_LIST_UPLOADS);
+	op = op_of(S3MPU_OP_LIST_MULTIPART_UPLOADS);
 	op.prefix = S3MPU_LIT("photos/");
 	op.key_marker = S3MPU_LIT("photos/a b");
 	op.upload_id_marker = S3MPU_LIT("xyz");
@@ -273,7 +273,7 @@ TEST(abort_list_head_put)
 TEST(list_uploads_path_style)
 {
 	s3mpu_client c = client_for("http://localhost:7480", "us-east-1", 1);
-	s3mpu_op op = op_of(S3MPU_OP_LIST_UPLOADS);
+	s3mpu_op op = op_of(S3MPU_OP_LIST_MULTIPART_UPLOADS);
 	s3mpu_request r;
 	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
 	CHECK_STR(r.url, "http://localhost:7480/my-bucket?uploads=");
@@ -392,21 +392,22 @@ TEST(presigned_with_content_md5_and_token)
 TEST(small_arena_reports_need)
 {
 	s3mpu_client c = client_for("https://s3.cn-north-1.jcloudcs.com", "", 0);
-	s3mpu_op op = op_of(S3MPU_OP_CREATE);
+	s3mpu_op op = op_of(S3MPU_OP_CREATE_MULTIPART_UPLOAD);
 	s3mpu_request r;
 	size_t need = 0, used = 0, cap;
 	char small[64];
-	CHECK_INT(s3mpu_build(&c, &op, NOW, &r, small, sizeof small, &need), S3MPU_E_SPACE);
+	CHECK_INT(s3mpu_request_build(&c, &op, NOW, &r, small, sizeof small, &need), S3MPU_E_SPACE);
 	CHECK(need > sizeof small);
 	CHECK_INT(r.header_count, 0);
-	CHECK_INT(s3mpu_build(&c, &op, NOW, &r, NULL, 0, &need), S3MPU_E_SPACE);
-	CHECK_INT(s3mpu_build(&c, &op, NOW, &r, arena, need, &used), S3MPU_OK);
+	CHECK_INT(s3mpu_request_build(&c, &op, NOW, &r, NULL, 0, &need), S3MPU_E_SPACE);
+	CHECK_INT(s3mpu_request_build(&c, &op, NOW, &r, arena, need, &used), S3MPU_OK);
 	CHECK(used <= need);
 	/* Every size from the exact need downwards fails cleanly. */
 	for (cap = used; cap >= 7; cap -= 7)
 		if (cap < used)
-			CHECK_INT(s3mpu_build(&c, &op, NOW, &r, arena, cap, NULL), S3MPU_E_SPACE);
-	CHECK_INT(s3mpu_build(&c, &op, NOW, &r, arena, used, NULL), S3MPU_OK);
+			CHECK_INT(s3mpu_request_build(&c, &op, NOW, &r, arena, cap, NULL),
+				S3MPU_E_SPACE);
+	CHECK_INT(s3mpu_request_build(&c, &op, NOW, &r, arena, used, NULL), S3MPU_OK);
 }
 
 /* ------------------------------------------------------------------ */
@@ -428,11 +429,11 @@ static int fails_with(s3mpu_op op, int want)
 
 TEST(refuses_bad_bucket_key_upload_id)
 {
-	s3mpu_op op = op_of(S3MPU_OP_CREATE);
+	s3mpu_op op = op_of(S3MPU_OP_CREATE_MULTIPART_UPLOAD);
 	char long_key[1026];
 	op.bucket = S3MPU_LIT("My_Bucket");
 	fails_with(op, S3MPU_E_BUCKET);
-	op = op_of(S3MPU_OP_CREATE);
+	op = op_of(S3MPU_OP_CREATE_MULTIPART_UPLOAD);
 	op.key = S3MPU_LIT("");
 	fails_with(op, S3MPU_E_KEY);
 	op.key = S3MPU_LIT("bad\xc3\x28utf8");
@@ -446,7 +447,7 @@ TEST(refuses_bad_bucket_key_upload_id)
 		s3mpu_request r;
 		CHECK_INT(build(&c, &op, &r), S3MPU_OK);
 	}
-	op = op_of(S3MPU_OP_ABORT);
+	op = op_of(S3MPU_OP_ABORT_MULTIPART_UPLOAD);
 	op.upload_id = S3MPU_LIT("");
 	fails_with(op, S3MPU_E_UPLOAD_ID);
 	op.upload_id = S3MPU_LIT("id\r\nx-evil: 1");
@@ -465,7 +466,7 @@ TEST(refuses_bad_part_numbers_and_order)
 	op.content_length = (UINT64_C(5) << 30) + 1;
 	fails_with(op, S3MPU_E_PART_SIZE);
 
-	op = op_of(S3MPU_OP_COMPLETE);
+	op = op_of(S3MPU_OP_COMPLETE_MULTIPART_UPLOAD);
 	fails_with(op, S3MPU_E_PART_NUMBER);
 	memset(parts, 0, sizeof parts);
 	parts[0].number = 2;
@@ -485,20 +486,20 @@ TEST(refuses_bad_part_numbers_and_order)
 
 TEST(refuses_bad_headers_digests_classes_metadata)
 {
-	s3mpu_op op = op_of(S3MPU_OP_CREATE);
+	s3mpu_op op = op_of(S3MPU_OP_CREATE_MULTIPART_UPLOAD);
 	s3mpu_kv meta[2];
 	char big[2100];
 	op.content_type = S3MPU_LIT("text/plain\r\nx-amz-acl: public-read");
 	fails_with(op, S3MPU_E_HEADER);
-	op = op_of(S3MPU_OP_CREATE);
+	op = op_of(S3MPU_OP_CREATE_MULTIPART_UPLOAD);
 	op.cache_control = S3MPU_LIT("a\nb");
 	fails_with(op, S3MPU_E_HEADER);
-	op = op_of(S3MPU_OP_CREATE);
+	op = op_of(S3MPU_OP_CREATE_MULTIPART_UPLOAD);
 	op.storage_class = S3MPU_LIT("DEEP_ARCHIVE");
 	fails_with(op, S3MPU_E_STORAGE_CLASS);
 	op.storage_class = S3MPU_LIT("standard");
 	fails_with(op, S3MPU_E_STORAGE_CLASS);
-	op = op_of(S3MPU_OP_CREATE);
+	op = op_of(S3MPU_OP_CREATE_MULTIPART_UPLOAD);
 	op.content_md5 = S3MPU_LIT("not base64!");
 	fails_with(op, S3MPU_E_DIGEST);
 	op.content_md5 = S3MPU_LIT("AAAA");
@@ -513,7 +514,7 @@ TEST(refuses_bad_headers_digests_classes_metadata)
 	op.payload_hash = S3MPU_LIT("ABCDEF");
 	fails_with(op, S3MPU_E_DIGEST);
 
-	op = op_of(S3MPU_OP_CREATE);
+	op = op_of(S3MPU_OP_CREATE_MULTIPART_UPLOAD);
 	meta[0].name = S3MPU_LIT("bad name");
 	meta[0].value = S3MPU_LIT("v");
 	op.metadata = meta;

@@ -17,7 +17,7 @@ static int contains(s3mpu_str s, const char *part)
  */
 static void check_host_region(s3mpu_client *c, const char *host, const char *region)
 {
-	s3mpu_op op = op_of(S3MPU_OP_ABORT);
+	s3mpu_op op = op_of(S3MPU_OP_ABORT_MULTIPART_UPLOAD);
 	const s3mpu_str *h;
 	s3mpu_request r;
 	char scope[128];
@@ -86,7 +86,7 @@ TEST(endpoint_forms)
 TEST(wipe_erases_secrets)
 {
 	s3mpu_client c = client_for("https://s3.cn-north-1.jcloudcs.com", "", 0);
-	s3mpu_op op = op_of(S3MPU_OP_ABORT);
+	s3mpu_op op = op_of(S3MPU_OP_ABORT_MULTIPART_UPLOAD);
 	s3mpu_request r;
 	size_t i, nonzero = 0;
 	CHECK_INT(build(&c, &op, &r), S3MPU_OK);

@@ -90,8 +90,8 @@ static void crc_suite(void (*init)(s3mpu_crc_table *), uint32_t poly, uint32_t c
 TEST(crc32)
 {
 	s3mpu_crc_table t;
-	crc_suite(s3mpu_crc32_table_init, 0xEDB88320u, 0xCBF43926u);
-	s3mpu_crc32_table_init(&t);
+	crc_suite(s3mpu_crc_table_init_crc32, 0xEDB88320u, 0xCBF43926u);
+	s3mpu_crc_table_init_crc32(&t);
 	CHECK_INT(s3mpu_crc_update(&t, 0, "The quick brown fox jumps over the lazy dog", 43),
 		0x414FA339u);
 }
@@ -100,9 +100,9 @@ TEST(crc32c)
 {
 	s3mpu_crc_table t;
 	unsigned char z[32];
-	crc_suite(s3mpu_crc32c_table_init, 0x82F63B78u, 0xE3069283u);
+	crc_suite(s3mpu_crc_table_init_crc32c, 0x82F63B78u, 0xE3069283u);
 	/* RFC 3720 B.4: 32 bytes of zeros */
-	s3mpu_crc32c_table_init(&t);
+	s3mpu_crc_table_init_crc32c(&t);
 	memset(z, 0, sizeof z);
 	CHECK_INT(s3mpu_crc_update(&t, 0, z, sizeof z), 0x8A9136AAu);
 }
@@ -150,7 +150,7 @@ static void crc_long(void (*init)(s3mpu_crc_table *), uint32_t poly)
 	}
 }
 
-TEST(crc32_long) { crc_long(s3mpu_crc32_table_init, 0xEDB88320u); }
-TEST(crc32c_long) { crc_long(s3mpu_crc32c_table_init, 0x82F63B78u); }
+TEST(crc32_long) { crc_long(s3mpu_crc_table_init_crc32, 0xEDB88320u); }
+TEST(crc32c_long) { crc_long(s3mpu_crc_table_init_crc32c, 0x82F63B78u); }
 
 CHECK_MAIN(CASE(crc32), CASE(crc32c), CASE(crc32_long), CASE(crc32c_long))

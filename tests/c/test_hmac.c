@@ -48,17 +48,17 @@ TEST(hmac_rfc4231)
 		CHECK_INT(v[i].data_len, i == 2 || i == 3 ? 50 : strlen(v[i].data));
 
 		/* one call */
-		s3mpu_hmac_sha256(v[i].key, v[i].key_len, v[i].data, v[i].data_len, out);
+		s3mpu_hmac_compute(v[i].key, v[i].key_len, v[i].data, v[i].data_len, out);
 		CHECK_DIGEST(out, n, v[i].want);
 
 		/* key context + message context */
 		s3mpu_hmac_key_init(&key, v[i].key, v[i].key_len);
 		s3mpu_hmac_init(&ctx, &key);
 		s3mpu_hmac_update(&ctx, v[i].data, v[i].data_len);
-		s3mpu_hmac_out(&ctx, out);
+		s3mpu_hmac_digest(&ctx, out);
 		CHECK_DIGEST(out, n, v[i].want);
-		s3mpu_wipe(&key, sizeof key);
-		s3mpu_wipe(&ctx, sizeof ctx);
+		s3mpu_memory_wipe(&key, sizeof key);
+		s3mpu_memory_wipe(&ctx, sizeof ctx);
 	}
 }
 
@@ -70,13 +70,13 @@ static void a_hmac_init(any_ctx *c)
 	s3mpu_hmac_key_init(&key, split_key, sizeof split_key - 1);
 	s3mpu_hmac_init(&c->hmac, &key);
 	/* The message context must not depend on the key context living on. */
-	s3mpu_wipe(&key, sizeof key);
+	s3mpu_memory_wipe(&key, sizeof key);
 }
 static void a_hmac_update(any_ctx *c, const void *p, size_t n)
 {
 	s3mpu_hmac_update(&c->hmac, p, n);
 }
-static void a_hmac_out(const any_ctx *c, unsigned char *o) { s3mpu_hmac_out(&c->hmac, o); }
+static void a_hmac_out(const any_ctx *c, unsigned char *o) { s3mpu_hmac_digest(&c->hmac, o); }
 
 static const algo hmac_algo = { "hmac", a_hmac_init, a_hmac_update, a_hmac_out, 32,
 	"271fe6a24f20bf5e8a6ce11a715d311aad17f2de343695a16a3511ce83ca0a04" };
@@ -97,22 +97,22 @@ TEST(hmac_key_reuse)
 	for (round = 0; round < 3; round++) {
 		s3mpu_hmac_init(&ctx, &key);
 		s3mpu_hmac_update(&ctx, in, SPLIT_LEN);
-		s3mpu_hmac_out(&ctx, out);
+		s3mpu_hmac_digest(&ctx, out);
 		CHECK_DIGEST(out, 32, hmac_algo.want);
 
 		s3mpu_hmac_init(&ctx, &key);
 		s3mpu_hmac_update(&ctx, "Hi", 2);
-		s3mpu_hmac_out(&ctx, out);
-		s3mpu_hmac_sha256(split_key, sizeof split_key - 1, "Hi", 2, one);
+		s3mpu_hmac_digest(&ctx, out);
+		s3mpu_hmac_compute(split_key, sizeof split_key - 1, "Hi", 2, one);
 		CHECK_MEM(out, 32, one, 32);
 	}
 	CHECK(memcmp(&before, &key, sizeof key) == 0);
 	/* empty key and empty message */
-	s3mpu_hmac_sha256(NULL, 0, NULL, 0, out);
+	s3mpu_hmac_compute(NULL, 0, NULL, 0, out);
 	CHECK_DIGEST(out, 32, "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
-	s3mpu_wipe(&key, sizeof key);
-	s3mpu_wipe(&before, sizeof before);
-	s3mpu_wipe(&ctx, sizeof ctx);
+	s3mpu_memory_wipe(&key, sizeof key);
+	s3mpu_memory_wipe(&before, sizeof before);
+	s3mpu_memory_wipe(&ctx, sizeof ctx);
 }
 
 CHECK_MAIN(CASE(hmac_rfc4231), CASE(hmac_incremental), CASE(hmac_key_reuse))

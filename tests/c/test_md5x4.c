@@ -17,7 +17,7 @@ static void md5_of(const void *p, size_t len, unsigned char out[16])
 	s3mpu_md5 c;
 	s3mpu_md5_init(&c);
 	s3mpu_md5_update(&c, p, len);
-	s3mpu_md5_out(&c, out);
+	s3mpu_md5_digest(&c, out);
 }
 
 TEST(md5x4_empty)
@@ -28,11 +28,11 @@ TEST(md5x4_empty)
 	size_t len[4] = { 0 }, i;
 
 	s3mpu_md5x4_init(&c);
-	s3mpu_md5x4_out(&c, out);
+	s3mpu_md5x4_digest(&c, out);
 	for (i = 0; i < 4; i++)
 		CHECK_DIGEST(out[i], 16, "d41d8cd98f00b204e9800998ecf8427e");
 	s3mpu_md5x4_update(&c, data, len); /* nothing at all is nothing */
-	s3mpu_md5x4_out(&c, out);
+	s3mpu_md5x4_digest(&c, out);
 	for (i = 0; i < 4; i++)
 		CHECK_DIGEST(out[i], 16, "d41d8cd98f00b204e9800998ecf8427e");
 }
@@ -56,7 +56,7 @@ TEST(md5x4_rfc1321)
 		data[i] = msg[i], len[i] = strlen(msg[i]);
 	s3mpu_md5x4_init(&c);
 	s3mpu_md5x4_update(&c, data, len);
-	s3mpu_md5x4_out(&c, out);
+	s3mpu_md5x4_digest(&c, out);
 	for (i = 0; i < 4; i++)
 		CHECK_DIGEST(out[i], 16, want[i]);
 }
@@ -96,7 +96,7 @@ static void random_round(uint32_t *seed, unsigned char *pool, size_t pool_len)
 		}
 		s3mpu_md5x4_update(&c, data, len);
 		if (next(seed) % 8 == 0) { /* midway digest, and the context goes on */
-			s3mpu_md5x4_out(&c, out);
+			s3mpu_md5x4_digest(&c, out);
 			for (i = 0; i < 4; i++) {
 				md5_of(msg[i], fed[i], want);
 				CHECK_MEM(out[i], 16, want, 16);
@@ -104,8 +104,8 @@ static void random_round(uint32_t *seed, unsigned char *pool, size_t pool_len)
 		}
 	}
 	memcpy(&snap, &c, sizeof c);
-	s3mpu_md5x4_out(&c, out);
-	s3mpu_md5x4_out(&snap, again);
+	s3mpu_md5x4_digest(&c, out);
+	s3mpu_md5x4_digest(&snap, again);
 	for (i = 0; i < 4; i++) {
 		md5_of(msg[i], total[i], want);
 		CHECK_MEM(out[i], 16, want, 16);
@@ -141,7 +141,7 @@ TEST(md5x4_lengths)
 			data[i] = msg + i, len[i] = (n + 50 * i) % 201;
 		s3mpu_md5x4_init(&c);
 		s3mpu_md5x4_update(&c, data, len);
-		s3mpu_md5x4_out(&c, out);
+		s3mpu_md5x4_digest(&c, out);
 		for (i = 0; i < 4; i++) {
 			md5_of(msg + i, len[i], want);
 			CHECK_MEM(out[i], 16, want, 16);

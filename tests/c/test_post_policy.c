@@ -42,11 +42,11 @@ static s3mpu_client client_for(
 	s3mpu_client c;
 	s3mpu_config cfg;
 	memset(&cfg, 0, sizeof cfg);
-	cfg.endpoint = s3mpu_cstr(endpoint);
+	cfg.endpoint = s3mpu_str_from_cstr(endpoint);
 	cfg.region = S3MPU_LIT("us-east-1");
-	cfg.access_key = s3mpu_cstr(access);
-	cfg.secret_key = s3mpu_cstr(secret);
-	cfg.session_token = s3mpu_cstr(token);
+	cfg.access_key = s3mpu_str_from_cstr(access);
+	cfg.secret_key = s3mpu_str_from_cstr(secret);
+	cfg.session_token = s3mpu_str_from_cstr(token);
 	CHECK_INT(s3mpu_client_init(&c, &cfg), S3MPU_OK);
 	return c;
 }
@@ -77,11 +77,11 @@ static void independent_signature(
 	unsigned char k[S3MPU_SHA256_SIZE];
 	char first[256];
 	snprintf(first, sizeof first, "AWS4%s", secret);
-	s3mpu_hmac_sha256(first, strlen(first), day, 8, k);
-	s3mpu_hmac_sha256(k, sizeof k, region, strlen(region), k);
-	s3mpu_hmac_sha256(k, sizeof k, "s3", 2, k);
-	s3mpu_hmac_sha256(k, sizeof k, "aws4_request", 12, k);
-	s3mpu_hmac_sha256(k, sizeof k, b64.ptr, b64.len, k);
+	s3mpu_hmac_compute(first, strlen(first), day, 8, k);
+	s3mpu_hmac_compute(k, sizeof k, region, strlen(region), k);
+	s3mpu_hmac_compute(k, sizeof k, "s3", 2, k);
+	s3mpu_hmac_compute(k, sizeof k, "aws4_request", 12, k);
+	s3mpu_hmac_compute(k, sizeof k, b64.ptr, b64.len, k);
 	s3mpu_hex_encode(k, sizeof k, out);
 	out[64] = 0;
 }
@@ -424,7 +424,8 @@ TEST(refuses_bad_input)
 			"bucket", "X-Amz-Signature", "x-amz-algorithm", "x-amz-credential",
 			"x-amz-date", "x-amz-security-token", "x-amz-checksum-sha256" };
 		for (i = 0; i < sizeof mine / sizeof *mine; i++) {
-			fields[0] = (s3mpu_post_field){ s3mpu_cstr(mine[i]), S3MPU_LIT("v"), 0 };
+			fields[0] = (s3mpu_post_field){ s3mpu_str_from_cstr(mine[i]),
+				S3MPU_LIT("v"), 0 };
 			p = ok;
 			p.fields = fields;
 			p.field_count = 1;

@@ -12,7 +12,7 @@ static void run_table(const retry_row *rows, size_t n)
 {
 	size_t i;
 	for (i = 0; i < n; i++) {
-		int got = s3mpu_retry_class(rows[i].status, s3mpu_cstr(rows[i].code));
+		int got = s3mpu_retry_classify(rows[i].status, s3mpu_str_from_cstr(rows[i].code));
 		if (got != rows[i].want) {
 			check_fail_at(__FILE__, __LINE__, "retry class");
 			fprintf(stderr, "    status %d code \"%s\": got %d, want %d\n",
@@ -127,9 +127,9 @@ TEST(codes_exact)
 	};
 	RUN(rows);
 	/* Not NUL-terminated: only `len` bytes count. */
-	CHECK_INT(s3mpu_retry_class(400, (s3mpu_str){ "SlowDownAndMore", 8 }), S3MPU_RETRY_YES);
-	CHECK_INT(s3mpu_retry_class(400, (s3mpu_str){ NULL, 0 }), S3MPU_RETRY_NO);
-	CHECK_INT(s3mpu_retry_class(500, (s3mpu_str){ NULL, 5 }), S3MPU_RETRY_YES);
+	CHECK_INT(s3mpu_retry_classify(400, (s3mpu_str){ "SlowDownAndMore", 8 }), S3MPU_RETRY_YES);
+	CHECK_INT(s3mpu_retry_classify(400, (s3mpu_str){ NULL, 0 }), S3MPU_RETRY_NO);
+	CHECK_INT(s3mpu_retry_classify(500, (s3mpu_str){ NULL, 5 }), S3MPU_RETRY_YES);
 }
 
 CHECK_MAIN(CASE(transient_statuses), CASE(not_implemented_is_final), CASE(transient_codes),

@@ -6,7 +6,7 @@ static void sha256_of(const void *p, size_t len, unsigned char out[32])
 	s3mpu_sha256 c;
 	s3mpu_sha256_init(&c);
 	s3mpu_sha256_update(&c, p, len);
-	s3mpu_sha256_out(&c, out);
+	s3mpu_sha256_digest(&c, out);
 }
 
 /* FIPS 180-2 appendix B and the NIST example messages. */
@@ -39,7 +39,7 @@ TEST(sha256_fips)
 	s3mpu_sha256_init(&c);
 	for (i = 0; i < 1000; i++)
 		s3mpu_sha256_update(&c, a, sizeof a);
-	s3mpu_sha256_out(&c, out);
+	s3mpu_sha256_digest(&c, out);
 	CHECK_DIGEST(out, 32, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
@@ -48,7 +48,7 @@ static void a_sha256_update(any_ctx *c, const void *p, size_t n)
 {
 	s3mpu_sha256_update(&c->sha256, p, n);
 }
-static void a_sha256_out(const any_ctx *c, unsigned char *o) { s3mpu_sha256_out(&c->sha256, o); }
+static void a_sha256_out(const any_ctx *c, unsigned char *o) { s3mpu_sha256_digest(&c->sha256, o); }
 
 static const algo sha256_algo = { "sha256", a_sha256_init, a_sha256_update, a_sha256_out, 32,
 	"cf2eb35169ce035ca6dfb9c3a303d1495473b02fd17c5635008f1e659b733d8f" };

@@ -26,13 +26,15 @@ TEST(kept_canonical_prefix_matches_fresh_signer)
 	op.presign_expires = 3600;
 	for (n = 1; n <= 300; n++) {
 		s3mpu_client fresh = client_for("https://s3.cn-north-1.jcloudcs.com", "", 0);
-		s3mpu_op other = op_of(n % 3 ? S3MPU_OP_UPLOAD_PART : S3MPU_OP_ABORT);
+		s3mpu_op other =
+			op_of(n % 3 ? S3MPU_OP_UPLOAD_PART : S3MPU_OP_ABORT_MULTIPART_UPLOAD);
 		op.part_number = n;
 		/* Every 7th request is another object: a head that differs, or
 		 * is shorter than what was kept. */
 		op.key = n % 7 ? S3MPU_LIT("photos/2026/cat.jpg") : S3MPU_LIT("k");
 		CHECK_INT(build(&c, &op, &r), S3MPU_OK);
-		CHECK_INT(s3mpu_build(&fresh, &op, NOW, &f, fresh_arena, sizeof fresh_arena, NULL),
+		CHECK_INT(s3mpu_request_build(
+				  &fresh, &op, NOW, &f, fresh_arena, sizeof fresh_arena, NULL),
 			S3MPU_OK);
 		CHECK_MEM(r.url.ptr, r.url.len, f.url.ptr, f.url.len);
 		CHECK(SIGNER(c)->state_len % 64 == 0 &&
@@ -40,8 +42,8 @@ TEST(kept_canonical_prefix_matches_fresh_signer)
 		/* A header-signed request in between. */
 		other.part_number = n;
 		CHECK_INT(build(&c, &other, &r), S3MPU_OK);
-		CHECK_INT(
-			s3mpu_build(&fresh, &other, NOW, &f, fresh_arena, sizeof fresh_arena, NULL),
+		CHECK_INT(s3mpu_request_build(
+				  &fresh, &other, NOW, &f, fresh_arena, sizeof fresh_arena, NULL),
 			S3MPU_OK);
 		CHECK_MEM(r.signature.signature, 64, f.signature.signature, 64);
 		s3mpu_client_wipe(&fresh);
@@ -54,8 +56,10 @@ TEST(kept_canonical_prefix_matches_fresh_signer)
 		/* Now and then another second: the string to sign's head changes. */
 		int64_t when = n % 5 ? NOW : NOW + n;
 		op.part_number = n;
-		CHECK_INT(s3mpu_build(&c, &op, when, &r, arena, sizeof arena, NULL), S3MPU_OK);
-		CHECK_INT(s3mpu_build(&fresh, &op, when, &f, fresh_arena, sizeof fresh_arena, NULL),
+		CHECK_INT(s3mpu_request_build(&c, &op, when, &r, arena, sizeof arena, NULL),
+			S3MPU_OK);
+		CHECK_INT(s3mpu_request_build(
+				  &fresh, &op, when, &f, fresh_arena, sizeof fresh_arena, NULL),
 			S3MPU_OK);
 		CHECK_MEM(r.url.ptr, r.url.len, f.url.ptr, f.url.len);
 		if (n >= 2 && n % 5 && (n - 1) % 5)
@@ -67,15 +71,17 @@ TEST(kept_canonical_prefix_matches_fresh_signer)
 TEST(signing_key_derived_once_per_day)
 {
 	s3mpu_client c = client_for("https://s3.cn-north-1.jcloudcs.com", "", 0);
-	s3mpu_op op = op_of(S3MPU_OP_ABORT);
+	s3mpu_op op = op_of(S3MPU_OP_ABORT_MULTIPART_UPLOAD);
 	s3mpu_request r;
 	s3mpu_hmac_key first;
 	CHECK_INT(build(&c, &op, &r), S3MPU_OK);
 	CHECK(memcmp(SIGNER(c)->key_date, "20150830", 8) == 0);
 	first = SIGNER(c)->signing_key;
-	CHECK_INT(s3mpu_build(&c, &op, NOW + 3600, &r, arena, sizeof arena, NULL), S3MPU_OK);
+	CHECK_INT(
+		s3mpu_request_build(&c, &op, NOW + 3600, &r, arena, sizeof arena, NULL), S3MPU_OK);
 	CHECK(memcmp(&first, &SIGNER(c)->signing_key, sizeof first) == 0);
-	CHECK_INT(s3mpu_build(&c, &op, NOW + 86400, &r, arena, sizeof arena, NULL), S3MPU_OK);
+	CHECK_INT(
+		s3mpu_request_build(&c, &op, NOW + 86400, &r, arena, sizeof arena, NULL), S3MPU_OK);
 	CHECK(memcmp(SIGNER(c)->key_date, "20150831", 8) == 0);
 	CHECK(memcmp(&first, &SIGNER(c)->signing_key, sizeof first) != 0);
 }

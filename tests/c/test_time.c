@@ -8,20 +8,20 @@ static void round_trip(int64_t t, const char *want)
 	int64_t back = -1;
 	CHECK_INT(s3mpu_time_format(t, out), S3MPU_OK);
 	CHECK_MEM(out, sizeof out, want, strlen(want));
-	CHECK_INT(s3mpu_time_parse(s3mpu_cstr(want), &back), S3MPU_OK);
+	CHECK_INT(s3mpu_time_parse(s3mpu_str_from_cstr(want), &back), S3MPU_OK);
 	CHECK_INT(back, t);
 }
 
 static int parse(const char *s, int64_t *t)
 {
 	*t = -1;
-	return s3mpu_time_parse(s3mpu_cstr(s), t);
+	return s3mpu_time_parse(s3mpu_str_from_cstr(s), t);
 }
 
 static int parse_http(const char *s, int64_t *t)
 {
 	*t = -1;
-	return s3mpu_time_parse_http(s3mpu_cstr(s), t);
+	return s3mpu_time_parse_http(s3mpu_str_from_cstr(s), t);
 }
 
 TEST(epoch) { round_trip(0, "19700101T000000Z"); }

@@ -7,7 +7,7 @@ static void check_encoded(const char *in, int keep_slash, const char *want)
 	char out[3 * 300];
 	size_t n;
 	CHECK(strlen(in) <= 300);
-	n = s3mpu_uri_encode(s3mpu_cstr(in), keep_slash, out);
+	n = s3mpu_uri_encode(s3mpu_str_from_cstr(in), keep_slash, out);
 	CHECK_MEM(out, n, want, strlen(want));
 }
 

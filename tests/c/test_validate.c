@@ -2,12 +2,12 @@
 #include "s3mpu.h"
 #include "check.h"
 
-static int bucket(const char *s) { return s3mpu_check_bucket(s3mpu_cstr(s)); }
-static int key(const char *s) { return s3mpu_check_key(s3mpu_cstr(s)); }
-static int key_n(const char *s, size_t n) { return s3mpu_check_key((s3mpu_str){ s, n }); }
+static int bucket(const char *s) { return s3mpu_bucket_validate(s3mpu_str_from_cstr(s)); }
+static int key(const char *s) { return s3mpu_key_validate(s3mpu_str_from_cstr(s)); }
+static int key_n(const char *s, size_t n) { return s3mpu_key_validate((s3mpu_str){ s, n }); }
 static int header(const char *n, const char *v)
 {
-	return s3mpu_check_header(s3mpu_cstr(n), s3mpu_cstr(v));
+	return s3mpu_header_validate(s3mpu_str_from_cstr(n), s3mpu_str_from_cstr(v));
 }
 
 /* A string of n copies of c, NUL-terminated, in buf (size > n). */
@@ -41,8 +41,8 @@ TEST(bucket_length)
 	CHECK_INT(bucket(""), S3MPU_E_BUCKET);
 	CHECK_INT(bucket(repeat(buf, 'a', 63)), S3MPU_OK);
 	CHECK_INT(bucket(repeat(buf, 'a', 64)), S3MPU_E_BUCKET);
-	CHECK_INT(s3mpu_check_bucket((s3mpu_str){ NULL, 0 }), S3MPU_E_BUCKET);
-	CHECK_INT(s3mpu_check_bucket((s3mpu_str){ NULL, 5 }), S3MPU_E_ARGUMENT);
+	CHECK_INT(s3mpu_bucket_validate((s3mpu_str){ NULL, 0 }), S3MPU_E_BUCKET);
+	CHECK_INT(s3mpu_bucket_validate((s3mpu_str){ NULL, 5 }), S3MPU_E_ARGUMENT);
 }
 TEST(bucket_uppercase)
 {
@@ -57,7 +57,7 @@ TEST(bucket_other_chars)
 	CHECK_INT(bucket("my/bucket"), S3MPU_E_BUCKET);
 	CHECK_INT(bucket("my:bucket"), S3MPU_E_BUCKET);
 	CHECK_INT(bucket("b\xc3\xa9t"), S3MPU_E_BUCKET);
-	CHECK_INT(s3mpu_check_bucket((s3mpu_str){ "ab\0c", 4 }), S3MPU_E_BUCKET);
+	CHECK_INT(s3mpu_bucket_validate((s3mpu_str){ "ab\0c", 4 }), S3MPU_E_BUCKET);
 }
 TEST(bucket_double_dot) { CHECK_INT(bucket("my..bucket"), S3MPU_E_BUCKET); }
 TEST(bucket_leading_trailing)
@@ -87,8 +87,8 @@ TEST(key_lengths)
 	CHECK_INT(key(repeat(buf, 'k', 1024)), S3MPU_OK);
 	CHECK_INT(key(repeat(buf, 'k', 1025)), S3MPU_E_KEY);
 	CHECK_INT(key(""), S3MPU_E_KEY);
-	CHECK_INT(s3mpu_check_key((s3mpu_str){ NULL, 0 }), S3MPU_E_KEY);
-	CHECK_INT(s3mpu_check_key((s3mpu_str){ NULL, 3 }), S3MPU_E_ARGUMENT);
+	CHECK_INT(s3mpu_key_validate((s3mpu_str){ NULL, 0 }), S3MPU_E_KEY);
+	CHECK_INT(s3mpu_key_validate((s3mpu_str){ NULL, 3 }), S3MPU_E_ARGUMENT);
 }
 TEST(key_length_counts_bytes)
 {
@@ -175,11 +175,11 @@ TEST(key_rejects_truncated)
 
 TEST(part_number)
 {
-	CHECK_INT(s3mpu_check_part_number(0), S3MPU_E_PART_NUMBER);
-	CHECK_INT(s3mpu_check_part_number(1), S3MPU_OK);
-	CHECK_INT(s3mpu_check_part_number(10000), S3MPU_OK);
-	CHECK_INT(s3mpu_check_part_number(10001), S3MPU_E_PART_NUMBER);
-	CHECK_INT(s3mpu_check_part_number(UINT32_MAX), S3MPU_E_PART_NUMBER);
+	CHECK_INT(s3mpu_part_number_validate(0), S3MPU_E_PART_NUMBER);
+	CHECK_INT(s3mpu_part_number_validate(1), S3MPU_OK);
+	CHECK_INT(s3mpu_part_number_validate(10000), S3MPU_OK);
+	CHECK_INT(s3mpu_part_number_validate(10001), S3MPU_E_PART_NUMBER);
+	CHECK_INT(s3mpu_part_number_validate(UINT32_MAX), S3MPU_E_PART_NUMBER);
 }
 
 TEST(header_valid)
@@ -222,18 +222,18 @@ TEST(header_bad_name)
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		if (header(bad[i], "v") != S3MPU_E_HEADER)
 			check_fail_at(__FILE__, __LINE__, bad[i]);
-	CHECK_INT(s3mpu_check_header((s3mpu_str){ "a\0b", 3 }, S3MPU_LIT("v")), S3MPU_E_HEADER);
+	CHECK_INT(s3mpu_header_validate((s3mpu_str){ "a\0b", 3 }, S3MPU_LIT("v")), S3MPU_E_HEADER);
 }
 TEST(header_bad_value)
 {
 	CHECK_INT(header("x", "a\rb"), S3MPU_E_HEADER);
 	CHECK_INT(header("x", "a\nb"), S3MPU_E_HEADER);
 	CHECK_INT(header("x", "a\r\nInjected: 1"), S3MPU_E_HEADER);
-	CHECK_INT(s3mpu_check_header(S3MPU_LIT("x"), (s3mpu_str){ "a\0b", 3 }), S3MPU_E_HEADER);
+	CHECK_INT(s3mpu_header_validate(S3MPU_LIT("x"), (s3mpu_str){ "a\0b", 3 }), S3MPU_E_HEADER);
 	CHECK_INT(header("x", "a\x01"), S3MPU_E_HEADER);
 	CHECK_INT(header("x", "\x1f"), S3MPU_E_HEADER);
 	CHECK_INT(header("x", "\x7f"), S3MPU_E_HEADER);
-	CHECK_INT(s3mpu_check_header(S3MPU_LIT("x"), (s3mpu_str){ NULL, 1 }), S3MPU_E_ARGUMENT);
+	CHECK_INT(s3mpu_header_validate(S3MPU_LIT("x"), (s3mpu_str){ NULL, 1 }), S3MPU_E_ARGUMENT);
 }
 
 CHECK_MAIN(CASE(bucket_valid), CASE(bucket_length), CASE(bucket_uppercase), CASE(bucket_underscore),

@@ -50,7 +50,7 @@ static char *read_pair(const char *dir, const char *name)
 /* Expected files may end with a newline the value does not have. */
 static s3mpu_str chomp(const char *s)
 {
-	s3mpu_str r = s3mpu_cstr(s);
+	s3mpu_str r = s3mpu_str_from_cstr(s);
 	while (r.len && (r.ptr[r.len - 1] == '\n' || r.ptr[r.len - 1] == '\r'))
 		r.len--;
 	return r;
@@ -309,7 +309,7 @@ static void parse_request(vector_request *r, char *text)
 			s3mpu_kv *h = &r->headers[r->header_count];
 			h->name.ptr = line;
 			h->name.len = (size_t)(colon - line);
-			h->value = s3mpu_cstr(colon + 1);
+			h->value = s3mpu_str_from_cstr(colon + 1);
 			if (h->name.len == 10 && ieq(line, "x-amz-date", 10))
 				r->amz_date = h->value;
 			else if (h->name.len == 20 && ieq(line, "x-amz-security-token", 20))
@@ -325,7 +325,7 @@ static void parse_request(vector_request *r, char *text)
 	}
 	if (*line == '\n')
 		line++;
-	r->body = s3mpu_cstr(line);
+	r->body = s3mpu_str_from_cstr(line);
 }
 
 static void hash_hex(s3mpu_str body, char out[65])
@@ -334,7 +334,7 @@ static void hash_hex(s3mpu_str body, char out[65])
 	unsigned char d[32];
 	s3mpu_sha256_init(&sha);
 	s3mpu_sha256_update(&sha, body.ptr, body.len);
-	s3mpu_sha256_out(&sha, d);
+	s3mpu_sha256_digest(&sha, d);
 	s3mpu_hex_encode(d, 32, out);
 	out[64] = 0;
 }
@@ -411,20 +411,21 @@ static int run_v4(const char *dir)
 
 		/* A token signed "after" is added once the signature exists, so
 		 * the signer never sees it. */
-		CHECK_INT(s3mpu_signer_init(&signer, s3mpu_cstr(ak), s3mpu_cstr(sk),
-				  omit_token ? S3MPU_LIT("") : s3mpu_cstr(token),
-				  s3mpu_cstr(region), s3mpu_cstr(service)),
+		CHECK_INT(
+			s3mpu_signer_init(&signer, s3mpu_str_from_cstr(ak), s3mpu_str_from_cstr(sk),
+				omit_token ? S3MPU_LIT("") : s3mpu_str_from_cstr(token),
+				s3mpu_str_from_cstr(region), s3mpu_str_from_cstr(service)),
 			S3MPU_OK);
 		if (sign_body && !presign)
 			flags |= S3MPU_SIGV4_CONTENT_SHA256;
 		memset(&http, 0, sizeof http);
-		http.method = s3mpu_cstr(req.method);
-		http.path = s3mpu_cstr(req.path);
+		http.method = s3mpu_str_from_cstr(req.method);
+		http.path = s3mpu_str_from_cstr(req.path);
 		http.query = req.query;
 		http.query_count = req.query_count;
 		http.headers = req.headers;
 		http.header_count = req.header_count;
-		http.payload_hash = s3mpu_cstr(payload);
+		http.payload_hash = s3mpu_str_from_cstr(payload);
 		err = s3mpu_sigv4_sign(&signer, &http, now, presign ? expires : 0, flags, &sig, buf,
 			sizeof buf, NULL);
 		CHECK_INT(err, S3MPU_OK);
@@ -543,13 +544,13 @@ static int run_legacy(const char *prefix)
 			  S3MPU_LIT("us-east-1"), S3MPU_LIT("service")),
 		S3MPU_OK);
 	memset(&http, 0, sizeof http);
-	http.method = s3mpu_cstr(req.method);
-	http.path = s3mpu_cstr(req.path);
+	http.method = s3mpu_str_from_cstr(req.method);
+	http.path = s3mpu_str_from_cstr(req.path);
 	http.query = req.query;
 	http.query_count = req.query_count;
 	http.headers = req.headers;
 	http.header_count = req.header_count;
-	http.payload_hash = s3mpu_cstr(payload);
+	http.payload_hash = s3mpu_str_from_cstr(payload);
 	err = s3mpu_sigv4_sign(
 		&signer, &http, now, 0, S3MPU_SIGV4_GENERIC, &sig, buf, sizeof buf, NULL);
 	CHECK_INT(err, S3MPU_OK);
@@ -651,18 +652,18 @@ static void run_s3doc_example(const char *ex)
 		CHECK_CSTR(hex, payload);
 		free(body);
 	}
-	CHECK_INT(s3mpu_time_parse(s3mpu_cstr(amz_date), &now), S3MPU_OK);
-	CHECK_INT(s3mpu_signer_init(&signer, s3mpu_cstr(ak), s3mpu_cstr(sk), S3MPU_LIT(""),
-			  s3mpu_cstr(region), s3mpu_cstr(service)),
+	CHECK_INT(s3mpu_time_parse(s3mpu_str_from_cstr(amz_date), &now), S3MPU_OK);
+	CHECK_INT(s3mpu_signer_init(&signer, s3mpu_str_from_cstr(ak), s3mpu_str_from_cstr(sk),
+			  S3MPU_LIT(""), s3mpu_str_from_cstr(region), s3mpu_str_from_cstr(service)),
 		S3MPU_OK);
 	memset(&http, 0, sizeof http);
-	http.method = s3mpu_cstr(method);
-	http.path = s3mpu_cstr(path);
+	http.method = s3mpu_str_from_cstr(method);
+	http.path = s3mpu_str_from_cstr(path);
 	http.query = query;
 	http.query_count = nq;
 	http.headers = headers;
 	http.header_count = nh;
-	http.payload_hash = s3mpu_cstr(payload);
+	http.payload_hash = s3mpu_str_from_cstr(payload);
 	err = s3mpu_sigv4_sign(&signer, &http, now, expires, flags, &sig, buf, sizeof buf, NULL);
 	CHECK_INT(err, S3MPU_OK);
 	if (!err) {

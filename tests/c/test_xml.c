@@ -222,10 +222,10 @@ static const char *const parser_names[P_COUNT] = { "error", "create", "complete"
 
 typedef struct {
 	s3mpu_s3_error err;
-	s3mpu_create_result create;
-	s3mpu_complete_result complete;
+	s3mpu_create_multipart_upload_result create;
+	s3mpu_complete_multipart_upload_result complete;
 	s3mpu_list_parts_result lp;
-	s3mpu_list_uploads_result lu;
+	s3mpu_list_multipart_uploads_result lu;
 	s3mpu_part parts[PARTS_MAX];
 	s3mpu_upload uploads[UPLOADS_MAX];
 } results;
@@ -260,11 +260,13 @@ static int parse(int parser, results *r, const char *xml, size_t len, int with_e
 	s3mpu_s3_error *err = with_err ? &r->err : NULL;
 
 	switch (parser) {
-	case P_ERROR: return s3mpu_parse_error(xml, len, &r->err);
-	case P_CREATE: return s3mpu_parse_create(xml, len, &r->create, err);
-	case P_COMPLETE: return s3mpu_parse_complete(xml, len, &r->complete, err);
-	case P_LIST_PARTS: return s3mpu_parse_list_parts(xml, len, &r->lp, err);
-	default: return s3mpu_parse_list_uploads(xml, len, &r->lu, err);
+	case P_ERROR: return s3mpu_response_parse_error(xml, len, &r->err);
+	case P_CREATE:
+		return s3mpu_response_parse_create_multipart_upload(xml, len, &r->create, err);
+	case P_COMPLETE:
+		return s3mpu_response_parse_complete_multipart_upload(xml, len, &r->complete, err);
+	case P_LIST_PARTS: return s3mpu_response_parse_list_parts(xml, len, &r->lp, err);
+	default: return s3mpu_response_parse_list_multipart_uploads(xml, len, &r->lu, err);
 	}
 }
 
@@ -883,54 +885,63 @@ static const char create_doc[] = "<InitiateMultipartUploadResult><Bucket>b</Buck
 
 TEST(arguments)
 {
-	s3mpu_create_result cr;
-	s3mpu_complete_result co;
+	s3mpu_create_multipart_upload_result cr;
+	s3mpu_complete_multipart_upload_result co;
 	s3mpu_list_parts_result lp;
-	s3mpu_list_uploads_result lu;
+	s3mpu_list_multipart_uploads_result lu;
 	s3mpu_s3_error err;
 	s3mpu_part parts[2];
 
-	CHECK_INT(s3mpu_parse_create(create_doc, sizeof create_doc - 1, NULL, NULL),
+	CHECK_INT(s3mpu_response_parse_create_multipart_upload(
+			  create_doc, sizeof create_doc - 1, NULL, NULL),
 		S3MPU_E_ARGUMENT);
-	CHECK_INT(s3mpu_parse_complete(create_doc, sizeof create_doc - 1, NULL, NULL),
+	CHECK_INT(s3mpu_response_parse_complete_multipart_upload(
+			  create_doc, sizeof create_doc - 1, NULL, NULL),
 		S3MPU_E_ARGUMENT);
-	CHECK_INT(s3mpu_parse_list_parts(create_doc, sizeof create_doc - 1, NULL, NULL),
+	CHECK_INT(s3mpu_response_parse_list_parts(create_doc, sizeof create_doc - 1, NULL, NULL),
 		S3MPU_E_ARGUMENT);
-	CHECK_INT(s3mpu_parse_list_uploads(create_doc, sizeof create_doc - 1, NULL, NULL),
+	CHECK_INT(s3mpu_response_parse_list_multipart_uploads(
+			  create_doc, sizeof create_doc - 1, NULL, NULL),
 		S3MPU_E_ARGUMENT);
-	CHECK_INT(s3mpu_parse_error(create_doc, sizeof create_doc - 1, NULL), S3MPU_E_ARGUMENT);
+	CHECK_INT(s3mpu_response_parse_error(create_doc, sizeof create_doc - 1, NULL),
+		S3MPU_E_ARGUMENT);
 
 	/* NULL with a length is misuse; NULL or not, empty is malformed. */
-	CHECK_INT(s3mpu_parse_create(NULL, 5, &cr, &err), S3MPU_E_ARGUMENT);
-	CHECK_INT(s3mpu_parse_create(NULL, 0, &cr, &err), S3MPU_E_XML);
-	CHECK_INT(s3mpu_parse_create("", 0, &cr, &err), S3MPU_E_XML);
-	CHECK_INT(s3mpu_parse_complete(NULL, 0, &co, NULL), S3MPU_E_XML);
-	CHECK_INT(s3mpu_parse_error(NULL, 0, &err), S3MPU_E_XML);
+	CHECK_INT(
+		s3mpu_response_parse_create_multipart_upload(NULL, 5, &cr, &err), S3MPU_E_ARGUMENT);
+	CHECK_INT(s3mpu_response_parse_create_multipart_upload(NULL, 0, &cr, &err), S3MPU_E_XML);
+	CHECK_INT(s3mpu_response_parse_create_multipart_upload("", 0, &cr, &err), S3MPU_E_XML);
+	CHECK_INT(s3mpu_response_parse_complete_multipart_upload(NULL, 0, &co, NULL), S3MPU_E_XML);
+	CHECK_INT(s3mpu_response_parse_error(NULL, 0, &err), S3MPU_E_XML);
 
 	/* An array of capacity > 0 must exist. */
 	memset(&lp, 0, sizeof lp);
 	lp.part_cap = 3;
-	CHECK_INT(s3mpu_parse_list_parts("<ListPartsResult/>", 18, &lp, NULL), S3MPU_E_ARGUMENT);
+	CHECK_INT(s3mpu_response_parse_list_parts("<ListPartsResult/>", 18, &lp, NULL),
+		S3MPU_E_ARGUMENT);
 	memset(&lu, 0, sizeof lu);
 	lu.upload_cap = 1;
-	CHECK_INT(s3mpu_parse_list_uploads("<ListMultipartUploadsResult/>", 29, &lu, NULL),
+	CHECK_INT(s3mpu_response_parse_list_multipart_uploads(
+			  "<ListMultipartUploadsResult/>", 29, &lu, NULL),
 		S3MPU_E_ARGUMENT);
 
 	/* Capacity 0 only counts. */
 	memset(&lp, 0, sizeof lp);
-	CHECK_INT(s3mpu_parse_list_parts("<ListPartsResult/>", 18, &lp, NULL), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_list_parts("<ListPartsResult/>", 18, &lp, NULL), S3MPU_OK);
 	CHECK_INT(lp.part_count, 0);
 	{
 		static const char two[] =
 			"<ListPartsResult><Part><PartNumber>1</PartNumber><ETag>a</ETag></Part>"
 			"<Part><PartNumber>2</PartNumber><ETag>b</ETag></Part><IsTruncated>true</"
 			"IsTruncated></ListPartsResult>";
-		CHECK_INT(s3mpu_parse_list_parts(two, sizeof two - 1, &lp, NULL), S3MPU_E_SPACE);
+		CHECK_INT(s3mpu_response_parse_list_parts(two, sizeof two - 1, &lp, NULL),
+			S3MPU_E_SPACE);
 		CHECK_INT(lp.part_count, 2);
 		CHECK_INT(lp.is_truncated, 0);
 		lp.parts = parts;
 		lp.part_cap = 2;
-		CHECK_INT(s3mpu_parse_list_parts(two, sizeof two - 1, &lp, NULL), S3MPU_OK);
+		CHECK_INT(
+			s3mpu_response_parse_list_parts(two, sizeof two - 1, &lp, NULL), S3MPU_OK);
 		CHECK_INT(lp.part_count, 2);
 		CHECK_INT(lp.is_truncated, 1);
 		CHECK_INT(parts[1].number, 2);
@@ -942,15 +953,17 @@ TEST(size_limit)
 {
 	size_t max = S3MPU_XML_MAX;
 	char *big = malloc(max + 1);
-	s3mpu_create_result cr;
+	s3mpu_create_multipart_upload_result cr;
 
 	/* Exactly the maximum parses; one byte more is refused unread. */
 	memcpy(big, create_doc, sizeof create_doc - 1);
 	memset(big + sizeof create_doc - 1, ' ', max + 1 - (sizeof create_doc - 1));
-	CHECK_INT(s3mpu_parse_create(big, max, &cr, NULL), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_create_multipart_upload(big, max, &cr, NULL), S3MPU_OK);
 	CHECK_CSTR(cr.upload_id, "u");
-	CHECK_INT(s3mpu_parse_create(big, max + 1, &cr, NULL), S3MPU_E_XML_SIZE);
-	CHECK_INT(s3mpu_parse_create(big, SIZE_MAX, &cr, NULL), S3MPU_E_XML_SIZE);
+	CHECK_INT(s3mpu_response_parse_create_multipart_upload(big, max + 1, &cr, NULL),
+		S3MPU_E_XML_SIZE);
+	CHECK_INT(s3mpu_response_parse_create_multipart_upload(big, SIZE_MAX, &cr, NULL),
+		S3MPU_E_XML_SIZE);
 	CHECK_INT(cr.upload_id[0], 0);
 	free(big);
 }
@@ -972,8 +985,8 @@ static void doc_with(
 TEST(value_sizes)
 {
 	buf b = { 0 };
-	s3mpu_create_result cr;
-	s3mpu_complete_result co;
+	s3mpu_create_multipart_upload_result cr;
+	s3mpu_complete_multipart_upload_result co;
 	s3mpu_s3_error err;
 	static const char cpre[] = "<InitiateMultipartUploadResult><Bucket>b</Bucket>";
 	static const char cpost[] = "<UploadId>u</UploadId></InitiateMultipartUploadResult>";
@@ -984,34 +997,38 @@ TEST(value_sizes)
 
 	/* UploadId: 1024 fits, 1025 does not. */
 	doc_with(&b, ipre, "UploadId", "x", S3MPU_UPLOAD_ID_MAX, ipost);
-	CHECK_INT(s3mpu_parse_create(b.p, b.len, &cr, NULL), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_create_multipart_upload(b.p, b.len, &cr, NULL), S3MPU_OK);
 	CHECK_INT(strlen(cr.upload_id), S3MPU_UPLOAD_ID_MAX);
 	doc_with(&b, ipre, "UploadId", "x", S3MPU_UPLOAD_ID_MAX + 1, ipost);
-	CHECK_INT(s3mpu_parse_create(b.p, b.len, &cr, NULL), S3MPU_E_XML_SIZE);
+	CHECK_INT(s3mpu_response_parse_create_multipart_upload(b.p, b.len, &cr, NULL),
+		S3MPU_E_XML_SIZE);
 	CHECK(all_zero(&cr, sizeof cr));
 	/* Measured after entity decoding: 1024 "&amp;" are 1024 bytes. */
 	doc_with(&b, ipre, "UploadId", "&amp;", S3MPU_UPLOAD_ID_MAX, ipost);
-	CHECK_INT(s3mpu_parse_create(b.p, b.len, &cr, NULL), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_create_multipart_upload(b.p, b.len, &cr, NULL), S3MPU_OK);
 	/* The key: 1024 bytes fit. */
 	doc_with(&b, cpre, "Key", "k", S3MPU_KEY_MAX, cpost);
-	CHECK_INT(s3mpu_parse_create(b.p, b.len, &cr, NULL), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_create_multipart_upload(b.p, b.len, &cr, NULL), S3MPU_OK);
 	doc_with(&b, cpre, "Key", "k", S3MPU_KEY_MAX + 1, cpost);
-	CHECK_INT(s3mpu_parse_create(b.p, b.len, &cr, NULL), S3MPU_E_XML_SIZE);
+	CHECK_INT(s3mpu_response_parse_create_multipart_upload(b.p, b.len, &cr, NULL),
+		S3MPU_E_XML_SIZE);
 	/* The bucket: 63 fit. */
 	doc_with(&b, ipre, "Bucket", "b", 63,
 		"<UploadId>u</UploadId></InitiateMultipartUploadResult>");
-	CHECK_INT(s3mpu_parse_create(b.p, b.len, &cr, NULL), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_create_multipart_upload(b.p, b.len, &cr, NULL), S3MPU_OK);
 	doc_with(&b, ipre, "Bucket", "b", 64,
 		"<UploadId>u</UploadId></InitiateMultipartUploadResult>");
-	CHECK_INT(s3mpu_parse_create(b.p, b.len, &cr, NULL), S3MPU_E_XML_SIZE);
+	CHECK_INT(s3mpu_response_parse_create_multipart_upload(b.p, b.len, &cr, NULL),
+		S3MPU_E_XML_SIZE);
 
 	/* ETags: S3MPU_ETAG_MAX - 1 fit, NUL-terminated. */
 	doc_with(&b, "<CompleteMultipartUploadResult>", "ETag", "e", S3MPU_ETAG_MAX - 1,
 		"</CompleteMultipartUploadResult>");
-	CHECK_INT(s3mpu_parse_complete(b.p, b.len, &co, NULL), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_complete_multipart_upload(b.p, b.len, &co, NULL), S3MPU_OK);
 	doc_with(&b, "<CompleteMultipartUploadResult>", "ETag", "e", S3MPU_ETAG_MAX,
 		"</CompleteMultipartUploadResult>");
-	CHECK_INT(s3mpu_parse_complete(b.p, b.len, &co, NULL), S3MPU_E_XML_SIZE);
+	CHECK_INT(s3mpu_response_parse_complete_multipart_upload(b.p, b.len, &co, NULL),
+		S3MPU_E_XML_SIZE);
 	doc_with(&b, ppre, "ETag", "e", S3MPU_ETAG_MAX - 1, ppost);
 	CHECK_INT(RC(P_LIST_PARTS, "<ListPartsResult/>"), S3MPU_OK);
 	CHECK_INT(rc_of(P_LIST_PARTS, b.p, b.len), S3MPU_OK);
@@ -1022,57 +1039,59 @@ TEST(value_sizes)
 	 * informative only: left empty, the rest still parsed. */
 	doc_with(&b, "<CompleteMultipartUploadResult>", "Location", "%E4", 1000,
 		"<Key>k</Key><ETag>\"e\"</ETag></CompleteMultipartUploadResult>");
-	CHECK_INT(s3mpu_parse_complete(b.p, b.len, &co, NULL), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_complete_multipart_upload(b.p, b.len, &co, NULL), S3MPU_OK);
 	CHECK_CSTR(co.location, "");
 	CHECK_CSTR(co.etag, "\"e\"");
 
 	/* Error: Code and RequestId must fit ... */
 	doc_with(&b, "<Error>", "Code", "C", 63, "</Error>");
-	CHECK_INT(s3mpu_parse_error(b.p, b.len, &err), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_error(b.p, b.len, &err), S3MPU_OK);
 	doc_with(&b, "<Error>", "Code", "C", 64, "</Error>");
-	CHECK_INT(s3mpu_parse_error(b.p, b.len, &err), S3MPU_E_XML_SIZE);
+	CHECK_INT(s3mpu_response_parse_error(b.p, b.len, &err), S3MPU_E_XML_SIZE);
 	CHECK(all_zero(&err, sizeof err));
-	CHECK_INT(s3mpu_parse_create(b.p, b.len, &cr, &err), S3MPU_E_XML_SIZE);
-	CHECK_INT(s3mpu_parse_create(b.p, b.len, &cr, NULL), S3MPU_E_XML_SIZE);
+	CHECK_INT(s3mpu_response_parse_create_multipart_upload(b.p, b.len, &cr, &err),
+		S3MPU_E_XML_SIZE);
+	CHECK_INT(s3mpu_response_parse_create_multipart_upload(b.p, b.len, &cr, NULL),
+		S3MPU_E_XML_SIZE);
 	doc_with(&b, "<Error>", "RequestId", "R", 128, "</Error>");
-	CHECK_INT(s3mpu_parse_error(b.p, b.len, &err), S3MPU_E_XML_SIZE);
+	CHECK_INT(s3mpu_response_parse_error(b.p, b.len, &err), S3MPU_E_XML_SIZE);
 	/* ... the diagnostic fields are cut to fit, on a UTF-8 boundary. */
 	doc_with(&b, "<Error><Code>X</Code>", "Message", "\xc3\xa9", 300, "</Error>");
-	CHECK_INT(s3mpu_parse_error(b.p, b.len, &err), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_error(b.p, b.len, &err), S3MPU_OK);
 	CHECK_INT(strlen(err.message), 510);
 	CHECK_CSTR(err.code, "X");
 	doc_with(&b, "<Error><Code>X</Code>", "Message", "a\xe2\x82\xac", 200, "</Error>");
-	CHECK_INT(s3mpu_parse_error(b.p, b.len, &err), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_error(b.p, b.len, &err), S3MPU_OK);
 	CHECK_INT(strlen(err.message), 509);
 	doc_with(&b, "<Error><Code>X</Code>", "StringToSign", "s\n", 4000, "</Error>");
-	CHECK_INT(s3mpu_parse_error(b.p, b.len, &err), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_error(b.p, b.len, &err), S3MPU_OK);
 	CHECK_INT(strlen(err.string_to_sign), sizeof err.string_to_sign - 1);
 	doc_with(&b, "<Error><Code>X</Code>", "CanonicalRequest", "c", 100000, "</Error>");
-	CHECK_INT(s3mpu_parse_error(b.p, b.len, &err), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_error(b.p, b.len, &err), S3MPU_OK);
 	CHECK_INT(strlen(err.canonical_request), sizeof err.canonical_request - 1);
 	doc_with(&b, "<Error><Code>X</Code>", "HostId", "h", 256, "</Error>");
-	CHECK_INT(s3mpu_parse_error(b.p, b.len, &err), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_error(b.p, b.len, &err), S3MPU_OK);
 	CHECK_INT(strlen(err.host_id), 255);
 	/* Any run of text (or name, or comment) is at most 256 KiB. */
 	doc_with(&b, "<Error><Code>X</Code>", "Message", "0123456789abcdef", (256 << 10) / 16,
 		"</Error>");
-	CHECK_INT(s3mpu_parse_error(b.p, b.len, &err), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_error(b.p, b.len, &err), S3MPU_OK);
 	CHECK_INT(strlen(err.message), 511);
 	doc_with(&b, "<Error><Code>X</Code>", "Message", "0123456789abcdef", (256 << 10) / 16 + 1,
 		"</Error>");
-	CHECK_INT(s3mpu_parse_error(b.p, b.len, &err), S3MPU_E_XML_SIZE);
+	CHECK_INT(s3mpu_response_parse_error(b.p, b.len, &err), S3MPU_E_XML_SIZE);
 	doc_with(&b, "<Error><Code>X</Code>", "Message", "0123456789abcdef",
 		(S3MPU_XML_MAX - 64) / 16, "</Error>");
-	CHECK_INT(s3mpu_parse_error(b.p, b.len, &err), S3MPU_E_XML_SIZE);
+	CHECK_INT(s3mpu_response_parse_error(b.p, b.len, &err), S3MPU_E_XML_SIZE);
 	doc_with(&b, "<Error><!--", "Code", "0123456789abcdef", (S3MPU_XML_MAX - 64) / 16,
 		"--></Error>");
-	CHECK_INT(s3mpu_parse_error(b.p, b.len, &err), S3MPU_E_XML_SIZE);
+	CHECK_INT(s3mpu_response_parse_error(b.p, b.len, &err), S3MPU_E_XML_SIZE);
 	b.len = 0;
 	buf_cstr(&b, "<Error>");
 	while (b.len < (300 << 10))
 		buf_cstr(&b, "  \n");
 	buf_cstr(&b, "</Error>");
-	CHECK_INT(s3mpu_parse_error(b.p, b.len, &err), S3MPU_E_XML_SIZE);
+	CHECK_INT(s3mpu_response_parse_error(b.p, b.len, &err), S3MPU_E_XML_SIZE);
 	/* Whitespace around the document does not count. */
 	b.len = 0;
 	while (b.len < S3MPU_XML_MAX / 2)
@@ -1080,7 +1099,7 @@ TEST(value_sizes)
 	buf_cstr(&b, "<Error><Code>X</Code></Error>");
 	while (b.len < S3MPU_XML_MAX)
 		buf_cstr(&b, " ");
-	CHECK_INT(s3mpu_parse_error(b.p, b.len, &err), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_error(b.p, b.len, &err), S3MPU_OK);
 	CHECK_CSTR(err.code, "X");
 	buf_free(&b);
 }
@@ -1092,7 +1111,7 @@ TEST(value_sizes)
 TEST(namespaces)
 {
 	s3mpu_s3_error err;
-	s3mpu_create_result cr;
+	s3mpu_create_multipart_upload_result cr;
 	static const char prefixed[] =
 		"<s3:Error xmlns:s3=\"" S3_NS "\"><s3:Code>SlowDown</s3:Code>"
 		"<s3:Message>Please reduce your request rate.</s3:Message></s3:Error>";
@@ -1101,16 +1120,19 @@ TEST(namespaces)
 		"<Bucket>b</Bucket><a:Key>k</a:Key><x:UploadId xmlns:x=\"urn:other\">u</x:UploadId>"
 		"</a:InitiateMultipartUploadResult>";
 
-	CHECK_INT(
-		s3mpu_parse_complete(prefixed, sizeof prefixed - 1, NULL, NULL), S3MPU_E_ARGUMENT);
+	CHECK_INT(s3mpu_response_parse_complete_multipart_upload(
+			  prefixed, sizeof prefixed - 1, NULL, NULL),
+		S3MPU_E_ARGUMENT);
 	{
-		s3mpu_complete_result co;
-		CHECK_INT(
-			s3mpu_parse_complete(prefixed, sizeof prefixed - 1, &co, &err), S3MPU_E_S3);
+		s3mpu_complete_multipart_upload_result co;
+		CHECK_INT(s3mpu_response_parse_complete_multipart_upload(
+				  prefixed, sizeof prefixed - 1, &co, &err),
+			S3MPU_E_S3);
 		CHECK_CSTR(err.code, "SlowDown");
 		CHECK_CSTR(err.message, "Please reduce your request rate.");
 	}
-	CHECK_INT(s3mpu_parse_create(mixed, sizeof mixed - 1, &cr, NULL), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_create_multipart_upload(mixed, sizeof mixed - 1, &cr, NULL),
+		S3MPU_OK);
 	CHECK_CSTR(cr.bucket, "b");
 	CHECK_CSTR(cr.key, "k");
 	CHECK_CSTR(cr.upload_id, "u");
@@ -1128,18 +1150,20 @@ TEST(root_names)
 		"<ListPartsResponse><IsTruncated>false</IsTruncated><Part><PartNumber>1</"
 		"PartNumber>"
 		"<ETag>\"p\"</ETag><Size>5</Size></Part></ListPartsResponse>";
-	s3mpu_complete_result co;
+	s3mpu_complete_multipart_upload_result co;
 	s3mpu_part parts[2];
 	s3mpu_list_parts_result lp;
 
-	CHECK_INT(
-		s3mpu_parse_complete(moto_complete, sizeof moto_complete - 1, &co, NULL), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_complete_multipart_upload(
+			  moto_complete, sizeof moto_complete - 1, &co, NULL),
+		S3MPU_OK);
 	CHECK_CSTR(co.key, "k");
 	CHECK_CSTR(co.etag, "\"e-2\"");
 	memset(&lp, 0, sizeof lp);
 	lp.parts = parts;
 	lp.part_cap = 2;
-	CHECK_INT(s3mpu_parse_list_parts(moto_parts, sizeof moto_parts - 1, &lp, NULL), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_list_parts(moto_parts, sizeof moto_parts - 1, &lp, NULL),
+		S3MPU_OK);
 	CHECK_INT(lp.part_count, 1);
 	CHECK_INT(RC(P_CREATE,
 			  "<InitiateMultipartUploadResponse><UploadId>u</UploadId>"
@@ -1155,7 +1179,7 @@ TEST(root_names)
 
 TEST(text_values)
 {
-	s3mpu_create_result cr;
+	s3mpu_create_multipart_upload_result cr;
 	static const char ents[] =
 		"<InitiateMultipartUploadResult><Key>&quot;&amp;&lt;&gt;&apos;&#65;&#x42;&#x4E2D;&#"
 		"128512;</Key>"
@@ -1172,16 +1196,22 @@ TEST(text_values)
 				  "version=\"1.0\"?><InitiateMultipartUploadResult><UploadId>u</"
 				  "UploadId></InitiateMultipartUploadResult>";
 
-	CHECK_INT(s3mpu_parse_create(ents, sizeof ents - 1, &cr, NULL), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_create_multipart_upload(ents, sizeof ents - 1, &cr, NULL),
+		S3MPU_OK);
 	CHECK_CSTR(cr.key, "\"&<>'AB\xe4\xb8\xad\xf0\x9f\x98\x80");
 	/* mxml keeps \r as sent (no end-of-line normalisation). */
 	CHECK_CSTR(cr.upload_id, " a\tb\r\nc ");
-	CHECK_INT(s3mpu_parse_create(mixed, sizeof mixed - 1, &cr, NULL), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_create_multipart_upload(mixed, sizeof mixed - 1, &cr, NULL),
+		S3MPU_OK);
 	CHECK_CSTR(cr.key, "ab<&>c");
-	CHECK_INT(s3mpu_parse_create(nested, sizeof nested - 1, &cr, NULL), S3MPU_E_XML_DOCUMENT);
-	CHECK_INT(s3mpu_parse_create(first, sizeof first - 1, &cr, NULL), S3MPU_OK);
+	CHECK_INT(
+		s3mpu_response_parse_create_multipart_upload(nested, sizeof nested - 1, &cr, NULL),
+		S3MPU_E_XML_DOCUMENT);
+	CHECK_INT(s3mpu_response_parse_create_multipart_upload(first, sizeof first - 1, &cr, NULL),
+		S3MPU_OK);
 	CHECK_CSTR(cr.upload_id, "one");
-	CHECK_INT(s3mpu_parse_create(bom, sizeof bom - 1, &cr, NULL), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_create_multipart_upload(bom, sizeof bom - 1, &cr, NULL),
+		S3MPU_OK);
 
 	/* Required elements. */
 	CHECK_INT(RC(P_CREATE,
@@ -1252,7 +1282,7 @@ static int part_rc(const char *field, const char *value, uint64_t *got)
 	memset(&lp, 0, sizeof lp);
 	lp.parts = &part;
 	lp.part_cap = 1;
-	rc = s3mpu_parse_list_parts(b.p, b.len, &lp, NULL);
+	rc = s3mpu_response_parse_list_parts(b.p, b.len, &lp, NULL);
 	*got = strcmp(field, "PartNumber") == 0 ? part.number : part.size;
 	if (rc != S3MPU_OK)
 		CHECK_INT(lp.part_count, 0);
@@ -1501,7 +1531,7 @@ TEST(attributes)
 				    "<Message f=g/>m<RequestId h=i>r</RequestId></Error>";
 
 	/* Attributes are skipped (nothing reads them), values and all. */
-	CHECK_INT(s3mpu_parse_error(attrs, sizeof attrs - 1, &err), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_error(attrs, sizeof attrs - 1, &err), S3MPU_OK);
 	CHECK_CSTR(err.code, "X");
 	CHECK_CSTR(err.message, "");
 	CHECK_CSTR(err.request_id, "r");
@@ -1552,7 +1582,7 @@ TEST(deep_nesting)
 {
 	buf b = { 0 };
 	size_t i, deep = S3MPU_XML_DEPTH_MAX - 2, n = check_light() ? 5000 : 100000;
-	s3mpu_create_result cr;
+	s3mpu_create_multipart_upload_result cr;
 
 	for (i = 0; i < n; i++)
 		buf_cstr(&b, "<a>");
@@ -1570,7 +1600,7 @@ TEST(deep_nesting)
 	for (i = 0; i < deep; i++)
 		buf_cstr(&b, "</a>");
 	buf_cstr(&b, "</Owner><UploadId>u</UploadId></InitiateMultipartUploadResult>");
-	CHECK_INT(s3mpu_parse_create(b.p, b.len, &cr, NULL), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_create_multipart_upload(b.p, b.len, &cr, NULL), S3MPU_OK);
 	CHECK_CSTR(cr.upload_id, "u");
 
 	/* ... and inside a value. */
@@ -1581,7 +1611,8 @@ TEST(deep_nesting)
 	for (i = 0; i < deep; i++)
 		buf_cstr(&b, "</a>");
 	buf_cstr(&b, "</UploadId></InitiateMultipartUploadResult>");
-	CHECK_INT(s3mpu_parse_create(b.p, b.len, &cr, NULL), S3MPU_E_XML_DOCUMENT);
+	CHECK_INT(s3mpu_response_parse_create_multipart_upload(b.p, b.len, &cr, NULL),
+		S3MPU_E_XML_DOCUMENT);
 
 	/* One level more than the limit, anywhere. */
 	b.len = 0;
@@ -1591,7 +1622,8 @@ TEST(deep_nesting)
 	for (i = 0; i < deep + 1; i++)
 		buf_cstr(&b, "</a>");
 	buf_cstr(&b, "</Owner><UploadId>u</UploadId></InitiateMultipartUploadResult>");
-	CHECK_INT(s3mpu_parse_create(b.p, b.len, &cr, NULL), S3MPU_E_XML_SIZE);
+	CHECK_INT(s3mpu_response_parse_create_multipart_upload(b.p, b.len, &cr, NULL),
+		S3MPU_E_XML_SIZE);
 	CHECK_INT(cr.upload_id[0], 0);
 
 	/* As wide as it gets: half the size limit in <a/>, four times the
@@ -1623,13 +1655,13 @@ TEST(many_parts)
 	memset(&lp, 0, sizeof lp);
 	lp.parts = parts;
 	lp.part_cap = n;
-	CHECK_INT(s3mpu_parse_list_parts(b.p, b.len, &lp, NULL), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_list_parts(b.p, b.len, &lp, NULL), S3MPU_OK);
 	CHECK_INT(lp.part_count, n);
 	CHECK_INT(parts[n - 1].number, n);
 	CHECK_INT(parts[n - 1].size, (uint64_t)n << 20);
 	CHECK_INT(parts[n - 1].etag_len, 34);
 	lp.part_cap = n - 1;
-	CHECK_INT(s3mpu_parse_list_parts(b.p, b.len, &lp, NULL), S3MPU_E_SPACE);
+	CHECK_INT(s3mpu_response_parse_list_parts(b.p, b.len, &lp, NULL), S3MPU_E_SPACE);
 	CHECK_INT(lp.part_count, n);
 	free(parts);
 	buf_free(&b);
@@ -1719,7 +1751,7 @@ TEST(largest_pages)
 				   "</ListMultipartUploadsResult>";
 	buf b = { 0 };
 	size_t i, n = S3MPU_XML_LIST_MAX;
-	s3mpu_list_uploads_result *lu = calloc(1, sizeof *lu);
+	s3mpu_list_multipart_uploads_result *lu = calloc(1, sizeof *lu);
 	s3mpu_list_parts_result lp;
 
 	if (check_light()) { /* valgrind: minutes; the same code runs smaller elsewhere */
@@ -1736,14 +1768,15 @@ TEST(largest_pages)
 	CHECK(b.len <= S3MPU_XML_MAX);
 	lu->uploads = calloc(n, sizeof *lu->uploads);
 	lu->upload_cap = n;
-	CHECK_INT(s3mpu_parse_list_uploads(b.p, b.len, lu, NULL), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_list_multipart_uploads(b.p, b.len, lu, NULL), S3MPU_OK);
 	CHECK_INT(lu->upload_count, n);
 	CHECK_CSTR(lu->uploads[n - 1].storage_class, "STANDARD");
 	/* One upload more. */
 	b.len -= strlen(tail);
 	buf_cstr(&b, "<Upload><Key>k</Key><UploadId>u</UploadId></Upload>");
 	buf_cstr(&b, tail);
-	CHECK_INT(s3mpu_parse_list_uploads(b.p, b.len, lu, NULL), S3MPU_E_XML_SIZE);
+	CHECK_INT(s3mpu_response_parse_list_multipart_uploads(b.p, b.len, lu, NULL),
+		S3MPU_E_XML_SIZE);
 	CHECK_INT(lu->upload_count, 0);
 
 	/* As many parts plus one. */
@@ -1755,7 +1788,7 @@ TEST(largest_pages)
 			i);
 	buf_cstr(&b, "</ListPartsResult>");
 	memset(&lp, 0, sizeof lp);
-	CHECK_INT(s3mpu_parse_list_parts(b.p, b.len, &lp, NULL), S3MPU_E_XML_SIZE);
+	CHECK_INT(s3mpu_response_parse_list_parts(b.p, b.len, &lp, NULL), S3MPU_E_XML_SIZE);
 	CHECK_INT(lp.part_count, 0);
 	free(lu->uploads);
 	free(lu);

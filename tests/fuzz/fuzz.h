@@ -46,7 +46,7 @@ static inline void fuzz_trace(const char *what, int rc)
 	if (on < 0)
 		on = getenv("S3MPU_FUZZ_TRACE") != NULL;
 	if (on)
-		fprintf(stderr, "  %s: %s\n", what, rc ? s3mpu_strerror(rc) : "ok");
+		fprintf(stderr, "  %s: %s\n", what, rc ? s3mpu_error_message(rc) : "ok");
 }
 
 #define FUZZ_FIELDS_MAX 256

@@ -1,6 +1,6 @@
 /*
  * fuzz_request.c -- the request builder and signer (s3mpu_client_init,
- * s3mpu_build) on every input a caller gives: endpoint, credentials,
+ * s3mpu_request_build) on every input a caller gives: endpoint, credentials,
  * operation, bucket, key, upload id, object headers, metadata, parts,
  * list markers, times.
  *
@@ -125,7 +125,8 @@ static void check_request(const s3mpu_request *r)
 	check_printable(r->url, 0);
 	FUZZ_CHECK(r->url.len > 7 && memcmp(r->url.ptr, "http", 4) == 0);
 	for (i = 0; i < r->header_count; i++) {
-		FUZZ_CHECK(s3mpu_check_header(r->headers[i].name, r->headers[i].value) == S3MPU_OK);
+		FUZZ_CHECK(
+			s3mpu_header_validate(r->headers[i].name, r->headers[i].value) == S3MPU_OK);
 		FUZZ_CHECK(r->headers[i].name.len > 0);
 		check_printable(r->headers[i].value, 1);
 	}
@@ -179,7 +180,7 @@ static int build_fresh(s3mpu_client *client, const s3mpu_config *cfg, const buil
 	int rc = s3mpu_client_init(client, cfg);
 
 	if (rc == S3MPU_OK)
-		rc = s3mpu_build(client, &b->op, b->now, out, arena, cap, NULL);
+		rc = s3mpu_request_build(client, &b->op, b->now, out, arena, cap, NULL);
 	check_detail(client);
 	return rc;
 }
@@ -232,9 +233,9 @@ static void build_and_check(const build_input *b)
 		goto done;
 	}
 
-	rc = s3mpu_build(client, &b->op, b->now, first, NULL, 0, &need);
+	rc = s3mpu_request_build(client, &b->op, b->now, first, NULL, 0, &need);
 	check_detail(client);
-	big_rc = s3mpu_build(client, &b->op, b->now, again, big, 1 << 16, &big_need);
+	big_rc = s3mpu_request_build(client, &b->op, b->now, again, big, 1 << 16, &big_need);
 	fuzz_trace("build", big_rc);
 	if (rc != S3MPU_E_SPACE) {
 		FUZZ_CHECK(rc != S3MPU_OK && big_rc == rc);
@@ -244,7 +245,7 @@ static void build_and_check(const build_input *b)
 	FUZZ_CHECK(need > 0);
 	arena = malloc(need);
 	FUZZ_CHECK(arena != NULL);
-	rc = s3mpu_build(client, &b->op, b->now, first, arena, need, &used);
+	rc = s3mpu_request_build(client, &b->op, b->now, first, arena, need, &used);
 	/* The probe stops before signing, so what only the signer refuses
 	 * (the time, an over-long signed header list) comes now. */
 	FUZZ_CHECK(rc != S3MPU_E_SPACE);
@@ -263,12 +264,12 @@ static void build_and_check(const build_input *b)
 	 * exactly the room used: the same bytes, signature included. */
 	arena2 = malloc(used);
 	FUZZ_CHECK(arena2 != NULL);
-	rc = s3mpu_build(client, &b->op, b->now, again, arena2, used, &used2);
+	rc = s3mpu_request_build(client, &b->op, b->now, again, arena2, used, &used2);
 	FUZZ_CHECK(rc == S3MPU_OK && used2 == used);
 	check_same(first, again);
 	FUZZ_CHECK(memcmp(first->signature.signature, again->signature.signature, 64) == 0);
 	/* ... and not in one byte less. */
-	rc = s3mpu_build(client, &b->op, b->now, again, arena2, used - 1, &used2);
+	rc = s3mpu_request_build(client, &b->op, b->now, again, arena2, used - 1, &used2);
 	FUZZ_CHECK(rc == S3MPU_E_SPACE && used2 >= used);
 done:
 	s3mpu_client_wipe(client);

@@ -64,7 +64,7 @@ static void read_input(fuzz_in *in, sign_input *s)
 static void hmac(
 	const void *key, size_t key_len, const void *msg, size_t len, unsigned char out[32])
 {
-	s3mpu_hmac_sha256(key, key_len, msg, len, out);
+	s3mpu_hmac_compute(key, key_len, msg, len, out);
 }
 
 /* The signature SigV4 defines for `sig`'s string to sign, recomputed. */
@@ -80,7 +80,7 @@ static void check_signature(const sign_input *in, const s3mpu_signature *sig)
 	/* Its last line: hex SHA-256 of the canonical request. */
 	s3mpu_sha256_init(&sha);
 	s3mpu_sha256_update(&sha, sig->canonical_request.ptr, sig->canonical_request.len);
-	s3mpu_sha256_out(&sha, digest);
+	s3mpu_sha256_digest(&sha, digest);
 	s3mpu_hex_encode(digest, sizeof digest, hex);
 	FUZZ_CHECK(memcmp(sts + sts_len - 64, hex, 64) == 0);
 	FUZZ_CHECK(memcmp(sts, "AWS4-HMAC-SHA256\n", 17) == 0);
@@ -96,7 +96,7 @@ static void check_signature(const sign_input *in, const s3mpu_signature *sig)
 	hmac(k, 32, sts, sts_len, digest);
 	s3mpu_hex_encode(digest, sizeof digest, hex);
 	FUZZ_CHECK(memcmp(sig->signature, hex, 64) == 0);
-	s3mpu_wipe(secret, in->secret_key.len + 4);
+	s3mpu_memory_wipe(secret, in->secret_key.len + 4);
 	free(secret);
 }
 

@@ -77,7 +77,7 @@ static void check_bucket(s3mpu_str b)
 {
 	size_t i;
 
-	if (s3mpu_check_bucket(b) != S3MPU_OK)
+	if (s3mpu_bucket_validate(b) != S3MPU_OK)
 		return;
 	FUZZ_CHECK(b.len >= 3 && b.len <= 63);
 	for (i = 0; i < b.len; i++) {
@@ -178,11 +178,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	preferred = fuzz_num(&in);
 
 	check_bucket(bucket);
-	FUZZ_CHECK((s3mpu_check_key(key) == S3MPU_OK) == reference_key_ok(key));
-	FUZZ_CHECK(
-		(s3mpu_check_header(name, value) == S3MPU_OK) == reference_header_ok(name, value));
+	FUZZ_CHECK((s3mpu_key_validate(key) == S3MPU_OK) == reference_key_ok(key));
+	FUZZ_CHECK((s3mpu_header_validate(name, value) == S3MPU_OK) ==
+		reference_header_ok(name, value));
 	check_base64(b64);
-	retry = s3mpu_retry_class((int)(status % 1000), code);
+	retry = s3mpu_retry_classify((int)(status % 1000), code);
 	FUZZ_CHECK(
 		retry == S3MPU_RETRY_NO || retry == S3MPU_RETRY_YES || retry == S3MPU_RETRY_SKEW);
 	/* Sizes around the limits are what matter: the value's last digits

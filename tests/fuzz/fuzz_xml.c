@@ -5,7 +5,7 @@
  * Beyond "no crash, no leak, no UB" it checks what s3mpu.h promises:
  * results are filled completely (every string NUL-terminated inside its
  * field) or zeroed on error; an <Error> body gives S3MPU_E_S3 with the
- * fields s3mpu_parse_error reads from it; malformed input is refused alike
+ * fields s3mpu_response_parse_error reads from it; malformed input is refused alike
  * by every parser; a list parser probed with no room says how many
  * entries there are, and then parses them into exactly that room.
  */
@@ -67,7 +67,7 @@ static int run_list_parts(const char *xml, size_t len, s3mpu_s3_error *err)
 	int rc, again;
 
 	memset(&r, 0, sizeof r);
-	rc = s3mpu_parse_list_parts(xml, len, &r, err);
+	rc = s3mpu_response_parse_list_parts(xml, len, &r, err);
 	if (rc != S3MPU_E_SPACE) {
 		FUZZ_CHECK(r.part_count == 0);
 		if (rc != S3MPU_OK)
@@ -79,7 +79,7 @@ static int run_list_parts(const char *xml, size_t len, s3mpu_s3_error *err)
 	r.parts = malloc(n * sizeof *r.parts);
 	FUZZ_CHECK(r.parts != NULL);
 	r.part_cap = n;
-	again = s3mpu_parse_list_parts(xml, len, &r, err);
+	again = s3mpu_response_parse_list_parts(xml, len, &r, err);
 	FUZZ_CHECK(again == S3MPU_OK && r.part_count == n);
 	for (i = 0; i < n; i++)
 		check_part(&r.parts[i]);
@@ -89,12 +89,12 @@ static int run_list_parts(const char *xml, size_t len, s3mpu_s3_error *err)
 
 static int run_list_uploads(const char *xml, size_t len, s3mpu_s3_error *err)
 {
-	s3mpu_list_uploads_result *r = calloc(1, sizeof *r);
+	s3mpu_list_multipart_uploads_result *r = calloc(1, sizeof *r);
 	size_t i, n;
 	int rc, again;
 
 	FUZZ_CHECK(r != NULL);
-	rc = s3mpu_parse_list_uploads(xml, len, r, err);
+	rc = s3mpu_response_parse_list_multipart_uploads(xml, len, r, err);
 	if (rc != S3MPU_E_SPACE) {
 		FUZZ_CHECK(r->upload_count == 0);
 		FUZZ_CHECK(FUZZ_TERMINATED(r->next_key_marker));
@@ -110,7 +110,7 @@ static int run_list_uploads(const char *xml, size_t len, s3mpu_s3_error *err)
 	r->uploads = malloc(n * sizeof *r->uploads);
 	FUZZ_CHECK(r->uploads != NULL);
 	r->upload_cap = n;
-	again = s3mpu_parse_list_uploads(xml, len, r, err);
+	again = s3mpu_response_parse_list_multipart_uploads(xml, len, r, err);
 	FUZZ_CHECK(again == S3MPU_OK && r->upload_count == n);
 	for (i = 0; i < n; i++)
 		check_upload(&r->uploads[i]);
@@ -127,14 +127,14 @@ static int run_parser(const char *xml, size_t len, s3mpu_s3_error *err)
 
 	switch (FUZZ_PARSER) {
 	case P_ERROR:
-		rc = s3mpu_parse_error(xml, len, err);
+		rc = s3mpu_response_parse_error(xml, len, err);
 		FUZZ_CHECK(rc != S3MPU_E_S3);
 		if (rc != S3MPU_OK)
 			FUZZ_CHECK(all_zero(err, sizeof *err));
 		return rc == S3MPU_OK ? S3MPU_E_S3 : rc; /* as the others say it */
 	case P_CREATE: {
-		s3mpu_create_result r;
-		rc = s3mpu_parse_create(xml, len, &r, err);
+		s3mpu_create_multipart_upload_result r;
+		rc = s3mpu_response_parse_create_multipart_upload(xml, len, &r, err);
 		if (rc == S3MPU_OK)
 			FUZZ_CHECK(FUZZ_TERMINATED(r.bucket) && FUZZ_TERMINATED(r.key) &&
 				FUZZ_TERMINATED(r.upload_id) && r.upload_id[0] != '\0');
@@ -143,8 +143,8 @@ static int run_parser(const char *xml, size_t len, s3mpu_s3_error *err)
 		return rc;
 	}
 	case P_COMPLETE: {
-		s3mpu_complete_result r;
-		rc = s3mpu_parse_complete(xml, len, &r, err);
+		s3mpu_complete_multipart_upload_result r;
+		rc = s3mpu_response_parse_complete_multipart_upload(xml, len, &r, err);
 		if (rc == S3MPU_OK)
 			FUZZ_CHECK(FUZZ_TERMINATED(r.location) && FUZZ_TERMINATED(r.bucket) &&
 				FUZZ_TERMINATED(r.key) && FUZZ_TERMINATED(r.etag));
@@ -175,7 +175,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* Every parser loads the document the same way and reads an <Error>
 	 * root the same way. */
-	as_error = s3mpu_parse_error(xml, size, &direct);
+	as_error = s3mpu_response_parse_error(xml, size, &direct);
 	switch (as_error) {
 	case S3MPU_OK:
 		FUZZ_CHECK(rc == S3MPU_E_S3);

@@ -36,9 +36,9 @@ describe('the boundary', () => {
 describe('loading', () => {
   it('checks the ABI version', async () => {
     const { instance } = await WebAssembly.instantiate(wasmBytes, {});
-    assert.equal(instance.exports.s3mpu_wasm_abi_version(), 3);
+    assert.equal(instance.exports.s3mpu_wasm_abi_version(), 4);
     const other = { exports: { ...instance.exports, s3mpu_wasm_abi_version: () => 1 } };
-    assert.throws(() => new WasmAbi(other), /ABI 1, this package needs 3/);
+    assert.throws(() => new WasmAbi(other), /ABI 1, this package needs 4/);
   });
 });
 
@@ -59,15 +59,25 @@ describe('results as plain objects', () => {
     assert.throws(() => abi.constant('NO_SUCH_THING'), /no constant NO_SUCH_THING/);
   });
 
+  it('one name per operation: each OP_* of the module is the S3Client method of that name', () => {
+    const ops = Object.keys(abi.constants).filter((n) => n.startsWith('OP_'));
+    assert.ok(ops.length >= 9, `${ops}`);
+    for (const op of ops) {
+      const method = op.slice(3).toLowerCase().replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+      assert.equal(typeof S3Client.prototype[method], 'function', `${op}: S3Client has no ${method}()`);
+      assert.equal(abi.id('OP_', method), abi.constants[op], method);
+    }
+  });
+
   it('parse: Create, Complete, ListParts and ListMultipartUploads answers as objects', () => {
-    assert.deepEqual(abi.parse('create', xml('<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><UploadId>u1</UploadId></InitiateMultipartUploadResult>'), 200),
+    assert.deepEqual(abi.parse('createMultipartUpload', xml('<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><UploadId>u1</UploadId></InitiateMultipartUploadResult>'), 200),
       { bucket: 'b', key: 'k', uploadId: 'u1' });
-    assert.deepEqual(abi.parse('complete', xml('<CompleteMultipartUploadResult><Location>l</Location><Bucket>b</Bucket><Key>k</Key><ETag>"e-2"</ETag></CompleteMultipartUploadResult>'), 200),
+    assert.deepEqual(abi.parse('completeMultipartUpload', xml('<CompleteMultipartUploadResult><Location>l</Location><Bucket>b</Bucket><Key>k</Key><ETag>"e-2"</ETag></CompleteMultipartUploadResult>'), 200),
       { location: 'l', bucket: 'b', key: 'k', etag: '"e-2"' });
     assert.deepEqual(abi.parse('listParts', xml('<ListPartsResult><IsTruncated>true</IsTruncated><NextPartNumberMarker>2</NextPartNumberMarker>' +
       '<Part><PartNumber>2</PartNumber><Size>6442450944</Size><ETag>"e"</ETag><LastModified>t</LastModified></Part></ListPartsResult>'), 200),
     { parts: [{ partNumber: 2, size: 6442450944, etag: '"e"', lastModified: 't' }], isTruncated: true, nextPartNumberMarker: 2 });
-    assert.deepEqual(abi.parse('listUploads', xml('<ListMultipartUploadsResult><IsTruncated>false</IsTruncated>' +
+    assert.deepEqual(abi.parse('listMultipartUploads', xml('<ListMultipartUploadsResult><IsTruncated>false</IsTruncated>' +
       '<Upload><Key>k</Key><UploadId>u</UploadId><Initiated>i</Initiated><StorageClass>STANDARD</StorageClass></Upload></ListMultipartUploadsResult>'), 200),
     { uploads: [{ key: 'k', uploadId: 'u', initiated: 'i', storageClass: 'STANDARD' }], isTruncated: false, nextKeyMarker: '', nextUploadIdMarker: '' });
   });

@@ -19,9 +19,9 @@ const modules = process.env.S3MPU_WASM
   ? process.env.S3MPU_WASM.split(':').filter(Boolean).map((p) => path.resolve(p))
   : ['wasi', 'emscripten'].map((t) => path.join(root, 'build', t, 'wasm', 's3mpu.wasm'));
 
-// s3mpu.h: parser kinds of s3mpu_wasm_parse and error codes.
+// s3mpu.h: parser kinds of s3mpu_wasm_response_parse and error codes.
 const P_LIST_PARTS = 4;
-const P_LIST_UPLOADS = 5;
+const P_LIST_MULTIPART_UPLOADS = 5;
 const E_XML_SIZE = 21;
 const MiB = 2 ** 20;
 
@@ -41,7 +41,7 @@ function parse(x, kind, body) {
   assert.notEqual(ptr, 0, `no room for a ${bytes.length}-byte body`);
   new Uint8Array(x.memory.buffer).set(bytes, ptr);
   const start = performance.now();
-  const err = x.s3mpu_wasm_parse(kind, ptr, bytes.length);
+  const err = x.s3mpu_wasm_response_parse(kind, ptr, bytes.length);
   const ms = performance.now() - start;
   x.s3mpu_wasm_free(ptr);
   return [err, ms];
@@ -73,7 +73,7 @@ for (const file of modules) {
 
     for (const [name, body] of Object.entries(floods)) {
       it(`8 MiB of ${name}: a typed error, then a small answer parses`, () => {
-        const kind = body.startsWith('<ListMultipart') ? P_LIST_UPLOADS : P_LIST_PARTS;
+        const kind = body.startsWith('<ListMultipart') ? P_LIST_MULTIPART_UPLOADS : P_LIST_PARTS;
         assert.equal(parse(x, kind, body)[0], E_XML_SIZE);
         assert.equal(parse(x, P_LIST_PARTS, small)[0], 0);
       });

@@ -84,12 +84,12 @@ function load(file) {
       put(WINDOW, part);
       x[`s3mpu_${kind}_update`](base + CTX, base + WINDOW, part.length);
     }
-    x[`s3mpu_${kind}_out`](base + CTX, base + OUT);
+    x[`s3mpu_${kind}_digest`](base + CTX, base + OUT);
     return hex(get(OUT, size_));
   }
 
   function crc(kind, data, chunk = window) {
-    x[`s3mpu_${kind}_table_init`](base + TABLE);
+    x[`s3mpu_crc_table_init_${kind}`](base + TABLE);
     let c = 0;
     for (let i = 0; i < data.length; i += chunk) {
       const part = data.subarray(i, Math.min(i + chunk, data.length));
@@ -114,8 +114,8 @@ function load(file) {
     return out;
   }
 
-  function strerror(err) {
-    x.s3mpu_wasm_strerror(err);
+  function errorMessage(err) {
+    x.s3mpu_wasm_error_message(err);
     const f = fields();
     assert.equal(f.length, 1);
     return f[0];
@@ -158,7 +158,7 @@ function load(file) {
   const k = {};
   for (let i = 0; i < f.length; i += 2) k[f[i]] = Number(f[i + 1]);
 
-  return { mod, x, k, base, size, window, put, get, hex, digest, crc, strerror, fields, reset, str, strs, block, u8 };
+  return { mod, x, k, base, size, window, put, get, hex, digest, crc, errorMessage, fields, reset, str, strs, block, u8 };
 }
 
 /** An enumerator's value as s3mpu.h writes them: "4", "1u << 1". */
@@ -200,18 +200,18 @@ function buildRequests(w) {
   const out = [];
   x.s3mpu_wasm_op_reset(k.OP_UPLOAD_PART);
   for (const [f, v] of [[k.F_BUCKET, 'smoke-bucket'], [k.F_KEY, 'a dir/\u00fc.bin'], [k.F_UPLOAD_ID, '2~abc']]) {
-    assert.equal(x.s3mpu_wasm_op_str(f, ...w.str(v)), 0);
+    assert.equal(x.s3mpu_wasm_op_set_str(f, ...w.str(v)), 0);
   }
-  assert.equal(x.s3mpu_wasm_op_num(k.N_PART_NUMBER, 7), 0);
-  assert.equal(x.s3mpu_wasm_op_num(k.N_CONTENT_LENGTH, 5 * 2 ** 30), 0);
-  assert.equal(x.s3mpu_wasm_build(NOW), 0);
+  assert.equal(x.s3mpu_wasm_op_set_num(k.N_PART_NUMBER, 7), 0);
+  assert.equal(x.s3mpu_wasm_op_set_num(k.N_CONTENT_LENGTH, 5 * 2 ** 30), 0);
+  assert.equal(x.s3mpu_wasm_request_build(NOW), 0);
   out.push(w.fields());
   x.s3mpu_wasm_op_reset(k.OP_PUT_OBJECT);
-  assert.equal(x.s3mpu_wasm_op_str(k.F_BUCKET, ...w.str('smoke-bucket')), 0);
-  assert.equal(x.s3mpu_wasm_op_str(k.F_KEY, ...w.str('k')), 0);
-  assert.equal(x.s3mpu_wasm_op_str(k.F_CONTENT_TYPE, ...w.str('text/plain')), 0);
-  assert.equal(x.s3mpu_wasm_op_num(k.N_PRESIGN_EXPIRES, 600), 0);
-  assert.equal(x.s3mpu_wasm_build(NOW), 0);
+  assert.equal(x.s3mpu_wasm_op_set_str(k.F_BUCKET, ...w.str('smoke-bucket')), 0);
+  assert.equal(x.s3mpu_wasm_op_set_str(k.F_KEY, ...w.str('k')), 0);
+  assert.equal(x.s3mpu_wasm_op_set_str(k.F_CONTENT_TYPE, ...w.str('text/plain')), 0);
+  assert.equal(x.s3mpu_wasm_op_set_num(k.N_PRESIGN_EXPIRES, 600), 0);
+  assert.equal(x.s3mpu_wasm_request_build(NOW), 0);
   out.push(w.fields());
   return out;
 }
@@ -275,20 +275,20 @@ for (const file of modules) {
       assert.deepEqual(listImports(w.mod), []);
     });
 
-    it('ABI version 3, 2 MiB initial memory, aligned scratch inside memory', () => {
-      assert.equal(w.x.s3mpu_wasm_abi_version(), 3);
+    it('ABI version 4, 2 MiB initial memory, aligned scratch inside memory', () => {
+      assert.equal(w.x.s3mpu_wasm_abi_version(), 4);
       assert.equal(w.x.memory.buffer.byteLength, 2 << 20);
       assert.equal(w.base % 16, 0);
       assert.ok(w.size >= 64 << 10, `scratch ${w.size}`);
       assert.ok(w.base + w.size <= w.x.memory.buffer.byteLength);
     });
 
-    it('strerror as a result field', () => {
-      assert.equal(w.strerror(0), 'ok');
-      assert.equal(w.strerror(-1), 'unknown error');
-      assert.equal(w.strerror(1 << 20), 'unknown error');
+    it('error_message as a result field', () => {
+      assert.equal(w.errorMessage(0), 'ok');
+      assert.equal(w.errorMessage(-1), 'unknown error');
+      assert.equal(w.errorMessage(1 << 20), 'unknown error');
       for (let e = 1; e < w.k.E_COUNT; e++) {
-        const name = w.strerror(e);
+        const name = w.errorMessage(e);
         assert.ok(name.length > 0 && name !== 'unknown error', `${e}: ${name}`);
       }
     });
@@ -298,7 +298,7 @@ for (const file of modules) {
       for (let e = 0; e < w.k.E_COUNT; e++) {
         w.x.s3mpu_wasm_error_name(e);
         const [name] = w.fields();
-        assert.match(name, /^[A-Z][A-Za-z0-9]+$/, `code ${e} (${w.strerror(e)}) has no name in wasm/abi.c error_names`);
+        assert.match(name, /^[A-Z][A-Za-z0-9]+$/, `code ${e} (${w.errorMessage(e)}) has no name in core/src/error.c`);
         names.push(name);
       }
       assert.equal(new Set(names).size, names.length, `names repeat: ${names}`);
@@ -323,6 +323,10 @@ for (const file of modules) {
         const inModule = Object.keys(w.k).filter((n) => n.startsWith(`${kind}_`)).sort();
         assert.deepEqual(inModule, inHeader, `the module exports every S3MPU_${kind}_* of s3mpu.h`);
       }
+      // One vocabulary: a response parser is named after its operation.
+      for (const name of Object.keys(w.k).filter((n) => n.startsWith('P_') && n !== 'P_ERROR')) {
+        assert.ok(`OP${name.slice(1)}` in h, `${name} is named after no S3MPU_OP_* of s3mpu.h`);
+      }
       assert.ok(w.k.SHA256_CONTEXT_SIZE <= OUT - CTX && w.k.MD5_CONTEXT_SIZE <= OUT - CTX);
       assert.ok(TABLE + w.k.CRC_TABLE_SIZE <= WINDOW);
     });
@@ -339,27 +343,27 @@ for (const file of modules) {
       assert.match(headers.authorization, /^AWS4-HMAC-SHA256 Credential=AKIDSMOKE\/20260102\/us-east-1\/s3\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$/);
       assert.match(presigned[1], /[?&]X-Amz-Expires=600&X-Amz-SignedHeaders=content-type%3Bhost&.*X-Amz-Signature=[0-9a-f]{64}$/);
       // A field id the ABI does not know, a number out of range.
-      assert.notEqual(w.x.s3mpu_wasm_op_str(99, ...w.str('x')), 0);
-      assert.notEqual(w.x.s3mpu_wasm_op_num(w.k.N_PART_NUMBER, -1), 0);
+      assert.notEqual(w.x.s3mpu_wasm_op_set_str(99, ...w.str('x')), 0);
+      assert.notEqual(w.x.s3mpu_wasm_op_set_num(w.k.N_PART_NUMBER, -1), 0);
       const secret = Buffer.from(SECRET);
       const count = () => { const m = Buffer.from(w.x.memory.buffer); let n = 0; for (let i = m.indexOf(secret); i >= 0; i = m.indexOf(secret, i + 1)) n++; return n; };
       assert.ok(count() >= 1, 'the client holds the secret');
       w.x.s3mpu_wasm_client_wipe();
       assert.equal(count(), 0, 'secret left in memory after client_wipe');
       // The wiped client refuses to build.
-      assert.notEqual(w.x.s3mpu_wasm_build(NOW), 0);
+      assert.notEqual(w.x.s3mpu_wasm_request_build(NOW), 0);
     });
 
     it('parses responses: Complete, ListParts, an <Error>', () => {
-      const { P_COMPLETE, P_LIST_PARTS, P_ERROR, E_S3 } = w.k;
+      const { P_COMPLETE_MULTIPART_UPLOAD, P_LIST_PARTS, P_ERROR, E_S3 } = w.k;
       const parse = (kind, xml) => {
         const bytes = new TextEncoder().encode(xml);
         const p = w.block(bytes);
-        const err = w.x.s3mpu_wasm_parse(kind, p, bytes.length);
+        const err = w.x.s3mpu_wasm_response_parse(kind, p, bytes.length);
         w.x.s3mpu_wasm_free(p);
         return [err, w.fields()];
       };
-      assert.deepEqual(parse(P_COMPLETE, '<?xml version="1.0"?><CompleteMultipartUploadResult><Location>localhost/b/k</Location>' +
+      assert.deepEqual(parse(P_COMPLETE_MULTIPART_UPLOAD, '<?xml version="1.0"?><CompleteMultipartUploadResult><Location>localhost/b/k</Location>' +
         '<Bucket>b</Bucket><Key>k</Key><ETag></ETag></CompleteMultipartUploadResult>'), [0, ['localhost/b/k', 'b', 'k', '']]);
       assert.deepEqual(parse(P_LIST_PARTS, '<ListPartsResult><IsTruncated>true</IsTruncated><NextPartNumberMarker>2</NextPartNumberMarker>' +
         '<Part><PartNumber>2</PartNumber><Size>6442450944</Size><ETag>&quot;e&quot;</ETag><LastModified>2026-01-02T03:04:05.000Z</LastModified></Part>' +
@@ -368,34 +372,34 @@ for (const file of modules) {
       assert.equal(err, E_S3);
       assert.deepEqual(f.slice(0, 3), ['NoSuchUpload', 'gone', 'r1']);
       // A 200 Complete that carries an <Error>.
-      assert.equal(parse(P_COMPLETE, '<Error><Code>InternalError</Code></Error>')[0], E_S3);
-      assert.notEqual(parse(P_COMPLETE, '<CompleteMultipartUploadResult>')[0], 0);
+      assert.equal(parse(P_COMPLETE_MULTIPART_UPLOAD, '<Error><Code>InternalError</Code></Error>')[0], E_S3);
+      assert.notEqual(parse(P_COMPLETE_MULTIPART_UPLOAD, '<CompleteMultipartUploadResult>')[0], 0);
     });
 
     it('plans, retry classes, HTTP dates, name checks', () => {
       const { x } = w;
-      assert.equal(x.s3mpu_wasm_plan(2 ** 30, 8 * 2 ** 20), 0);
+      assert.equal(x.s3mpu_wasm_plan_init(2 ** 30, 8 * 2 ** 20), 0);
       assert.deepEqual(w.fields().slice(0, 2), [String(8 * 2 ** 20), '128']);
       // Stateless: each call names its plan (another plan in between changes nothing).
-      assert.equal(x.s3mpu_wasm_plan(5 * 2 ** 40, 0), 0);
+      assert.equal(x.s3mpu_wasm_plan_init(5 * 2 ** 40, 0), 0);
       assert.equal(x.s3mpu_wasm_plan_part_size(2 ** 30, 8 * 2 ** 20, 128), 8 * 2 ** 20);
       assert.equal(x.s3mpu_wasm_plan_part_size(2 ** 30, 8 * 2 ** 20, 129), 0);
       assert.equal(x.s3mpu_wasm_plan_part_offset(2 ** 30, 8 * 2 ** 20, 3), 16 * 2 ** 20);
       assert.equal(x.s3mpu_wasm_plan_part_size(-1, 0, 1), 8 * 2 ** 20); // a stream
       assert.equal(x.s3mpu_wasm_plan_part_size(2 ** 30, 1, 1), 0); // a plan refused
-      assert.equal(x.s3mpu_wasm_plan(5 * 2 ** 40, 0), 0); // 5 TiB: parts grow past 5 MiB
+      assert.equal(x.s3mpu_wasm_plan_init(5 * 2 ** 40, 0), 0); // 5 TiB: parts grow past 5 MiB
       assert.ok(Number(w.fields()[1]) <= 10000);
-      assert.notEqual(x.s3mpu_wasm_plan(5 * 2 ** 40 + 1, 0), 0);
+      assert.notEqual(x.s3mpu_wasm_plan_init(5 * 2 ** 40 + 1, 0), 0);
       w.reset();
-      assert.equal(x.s3mpu_wasm_retry_class(503, ...w.str('')), w.k.RETRY_YES);
-      assert.equal(x.s3mpu_wasm_retry_class(403, ...w.str('RequestTimeTooSkewed')), w.k.RETRY_SKEW);
-      assert.equal(x.s3mpu_wasm_retry_class(404, ...w.str('NoSuchUpload')), w.k.RETRY_NO);
+      assert.equal(x.s3mpu_wasm_retry_classify(503, ...w.str('')), w.k.RETRY_YES);
+      assert.equal(x.s3mpu_wasm_retry_classify(403, ...w.str('RequestTimeTooSkewed')), w.k.RETRY_SKEW);
+      assert.equal(x.s3mpu_wasm_retry_classify(404, ...w.str('NoSuchUpload')), w.k.RETRY_NO);
       assert.equal(x.s3mpu_wasm_time_parse_http(...w.str('Sun, 06 Nov 1994 08:49:37 GMT')), 784111777);
       assert.equal(x.s3mpu_wasm_time_parse_http(...w.str('yesterday')), -1);
-      assert.equal(x.s3mpu_wasm_check(1, ...w.str('ok-bucket')), 0);
-      assert.notEqual(x.s3mpu_wasm_check(1, ...w.str('No')), 0);
-      assert.equal(x.s3mpu_wasm_check(2, ...w.str('k'.repeat(1024))), 0);
-      assert.notEqual(x.s3mpu_wasm_check(2, ...w.str('k'.repeat(1025))), 0);
+      assert.equal(x.s3mpu_wasm_validate(1, ...w.str('ok-bucket')), 0);
+      assert.notEqual(x.s3mpu_wasm_validate(1, ...w.str('No')), 0);
+      assert.equal(x.s3mpu_wasm_validate(2, ...w.str('k'.repeat(1024))), 0);
+      assert.notEqual(x.s3mpu_wasm_validate(2, ...w.str('k'.repeat(1025))), 0);
     });
 
     it('SHA-256 and MD5 of "abc"', () => {
@@ -417,10 +421,10 @@ for (const file of modules) {
       x.s3mpu_sha256_init(base + CTX);
       w.put(WINDOW, abc);
       x.s3mpu_sha256_update(base + CTX, base + WINDOW, 1);
-      x.s3mpu_sha256_out(base + CTX, base + OUT);
+      x.s3mpu_sha256_digest(base + CTX, base + OUT);
       assert.equal(w.hex(w.get(OUT, 32)), nodeHash('sha256', 'a'));
       x.s3mpu_sha256_update(base + CTX, base + WINDOW + 1, 2);
-      x.s3mpu_sha256_out(base + CTX, base + OUT);
+      x.s3mpu_sha256_digest(base + CTX, base + OUT);
       assert.equal(w.hex(w.get(OUT, 32)), nodeHash('sha256', 'abc'));
     });
 

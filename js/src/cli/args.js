@@ -2,6 +2,7 @@
 // the connection settings from the environment. Everything here throws
 // UsageError (exit status 2) for input it refuses.
 import { parseArgs } from 'node:util';
+import { PART_NUMBER_MAX } from '../limits.js';
 
 /** Bad usage or bad input: the CLI exits with status 2. */
 export class UsageError extends Error {
@@ -90,7 +91,7 @@ export function parseCount(text, what, max = Number.MAX_SAFE_INTEGER) {
   return Number(text);
 }
 
-/** Part numbers from "7", "1-100" or "1,3,5-8" (at most 10000 of them). */
+/** Part numbers from "7", "1-100" or "1,3,5-8" (at most PART_NUMBER_MAX of them). */
 export function parseRanges(text, what = '--parts') {
   const out = [];
   for (const piece of String(text).split(',')) {
@@ -98,8 +99,8 @@ export function parseRanges(text, what = '--parts') {
     if (!m) throw new UsageError(`${what}: "${text}" is not a list of part numbers (examples: 1-100, 1,3,5-8)`);
     const from = Number(m[1]);
     const to = m[2] === undefined ? from : Number(m[2]);
-    if (from < 1 || to > 10000 || to < from) throw new UsageError(`${what}: part numbers go from 1 to 10000, in order`);
-    if (out.length + (to - from + 1) > 10000) throw new UsageError(`${what}: at most 10000 parts`);
+    if (from < 1 || to > PART_NUMBER_MAX || to < from) throw new UsageError(`${what}: part numbers go from 1 to ${PART_NUMBER_MAX}, in order`);
+    if (out.length + (to - from + 1) > PART_NUMBER_MAX) throw new UsageError(`${what}: at most ${PART_NUMBER_MAX} parts`);
     for (let n = from; n <= to; n++) out.push(n);
   }
   return out;

@@ -11,6 +11,8 @@ import { describe, EXIT } from './report.js';
 import { readState, writeState, removeState, stateMismatch, keptHelp, shellQuote, STATE_SUFFIX } from './state.js';
 import { walk, pathFilter } from './tree.js';
 import { Progress, formatBytes } from './progress.js';
+import { anySignal } from '../signal.js';
+import { PART_NUMBER_MAX } from '../limits.js';
 
 export const CP_HELP = `usage: s3mpu cp FILE|- s3://BUCKET/KEY [options]
        s3mpu cp -r DIR s3://BUCKET[/PREFIX] [options]
@@ -22,7 +24,7 @@ appended. With -r, every file under DIR goes to PREFIX/ + its path under DIR,
 and each is printed as ETAG<tab>KEY.
 
   --part-size SIZE      preferred part size (default 8MiB; raised when the file
-                        needs more than 10000 parts). SIZE: 5242880, 8M, 16MiB, 1GiB
+                        needs more than ${PART_NUMBER_MAX} parts). SIZE: 5242880, 8M, 16MiB, 1GiB
   --concurrency N       parts in flight per file (default 4; 2 with -r)
   --checksum ALG        md5 (default: Content-MD5 on every part), crc32, crc32c,
                         sha256 or none
@@ -457,17 +459,4 @@ function reportTree(ctx, values, session, tree, { results, failures, notStarted 
     say(`s3mpu: the same command resumes the kept uploads; s3mpu gc s3://${tree.bucket}/${tree.key} --older-than 0 --abort aborts them`);
   }
   return session.interruptedBy ? EXIT.interrupted : EXIT.failed;
-}
-
-/** A signal aborted when any of `signals` is (AbortSignal.any needs Node 20.3). */
-function anySignal(signals) {
-  const controller = new AbortController();
-  for (const s of signals) {
-    if (s.aborted) {
-      controller.abort(s.reason);
-      break;
-    }
-    s.addEventListener('abort', () => controller.abort(s.reason), { once: true });
-  }
-  return controller.signal;
 }

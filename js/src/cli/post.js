@@ -4,6 +4,7 @@ import { UsageError, parse, parseSize, parseDuration, parseS3Url } from './args.
 import { CONNECTION_OPTIONS, CONNECTION_HELP } from './connection.js';
 import { openSession } from './session.js';
 import { EXIT } from './report.js';
+import { EXPIRES_MAX } from '../limits.js';
 
 export const PRESIGN_POST_HELP = `usage: s3mpu presign --post s3://BUCKET/KEY [options]
 
@@ -18,7 +19,7 @@ the fields, then the file as the last field "file" (multipart/form-data), to the
   --content-type T            the Content-Type the form must send
   --content-type-prefix T     any Content-Type starting with T (e.g. image/)
   --meta NAME=VALUE           user metadata the form must send, repeatable
-  --expires SECONDS           validity (default 3600; at most 604800 = 7d; 15m, 12h, 7d)
+  --expires SECONDS           validity (default 3600; at most ${EXPIRES_MAX} = 7d; 15m, 12h, 7d)
 
 ${CONNECTION_HELP}`;
 

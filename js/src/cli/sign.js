@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { loadAbi } from '../wasm.js';
 import { S3InputError } from '../errors.js';
+import { EXPIRES_MAX } from '../limits.js';
 import { UsageError, parse } from './args.js';
 import { envCredentials } from './connection.js';
 import { EXIT } from './report.js';
@@ -101,7 +102,7 @@ export function signRequest(abi, input, env = process.env) {
   let expires = 0;
   if (presign) {
     expires = input.expires ?? 3600;
-    if (!Number.isInteger(expires) || expires < 1 || expires > 604800) throw bad('expires must be whole seconds from 1 to 604800');
+    if (!Number.isInteger(expires) || expires < 1 || expires > EXPIRES_MAX) throw bad(`expires must be whole seconds from 1 to ${EXPIRES_MAX}`);
   } else if (input.expires !== undefined) {
     throw bad('expires is for presigned URLs: add "presign": true');
   }

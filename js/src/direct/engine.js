@@ -12,6 +12,7 @@ import { Progress } from '../progress.js';
 import { anySignal, raceSignal } from '../signal.js';
 import { S3Error, S3InputError, S3VerifyError } from '../errors.js';
 import { unquote } from '../object.js';
+import { PART_SIZE_MIN } from '../limits.js';
 import { openHasher } from './hasher.js';
 import { signerOf } from './signers.js';
 import { defaultStore } from './store.js';
@@ -31,7 +32,7 @@ export class DirectUpload {
     if (!(Number.isSafeInteger(concurrency) && concurrency >= 1 && concurrency <= 64)) {
       throw new S3InputError('InvalidArgument', 's3mpu: concurrency must be an integer from 1 to 64');
     }
-    if (options.partSize !== undefined && !(Number.isSafeInteger(options.partSize) && options.partSize >= 5 * 1024 * 1024)) {
+    if (options.partSize !== undefined && !(Number.isSafeInteger(options.partSize) && options.partSize >= PART_SIZE_MIN)) {
       throw new S3InputError('InvalidArgument', 's3mpu: partSize must be an integer of at least 5 MiB');
     }
     this.file = file;
@@ -252,7 +253,7 @@ export class DirectUpload {
     }
     const created = await raceSignal(this.create(), this.o.signal);
     let { partSize } = plan;
-    if (this.o.partSize === undefined && Number.isSafeInteger(created.partSize) && created.partSize >= 5 * 1024 * 1024) {
+    if (this.o.partSize === undefined && Number.isSafeInteger(created.partSize) && created.partSize >= PART_SIZE_MIN) {
       partSize = (await this.hasher.run('plan', { size: this.file.size, partSize: created.partSize })).partSize;
     }
     this.setPlan(partSize);

@@ -17,9 +17,9 @@
 // decides each one, so any number of replicas can serve one upload. Fields
 // Uppy does not know (partSize, etag) are extras it ignores.
 import { S3Error, S3InputError } from '../errors.js';
+import { PART_NUMBER_MAX, PART_SIZE_MAX } from '../limits.js';
 
 const MAX_BODY = 2 * 1024 * 1024; // a Complete of 10,000 parts is ~700 KiB of JSON
-const MAX_PARTS = 10_000;
 const OPERATIONS = ['createMultipartUpload', 'signPart', 'listParts', 'completeMultipartUpload', 'abortMultipartUpload', 'getUploadParameters', 'getCredentials'];
 
 /** An answer with a status and a message the page may see. */
@@ -161,8 +161,8 @@ async function create(client, o, request) {
 }
 
 async function signParts(client, o, request, key, uploadId, numbers, shape) {
-  if (!numbers.length || numbers.length > MAX_PARTS || !numbers.every((n) => Number.isInteger(n) && n >= 1 && n <= MAX_PARTS)) {
-    throw new HttpError(400, `partNumbers: 1 to ${MAX_PARTS} part numbers from 1 to ${MAX_PARTS}`);
+  if (!numbers.length || numbers.length > PART_NUMBER_MAX || !numbers.every((n) => Number.isInteger(n) && n >= 1 && n <= PART_NUMBER_MAX)) {
+    throw new HttpError(400, `partNumbers: 1 to ${PART_NUMBER_MAX} part numbers from 1 to ${PART_NUMBER_MAX}`);
   }
   const ok = await authorized(o, request, { operation: 'signPart', key, uploadId, partNumbers: numbers });
   const signed = client.presignParts({ bucket: o.bucket, key: ok.key, uploadId, partNumbers: numbers, expiresIn: o.expiresIn });
@@ -185,7 +185,7 @@ async function complete(client, o, request, key, uploadId) {
   const ok = await authorized(o, request, { operation: 'completeMultipartUpload', key, uploadId });
   const body = await readJson(request);
   const given = body?.parts;
-  if (!Array.isArray(given) || !given.length || given.length > MAX_PARTS) throw new HttpError(400, 'parts: [{PartNumber, ETag}, ...]');
+  if (!Array.isArray(given) || !given.length || given.length > PART_NUMBER_MAX) throw new HttpError(400, 'parts: [{PartNumber, ETag}, ...]');
   const parts = given.map((p) => ({ partNumber: p?.PartNumber, etag: p?.ETag || undefined }));
   if (!parts.every((p, i) => Number.isInteger(p.partNumber) && p.partNumber >= 1 && (i === 0 || p.partNumber > parts[i - 1].partNumber))) {
     throw new HttpError(400, 'parts: ascending PartNumbers');
@@ -249,7 +249,7 @@ async function params(client, o, request, q) {
     metadata: Object.keys(metadata).length ? metadata : undefined, size,
   }, 'getUploadParameters');
   if (typeof client.presignPost !== 'function') throw new HttpError(501, 'this s3mpu has no presignPost(): upload in parts (POST /multipart)');
-  const max = Math.min(o.maxSize, 5 * 1024 ** 3); // one POST holds at most 5 GiB
+  const max = Math.min(o.maxSize, PART_SIZE_MAX); // one POST holds at most 5 GiB
   const { url, fields } = await client.presignPost({
     bucket: o.bucket, key: obj.key, contentType: obj.contentType, metadata: obj.metadata,
     contentLengthRange: [0, max], expiresIn: o.expiresIn,

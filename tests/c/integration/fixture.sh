@@ -116,7 +116,7 @@ s3_get() { # PATH_AND_QUERY FILE
 }
 
 # The C example end to end: 11 MiB in 5 MiB parts, 3 at a time, ETag checked by the
-# example itself (HEAD against s3mpu_multipart_etag), bytes checked here with curl.
+# example itself (HEAD against s3mpu_multipart_etag_format), bytes checked here with curl.
 example() {
     local uploader=${3:?uploader binary} etag
     example_target

@@ -1,6 +1,6 @@
 /*
  * http.h -- blocking HTTP for the C integration tests, on libcurl's easy
- * interface: sends a request made by s3mpu_build exactly as built (every
+ * interface: sends a request made by s3mpu_request_build exactly as built (every
  * header as given, none of curl's own added) and reads the whole response.
  * "localhost" and "*.localhost" reach 127.0.0.1 (curl does that itself), so
  * virtual-hosted bucket names work against a local server.
@@ -37,7 +37,7 @@ typedef struct {
 int http_send(s3mpu_str method, s3mpu_str url, const s3mpu_kv *headers, size_t header_count,
 	const void *body, size_t body_len, int timeout_s, http_response *resp);
 
-/* Send a request made by s3mpu_build: its own body (Complete), or `body`
+/* Send a request made by s3mpu_request_build: its own body (Complete), or `body`
  * (UploadPart, PutObject), or none. */
 int http_send_request(
 	const s3mpu_request *req, const void *body, size_t body_len, http_response *resp);

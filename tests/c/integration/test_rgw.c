@@ -2,7 +2,7 @@
  * test_rgw.c -- the core against a real S3 server (Ceph RGW from
  * tests/server, or any store named by S3MPU_TEST_ENDPOINT).
  *
- * Requests are built by s3mpu_build and sent with libcurl (http.c); what
+ * Requests are built by s3mpu_request_build and sent with libcurl (http.c); what
  * was uploaded is read back with an independent client, curl --aws-sigv4,
  * from URLs this file encodes itself, and compared byte for byte.
  *
@@ -177,10 +177,10 @@ static session *session_open(const char *name, int vhost, const char *secret)
 	}
 	s->vhost = vhost;
 	memset(&cfg, 0, sizeof cfg);
-	cfg.endpoint = s3mpu_cstr(endpoint);
-	cfg.region = s3mpu_cstr(s->t.region);
-	cfg.access_key = s3mpu_cstr(s->t.access_key);
-	cfg.secret_key = s3mpu_cstr(secret ? secret : s->t.secret_key);
+	cfg.endpoint = s3mpu_str_from_cstr(endpoint);
+	cfg.region = s3mpu_str_from_cstr(s->t.region);
+	cfg.access_key = s3mpu_str_from_cstr(s->t.access_key);
+	cfg.secret_key = s3mpu_str_from_cstr(secret ? secret : s->t.secret_key);
 	cfg.path_style = !vhost;
 	rc = s3mpu_client_init(&s->client, &cfg);
 	if (rc != S3MPU_OK) {
@@ -229,7 +229,7 @@ static void md5_of(const void *p, size_t len, unsigned char out[S3MPU_MD5_SIZE])
 	s3mpu_md5 m;
 	s3mpu_md5_init(&m);
 	s3mpu_md5_update(&m, p, len);
-	s3mpu_md5_out(&m, out);
+	s3mpu_md5_digest(&m, out);
 }
 
 /* "\"<hex md5>\"" */
@@ -265,7 +265,7 @@ static void expected_etag(const unsigned char *data, size_t len, uint64_t part_s
 		off += take;
 		n++;
 	}
-	elen = s3mpu_multipart_etag(&all, n, e);
+	elen = s3mpu_multipart_etag_format(&all, n, e);
 	snprintf(out, 48, "\"%.*s\"", (int)elen, e);
 }
 
@@ -512,9 +512,9 @@ static s3mpu_op op_of(const session *s, int kind, const char *key, const char *u
 	s3mpu_op op;
 	memset(&op, 0, sizeof op);
 	op.op = kind;
-	op.bucket = s3mpu_cstr(s->t.bucket);
-	op.key = s3mpu_cstr(key);
-	op.upload_id = s3mpu_cstr(upload_id);
+	op.bucket = s3mpu_str_from_cstr(s->t.bucket);
+	op.key = s3mpu_str_from_cstr(key);
+	op.upload_id = s3mpu_str_from_cstr(upload_id);
 	return op;
 }
 
@@ -524,11 +524,11 @@ static int send_op(
 {
 	s3mpu_request req;
 	size_t need = 0;
-	int rc = s3mpu_build(&s->client, op, (int64_t)time(NULL) + s->clock, &req, s->arena,
+	int rc = s3mpu_request_build(&s->client, op, (int64_t)time(NULL) + s->clock, &req, s->arena,
 		sizeof s->arena, &need);
 	memset(resp, 0, sizeof *resp);
 	if (rc != S3MPU_OK) {
-		fprintf(stderr, "s3mpu_build: %s: %s\n", s3mpu_strerror(rc),
+		fprintf(stderr, "s3mpu_request_build: %s: %s\n", s3mpu_error_message(rc),
 			s3mpu_client_detail(&s->client));
 		CHECK_INT(rc, S3MPU_OK);
 		return -1;
@@ -556,21 +556,23 @@ static void show_failure(const char *what, const http_response *r)
 }
 
 /* CreateMultipartUpload from `tmpl` (object headers) or nothing. */
-static int create_upload(
-	session *s, const s3mpu_op *tmpl, const char *key, s3mpu_create_result *out)
+static int create_upload(session *s, const s3mpu_op *tmpl, const char *key,
+	s3mpu_create_multipart_upload_result *out)
 {
-	s3mpu_op op = tmpl ? *tmpl : op_of(s, S3MPU_OP_CREATE, key, NULL);
+	s3mpu_op op = tmpl ? *tmpl : op_of(s, S3MPU_OP_CREATE_MULTIPART_UPLOAD, key, NULL);
 	s3mpu_s3_error err;
 	http_response r;
 	int status, rc;
-	op.op = S3MPU_OP_CREATE;
-	op.bucket = s3mpu_cstr(s->t.bucket);
-	op.key = s3mpu_cstr(key);
+	op.op = S3MPU_OP_CREATE_MULTIPART_UPLOAD;
+	op.bucket = s3mpu_str_from_cstr(s->t.bucket);
+	op.key = s3mpu_str_from_cstr(key);
 	status = send_op(s, &op, NULL, 0, &r);
 	if (status != 200)
 		show_failure("CreateMultipartUpload", &r);
 	CHECK_INT(status, 200);
-	rc = status == 200 ? s3mpu_parse_create(r.body, r.body_len, out, &err) : -1;
+	rc = status == 200
+		? s3mpu_response_parse_create_multipart_upload(r.body, r.body_len, out, &err)
+		: -1;
 	CHECK_INT(rc, S3MPU_OK);
 	if (rc == S3MPU_OK) {
 		CHECK_CSTR(out->key, key);
@@ -613,7 +615,7 @@ static int upload_part(session *s, const char *key, const char *upload_id, uint3
 
 static int abort_upload(session *s, const char *key, const char *upload_id)
 {
-	s3mpu_op op = op_of(s, S3MPU_OP_ABORT, key, upload_id);
+	s3mpu_op op = op_of(s, S3MPU_OP_ABORT_MULTIPART_UPLOAD, key, upload_id);
 	http_response r;
 	int status = send_op(s, &op, NULL, 0, &r);
 	http_response_free(&r);
@@ -622,17 +624,17 @@ static int abort_upload(session *s, const char *key, const char *upload_id)
 
 /* Complete; the HTTP status, the body parsed into `done`/`err`, the parser's code in *rc. */
 static int complete_upload(session *s, const char *key, const char *upload_id,
-	const s3mpu_part *parts, size_t count, s3mpu_complete_result *done, s3mpu_s3_error *err,
-	int *rc)
+	const s3mpu_part *parts, size_t count, s3mpu_complete_multipart_upload_result *done,
+	s3mpu_s3_error *err, int *rc)
 {
-	s3mpu_op op = op_of(s, S3MPU_OP_COMPLETE, key, upload_id);
+	s3mpu_op op = op_of(s, S3MPU_OP_COMPLETE_MULTIPART_UPLOAD, key, upload_id);
 	http_response r;
 	int status;
 	op.parts = parts;
 	op.part_count = count;
 	status = send_op(s, &op, NULL, 0, &r);
 	memset(err, 0, sizeof *err);
-	*rc = s3mpu_parse_complete(r.body, r.body_len, done, err);
+	*rc = s3mpu_response_parse_complete_multipart_upload(r.body, r.body_len, done, err);
 	if (status != 200)
 		fprintf(stderr, "note: CompleteMultipartUpload answered HTTP %d: %.*s\n", status,
 			(int)(r.body_len > 400 ? 400 : r.body_len), r.body ? r.body : "");
@@ -653,7 +655,7 @@ static int put_object(session *s, const char *key, const unsigned char *data, si
 	s3mpu_base64_encode(d, sizeof d, b64);
 	s3mpu_sha256_init(&sha);
 	s3mpu_sha256_update(&sha, data, len);
-	s3mpu_sha256_out(&sha, h);
+	s3mpu_sha256_digest(&sha, h);
 	s3mpu_hex_encode(h, sizeof h, hex);
 	quoted_md5(data, len, want);
 	op.content_length = len;
@@ -671,9 +673,9 @@ static int put_object(session *s, const char *key, const unsigned char *data, si
 
 /* Create (from `tmpl`), parts of `part_size`, Complete. 0 on success. */
 static int multipart(session *s, const s3mpu_op *tmpl, const char *key, const unsigned char *data,
-	size_t len, uint64_t part_size, s3mpu_complete_result *done)
+	size_t len, uint64_t part_size, s3mpu_complete_multipart_upload_result *done)
 {
-	s3mpu_create_result cr;
+	s3mpu_create_multipart_upload_result cr;
 	s3mpu_s3_error err;
 	s3mpu_plan plan;
 	s3mpu_part *parts;
@@ -786,7 +788,7 @@ static void roundtrip(const char *name, size_t len, uint32_t want_parts)
 		if (put_object(s, key, data, len))
 			goto out;
 	} else {
-		s3mpu_complete_result done;
+		s3mpu_complete_multipart_upload_result done;
 		if (multipart(s, NULL, key, data, len, PART_5MIB, &done))
 			goto out;
 	}
@@ -860,10 +862,10 @@ static void odd_keys_case(const char *name, int vhost)
 	for (i = 0; i < sizeof odd_keys / sizeof odd_keys[0]; i++) {
 		size_t len = 100 + i;
 		unsigned char *data = make_data(len, i + 7);
-		s3mpu_complete_result done;
+		s3mpu_complete_multipart_upload_result done;
 		char etag[48];
 		snprintf(key, sizeof key, "%s%s", s->prefix, odd_keys[i]);
-		CHECK_INT(s3mpu_check_key(s3mpu_cstr(key)), S3MPU_OK);
+		CHECK_INT(s3mpu_key_validate(s3mpu_str_from_cstr(key)), S3MPU_OK);
 		if (data && multipart(s, NULL, key, data, len, PART_5MIB, &done) == 0) {
 			/* One part, but a multipart upload: the multipart ETag. */
 			s3mpu_md5 all;
@@ -873,7 +875,7 @@ static void odd_keys_case(const char *name, int vhost)
 			md5_of(data, len, d);
 			s3mpu_md5_init(&all);
 			s3mpu_md5_update(&all, d, sizeof d);
-			elen = s3mpu_multipart_etag(&all, 1, e);
+			elen = s3mpu_multipart_etag_format(&all, 1, e);
 			snprintf(etag, sizeof etag, "\"%.*s\"", (int)elen, e);
 			check_readback(s, key, data, len, etag);
 		} else {
@@ -963,7 +965,7 @@ TEST(create_headers_read_back)
 	};
 	unsigned char *data = make_data(5 * MIB + 3, 99);
 	char key[256], hdr[128], out[128], got[256];
-	s3mpu_complete_result done;
+	s3mpu_complete_multipart_upload_result done;
 	s3mpu_op tmpl, op;
 	http_response r;
 	curl_req cr;
@@ -974,11 +976,11 @@ TEST(create_headers_read_back)
 	}
 	snprintf(key, sizeof key, "%sdoc.txt", s->prefix);
 	memset(&tmpl, 0, sizeof tmpl);
-	tmpl.content_type = s3mpu_cstr(want[0].value);
-	tmpl.cache_control = s3mpu_cstr(want[1].value);
-	tmpl.content_disposition = s3mpu_cstr(want[2].value);
-	tmpl.content_encoding = s3mpu_cstr(want[3].value);
-	tmpl.expires = s3mpu_cstr(want[4].value);
+	tmpl.content_type = s3mpu_str_from_cstr(want[0].value);
+	tmpl.cache_control = s3mpu_str_from_cstr(want[1].value);
+	tmpl.content_disposition = s3mpu_str_from_cstr(want[2].value);
+	tmpl.content_encoding = s3mpu_str_from_cstr(want[3].value);
+	tmpl.expires = s3mpu_str_from_cstr(want[4].value);
 	tmpl.metadata = meta;
 	tmpl.metadata_count = 3;
 	if (multipart(s, &tmpl, key, data, 5 * MIB + 3, PART_5MIB, &done))
@@ -1039,11 +1041,11 @@ out:
 TEST(list_parts_paging_list_uploads_abort)
 {
 	session *s = session_open("list", 0, NULL);
-	s3mpu_create_result cr;
+	s3mpu_create_multipart_upload_result cr;
 	s3mpu_part parts[5], page[4];
 	s3mpu_list_parts_result lp;
 	s3mpu_upload uploads[8];
-	s3mpu_list_uploads_result lu;
+	s3mpu_list_multipart_uploads_result lu;
 	s3mpu_s3_error err;
 	http_response r;
 	s3mpu_op op;
@@ -1072,7 +1074,7 @@ TEST(list_parts_paging_list_uploads_abort)
 		memset(&lp, 0, sizeof lp);
 		lp.parts = page;
 		lp.part_cap = sizeof page / sizeof page[0];
-		rc = s3mpu_parse_list_parts(r.body, r.body_len, &lp, &err);
+		rc = s3mpu_response_parse_list_parts(r.body, r.body_len, &lp, &err);
 		CHECK_INT(rc, S3MPU_OK);
 		http_response_free(&r);
 		if (rc != S3MPU_OK)
@@ -1102,13 +1104,14 @@ TEST(list_parts_paging_list_uploads_abort)
 	CHECK_INT(seen, 5);
 
 	/* ListMultipartUploads finds it. */
-	op = op_of(s, S3MPU_OP_LIST_UPLOADS, NULL, NULL);
-	op.prefix = s3mpu_cstr(s->prefix);
+	op = op_of(s, S3MPU_OP_LIST_MULTIPART_UPLOADS, NULL, NULL);
+	op.prefix = s3mpu_str_from_cstr(s->prefix);
 	CHECK_INT(send_op(s, &op, NULL, 0, &r), 200);
 	memset(&lu, 0, sizeof lu);
 	lu.uploads = uploads;
 	lu.upload_cap = sizeof uploads / sizeof uploads[0];
-	CHECK_INT(s3mpu_parse_list_uploads(r.body, r.body_len, &lu, &err), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_list_multipart_uploads(r.body, r.body_len, &lu, &err),
+		S3MPU_OK);
 	http_response_free(&r);
 	CHECK_INT(lu.upload_count, 1);
 	if (lu.upload_count == 1) {
@@ -1124,22 +1127,23 @@ TEST(list_parts_paging_list_uploads_abort)
 	lp.parts = page;
 	lp.part_cap = sizeof page / sizeof page[0];
 	memset(&err, 0, sizeof err);
-	CHECK_INT(s3mpu_parse_list_parts(r.body, r.body_len, &lp, &err), S3MPU_E_S3);
+	CHECK_INT(s3mpu_response_parse_list_parts(r.body, r.body_len, &lp, &err), S3MPU_E_S3);
 	printf("note: ListParts after Abort: HTTP %d %s\n", r.status, err.code);
 	if (s->t.is_rgw)
 		CHECK_CSTR(err.code, "NoSuchKey");
 	else
 		CHECK(strcmp(err.code, "NoSuchUpload") == 0 || strcmp(err.code, "NoSuchKey") == 0);
-	CHECK_INT(s3mpu_retry_class(r.status, s3mpu_cstr(err.code)), S3MPU_RETRY_NO);
+	CHECK_INT(s3mpu_retry_classify(r.status, s3mpu_str_from_cstr(err.code)), S3MPU_RETRY_NO);
 	http_response_free(&r);
 	/* Gone from the list too. */
-	op = op_of(s, S3MPU_OP_LIST_UPLOADS, NULL, NULL);
-	op.prefix = s3mpu_cstr(s->prefix);
+	op = op_of(s, S3MPU_OP_LIST_MULTIPART_UPLOADS, NULL, NULL);
+	op.prefix = s3mpu_str_from_cstr(s->prefix);
 	CHECK_INT(send_op(s, &op, NULL, 0, &r), 200);
 	memset(&lu, 0, sizeof lu);
 	lu.uploads = uploads;
 	lu.upload_cap = sizeof uploads / sizeof uploads[0];
-	CHECK_INT(s3mpu_parse_list_uploads(r.body, r.body_len, &lu, &err), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_list_multipart_uploads(r.body, r.body_len, &lu, &err),
+		S3MPU_OK);
 	CHECK_INT(lu.upload_count, 0);
 	http_response_free(&r);
 out:
@@ -1156,8 +1160,8 @@ static void complete_refused(const char *name, const size_t *sizes, size_t count
 	const char *bad_etag, int want_status, const char *want_code)
 {
 	session *s = session_open(name, 0, NULL);
-	s3mpu_create_result cr;
-	s3mpu_complete_result done;
+	s3mpu_create_multipart_upload_result cr;
+	s3mpu_complete_multipart_upload_result done;
 	s3mpu_s3_error err, err2;
 	s3mpu_part parts[4];
 	http_response r;
@@ -1180,18 +1184,18 @@ static void complete_refused(const char *name, const size_t *sizes, size_t count
 		snprintf(parts[0].etag, sizeof parts[0].etag, "%s", bad_etag);
 		parts[0].etag_len = strlen(bad_etag);
 	}
-	op = op_of(s, S3MPU_OP_COMPLETE, key, cr.upload_id);
+	op = op_of(s, S3MPU_OP_COMPLETE_MULTIPART_UPLOAD, key, cr.upload_id);
 	op.parts = parts;
 	op.part_count = count;
 	CHECK_INT(send_op(s, &op, NULL, 0, &r), want_status);
 	memset(&err, 0, sizeof err);
-	rc = s3mpu_parse_complete(r.body, r.body_len, &done, &err);
+	rc = s3mpu_response_parse_complete_multipart_upload(r.body, r.body_len, &done, &err);
 	CHECK_INT(rc, S3MPU_E_S3);
 	CHECK_CSTR(err.code, want_code);
 	memset(&err2, 0, sizeof err2);
-	CHECK_INT(s3mpu_parse_error(r.body, r.body_len, &err2), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_error(r.body, r.body_len, &err2), S3MPU_OK);
 	CHECK_CSTR(err2.code, want_code);
-	CHECK_INT(s3mpu_retry_class(r.status, s3mpu_cstr(err.code)), S3MPU_RETRY_NO);
+	CHECK_INT(s3mpu_retry_classify(r.status, s3mpu_str_from_cstr(err.code)), S3MPU_RETRY_NO);
 	printf("note: %s: HTTP %d %s \"%s\"\n", name, r.status, err.code, err.message);
 	http_response_free(&r);
 	CHECK_INT(abort_upload(s, key, cr.upload_id), 204);
@@ -1216,7 +1220,7 @@ TEST(complete_result_parses)
 {
 	session *s = session_open("complete", 0, NULL);
 	unsigned char *data = make_data(4096, 5);
-	s3mpu_complete_result done;
+	s3mpu_complete_multipart_upload_result done;
 	char key[256];
 	if (!s || !data) {
 		CHECK(s && data);
@@ -1240,8 +1244,8 @@ TEST(complete_after_abort)
 {
 	session *s = session_open("after-abort", 0, NULL);
 	unsigned char *data = make_data(2048, 3);
-	s3mpu_create_result cr;
-	s3mpu_complete_result done;
+	s3mpu_create_multipart_upload_result cr;
+	s3mpu_complete_multipart_upload_result done;
 	s3mpu_s3_error err;
 	s3mpu_part part;
 	char key[256];
@@ -1258,7 +1262,8 @@ TEST(complete_after_abort)
 	CHECK_INT(abort_upload(s, key, cr.upload_id), 204);
 	status = complete_upload(s, key, cr.upload_id, &part, 1, &done, &err, &rc);
 	printf("note: Complete after Abort: HTTP %d %s (parser: %s; retry class %d)\n", status,
-		err.code, s3mpu_strerror(rc), s3mpu_retry_class(status, s3mpu_cstr(err.code)));
+		err.code, s3mpu_error_message(rc),
+		s3mpu_retry_classify(status, s3mpu_str_from_cstr(err.code)));
 	CHECK_INT(rc, S3MPU_E_S3);
 	CHECK(err.code[0] != 0);
 	if (s->t.is_rgw)
@@ -1279,7 +1284,7 @@ out:
 TEST(wrong_secret_signature_does_not_match)
 {
 	session *s = session_open("wrong-secret", 0, "not/the/right/secret/0123456789abcdefABCD");
-	s3mpu_create_result cr;
+	s3mpu_create_multipart_upload_result cr;
 	s3mpu_s3_error err;
 	http_response r;
 	s3mpu_op op;
@@ -1287,12 +1292,13 @@ TEST(wrong_secret_signature_does_not_match)
 	if (!s)
 		return;
 	snprintf(key, sizeof key, "%sdenied", s->prefix);
-	op = op_of(s, S3MPU_OP_CREATE, key, NULL);
+	op = op_of(s, S3MPU_OP_CREATE_MULTIPART_UPLOAD, key, NULL);
 	CHECK_INT(send_op(s, &op, NULL, 0, &r), 403);
 	memset(&err, 0, sizeof err);
-	CHECK_INT(s3mpu_parse_create(r.body, r.body_len, &cr, &err), S3MPU_E_S3);
+	CHECK_INT(s3mpu_response_parse_create_multipart_upload(r.body, r.body_len, &cr, &err),
+		S3MPU_E_S3);
 	CHECK_CSTR(err.code, "SignatureDoesNotMatch");
-	CHECK_INT(s3mpu_retry_class(r.status, s3mpu_cstr(err.code)), S3MPU_RETRY_NO);
+	CHECK_INT(s3mpu_retry_classify(r.status, s3mpu_str_from_cstr(err.code)), S3MPU_RETRY_NO);
 	printf("note: wrong secret: HTTP %d %s; StringToSign %s, RequestId \"%s\"\n", r.status,
 		err.code, err.string_to_sign[0] ? "sent" : "not sent", err.request_id);
 	http_response_free(&r);
@@ -1302,7 +1308,7 @@ TEST(wrong_secret_signature_does_not_match)
 TEST(clock_skew_then_date_header_fix)
 {
 	session *s = session_open("skew", 0, NULL);
-	s3mpu_create_result cr;
+	s3mpu_create_multipart_upload_result cr;
 	s3mpu_s3_error err;
 	http_response r;
 	s3mpu_op op;
@@ -1313,13 +1319,14 @@ TEST(clock_skew_then_date_header_fix)
 		return;
 	snprintf(key, sizeof key, "%sskewed", s->prefix);
 	s->clock = -1200; /* our clock is 20 minutes slow */
-	op = op_of(s, S3MPU_OP_CREATE, key, NULL);
+	op = op_of(s, S3MPU_OP_CREATE_MULTIPART_UPLOAD, key, NULL);
 	CHECK_INT(send_op(s, &op, NULL, 0, &r), 403);
 	client_now = (int64_t)time(NULL) + s->clock;
 	memset(&err, 0, sizeof err);
-	CHECK_INT(s3mpu_parse_create(r.body, r.body_len, &cr, &err), S3MPU_E_S3);
+	CHECK_INT(s3mpu_response_parse_create_multipart_upload(r.body, r.body_len, &cr, &err),
+		S3MPU_E_S3);
 	CHECK_CSTR(err.code, "RequestTimeTooSkewed");
-	CHECK_INT(s3mpu_retry_class(r.status, s3mpu_cstr(err.code)), S3MPU_RETRY_SKEW);
+	CHECK_INT(s3mpu_retry_classify(r.status, s3mpu_str_from_cstr(err.code)), S3MPU_RETRY_SKEW);
 	date = http_header(&r, "date");
 	CHECK(date != NULL);
 	if (date) {
@@ -1332,7 +1339,8 @@ TEST(clock_skew_then_date_header_fix)
 	CHECK(server - client_now >= 1195 && server - client_now <= 1205);
 	s->clock += server - client_now;
 	CHECK_INT(send_op(s, &op, NULL, 0, &r), 200);
-	CHECK_INT(s3mpu_parse_create(r.body, r.body_len, &cr, &err), S3MPU_OK);
+	CHECK_INT(s3mpu_response_parse_create_multipart_upload(r.body, r.body_len, &cr, &err),
+		S3MPU_OK);
 	http_response_free(&r);
 	CHECK_INT(abort_upload(s, key, cr.upload_id), 204);
 	session_close(s);
@@ -1353,7 +1361,7 @@ static int presign_part(session *s, const char *key, const char *upload_id, uint
 	op.part_number = n;
 	op.content_length = len;
 	op.presign_expires = expires;
-	rc = s3mpu_build(&s->client, &op, now, &req, s->arena, sizeof s->arena, NULL);
+	rc = s3mpu_request_build(&s->client, &op, now, &req, s->arena, sizeof s->arena, NULL);
 	CHECK_INT(rc, S3MPU_OK);
 	if (rc != S3MPU_OK)
 		return -1;
@@ -1373,8 +1381,8 @@ TEST(presigned_upload_part)
 {
 	session *s = session_open("presign", 0, NULL);
 	unsigned char *data = make_data(100000, 11);
-	s3mpu_create_result cr;
-	s3mpu_complete_result done;
+	s3mpu_create_multipart_upload_result cr;
+	s3mpu_complete_multipart_upload_result done;
 	s3mpu_s3_error err;
 	s3mpu_part part;
 	char key[256], url[4096], body[128], out[128], hdr[128], got[128], want[35];
@@ -1410,7 +1418,7 @@ TEST(presigned_upload_part)
 	resp = read_file(out, &resp_len);
 	memset(&err, 0, sizeof err);
 	if (resp)
-		s3mpu_parse_error((const char *)resp, resp_len, &err);
+		s3mpu_response_parse_error((const char *)resp, resp_len, &err);
 	printf("note: tampered presigned URL: 403 %s\n", err.code);
 	CHECK_CSTR(err.code, "SignatureDoesNotMatch");
 	free(resp);
@@ -1422,9 +1430,9 @@ TEST(presigned_upload_part)
 	resp = read_file(out, &resp_len);
 	memset(&err, 0, sizeof err);
 	if (resp)
-		s3mpu_parse_error((const char *)resp, resp_len, &err);
+		s3mpu_response_parse_error((const char *)resp, resp_len, &err);
 	printf("note: expired presigned URL: 403 %s \"%s\" (retry class %d)\n", err.code,
-		err.message, s3mpu_retry_class(403, s3mpu_cstr(err.code)));
+		err.message, s3mpu_retry_classify(403, s3mpu_str_from_cstr(err.code)));
 	CHECK(err.code[0] != 0);
 	free(resp);
 
@@ -1451,7 +1459,7 @@ TEST(presigned_upload_part)
 		md5_of(data, 100000, d);
 		s3mpu_md5_init(&all);
 		s3mpu_md5_update(&all, d, sizeof d);
-		elen = s3mpu_multipart_etag(&all, 1, e);
+		elen = s3mpu_multipart_etag_format(&all, 1, e);
 		snprintf(etag, sizeof etag, "\"%.*s\"", (int)elen, e);
 		check_readback(s, key, data, 100000, etag);
 		goto out;
