@@ -18,8 +18,18 @@ export function setDefaultWasm(loader) {
   defaultLoader = loader;
 }
 
+/**
+ * How this runtime reads a file: URL itself, if it must: the Node entry's reader, else node:fs
+ * got through process.getBuiltinModule (Node 20.16+), so s3mpu/direct alone works on Node
+ * too; no bundler follows that call into a browser build.
+ */
+function fileUrlReader() {
+  return readFileUrl ?? globalThis.process?.getBuiltinModule?.('node:fs/promises')?.readFile;
+}
+
 async function compileUrl(url) {
-  if (readFileUrl && String(url).startsWith('file:')) return WebAssembly.compile(await readFileUrl(new URL(url)));
+  const read = String(url).startsWith('file:') && fileUrlReader();
+  if (read) return WebAssembly.compile(await read(new URL(url)));
   const response = await fetch(url);
   return compileResponse(response);
 }

@@ -3,9 +3,12 @@
 //   node --test tests/js/wasm.test.mjs      (S3MPU_WASM picks the module; default js/s3mpu.wasm)
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { pathToFileURL } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { S3Client } from '../../js/src/index.node.js';
 import { options, wasmBytes, wasmPath, UPLOAD, verifyPresigned, fetchCalls } from './harness/offline.mjs';
+
+const wasmJs = fileURLToPath(new URL('../../js/src/wasm.js', import.meta.url));
 
 after(() => {
   assert.deepEqual(fetchCalls, [], 'no test here may reach the network');
@@ -39,6 +42,15 @@ describe('loading the module', () => {
     for (const [name, wasm] of Object.entries(sources)) {
       assert.equal(await presignWith(wasm), expected, name);
     }
+  });
+
+  it('a file: URL without the Node entry (s3mpu/direct imported alone on Node)', () => {
+    // Node's fetch reads no file: URL; a fresh process, so index.node.js's reader is not set.
+    const code = `import { loadAbi } from ${JSON.stringify(pathToFileURL(wasmJs).href)};
+      const abi = await loadAbi(new URL(${JSON.stringify(pathToFileURL(wasmPath).href)}));
+      console.log(typeof abi.memoryBytes);`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' });
+    assert.equal(out.trim(), 'function');
   });
 
   it('one compiled Module serves many clients, each with its own instance', async () => {

@@ -1,11 +1,16 @@
 // s3mpu under Deno and Bun (their npm binaries, pinned by this folder's lockfile) against the
 // real gateway: createDirectUploadHandler served by Deno.serve and Bun.serve, and by each
 // runtime's node:http through toNodeListener (serve.mjs), driven from Node by the package's own
-// directUpload and by plain fetch; and S3Client.upload() run inside each runtime (upload.mjs)
-// through both entries and with each kind of body. Every object is read back by the
-// independent verifier (tests/js/harness, @aws-sdk/client-s3).
+// directUpload and by plain fetch; directUpload itself run by Node, Deno and Bun
+// (direct-upload.mjs); and S3Client.upload() run inside each runtime (upload.mjs) through both
+// entries and with each kind of body, and the s3mpu command (cp) under each. Every object is
+// read back by the independent verifier (tests/js/harness, @aws-sdk/client-s3).
 //
 //   scripts/test-e2e.sh tests/runtimes
+//
+// The binaries come from npm ci here (bun and deno run their postinstall, allowed in
+// package.json's allowScripts); on a CPU without AVX2 bun's postinstall fetches its -baseline
+// build of the same version from npm itself.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
@@ -27,6 +32,7 @@ const nodeFetch = globalThis.fetch;
 const NO_POST = notOn('swift', 'Swift s3api has no browser form uploads (POST Object): it answers 412 Bad URL');
 // Deno's permissions: the gateway and our port, the package's files, the settings.
 const RUNTIMES = {
+  node: (script) => [process.execPath, [script]],
   deno: (script) => [path.join(here, 'node_modules/.bin/deno'), ['run', '--no-lock', '--allow-net', '--allow-read', '--allow-env', script]],
   bun: (script) => [path.join(here, 'node_modules/.bin/bun'), [script]],
 };
@@ -34,11 +40,17 @@ const RUNTIMES = {
 /** Runs one script of this folder under the runtime to its end: its stdout. */
 function runScript(runtime, script, args, env) {
   const [bin, argv] = RUNTIMES[runtime](path.join(here, script));
+  return run(bin, [...argv, ...args], { env });
+}
+
+/** A child to its end, with `input` on its stdin: its stdout; a failure (status, stderr) rejects. */
+function run(bin, argv, { env = {}, input } = {}) {
   return new Promise((resolve, reject) => {
-    execFile(bin, [...argv, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${runtime} ${script}: ${error.message}\n${stderr}`));
-      else resolve(stdout);
+    const child = execFile(bin, argv, { env: { ...process.env, ...env }, timeout: 60_000, encoding: 'buffer' }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${path.basename(bin)} ${argv.join(' ')}: ${error.message}\n${stderr}`));
+      else resolve(stdout.toString());
     });
+    child.stdin.end(input);
   });
 }
 
@@ -60,7 +72,9 @@ function startServer(runtime, mode, env) {
 
 const SERVERS = { native: { deno: 'Deno.serve', bun: 'Bun.serve' }, 'node:http': { deno: 'node:http', bun: 'node:http' } };
 
-for (const [runtime, mode] of Object.keys(RUNTIMES).flatMap((r) => Object.keys(SERVERS).map((m) => [r, m]))) {
+const SERVING = ['deno', 'bun'];
+
+for (const [runtime, mode] of SERVING.flatMap((r) => Object.keys(SERVERS).map((m) => [r, m]))) {
   describe(`${runtime}: the signing handler under ${SERVERS[mode][runtime]}`, { timeout: 180_000 }, () => {
     const prefix = `runtimes-${runtime}-${mode.replace(':', '')}-${process.pid}-${Date.now()}/`;
     let server;
@@ -112,6 +126,24 @@ for (const [runtime, mode] of Object.keys(RUNTIMES).flatMap((r) => Object.keys(S
       assert.deepEqual([r.key, r.parts, r.size], [`${prefix}twelve.bin`, 3, bytes.length]);
       await verifyObject({ bucket, key: r.key, expectBytes: bytes, expectParts: [5 * MiB, 5 * MiB, 2 * MiB] });
       assert.deepEqual(await listUploads(bucket, prefix), []);
+    });
+
+    // Once per serving runtime: which server runs the handler does not matter here.
+    if (mode === 'native') it('directUpload in a script of its own (only s3mpu/direct imported) under Node, Deno and Bun', async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 's3mpu-runtimes-direct-'));
+      try {
+        for (const client of Object.keys(RUNTIMES)) {
+          const bytes = randomBytes(7 * MiB);
+          const file = path.join(dir, `${client}.bin`);
+          await writeFile(file, bytes);
+          const out = await runScript(client, 'direct-upload.mjs', [served.base, file, `by-${client}.bin`, String(5 * MiB)], {});
+          const r = JSON.parse(out.trim().split('\n').at(-1));
+          assert.deepEqual([r.key, r.parts, r.size], [`${prefix}by-${client}.bin`, 2, bytes.length], client);
+          await verifyObject({ bucket, key: r.key, expectBytes: bytes, expectParts: [5 * MiB, 2 * MiB] });
+        }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
 
     it('Companion\'s routes by hand: create, batch of part URLs, PUT, list, complete; and abort', async () => {
@@ -187,9 +219,15 @@ for (const [runtime, mode] of Object.keys(RUNTIMES).flatMap((r) => Object.keys(S
 
 // Entry and body: the package by name with the bodies a user of the runtime has at hand, and
 // the default entry (fetch-loaded wasm) with bytes.
+// The package's command as `bunx --bun s3mpu` and `deno run -A npm:s3mpu` run it.
+const CLI = {
+  deno: [path.join(here, 'node_modules/.bin/deno'), ['run', '--no-lock', '-A', path.join(here, 'node_modules/s3mpu/bin/s3mpu.js')]],
+  bun: [path.join(here, 'node_modules/.bin/bun'), [path.join(here, 'node_modules/s3mpu/bin/s3mpu.js')]],
+};
+
 const UPLOADS = [['s3mpu', 'path'], ['s3mpu', 'stream'], ['s3mpu', 'blob'], ['default', 'bytes']];
 
-for (const runtime of Object.keys(RUNTIMES)) {
+for (const runtime of SERVING) {
   describe(`${runtime}: S3Client.upload() inside the runtime`, { timeout: 120_000 }, () => {
     const prefix = `runtimes-${runtime}-upload-${process.pid}-${Date.now()}/`;
     let bucket;
@@ -224,6 +262,25 @@ for (const runtime of Object.keys(RUNTIMES)) {
       assert.deepEqual(JSON.parse(out.trim().split('\n').at(-1)), { error: 'cancelled by the test' });
       assert.deepEqual(await listUploads(bucket, prefix), []);
       assert.ok(!(await listKeys(bucket, prefix)).includes(key), 'a cancelled upload stored an object');
+    });
+
+    it('the s3mpu command: cp of a file and of stdin, 7 MiB in 5 MiB parts', async () => {
+      const s3 = await s3Server();
+      const env = {
+        S3MPU_ENDPOINT: s3.endpoint, S3MPU_REGION: s3.region, S3MPU_ACCESS_KEY_ID: s3.accessKeyId,
+        S3MPU_SECRET_ACCESS_KEY: s3.secretAccessKey, XDG_CONFIG_HOME: '/nonexistent', // no config file of the user's
+      };
+      const [bin, argv] = CLI[runtime];
+      const bytes = randomBytes(7 * MiB);
+      const file = path.join(dir, 'cli.bin');
+      await writeFile(file, bytes);
+      for (const [source, input] of [[file, undefined], ['-', bytes]]) {
+        const key = `${prefix}cli-${source === '-' ? 'stdin' : 'file'}.bin`;
+        const out = await run(bin, [...argv, 'cp', source, `s3://${bucket}/${key}`, '--part-size', '5MiB', '--no-progress', '--json'], { env, input });
+        const r = JSON.parse(out);
+        assert.deepEqual([r.key, r.parts, r.size], [key, 2, bytes.length], source);
+        await verifyObject({ bucket, key, expectBytes: bytes, expectParts: [5 * MiB, 2 * MiB] });
+      }
     });
   });
 }
