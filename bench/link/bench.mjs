@@ -52,7 +52,9 @@ function startSink() {
       buf += d;
       if (buf.includes('\n')) {
         const { port, control } = JSON.parse(buf.split('\n')[0]);
-        resolve({ port, base: `http://127.0.0.1:${port}`, control: `http://127.0.0.1:${control}`, stop: () => child.kill('SIGTERM') });
+        const stop = () => child.kill('SIGTERM');
+        process.on('exit', stop); // emulator.mjs exits on SIGINT/SIGTERM
+        resolve({ port, base: `http://127.0.0.1:${port}`, control: `http://127.0.0.1:${control}`, stop });
       }
     });
     child.on('error', reject);

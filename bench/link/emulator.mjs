@@ -39,8 +39,11 @@ const PROBE = join(here, 'probe.mjs');
 export const DEFAULT_WINDOW_BYTES = 4 * 1024 * 1024;
 
 const live = new Set(); // namespaces to delete if the process dies
+const procs = new Set(); // and the processes in them (relays, link.spawn's)
 let counter = 0;
 function cleanupAll() {
+  for (const c of procs) c.kill('SIGKILL');
+  procs.clear();
   for (const ns of live) {
     try {
       execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
@@ -54,6 +57,13 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
     cleanupAll();
     process.exit(128 + (sig === 'SIGINT' ? 2 : 15));
   });
+}
+
+/** Kill `child` with the link if this process stops first. */
+function track(child) {
+  procs.add(child);
+  child.on('exit', () => procs.delete(child));
+  return child;
 }
 
 const ip = (...args) => execFileSync('ip', args, { encoding: 'utf8' });
@@ -77,7 +87,7 @@ function sysctlIn(ns, name) {
 /** Spawn a relay; resolves to its first JSON line and the child. */
 function relay(argv) {
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = track(spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] }));
     let buf = '';
     child.stdout.on('data', (d) => {
       buf += d;
@@ -119,7 +129,7 @@ export async function withLink({ rttMs, mbit, upstream, windowBytes = DEFAULT_WI
       argv,
       spawn: (cmd, args, opts) => {
         const a = argv(cmd, args);
-        return spawn(a[0], a.slice(1), opts);
+        return track(spawn(a[0], a.slice(1), opts));
       },
     };
     return await fn(link);

@@ -11,11 +11,15 @@ import { objectFields, unquote } from './object.js';
 import { Progress } from './progress.js';
 import { anySignal, raceSignal } from './signal.js';
 import { partSizeFor } from './profiles.js';
+import { InFlightTuner } from './adapt.js';
 
 const STATE_VERSION = 1;
 // Per request, however well the rest of the upload goes.
 const MAX_ATTEMPTS = 100;
 const CHECKSUMS = ['md5', 'none', ...FLEXIBLE];
+// At the default concurrency, parts in flight grow on long, wide links (adapt.js) up to this
+// many bytes of parts (the memory a file or stream upload holds) or 64 parts.
+const MAX_BYTES_IN_FLIGHT = 256 * 1024 * 1024;
 
 /**
  * @param {import('./client.js').S3Client} client
@@ -86,6 +90,10 @@ class Upload {
     this.done = new Map();
     this.progress = new Progress(this.total, params.onProgress);
     client.transport.setMaxSockets?.(concurrency);
+    if (params.concurrency === undefined) {
+      const max = Math.min(64, Math.floor(MAX_BYTES_IN_FLIGHT / this.preferred));
+      this.tuner = new InFlightTuner({ start: concurrency, max });
+    }
     // Retry while the upload as a whole moves: any request of it that succeeds.
     this.movedAt = Date.now();
     const budget = client.retry.noProgressMs;
@@ -368,10 +376,17 @@ class Upload {
       fields.checksumAlgorithm = this.flexible;
       fields.checksum = d.checksum;
     }
+    const startedAt = performance.now();
+    let sentAt;
+    const onProgress = (sent) => {
+      this.progress.set(n, sent);
+      if (sent === bytes.length) sentAt = performance.now();
+    };
     const { response } = await this.client.send('uploadPart', fields, {
-      body: () => bytes, signal, expect: 'none', onProgress: (sent) => this.progress.set(n, sent), retryWhile: this.retryWhile,
+      body: () => bytes, signal, expect: 'none', onProgress, retryWhile: this.retryWhile,
     });
     this.moved();
+    this.adapt(bytes.length, startedAt, sentAt);
     // Browsers hide ETag unless CORS exposes it: then ListParts fills it in.
     const etag = response.headers.get('etag') ?? undefined;
     if (d.md5Hex && etag && unquote(etag).toLowerCase() !== d.md5Hex) {
@@ -391,6 +406,17 @@ class Upload {
     this.done.set(n, record);
     this.progress.finish(n, bytes.length);
     await this.checkpoint();
+  }
+
+  /** Parts in flight from what the answers show (adapt.js), at the default concurrency only. */
+  adapt(size, startedAt, sentAt) {
+    if (!this.tuner) return;
+    const now = performance.now();
+    const c = this.tuner.partDone(size, now - startedAt, sentAt === undefined ? undefined : now - sentAt);
+    if (c !== this.concurrency) {
+      this.concurrency = c;
+      this.client.transport.setMaxSockets?.(c);
+    }
   }
 
   async hash(bytes) {

@@ -1,0 +1,84 @@
+// Parts in flight from measured throughput, for upload() at its default concurrency.
+//
+// Over a long, wide link a part's slot idles for a round trip between its last byte and
+// its answer, and each TCP connection carries at most its window per round trip: at
+// 200 ms x 1 Gbit/s, 4 parts of 8 MiB in flight fill about two thirds of the link
+// (bench/link, BENCHMARKS.md). Like aws-c-s3, which opens connections for a throughput
+// target, the upload raises its parts in flight, but from what it measures: after each
+// raise it measures a round of parts, and raises again (x1.5) while the answers' wait is
+// a noticeable share of a part's time (so loopback and LANs stay at the start value) and
+// the throughput grew by at least `gain`; otherwise it settles on the best level seen.
+// The ceiling is `max` (the caller's memory bound: parts in flight x part size).
+
+export class InFlightTuner {
+  /**
+   * @param {{ start: number, max: number, gain?: number, waitShare?: number, now?: () => number }} o
+   *   gain: the throughput ratio a raise must bring; waitShare: the median share of a part's
+   *   time spent waiting for its answer (after its body went out) that makes a raise worth trying.
+   */
+  constructor({ start, max, gain = 1.1, waitShare = 0.1, now = () => performance.now() }) {
+    this.value = start;
+    this.max = Math.max(start, max);
+    this.gain = gain;
+    this.waitShare = waitShare;
+    this.now = now;
+    this.settled = this.max <= start;
+    this.best = undefined; // { throughput, value }
+    this.history = []; // { value, throughput, waitShare } per measured round
+    this.begin();
+  }
+
+  /** A new round at this.value: the first half round settles, the next full round is measured. */
+  begin() {
+    this.skip = Math.ceil(this.value / 2);
+    this.count = 0;
+    this.bytes = 0;
+    this.shares = [];
+    this.from = undefined;
+  }
+
+  /**
+   * A part was answered: `bytes` sent, `ms` from its start to its answer, `waitMs` of those
+   * after its body was sent (undefined when the transport cannot tell). Returns the parts
+   * in flight to use from now on.
+   */
+  partDone(bytes, ms, waitMs) {
+    if (this.settled) return this.value;
+    if (this.skip > 0) {
+      if (--this.skip === 0) this.from = this.now();
+      return this.value;
+    }
+    this.count++;
+    this.bytes += bytes;
+    if (waitMs !== undefined && ms > 0) this.shares.push(waitMs / ms);
+    if (this.count < this.value) return this.value;
+    this.decide(this.bytes / Math.max(1e-3, this.now() - this.from), median(this.shares));
+    return this.value;
+  }
+
+  decide(throughput, share) {
+    this.history.push({ value: this.value, throughput, waitShare: share });
+    const better = !this.best || throughput >= this.best.throughput * this.gain;
+    if (!better) {
+      // Too little gain from the last raise: back to the best level (fewer buffers, as fast).
+      this.value = this.best.value;
+      this.settled = true;
+      return;
+    }
+    this.best = { throughput, value: this.value };
+    // Unknown wait (a transport without progress): let the throughput decide.
+    if ((share === undefined || share >= this.waitShare) && this.value < this.max) {
+      this.value = Math.min(this.max, Math.ceil(this.value * 1.5));
+      this.begin();
+    } else {
+      this.settled = true;
+    }
+  }
+}
+
+function median(xs) {
+  if (!xs.length) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}

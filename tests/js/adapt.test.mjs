@@ -1,0 +1,72 @@
+// Parts in flight from measured throughput (js/src/adapt.js), on a simulated clock: a link
+// model answers each part, the tuner decides; no real time is measured.
+//
+//   node --test tests/js/adapt.test.mjs
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { InFlightTuner } from '../../js/src/adapt.js';
+
+const MB = 1e6;
+
+/**
+ * Run `parts` parts through a tuner over a link where `rate(c)` bytes/ms is the throughput
+ * at c parts in flight and each part waits `share` of its time for its answer.
+ * Returns the tuner and the parts in flight after each part.
+ */
+function simulate(tuner, { parts, rate, share, partBytes = 8 * MB }) {
+  const values = [];
+  for (let i = 0; i < parts; i++) {
+    const c = tuner.value;
+    tuner.clock += partBytes / rate(c); // one part's worth of the aggregate throughput
+    const ms = (partBytes * c) / rate(c);
+    values.push(tuner.partDone(partBytes, ms, share === undefined ? undefined : ms * share));
+  }
+  return values;
+}
+
+function tuner(o) {
+  const t = new InFlightTuner({ now: () => t.clock, ...o });
+  t.clock = 0;
+  return t;
+}
+
+describe('InFlightTuner', () => {
+  it('raises parts in flight while throughput grows and answers keep parts waiting, up to max', () => {
+    const t = tuner({ start: 4, max: 12 });
+    const values = simulate(t, { parts: 200, rate: (c) => c * 20 * MB / 1000, share: 0.3 });
+    assert.deepEqual([...new Set(values)], [4, 6, 9, 12]);
+    assert.equal(t.value, 12);
+    assert.equal(t.settled, true);
+  });
+
+  it('settles back on the best level when a raise brings less than `gain`', () => {
+    for (const rate of [
+      (c) => Math.min(c * 20, 120) * MB / 1000, // full from 6 on: 9 neither helps nor hurts
+      (c) => (c <= 6 ? c * 20 : 120 - (c - 6) * 5) * MB / 1000, // slower past 6 (contention)
+    ]) {
+      const t = tuner({ start: 4, max: 32 });
+      simulate(t, { parts: 200, rate, share: 0.3 });
+      assert.equal(t.value, 6);
+      assert.deepEqual(t.history.map((h) => h.value), [4, 6, 9]);
+    }
+  });
+
+  it('stays at the start value where answers come at once (loopback, LAN)', () => {
+    const t = tuner({ start: 4, max: 32 });
+    const values = simulate(t, { parts: 100, rate: (c) => c * 100 * MB / 1000, share: 0.02 });
+    assert.deepEqual([...new Set(values)], [4]);
+    assert.equal(t.settled, true);
+  });
+
+  it('lets throughput decide when the transport cannot tell the wait', () => {
+    const t = tuner({ start: 4, max: 8 });
+    const values = simulate(t, { parts: 100, rate: (c) => c * 20 * MB / 1000, share: undefined });
+    assert.equal(values.at(-1), 8);
+  });
+
+  it('never changes when max is the start value', () => {
+    const t = tuner({ start: 4, max: 2 });
+    const values = simulate(t, { parts: 50, rate: (c) => c * 20 * MB / 1000, share: 0.5 });
+    assert.deepEqual([...new Set(values)], [4]);
+  });
+});
