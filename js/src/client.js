@@ -435,9 +435,8 @@ export class S3Client {
         throw new S3InputError('InvalidPartNumber', `part numbers are integers from 1 to ${PART_NUMBER_MAX}, not ${n}`);
       }
     }
-    const now = this.now();
-    this.abi.build('uploadPart', { bucket, key, uploadId, partNumber: partNumbers[0], presignExpires: expiresIn }, now);
-    return partNumbers.map((partNumber) => ({ partNumber, url: this.abi.rebuildPart(partNumber, now) }));
+    const urls = this.abi.presignParts({ bucket, key, uploadId, presignExpires: expiresIn }, partNumbers, this.now());
+    return partNumbers.map((partNumber, i) => ({ partNumber, url: urls[i] }));
   }
 
   /**
