@@ -28,13 +28,7 @@ describe('S3Client operations', { timeout: 180_000 }, () => {
   const keyOf = (name) => `${prefix}${name}-${++n}`;
 
   async function client(extra = {}) {
-    const c = await S3Client.create({
-      endpoint: server.endpoint,
-      region: server.region,
-      credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
-      forcePathStyle: true,
-      ...extra,
-    });
+    const c = await S3Client.create(server.clientOptions(extra));
     clients.push(c);
     return c;
   }

@@ -34,10 +34,7 @@ describe('direct uploads: handler and directUpload on Node', { timeout: 180_000 
   before(async () => {
     server = await s3Server();
     bucket = await server.bucket('s3mpu-direct');
-    client = await S3Client.create({
-      endpoint: server.endpoint, region: server.region, forcePathStyle: true,
-      credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
-    });
+    client = await S3Client.create(server.clientOptions());
     const handler = createDirectUploadHandler(client, {
       bucket,
       maxSize: 64 * MiB,
@@ -387,6 +384,25 @@ describe('direct uploads: handler and directUpload on Node', { timeout: 180_000 
     await verifyObject({ bucket, key: smallKey, expectBytes: small });
     assert.throws(() => directUpload(new Blob([bytes]), { signer: { create() {} } }), /signer lacks/);
     assert.throws(() => directUpload(new Blob([bytes]), { endpoint: base, signer }), /exactly one/);
+  });
+});
+
+describe('direct errors', () => {
+  it('an error status without an S3 <Error> (a proxy\'s HTML page) is named as S3Client names it', async () => {
+    const proxy = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(403, { 'content-type': 'text/html' }).end('<html><body>Access denied by proxy</body></html>'));
+    });
+    await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${proxy.address().port}/bucket/key`;
+      const signer = { create() {}, signParts() {}, listParts() {}, complete() {}, abort() {}, params: async () => ({ method: 'PUT', url, headers: {} }) };
+      await assert.rejects(directUpload(new Blob([randomBytes(10)]), { signer, store: false }),
+        (e) => e.name === 'S3Error' && e.code === 'Forbidden' && e.status === 403 && /Access denied by proxy/.test(e.message));
+    } finally {
+      proxy.closeAllConnections?.();
+      proxy.close();
+    }
   });
 });
 

@@ -17,7 +17,7 @@
 // decides each one, so any number of replicas can serve one upload. Fields
 // Uppy does not know (partSize, etag) are extras it ignores.
 import { S3Error, S3InputError } from '../errors.js';
-import { PART_NUMBER_MAX, PART_SIZE_MAX } from '../limits.js';
+import { EXPIRES_DEFAULT, PART_NUMBER_MAX, PART_SIZE_MAX } from '../limits.js';
 
 const MAX_BODY = 2 * 1024 * 1024; // a Complete of 10,000 parts is ~700 KiB of JSON
 const OPERATIONS = ['createMultipartUpload', 'signPart', 'listParts', 'completeMultipartUpload', 'abortMultipartUpload', 'getUploadParameters', 'getCredentials'];
@@ -73,7 +73,7 @@ function checkHandlerOptions(options) {
     maxSize: options.maxSize ?? Infinity,
     allowedContentTypes: options.allowedContentTypes,
     partSize: options.partSize,
-    expiresIn: options.expiresIn ?? 3600,
+    expiresIn: options.expiresIn ?? EXPIRES_DEFAULT,
     keyOf: options.key ?? ((filename) => `${crypto.randomUUID()}-${filename}`),
     credentials: options.credentials,
     onError: options.onError,
