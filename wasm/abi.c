@@ -67,6 +67,8 @@ S3MPU_API int s3mpu_wasm_op_add_meta(
 S3MPU_API int s3mpu_wasm_op_set_part(size_t index, double number, const char *etag, size_t etag_len,
 	const char *checksum, size_t checksum_len);
 S3MPU_API int s3mpu_wasm_request_build(double now);
+S3MPU_API int s3mpu_wasm_request_presign_parts(
+	const uint32_t *numbers, size_t count, char *signatures, double now);
 S3MPU_API int s3mpu_wasm_sigv4_sign(const s3mpu_str *strings, const s3mpu_kv *query,
 	size_t query_count, const s3mpu_kv *headers, size_t header_count, double now,
 	double expires, int flags);
@@ -483,6 +485,38 @@ int s3mpu_wasm_request_build(double now)
 	err = field_str(req.method) | field_str(req.url) | field_str(req.body);
 	for (i = 0; i < req.header_count; i++)
 		err |= field_str(req.headers[i].name) | field_str(req.headers[i].value);
+	return err ? S3MPU_E_NOMEM : S3MPU_OK;
+}
+
+/*
+ * Presigned UploadParts of the op set (its part number: the first's) for
+ * numbers[count], the signature of each (64 hex bytes) to signatures + 64 * i
+ * (both in s3mpu_wasm_alloc blocks). Result fields: the first part's URL,
+ * the offset and length of its part number's digits in it; each part's URL
+ * ends with its own signature instead (s3mpu.h, s3mpu_request_presign_parts).
+ */
+int s3mpu_wasm_request_presign_parts(
+	const uint32_t *numbers, size_t count, char *signatures, double now)
+{
+	s3mpu_presigned_parts out;
+	size_t need = 0;
+	int err;
+
+	if (arena_reserve(S3MPU_WASM_ARENA_MIN))
+		return S3MPU_E_NOMEM;
+	err = s3mpu_request_presign_parts(&client, &op, (int64_t)now, numbers, count, signatures,
+		&out, arena, arena_cap, &need);
+	if (err == S3MPU_E_SPACE) {
+		if (arena_reserve(need))
+			return S3MPU_E_NOMEM;
+		err = s3mpu_request_presign_parts(&client, &op, (int64_t)now, numbers, count,
+			signatures, &out, arena, arena_cap, &need);
+	}
+	if (err)
+		return err;
+	result_reset();
+	err = field_str(out.request.url) | field_num((double)out.number_at) |
+		field_num((double)out.number_len);
 	return err ? S3MPU_E_NOMEM : S3MPU_OK;
 }
 

@@ -204,6 +204,14 @@ void hmac_resume(
 void sigv4_day_hmac(s3mpu_signer *signer, const char date[8], const void *msg, size_t len,
 	unsigned char out[S3MPU_SHA256_SIZE]);
 
+/* sigv4.c: the signatures (64 hex each, to out + 64 * i) of the requests
+ * that differ from the one `sig` signed only in the decimal digits at
+ * offset `at` (`len` bytes) of its canonical request, which become
+ * numbers[i]: the canonical request's head is hashed once, each signature
+ * hashes only the rest (presigning the parts of one upload). */
+void sigv4_sign_numbers(s3mpu_signer *signer, const s3mpu_signature *sig, size_t at, size_t len,
+	const uint32_t *numbers, size_t count, char *out);
+
 /* build.c: validate an operation as s3mpu_request_build does, leaving a detail
  * sentence in `c`. */
 int build_check_op(client_state *c, const s3mpu_op *op);

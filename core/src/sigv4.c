@@ -647,3 +647,38 @@ void sigv4_day_hmac(s3mpu_signer *signer, const char date[8], const void *msg, s
 {
 	hmac_once(signing_key(signer_of(signer), date), msg, len, out);
 }
+
+/* See internal.h. */
+void sigv4_sign_numbers(s3mpu_signer *signer, const s3mpu_signature *sig, size_t at, size_t len,
+	const uint32_t *numbers, size_t count, char *out)
+{
+	s3mpu_str cr = sig->canonical_request, sts = sig->string_to_sign;
+	size_t head = at - at % 64, rest = at + len;
+	/* The string to sign ends with the canonical request's hex digest: its
+	 * whole blocks before that are the same for every number. */
+	size_t sts_head = (sts.len - 64) - (sts.len - 64) % 64, tail = sts.len - sts_head;
+	char text[128];
+	char digits[DECIMAL_MAX];
+	unsigned char digest[S3MPU_SHA256_SIZE];
+	s3mpu_sha256 prefix, sha;
+	s3mpu_hmac kept;
+	size_t i;
+
+	s3mpu_sha256_init(&prefix);
+	s3mpu_sha256_update(&prefix, cr.ptr, head);
+	s3mpu_hmac_init(&kept, signing_key(signer_of(signer), sig->amz_date));
+	s3mpu_hmac_update(&kept, sts.ptr, sts_head);
+	memcpy(text, sts.ptr + sts_head, tail - 64);
+	for (i = 0; i < count; i++) {
+		sha = prefix;
+		s3mpu_sha256_update(&sha, cr.ptr + head, at - head);
+		s3mpu_sha256_update(&sha, digits, decimal_format(numbers[i], digits));
+		s3mpu_sha256_update(&sha, cr.ptr + rest, cr.len - rest);
+		s3mpu_sha256_digest(&sha, digest);
+		s3mpu_hex_encode(digest, sizeof digest, text + tail - 64);
+		hmac_resume(&kept, text, tail, digest);
+		s3mpu_hex_encode(digest, sizeof digest, out + 64 * i);
+	}
+	wipe_fast(&kept, sizeof kept);
+	wipe_fast(digest, sizeof digest);
+}

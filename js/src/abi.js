@@ -216,10 +216,19 @@ export class WasmAbi {
    * @returns {{ method: string, url: string, body: string, headers: [string, string][] }}
    */
   build(kind, fields, now) {
+    this.setOp(kind, fields);
+    this.check(this.x.s3mpu_wasm_request_build(now));
+    const f = this.fields();
+    const headers = [];
+    for (let i = 3; i + 1 < f.length; i += 2) headers.push([f[i], f[i + 1]]);
+    return { method: f[0], url: f[1], body: f[2], headers };
+  }
+
+  /** Hand an operation's fields to the core (build()'s `kind` and `fields`): what the next build signs. */
+  setOp(kind, fields) {
     if (this.wiped) throw new S3InputError('ClientDestroyed', 's3mpu: this client was destroyed');
-    const x = this.x;
     this.begin();
-    x.s3mpu_wasm_op_reset(this.id('OP_', kind));
+    this.x.s3mpu_wasm_op_reset(this.id('OP_', kind));
     for (const name in fields) {
       const value = fields[name];
       if (value === undefined || value === null || value === '') continue;
@@ -227,11 +236,34 @@ export class WasmAbi {
       else if (name === 'parts') this.putParts(value);
       else this.putField(name, value);
     }
-    this.check(x.s3mpu_wasm_request_build(now));
-    const f = this.fields();
-    const headers = [];
-    for (let i = 3; i + 1 < f.length; i += 2) headers.push([f[i], f[i + 1]]);
-    return { method: f[0], url: f[1], body: f[2], headers };
+  }
+
+  /**
+   * Presigned UploadPart URLs of one upload, one per part number, in one
+   * call (abi.c s3mpu_wasm_request_presign_parts): `fields` as build()'s for an
+   * 'uploadPart' with presignExpires; `numbers` are checked integers.
+   * The core signs each part and sends back only its signature; every URL is
+   * the first's with its own digits and signature spliced in.
+   * @returns {string[]}
+   */
+  presignParts(fields, numbers, now) {
+    const count = numbers.length;
+    this.setOp('uploadPart', { ...fields, partNumber: numbers[0] });
+    const block = this.alloc(count * 68); // numbers (u32), then 64 hex bytes each
+    try {
+      new Uint32Array(this.buffer, block, count).set(numbers);
+      this.check(this.x.s3mpu_wasm_request_presign_parts(block, count, block + count * 4, now));
+      const [url, numberAt, numberLen] = this.fields();
+      const signatures = decoder.decode(this.u8.subarray(block + count * 4, block + count * 68));
+      const at = charOffset(url, Number(numberAt));
+      const head = url.slice(0, at);
+      const middle = url.slice(at + Number(numberLen), url.length - 64);
+      const urls = new Array(count);
+      for (let i = 0; i < count; i++) urls[i] = head + numbers[i] + middle + signatures.slice(i * 64, i * 64 + 64);
+      return urls;
+    } finally {
+      this.free(block);
+    }
   }
 
   putField(name, value) {
@@ -299,19 +331,6 @@ export class WasmAbi {
     const form = [];
     for (let i = 3; i + 1 < f.length; i += 2) form.push([f[i], f[i + 1]]);
     return { url: f[0], expiration: f[1], policy: f[2], fields: form };
-  }
-
-  /** Rebuild the op last built with a new part number (presigning many parts). */
-  rebuildPart(partNumber, now) {
-    this.check(this.x.s3mpu_wasm_op_set_num(this.constants.N_PART_NUMBER, partNumber), `part number ${partNumber}`);
-    this.check(this.x.s3mpu_wasm_request_build(now));
-    this.refresh();
-    // The URL is field 2: skip field 1 (the method) without decoding it.
-    const at = this.x.s3mpu_wasm_result();
-    const methodLen = this.view.getUint32(at, true);
-    const urlAt = at + 4 + methodLen;
-    const urlLen = this.view.getUint32(urlAt, true);
-    return decoder.decode(this.u8.subarray(urlAt + 4, urlAt + 4 + urlLen));
   }
 
   /**
@@ -428,21 +447,31 @@ export class WasmAbi {
   }
 
   /**
-   * The MD5s of up to MD5X4_LANES byte arrays at once (md5x4: one message in
-   * each SIMD lane), each lane fed through its own slice of the window.
+   * A new md5x4 context (one message in each SIMD lane), with room for the
+   * calls' arguments: feed it with md5x4Update, read it with md5x4Digest,
+   * give it back with free().
    */
-  md5x4(parts) {
+  md5x4Init() {
     const { MD5X4_LANES: lanes, MD5X4_CONTEXT_SIZE: size, MD5_SIZE: digest } = this.constants;
-    if (parts.length > lanes) throw new RangeError(`md5x4: at most ${lanes} parts`);
-    this.md5x4Ptr ??= this.alloc(size + 8 * lanes + digest * lanes);
-    const ctx = this.md5x4Ptr, ptrs = ctx + size, lens = ptrs + 4 * lanes, out = lens + 4 * lanes;
-    const window = this.window(), slot = WINDOW / lanes;
-    const longest = Math.max(0, ...parts.map((p) => p.length));
+    const ctx = this.alloc(size + 8 * lanes + digest * lanes);
     this.x.s3mpu_md5x4_init(ctx);
+    return ctx;
+  }
+
+  /**
+   * pieces[i]: the next bytes of lane i's message (undefined: none), each
+   * lane fed through its own slice of the window.
+   */
+  md5x4Update(ctx, pieces) {
+    const { MD5X4_LANES: lanes, MD5X4_CONTEXT_SIZE: size } = this.constants;
+    if (pieces.length > lanes) throw new RangeError(`md5x4: at most ${lanes} lanes`);
+    const ptrs = ctx + size, lens = ptrs + 4 * lanes;
+    const window = this.window(), slot = WINDOW / lanes;
+    const longest = Math.max(0, ...pieces.map((p) => p?.length ?? 0));
     for (let at = 0; at < longest; at += slot) {
       this.refresh();
       for (let i = 0; i < lanes; i++) {
-        const p = parts[i];
+        const p = pieces[i];
         const piece = p ? p.subarray(Math.min(at, p.length), Math.min(at + slot, p.length)) : p;
         if (piece?.length) this.u8.set(piece, window + i * slot);
         this.view.setUint32(ptrs + 4 * i, window + i * slot, true);
@@ -450,9 +479,26 @@ export class WasmAbi {
       }
       this.x.s3mpu_md5x4_update(ctx, ptrs, lens);
     }
+  }
+
+  /** The MD5 of each lane's message so far (the context stays usable). */
+  md5x4Digest(ctx) {
+    const { MD5X4_LANES: lanes, MD5X4_CONTEXT_SIZE: size, MD5_SIZE: digest } = this.constants;
+    const out = ctx + size + 8 * lanes;
     this.x.s3mpu_md5x4_digest(ctx, out);
     this.refresh();
-    return parts.map((_, i) => this.u8.slice(out + digest * i, out + digest * (i + 1)));
+    return Array.from({ length: lanes }, (_, i) => this.u8.slice(out + digest * i, out + digest * (i + 1)));
+  }
+
+  /** The MD5s of up to MD5X4_LANES byte arrays at once. */
+  md5x4(parts) {
+    const ctx = this.md5x4Init();
+    try {
+      this.md5x4Update(ctx, parts);
+      return this.md5x4Digest(ctx).slice(0, parts.length);
+    } finally {
+      this.free(ctx);
+    }
   }
 
   /** The CRC running value after `bytes` ('crc32' | 'crc32c'). */
@@ -508,6 +554,12 @@ export class WasmAbi {
   free(ptr) {
     this.x.s3mpu_wasm_free(ptr);
   }
+}
+
+/** The UTF-16 offset of byte `at` of `text`'s UTF-8 (the same in an ASCII URL, the usual one). */
+function charOffset(text, at) {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range
+  return /^[\x00-\x7f]*$/.test(text) ? at : decoder.decode(encoder.encode(text).subarray(0, at)).length;
 }
 
 // parse()'s results, from the fields wasm/abi.c s3mpu_wasm_response_parse documents.

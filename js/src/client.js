@@ -11,7 +11,7 @@ import { DEFAULT_RETRY, backoffMs } from './retry.js';
 import { sleep } from './signal.js';
 import { resolveProfile, partSizeFor } from './profiles.js';
 import { probe } from './probe.js';
-import { EXPIRES_MAX, PART_NUMBER_MAX, PART_SIZE_MAX } from './limits.js';
+import { EXPIRES_DEFAULT, EXPIRES_MAX, PART_NUMBER_MAX, PART_SIZE_MAX } from './limits.js';
 
 // A RequestTimeTooSkewed answer's Date is believed only this close to our clock.
 const MAX_SKEW_MS = 24 * 3600_000;
@@ -407,7 +407,7 @@ export class S3Client {
    * 'abortMultipartUpload', 'listParts', 'headObject'.
    * @returns {{ url: string, method: string, headers: Record<string, string> }}
    */
-  presign({ operation = 'uploadPart', expiresIn = 3600, ...params }) {
+  presign({ operation = 'uploadPart', expiresIn = EXPIRES_DEFAULT, ...params }) {
     if (!PRESIGNABLE.has(operation)) throw new S3InputError('InvalidArgument', `s3mpu: cannot presign ${operation}`);
     checkExpires(expiresIn);
     // The object's fields over the caller's (a Date expires as its HTTP-date), in an order
@@ -425,7 +425,7 @@ export class S3Client {
    * browser all of an upload's URLs at once).
    * @returns {{ partNumber: number, url: string }[]}
    */
-  presignParts({ bucket, key, uploadId, partNumbers, expiresIn = 3600 }) {
+  presignParts({ bucket, key, uploadId, partNumbers, expiresIn = EXPIRES_DEFAULT }) {
     if (!Array.isArray(partNumbers) || partNumbers.length === 0) {
       throw new S3InputError('InvalidPartNumber', 's3mpu: partNumbers must be a non-empty array');
     }
@@ -435,9 +435,8 @@ export class S3Client {
         throw new S3InputError('InvalidPartNumber', `part numbers are integers from 1 to ${PART_NUMBER_MAX}, not ${n}`);
       }
     }
-    const now = this.now();
-    this.abi.build('uploadPart', { bucket, key, uploadId, partNumber: partNumbers[0], presignExpires: expiresIn }, now);
-    return partNumbers.map((partNumber) => ({ partNumber, url: this.abi.rebuildPart(partNumber, now) }));
+    const urls = this.abi.presignParts({ bucket, key, uploadId, presignExpires: expiresIn }, partNumbers, this.now());
+    return partNumbers.map((partNumber, i) => ({ partNumber, url: urls[i] }));
   }
 
   /**
@@ -480,7 +479,7 @@ export class S3Client {
 function checkPostParams(params) {
   const bad = (code, message) => { throw new S3InputError(code, `s3mpu: presignPost: ${message}`); };
   if (!params || typeof params !== 'object') bad('InvalidArgument', 'parameters are required');
-  const { bucket, key, keyPrefix, expiresIn = 3600, contentLengthRange, contentType, contentTypePrefix,
+  const { bucket, key, keyPrefix, expiresIn = EXPIRES_DEFAULT, contentLengthRange, contentType, contentTypePrefix,
     metadata, checksum, fields } = params;
   if (typeof bucket !== 'string' || !bucket) bad('InvalidBucketName', 'bucket is required');
   if ((key === undefined) === (keyPrefix === undefined)) bad('InvalidKey', 'give exactly one of key and keyPrefix');

@@ -2,12 +2,15 @@
 //   S3InputError   input refused before anything was sent (a TypeError; `code`
 //                  names the rule broken: "InvalidBucketName", "InvalidArgument", ...)
 //   S3Error        the store said no: its S3 error code and HTTP status (also a
-//                  200 that carries an <Error>)
+//                  200 that carries an <Error>); and S3's codes for our own time
+//                  limits, without a status: RequestTimeout (idleTimeout: no
+//                  progress), DeadlineExceeded (upload's timeout)
 //   S3VerifyError  the store answered, but we could not verify what it said: an
 //                  ETag or checksum that is not ours, an answer we cannot parse
 // Network failures and aborts reach the caller as the runtime reports them
-// (fetch's TypeError, the AbortSignal's reason). The codes of errors the core
-// reports are named in core/src/error.c (WasmAbi.errorName reads them from the module).
+// (fetch's TypeError, the AbortSignal's reason); wasm memory exhausted is a
+// RangeError. The codes of errors the core reports are named in core/src/error.c
+// (WasmAbi.errorName reads them from the module).
 
 function describe(code, message, status, requestId) {
   const where = [status === undefined ? '' : `HTTP ${status}`, requestId ? `request ${requestId}` : ''].filter(Boolean);
@@ -34,7 +37,7 @@ export function statusError(status, text, requestId) {
 /** What the store said no with: an S3 error code and HTTP status. */
 export class S3Error extends Error {
   /**
-   * @param {{ code: string, message?: string, status: number, requestId?: string,
+   * @param {{ code: string, message?: string, status?: number, requestId?: string,
    *   hostId?: string, stringToSign?: string, canonicalRequest?: string, cause?: unknown }} info
    */
   constructor({ code, message, status, requestId, hostId, stringToSign, canonicalRequest, cause }) {
@@ -60,8 +63,8 @@ function withoutToken(canonical) {
 
 /**
  * An answer we could not verify: `code` is "ETagMismatch", "ChecksumMismatch",
- * "SizeMismatch", "MissingETag", or the parser's "MalformedXML", "XMLTooLarge",
- * "UnexpectedXML"; `status` is the HTTP status of the answer checked, when
+ * "SizeMismatch", "MissingETag", "PaginationLoop", "InvalidUploadId", or the
+ * parser's "MalformedXML", "XMLTooLarge", "UnexpectedXML"; `status` is the HTTP status of the answer checked, when
  * there was one. The object may or may not hold what was sent: check it.
  */
 export class S3VerifyError extends Error {

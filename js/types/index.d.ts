@@ -491,18 +491,22 @@ export declare class S3Client {
 /*
  * The error policy: every failure the package reports is one of three classes.
  *   S3InputError   input refused before anything was sent
- *   S3Error        the store said no (its code and HTTP status)
+ *   S3Error        the store said no (its code and HTTP status), or our own time limit ran out
  *   S3VerifyError  the store answered, but we could not verify what it said
  * Network failures and aborts reach the caller as the runtime reports them (fetch's
- * TypeError, the AbortSignal's reason).
+ * TypeError, the AbortSignal's reason); wasm memory exhausted is a RangeError.
  */
 
-/** The store said no: an S3 error code and HTTP status (also a 200 that carries an <Error>). */
+/**
+ * The store said no: an S3 error code and HTTP status (also a 200 that carries an <Error>).
+ * Our own time limits use S3's codes without a status: RequestTimeout (idleTimeout),
+ * DeadlineExceeded (upload's timeout).
+ */
 export declare class S3Error extends Error {
   constructor(info: {
     code: string;
     message?: string;
-    status: number;
+    status?: number;
     requestId?: string;
     hostId?: string;
     stringToSign?: string;
@@ -512,7 +516,8 @@ export declare class S3Error extends Error {
   readonly name: 'S3Error';
   /** "NoSuchUpload", "SignatureDoesNotMatch", ...; "NotFound" etc. for a HEAD (no body). */
   code: string;
-  status: number;
+  /** undefined for RequestTimeout and DeadlineExceeded raised here (no answer came). */
+  status: number | undefined;
   requestId: string | undefined;
   hostId: string | undefined;
   /** Sent by some servers with SignatureDoesNotMatch, to compare with ours. */
@@ -534,7 +539,7 @@ export declare class S3InputError extends TypeError {
 export declare class S3VerifyError extends Error {
   constructor(info: { code: string; message: string; status?: number; requestId?: string });
   readonly name: 'S3VerifyError';
-  /** "ETagMismatch", "ChecksumMismatch", "SizeMismatch", "MissingETag", "MalformedXML", "XMLTooLarge", "UnexpectedXML". */
+  /** "ETagMismatch", "ChecksumMismatch", "SizeMismatch", "MissingETag", "PaginationLoop", "InvalidUploadId", "MalformedXML", "XMLTooLarge", "UnexpectedXML". */
   code: string;
   /** The HTTP status of the answer checked, when there was one. */
   status: number | undefined;

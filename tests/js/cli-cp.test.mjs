@@ -9,11 +9,10 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, mkdir, readFile, writeFile, appendFile, rm, access } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile, appendFile, access } from 'node:fs/promises';
 import { join } from 'node:path';
 import net from 'node:net';
-import { runCli, childEnv, slowProxy } from './harness/cli.mjs';
+import { runCli, childEnv, slowProxy, openCliStore, closeCliStore } from './harness/cli.mjs';
 
 const MiB = 1024 * 1024;
 const HAVE_STORE = Boolean(process.env.S3MPU_TEST_ENDPOINT);
@@ -30,26 +29,10 @@ describe('s3mpu cp -r, gc, presign, failures', { skip: !HAVE_STORE && 'S3MPU_TES
   const cli = (args, opts = {}) => runCli([...args, '--path-style'], { env, ...opts });
 
   before(async () => {
-    const { s3Server } = await import('./harness/server.mjs');
-    verify = await import('./harness/verify.mjs');
-    store = await s3Server();
-    bucket = await store.bucket('s3mpu-cli');
-    env = childEnv({
-      S3MPU_ENDPOINT: store.endpoint,
-      S3MPU_REGION: store.region,
-      S3MPU_ACCESS_KEY_ID: store.accessKeyId,
-      S3MPU_SECRET_ACCESS_KEY: store.secretAccessKey,
-    });
-    dir = await mkdtemp(join(tmpdir(), 's3mpu-cli-cp-'));
+    ({ store, bucket, env, dir, verify } = await openCliStore('s3mpu-cli-cp-'));
   });
 
-  after(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-    if (bucket) {
-      await verify.abortAll(bucket, prefix);
-      await verify.deleteAll(bucket, prefix);
-    }
-  });
+  after(() => closeCliStore({ dir, bucket, verify, prefix }));
 
   test('cp -r: every file under the directory to the prefix, filters, checkpoints left out', async () => {
     const tree = join(dir, 'tree');

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import http from 'node:http';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { runCli, childEnv, slowProxy } from './harness/cli.mjs';
+import { runCli, childEnv, slowProxy, openCliStore, closeCliStore } from './harness/cli.mjs';
 import { pathFilter, globToRegExp } from '../../js/src/cli/tree.js';
 
 const VECTORS = '/work/shared/testvectors/s3-doc-examples.json';
@@ -335,26 +335,10 @@ describe('against S3', { skip: !HAVE_STORE && 'S3MPU_TEST_ENDPOINT is not set (r
   const upload = (path, key, args = [], opts = {}) => runCli(['upload', path, `s3://${bucket}/${key}`, '--path-style', ...args], { env, ...opts });
 
   before(async () => {
-    const { s3Server } = await import('./harness/server.mjs');
-    verify = await import('./harness/verify.mjs');
-    store = await s3Server();
-    bucket = await store.bucket('s3mpu-cli');
-    env = childEnv({
-      S3MPU_ENDPOINT: store.endpoint,
-      S3MPU_REGION: store.region,
-      S3MPU_ACCESS_KEY_ID: store.accessKeyId,
-      S3MPU_SECRET_ACCESS_KEY: store.secretAccessKey,
-    });
-    dir = await mkdtemp(join(tmpdir(), 's3mpu-cli-'));
+    ({ store, bucket, env, dir, verify } = await openCliStore('s3mpu-cli-'));
   });
 
-  after(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-    if (bucket) {
-      await verify.abortAll(bucket, prefix);
-      await verify.deleteAll(bucket, prefix);
-    }
-  });
+  after(() => closeCliStore({ dir, bucket, verify, prefix }));
 
   test('upload of a 20 MiB file in 5 MiB parts, read back', async () => {
     const path = join(dir, 'twenty.bin');

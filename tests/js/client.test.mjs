@@ -28,13 +28,7 @@ describe('S3Client operations', { timeout: 180_000 }, () => {
   const keyOf = (name) => `${prefix}${name}-${++n}`;
 
   async function client(extra = {}) {
-    const c = await S3Client.create({
-      endpoint: server.endpoint,
-      region: server.region,
-      credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
-      forcePathStyle: true,
-      ...extra,
-    });
+    const c = await S3Client.create(server.clientOptions(extra));
     clients.push(c);
     return c;
   }
@@ -471,6 +465,22 @@ describe('presign', () => {
     assert.ok(ms < 5000, `presignParts(1000) took ${ms} ms`);
     assert.throws(() => s3.presignParts({ ...UPLOAD, partNumbers: [] }), TypeError);
     assert.throws(() => s3.presignParts({ ...UPLOAD, partNumbers: [1, 10001] }), { name: 'S3InputError', code: 'InvalidPartNumber' });
+  });
+
+  it('presignParts: the same URLs as one presign per part (any numbers, odd keys, a token)', async () => {
+    const numbers = [1, 9, 10, 99, 100, 999, 1000, 9999, 10000, 7, 7, 64];
+    const token = await S3Client.create(options({ credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET, sessionToken: 'tok/en+=' } }));
+    for (const client of [s3, token]) {
+      for (const key of [UPLOAD.key, 'ünï cødé/&partNumber=1&x', 'k'.repeat(700)]) {
+        const upload = { ...UPLOAD, key, uploadId: `${UPLOAD.uploadId}&partNumber=1` };
+        const batch = client.presignParts({ ...upload, partNumbers: numbers, expiresIn: 600 });
+        assert.deepEqual(batch.map((p) => p.partNumber), numbers);
+        for (const [i, n] of numbers.entries()) {
+          assert.equal(batch[i].url, client.presign({ ...upload, partNumber: n, expiresIn: 600 }).url, `part ${n} of ${key}`);
+        }
+      }
+    }
+    token.destroy();
   });
 
   it('a clock option moves X-Amz-Date', async () => {

@@ -34,10 +34,7 @@ describe('direct uploads: handler and directUpload on Node', { timeout: 180_000 
   before(async () => {
     server = await s3Server();
     bucket = await server.bucket('s3mpu-direct');
-    client = await S3Client.create({
-      endpoint: server.endpoint, region: server.region, forcePathStyle: true,
-      credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
-    });
+    client = await S3Client.create(server.clientOptions());
     const handler = createDirectUploadHandler(client, {
       bucket,
       maxSize: 64 * MiB,
@@ -136,6 +133,18 @@ describe('direct uploads: handler and directUpload on Node', { timeout: 180_000 
     const numbers = Array.from({ length: 1000 }, (_, i) => i + 1);
     const batch = await (await api('GET', `/multipart/${created.uploadId}/batch${q}&partNumbers=${numbers}`, 'bob')).json();
     assert.equal(Object.keys(batch.presignedUrls).length, 1000);
+    // Each URL is the one-part answer's for its number (the same when signed in the same
+    // second), in any order, once per number.
+    const sameUrl = (a, b) => {
+      const strip = (u) => (new URL(a).searchParams.get('X-Amz-Date') === new URL(b).searchParams.get('X-Amz-Date') ? u : u.replace(/X-Amz-(Date|Signature)=\w+/g, ''));
+      assert.equal(strip(a), strip(b));
+    };
+    for (const n of [1, 2, 999, 1000]) {
+      sameUrl(batch.presignedUrls[n], (await (await api('GET', `/multipart/${created.uploadId}/${n}${q}`, 'bob')).json()).url);
+    }
+    const odd = await (await api('GET', `/multipart/${created.uploadId}/batch${q}&partNumbers=3,1,3,2`, 'bob')).json();
+    assert.deepEqual(Object.keys(odd.presignedUrls), ['1', '2', '3']);
+    for (const n of [1, 2, 3]) sameUrl(odd.presignedUrls[n], batch.presignedUrls[n]);
     const body = randomBytes(1000);
     const put = await fetch(batch.presignedUrls['1'], { method: 'PUT', body });
     assert.equal(put.status, 200);
@@ -387,6 +396,25 @@ describe('direct uploads: handler and directUpload on Node', { timeout: 180_000 
     await verifyObject({ bucket, key: smallKey, expectBytes: small });
     assert.throws(() => directUpload(new Blob([bytes]), { signer: { create() {} } }), /signer lacks/);
     assert.throws(() => directUpload(new Blob([bytes]), { endpoint: base, signer }), /exactly one/);
+  });
+});
+
+describe('direct errors', () => {
+  it('an error status without an S3 <Error> (a proxy\'s HTML page) is named as S3Client names it', async () => {
+    const proxy = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(403, { 'content-type': 'text/html' }).end('<html><body>Access denied by proxy</body></html>'));
+    });
+    await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${proxy.address().port}/bucket/key`;
+      const signer = { create() {}, signParts() {}, listParts() {}, complete() {}, abort() {}, params: async () => ({ method: 'PUT', url, headers: {} }) };
+      await assert.rejects(directUpload(new Blob([randomBytes(10)]), { signer, store: false }),
+        (e) => e.name === 'S3Error' && e.code === 'Forbidden' && e.status === 403 && /Access denied by proxy/.test(e.message));
+    } finally {
+      proxy.closeAllConnections?.();
+      proxy.close();
+    }
   });
 });
 

@@ -49,13 +49,7 @@ describe('presignPost: browser form uploads', {
   const clients = [];
 
   async function client(extra = {}) {
-    const c = await S3Client.create({
-      endpoint: server.endpoint,
-      region: server.region,
-      credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
-      forcePathStyle: true,
-      ...extra,
-    });
+    const c = await S3Client.create(server.clientOptions(extra));
     clients.push(c);
     return c;
   }

@@ -7,23 +7,13 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { S3Client, S3Error } from '../../js/src/index.node.js';
-import { s3Server } from './harness/server.mjs';
+import { s3Server, opOf } from './harness/server.mjs';
 import { verifyObject, listUploads, abortAll, deleteAll } from './harness/verify.mjs';
 
 const MiB = 1024 * 1024;
 const prefix = `rgwb-${process.pid}-${Date.now()}/`;
 // Fast retries: these tests count attempts, they do not measure backoff.
 const FAST = { attempts: 3, baseDelayMs: 5, maxDelayMs: 50 };
-
-/** The S3 operation of a request S3Client sends. */
-function opOf(url, method) {
-  const q = new URL(url).searchParams;
-  if (method === 'POST') return q.has('uploads') ? 'create' : 'complete';
-  if (method === 'PUT') return q.has('uploadId') ? 'uploadPart' : 'putObject';
-  if (method === 'GET') return q.has('uploadId') ? 'listParts' : 'listUploads';
-  if (method === 'DELETE') return 'abort';
-  return method === 'HEAD' ? 'headObject' : method;
-}
 
 /**
  * A fetch that records [op, status] per request. `behave(op, n, real)` (n: the how-many-th
@@ -70,14 +60,11 @@ describe('S3Client against RGW behaviours', { timeout: 180_000 }, () => {
   const clients = [];
 
   async function client({ secretAccessKey, ...extra } = {}) {
-    const c = await S3Client.create({
-      endpoint: server.endpoint,
-      region: server.region,
+    const c = await S3Client.create(server.clientOptions({
       credentials: { accessKeyId: server.accessKeyId, secretAccessKey: secretAccessKey ?? server.secretAccessKey },
-      forcePathStyle: true,
       retry: FAST,
       ...extra,
-    });
+    }));
     clients.push(c);
     return c;
   }

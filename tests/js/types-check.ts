@@ -102,7 +102,7 @@ export async function example(wasm: WebAssembly.Module): Promise<string> {
   } catch (e) {
     if (e instanceof S3Error) {
       const code: string = e.code;
-      const status: number = e.status;
+      const status: number | undefined = e.status;
       const rid: string | undefined = e.requestId;
       void [code, status, rid, e.stringToSign];
     } else if (e instanceof S3InputError) {

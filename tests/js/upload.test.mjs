@@ -16,7 +16,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { S3Client, S3Error, S3InputError, createMd5 } from '../../js/src/index.node.js';
 import { useNative } from '../../js/src/hash.js';
-import { s3Server } from './harness/server.mjs';
+import { s3Server, opOf } from './harness/server.mjs';
 import { verifyObject, listUploads, abortAll, deleteAll } from './harness/verify.mjs';
 import { STORE } from './harness/gateway.mjs';
 import { PROFILES } from '../../js/src/profiles.js';
@@ -29,16 +29,6 @@ const isRgw = process.env.S3MPU_TEST_STORE === 'rgw';
 // The gateway's built-in profile, as a user of that store would give it (a loopback endpoint
 // says nothing about the store).
 const PROFILE = PROFILES[STORE] ? STORE : undefined;
-
-/** The S3 operation of a request. */
-function opOf(url, method) {
-  const q = new URL(url).searchParams;
-  if (method === 'POST') return q.has('uploads') ? 'create' : 'complete';
-  if (method === 'PUT') return q.has('uploadId') ? 'uploadPart' : 'putObject';
-  if (method === 'GET') return q.has('uploadId') ? 'listParts' : 'listUploads';
-  if (method === 'DELETE') return 'abort';
-  return method === 'HEAD' ? 'headObject' : method;
-}
 
 /**
  * Wrap the client's transport to record each request ({ op, url, headers, body, status })
@@ -141,15 +131,7 @@ describe('S3Client.upload', { timeout: 600_000 }, () => {
   const newKey = (name) => `${prefix}${++seq}-${name}`;
 
   async function client(extra = {}) {
-    const c = await S3Client.create({
-      endpoint: server.endpoint,
-      region: server.region,
-      credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
-      forcePathStyle: true,
-      retry: FAST,
-      profile: PROFILE,
-      ...extra,
-    });
+    const c = await S3Client.create(server.clientOptions({ retry: FAST, profile: PROFILE, ...extra }));
     clients.push(c);
     return c;
   }

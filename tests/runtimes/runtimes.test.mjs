@@ -54,18 +54,25 @@ function run(bin, argv, { env = {}, input } = {}) {
   });
 }
 
-/** serve.mjs under the runtime: resolves to { base, child } once it listens. */
+/**
+ * serve.mjs under the runtime: resolves to { base, child, output } once it listens; output()
+ * is everything it printed (stdout and stderr, which is also passed on to ours).
+ */
 function startServer(runtime, mode, env) {
   const [bin, argv] = RUNTIMES[runtime](path.join(here, 'serve.mjs'));
-  const child = spawn(bin, [...argv, mode], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(bin, [...argv, mode], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  child.stderr.on('data', (chunk) => {
+    out += chunk;
+    process.stderr.write(chunk);
+  });
   return new Promise((resolve, reject) => {
-    let out = '';
     child.on('error', reject);
     child.on('exit', (code) => reject(new Error(`${runtime} serve.mjs exited (${code}) before listening: ${out}`)));
     child.stdout.on('data', (chunk) => {
       out += chunk;
       const m = /listening (\d+)/.exec(out);
-      if (m) resolve({ base: `http://127.0.0.1:${m[1]}/s3`, child });
+      if (m) resolve({ base: `http://127.0.0.1:${m[1]}/s3`, child, output: () => out });
     });
   });
 }
@@ -116,6 +123,7 @@ for (const [runtime, mode] of SERVING.flatMap((r) => Object.keys(SERVERS).map((m
       if (served && served.child.exitCode === null) await new Promise((r) => served.child.once('exit', r));
       assert.ok(answers.length > 0);
       for (const a of answers) assert.ok(!a.includes(server.secretAccessKey), `the secret key is in an answer:\n${a}`);
+      assert.ok(!served?.output().includes(server.secretAccessKey), 'the secret key is in the server\'s output');
     });
 
     it('directUpload: 12 MiB in 5 MiB parts through the handler', async () => {

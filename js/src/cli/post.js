@@ -4,7 +4,7 @@ import { UsageError, parse, parseSize, parseDuration, parseS3Url } from './args.
 import { CONNECTION_OPTIONS, CONNECTION_HELP } from './connection.js';
 import { openSession } from './session.js';
 import { EXIT } from './report.js';
-import { EXPIRES_MAX } from '../limits.js';
+import { EXPIRES_DEFAULT, EXPIRES_MAX } from '../limits.js';
 
 export const PRESIGN_POST_HELP = `usage: s3mpu presign --post s3://BUCKET/KEY [options]
 
@@ -19,7 +19,7 @@ the fields, then the file as the last field "file" (multipart/form-data), to the
   --content-type T            the Content-Type the form must send
   --content-type-prefix T     any Content-Type starting with T (e.g. image/)
   --meta NAME=VALUE           user metadata the form must send, repeatable
-  --expires SECONDS           validity (default 3600; at most ${EXPIRES_MAX} = 7d; 15m, 12h, 7d)
+  --expires SECONDS           validity (default ${EXPIRES_DEFAULT}; at most ${EXPIRES_MAX} = 7d; 15m, 12h, 7d)
 
 ${CONNECTION_HELP}`;
 
@@ -39,7 +39,7 @@ const OPTIONS = {
 function postParams(values, positionals) {
   if (positionals.length !== 1) throw new UsageError('presign --post needs s3://BUCKET/KEY (or s3://BUCKET/PREFIX/ --prefix)');
   const { bucket, key } = parseS3Url(positionals[0], { keyRequired: !values.prefix });
-  const params = { bucket, expiresIn: values.expires === undefined ? 3600 : parseDuration(values.expires, '--expires') };
+  const params = { bucket, expiresIn: values.expires === undefined ? EXPIRES_DEFAULT : parseDuration(values.expires, '--expires') };
   if (values.prefix) params.keyPrefix = key;
   else params.key = key;
   if (values['min-size'] !== undefined && values['max-size'] === undefined) throw new UsageError('--min-size goes with --max-size');

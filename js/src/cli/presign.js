@@ -5,7 +5,7 @@ import { CONNECTION_OPTIONS, CONNECTION_HELP } from './connection.js';
 import { openSession } from './session.js';
 import { EXIT } from './report.js';
 import { presignPost } from './post.js';
-import { EXPIRES_MAX, PART_NUMBER_MAX } from '../limits.js';
+import { EXPIRES_DEFAULT, EXPIRES_MAX, PART_NUMBER_MAX } from '../limits.js';
 
 export const PRESIGN_HELP = `usage: s3mpu presign s3://BUCKET/KEY [--method get|put|head] [options]
        s3mpu presign s3://BUCKET/KEY --multipart OP [--upload-id ID] [options]
@@ -27,7 +27,7 @@ Multipart uploads (--multipart OP):
   abort                 AbortMultipartUpload (DELETE), --upload-id ID
   list-parts            ListParts (GET), --upload-id ID
   (--upload-id ID --part N alone means --multipart part)
-  --expires SECONDS     validity (default 3600; at most ${EXPIRES_MAX} = 7d; 15m, 12h, 7d)
+  --expires SECONDS     validity (default ${EXPIRES_DEFAULT}; at most ${EXPIRES_MAX} = 7d; 15m, 12h, 7d)
 Browser form uploads: --post (a SigV4 POST policy; presign --post --help)
 
 ${CONNECTION_HELP}`;
@@ -63,7 +63,7 @@ export async function presign(argv, ctx) {
   }
   if (positionals.length !== 1) throw new UsageError('presign needs s3://BUCKET/KEY', { usage: 'presign' });
   const { bucket, key } = parseS3Url(positionals[0], { keyRequired: true });
-  const expiresIn = values.expires === undefined ? 3600 : parseDuration(values.expires, '--expires');
+  const expiresIn = values.expires === undefined ? EXPIRES_DEFAULT : parseDuration(values.expires, '--expires');
   if (expiresIn < 1 || expiresIn > EXPIRES_MAX) throw new UsageError(`--expires: from 1 second to 7 days (${EXPIRES_MAX})`);
   const request = presignRequest(values);
 

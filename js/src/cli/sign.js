@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { loadAbi } from '../wasm.js';
 import { S3InputError } from '../errors.js';
-import { EXPIRES_MAX } from '../limits.js';
+import { EXPIRES_DEFAULT, EXPIRES_MAX } from '../limits.js';
 import { UsageError, parse } from './args.js';
 import { envCredentials } from './connection.js';
 import { EXIT } from './report.js';
@@ -51,7 +51,7 @@ Input (one JSON object on stdin):
   region            "us-east-1"; default: S3MPU_REGION
   service           "s3" (default; other names sign no x-amz-content-sha256)
   amz_date          "YYYYMMDDTHHMMSSZ" (default: now)
-  presign, expires  true and seconds (default 3600) for a presigned URL; the
+  presign, expires  true and seconds (default ${EXPIRES_DEFAULT}) for a presigned URL; the
                     X-Amz-* parameters are the signer's (given ones are dropped)
 
 Exit status 2 with a message for input it cannot sign.`;
@@ -101,7 +101,7 @@ export function signRequest(abi, input, env = process.env) {
   const now = input.amz_date === undefined ? Math.floor(Date.now() / 1000) : parseAmzDate(input.amz_date);
   let expires = 0;
   if (presign) {
-    expires = input.expires ?? 3600;
+    expires = input.expires ?? EXPIRES_DEFAULT;
     if (!Number.isInteger(expires) || expires < 1 || expires > EXPIRES_MAX) throw bad(`expires must be whole seconds from 1 to ${EXPIRES_MAX}`);
   } else if (input.expires !== undefined) {
     throw bad('expires is for presigned URLs: add "presign": true');

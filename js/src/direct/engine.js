@@ -2,15 +2,15 @@
 // signed by a backend (signers.js). The behaviours of upload(): parts in
 // parallel, byte-level progress that never goes back (upload.js's Progress),
 // retries with full jitter (client.js's backoff), AbortSignal, Content-MD5 on
-// every part (hashed in a Worker, hasher.js) with its ETag checked, and the
-// multipart ETag checked at the end. Besides: part URLs fetched in batches
+// every part (hashed in a Worker, hasher.js, four parts at a time in md5x4's
+// lanes) with its ETag checked, and the multipart ETag checked at the end.
+// Besides: part URLs fetched in batches
 // and refreshed before they expire, pause/resume, and checkpoints (store.js)
 // so the same file picked again after a reload continues where it stopped.
 import { DEFAULT_RETRY, backoffMs } from '../retry.js';
-import { sleep } from '../signal.js';
 import { Progress } from '../progress.js';
-import { anySignal, raceSignal } from '../signal.js';
-import { S3Error, S3InputError, S3VerifyError } from '../errors.js';
+import { anySignal, raceSignal, sleep } from '../signal.js';
+import { S3Error, S3InputError, S3VerifyError, statusError } from '../errors.js';
 import { unquote } from '../object.js';
 import { PART_SIZE_MIN } from '../limits.js';
 import { openHasher } from './hasher.js';
@@ -22,6 +22,7 @@ const CHECKPOINT_VERSION = 1;
 const DAY_MS = 24 * 3600 * 1000;
 const URL_BATCH = 100; // part URLs asked for in one call
 const URL_LIFETIME_S = 300; // assumed when the backend does not say (Companion's batch)
+const MD5_BATCH = 4; // parts hashed together: md5x4's lanes
 const PAUSED = Symbol('paused');
 
 export class DirectUpload {
@@ -87,7 +88,7 @@ export class DirectUpload {
 
   async run() {
     this.o.signal?.throwIfAborted();
-    this.hasher = await openHasher({ worker: this.o.worker, wasm: this.o.wasm });
+    this.hasher = await openHasher({ worker: this.o.worker, wasm: this.o.md5Wasm });
     try {
       const size = this.file.size;
       const plan = await this.hasher.run('plan', { size, partSize: this.o.partSize });
@@ -168,7 +169,7 @@ export class DirectUpload {
     this.partCount = 1;
     this.done = new Map();
     this.progress = new Progress(file.size, () => this.report('uploading'));
-    const digest = this.hasher.run('md5', { blob: file, start: 0, end: file.size });
+    const digest = this.hasher.run('md5', { blob: file, ranges: [[0, file.size]] }).then(([d]) => d);
     const ask = () => this.signer.params({ filename: this.filename, type: this.type, metadata: this.o.metadata, size: file.size });
     let signed = await ask();
     const attempt = async (signal) => {
@@ -283,6 +284,7 @@ export class DirectUpload {
     this.partSize = partSize;
     this.partCount = Math.max(1, Math.ceil(this.file.size / partSize));
     this.done = new Map(); // partNumber -> { md5, etag? }
+    this.digests = new Map(); // partNumber -> promise of { hex, base64 }
     this.progress = new Progress(this.file.size, () => this.report());
   }
 
@@ -301,7 +303,7 @@ export class DirectUpload {
       const [start, end] = this.range(n);
       const etag = etagHex(p.ETag);
       if (p.Size !== end - start) continue;
-      const md5 = saved.md5s[n] ?? (await this.hasher.run('md5', { blob: this.file, start, end })).hex;
+      const md5 = saved.md5s[n] ?? (await this.digest(n)).hex;
       if (etag !== md5) continue;
       this.done.set(n, { md5, etag: p.ETag });
       this.progress.finished += end - start;
@@ -366,9 +368,32 @@ export class DirectUpload {
     }
   }
 
+  /**
+   * Part n's MD5, asked for together with the next parts still to send that have none, so
+   * that the Worker hashes them at once in md5x4's lanes and they are ready when their turn comes.
+   */
+  digest(n) {
+    if (!this.digests.has(n)) {
+      const batch = [n];
+      for (let k = n + 1; k <= this.partCount && batch.length < MD5_BATCH; k++) {
+        if (!this.done.has(k) && !this.digests.has(k)) batch.push(k);
+      }
+      const all = this.hasher.run('md5', { blob: this.file, ranges: batch.map((k) => this.range(k)) });
+      all.catch(() => {
+        for (const k of batch) this.digests.delete(k); // asked again if the upload goes on
+      });
+      batch.forEach((k, i) => {
+        const one = all.then((d) => d[i]);
+        one.catch(() => {}); // a part of the batch nobody awaits yet
+        this.digests.set(k, one);
+      });
+    }
+    return this.digests.get(n);
+  }
+
   async sendPart(n) {
     const [start, end] = this.range(n);
-    const { hex, base64 } = await this.hasher.run('md5', { blob: this.file, start, end });
+    const { hex, base64 } = await this.digest(n);
     const res = await this.retrying(`part ${n}`, async (signal) => {
       const url = await this.urls.get(n, signal);
       const req = {
@@ -466,11 +491,11 @@ class PartUrls {
 
 // ---- Helpers ------------------------------------------------------------------------------------
 
-/** The answer if 2xx; else an error carrying the status and S3's code. */
+/** The answer if 2xx; else an error carrying the status and S3's code (or the status's, as S3Client names it). */
 function checked(res, req) {
   if (res.status >= 200 && res.status < 300) return res;
   const { code, message } = s3ErrorOf(res.text);
-  const e = new S3Error({ code: code ?? `HTTP${res.status}`, message: message ?? '', status: res.status });
+  const e = code ? new S3Error({ code, message: message ?? '', status: res.status }) : statusError(res.status, res.text);
   e.url = req.url;
   return Promise.reject(e);
 }

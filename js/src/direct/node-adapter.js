@@ -2,6 +2,7 @@
 // node:http listener (req, res) or Express/Connect middleware (req, res, next).
 // Needs only Node 18's global Request and Response (and the package's error class).
 import { S3InputError } from '../errors.js';
+import { concat } from '../transport.js';
 
 const MAX_BODY = 4 * 1024 * 1024;
 
@@ -52,13 +53,7 @@ async function readAll(req) {
     if (n > MAX_BODY) throw Object.assign(new Error('request body too large'), { status: 413 });
     chunks.push(c);
   }
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concat(chunks, n);
 }
 
 async function writeResponse(res, response) {

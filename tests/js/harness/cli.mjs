@@ -3,6 +3,9 @@
 // that counts and holds back part uploads.
 import { spawn } from 'node:child_process';
 import http from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../../js/bin/s3mpu.js', import.meta.url));
@@ -15,6 +18,35 @@ export function childEnv(extra = {}) {
   }
   // No config file of the user's: S3MPU_CONFIG unset and XDG_CONFIG_HOME empty.
   return { ...env, XDG_CONFIG_HOME: '/nonexistent', ...extra };
+}
+
+/**
+ * A CLI suite's setup against the test store: the store, its bucket "s3mpu-cli", the child's
+ * environment pointing at it, a scratch directory named from `tmpName`, and the verifier
+ * (imported here: harness/server.mjs needs the S3MPU_TEST_* settings).
+ */
+export async function openCliStore(tmpName) {
+  const { s3Server } = await import('./server.mjs');
+  const verify = await import('./verify.mjs');
+  const store = await s3Server();
+  const bucket = await store.bucket('s3mpu-cli');
+  const env = childEnv({
+    S3MPU_ENDPOINT: store.endpoint,
+    S3MPU_REGION: store.region,
+    S3MPU_ACCESS_KEY_ID: store.accessKeyId,
+    S3MPU_SECRET_ACCESS_KEY: store.secretAccessKey,
+  });
+  const dir = await mkdtemp(join(tmpdir(), tmpName));
+  return { store, bucket, env, dir, verify };
+}
+
+/** What openCliStore made goes: the directory, and every upload and object under `prefix`. */
+export async function closeCliStore({ dir, bucket, verify, prefix }) {
+  if (dir) await rm(dir, { recursive: true, force: true });
+  if (bucket) {
+    await verify.abortAll(bucket, prefix);
+    await verify.deleteAll(bucket, prefix);
+  }
 }
 
 /**

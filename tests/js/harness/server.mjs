@@ -52,6 +52,16 @@ async function createBucket(name, cors, store) {
  * tests/server/cors.xml, or the CORSConfiguration given as `cors`, where the store has bucket
  * CORS) and resolves to its name.
  */
+/** The S3 operation of a request S3Client sends (for spies that count requests by operation). */
+export function opOf(url, method) {
+  const q = new URL(url).searchParams;
+  if (method === 'POST') return q.has('uploads') ? 'create' : 'complete';
+  if (method === 'PUT') return q.has('uploadId') ? 'uploadPart' : 'putObject';
+  if (method === 'GET') return q.has('uploadId') ? 'listParts' : 'listUploads';
+  if (method === 'DELETE') return 'abort';
+  return method === 'HEAD' ? 'headObject' : method;
+}
+
 export async function s3Server() {
   const c = testConfig();
   return {
@@ -60,6 +70,16 @@ export async function s3Server() {
     accessKeyId: c.accessKeyId,
     secretAccessKey: c.secretAccessKey,
     store: c.store,
+    /** S3Client.create's options for this store (path style), `extra` over them. */
+    clientOptions(extra = {}) {
+      return {
+        endpoint: c.endpoint,
+        region: c.region,
+        credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey },
+        forcePathStyle: true,
+        ...extra,
+      };
+    },
     async bucket(name, { cors = true } = {}) {
       if (c.bucket) {
         // An existing bucket given by the environment: check it is there, create nothing.
