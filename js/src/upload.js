@@ -280,6 +280,8 @@ class Upload {
     const { p, source } = this;
     const inner = new AbortController();
     const signal = p.signal ? anySignal([p.signal, inner.signal]) : inner.signal;
+    // Each part in flight listens on it: past 10, Node would print a leak warning.
+    globalThis.process?.getBuiltinModule?.('node:events')?.setMaxListeners(0, signal);
     const running = new Set();
     let failure;
     const fail = (e) => {
