@@ -69,8 +69,8 @@ if [ -f tests/interop/package-lock.json ] && { [ ! -f "$stamp" ] || [ tests/inte
 fi
 
 # ---- builds ------------------------------------------------------------------------------------
-if [ ! -f js/s3mpu.wasm ]; then
-    log "js/s3mpu.wasm is missing: scripts/build-wasm.sh"
+if [ ! -f js/s3mpu.wasm ] || [ ! -f js/s3mpu-md5.wasm ]; then
+    log "js/s3mpu.wasm or js/s3mpu-md5.wasm is missing: scripts/build-wasm.sh"
     scripts/build-wasm.sh >&2
 fi
 native=

@@ -56,13 +56,13 @@ trap 'exit 143' TERM
 if [ -f build/wasi/CMakeCache.txt ]; then
     # Configured before: an incremental build keeps js/s3mpu.wasm current.
     cmake --build --preset wasi >&2
-    cp build/wasi/wasm/s3mpu.wasm js/s3mpu.wasm
-elif [ ! -f js/s3mpu.wasm ]; then
+    cp build/wasi/wasm/s3mpu.wasm build/wasi/wasm/s3mpu-md5.wasm js/
+elif [ ! -f js/s3mpu.wasm ] || [ ! -f js/s3mpu-md5.wasm ]; then
     log "building the wasm core (first time: toolchain and dependencies)"
     scripts/wasm-deps.sh wasi >&2
     cmake --preset wasi >&2
     cmake --build --preset wasi >&2
-    cp build/wasi/wasm/s3mpu.wasm js/s3mpu.wasm
+    cp build/wasi/wasm/s3mpu.wasm build/wasi/wasm/s3mpu-md5.wasm js/
 fi
 
 # ---- the store ------------------------------------------------------------------------

@@ -91,8 +91,8 @@ done
 [ "$worker_deps" = 0 ] || npm_ci "$root/examples/worker"
 
 # ---- the wasm module -------------------------------------------------------------------
-if [ ! -f "$root/js/s3mpu.wasm" ]; then
-    log "js/s3mpu.wasm is missing: building the wasm modules (scripts/build-wasm.sh)"
+if [ ! -f "$root/js/s3mpu.wasm" ] || [ ! -f "$root/js/s3mpu-md5.wasm" ]; then
+    log "js/s3mpu.wasm or js/s3mpu-md5.wasm is missing: building the wasm modules (scripts/build-wasm.sh)"
     "$root/scripts/build-wasm.sh" >&2
 fi
 

@@ -155,6 +155,7 @@ summaries=()
 for b in "${builds[@]}"; do
     if [ -n "$b" ]; then
         export S3MPU_WASM=$root/build/$b/wasm/s3mpu.wasm
+        export S3MPU_MD5_WASM=$root/build/$b/wasm/s3mpu-md5.wasm # s3mpu/direct's Worker, served by the test pages
         log "pass '$b': S3MPU_WASM=$S3MPU_WASM"
     fi
     tap=$tmp/pass-${b:-default}.tap

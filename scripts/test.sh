@@ -45,7 +45,7 @@ ctest --preset valgrind -j2 -LE integration
 
 step "wasm: wasi and emscripten builds"
 scripts/build-wasm.sh
-node --test tests/wasm/smoke.mjs tests/wasm/flood.mjs
+node --test tests/wasm/smoke.mjs tests/wasm/flood.mjs tests/wasm/md5.mjs
 
 step "JS: unit, CLI and integration tests, once per wasm build"
 S3MPU_WASM_BUILDS="wasi emscripten" scripts/test-js.sh

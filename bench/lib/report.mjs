@@ -420,6 +420,21 @@ function evaluate(R, h) {
       })() : undefined,
     });
   }
+  // The default (Content-MD5, md5x4 lanes) against lib-storage's default, same run.
+  {
+    const rm = ratio(pm, 's3mpu-md5', 'lib-storage', 'cpuPerGiB');
+    const rf = ratio(pf, 's3mpu-md5', 'lib-storage', 'cpuPerGiB');
+    const okM = Number.isFinite(rm) ? rm <= 1 : undefined;
+    const okF = Number.isFinite(rf) ? rf <= 1 : undefined;
+    const side = (rs) => `${fmt(cpuOf(rs, 's3mpu-md5'))} vs ${fmt(cpuOf(rs, 'lib-storage'))} s/GiB`;
+    add({
+      short: 'default vs lib-storage', target: 'CPU/GiB, s3mpu default (Content-MD5) ≤ lib-storage default (SHA-256 + CRC32), same run',
+      measured: `${side(pm)} (${fmt(rm)}×) from memory; ${side(pf)} (${fmt(rf)}×) from a file`, verdict: both(okM, okF),
+      why: isMiss(okM, okF) ? `s3mpu-md5 costs ${split(okM === false ? pm : pf, 's3mpu-md5')} CPU s/GiB, s3mpu-none ${fmt(cpuOf(okM === false ? pm : pf, 's3mpu-none'))}: `
+        + 'MD5 in md5x4\'s lanes (the md5x4 section) is the difference. '
+        + `Profile of s3mpu-md5: ${top('s3mpu-md5') || 'not taken'}.` : undefined,
+    });
+  }
   // What hashing on 2 worker threads would do to s3mpu-md5: the MD5 section's extra CPU per GiB,
   // against the Content-MD5 CPU target (0.6x minio) and the cores at the throughput target.
   const workersNote = (rs, client, needGiBs, sink) => {

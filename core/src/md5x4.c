@@ -15,6 +15,9 @@ typedef v128_t vec;
 
 static inline vec v_add(vec x, vec y) { return wasm_i32x4_add(x, y); }
 static inline vec v_xor(vec x, vec y) { return wasm_v128_xor(x, y); }
+static inline vec v_and(vec x, vec y) { return wasm_v128_and(x, y); }
+/* x & ~y */
+static inline vec v_and_not(vec x, vec y) { return wasm_v128_andnot(x, y); }
 static inline vec v_or_not(vec x, vec y) { return wasm_v128_or(x, wasm_v128_not(y)); }
 /* Bits of x where mask is set, of y elsewhere. */
 static inline vec v_select(vec x, vec y, vec mask) { return wasm_v128_bitselect(x, y, mask); }
@@ -30,8 +33,10 @@ static inline vec v_mask(unsigned lanes)
 		-(int32_t)(lanes >> 2 & 1), -(int32_t)(lanes >> 3 & 1));
 }
 
-/* Words 4q..4q+3 of each lane's block, transposed so vector j holds word
- * 4q+j of lanes 0..3 (wasm and MD5 are both little-endian). */
+/* Words 4q..4q+3 of each lane's block, transposed so vector j holds
+ * word 4q+j of lanes 0..3 (wasm and MD5 are both little-endian). A loop:
+ * m[] stays in memory, which V8 reads as operands (written out, V8
+ * spills the 16 vectors and runs slower). */
 static inline void load_words(vec m[16], const unsigned char *const src[4])
 {
 	int q;
@@ -67,6 +72,8 @@ typedef struct {
 
 static inline vec v_add(vec x, vec y) { LANEWISE(x.w[i] + y.w[i]); }
 static inline vec v_xor(vec x, vec y) { LANEWISE(x.w[i] ^ y.w[i]); }
+static inline vec v_and(vec x, vec y) { LANEWISE(x.w[i] & y.w[i]); }
+static inline vec v_and_not(vec x, vec y) { LANEWISE(x.w[i] & ~y.w[i]); }
 static inline vec v_or_not(vec x, vec y) { LANEWISE(x.w[i] | ~y.w[i]); }
 static inline vec v_select(vec x, vec y, vec mask)
 {
@@ -96,16 +103,26 @@ int s3mpu_md5x4_simd(void) { return 0; }
 _Static_assert(sizeof(md5x4_state) <= sizeof(s3mpu_md5x4), "s3mpu_md5x4 too small");
 _Static_assert(_Alignof(md5x4_state) <= _Alignof(s3mpu_md5x4), "s3mpu_md5x4 misaligned");
 
-/* RFC 1321 3.4: F and G as selects, H, and I = C ^ (B | ~D). */
-#define F(b, c, d) v_select(c, d, b)
-#define G(b, c, d) v_select(b, c, d)
-#define H(b, c, d) v_xor(v_xor(b, c), d)
-#define I(b, c, d) v_xor(c, v_or_not(b, d))
-#define STEP(f, a, b, c, d, w, k, s) \
-	a = v_add(b, v_rotl(v_add(v_add(a, f(b, c, d)), v_add(w, v_load(k))), s))
+/* RFC 1321 3.4, one step: a = b + ((a + f(b, c, d) + X[j] + T[i]) <<< s).
+ * The new b is on every step's critical path, so what does not need it is
+ * added first: T[i] + X[j] + a, and for G the half of it that needs only c
+ * and d ((b & d) and (c & ~d) share no bit: or = add). The steps are
+ * written out, whatever the -O (-Oz kept a loop and its index arithmetic). */
+#define SUM(a, j) v_add(a, v_add(m[j], v_load(*k++)))
+#define ROT(a, b, x, s) a = v_add(b, v_rotl(x, s))
+#define FF(a, b, c, d, j, s) ROT(a, b, v_add(SUM(a, j), v_select(c, d, b)), s)
+#define GG(a, b, c, d, j, s) ROT(a, b, v_add(v_add(SUM(a, j), v_and_not(c, d)), v_and(b, d)), s)
+#define HH(a, b, c, d, j, s) ROT(a, b, v_add(SUM(a, j), v_xor(b, v_xor(c, d))), s)
+#define II(a, b, c, d, j, s) ROT(a, b, v_add(SUM(a, j), v_xor(c, v_or_not(b, d))), s)
+/* Four steps, the roles of a, b, c and d rotating. */
+#define STEPS4(f, j0, j1, j2, j3, s0, s1, s2, s3) \
+	f(a, b, c, d, j0, s0); \
+	f(d, a, b, c, j1, s1); \
+	f(c, d, a, b, j2, s2); \
+	f(b, c, d, a, j3, s3)
 
-/* RFC 1321 3.4's T[i], in all four lanes: one vector load a step (the
- * loops keep them loads; constants inline cost V8 more instructions). */
+/* RFC 1321 3.4's T[i], in all four lanes: one vector load a step
+ * (constants inline cost V8 more instructions). */
 static const uint32_t T4[64][4] = {
 	{ 0xd76aa478, 0xd76aa478, 0xd76aa478, 0xd76aa478 },
 	{ 0xe8c7b756, 0xe8c7b756, 0xe8c7b756, 0xe8c7b756 },
@@ -177,36 +194,31 @@ static const uint32_t T4[64][4] = {
  * the other lanes compute on whatever src holds and keep their state. */
 static void md5x4_block(uint32_t h[4][4], const unsigned char *const src[4], unsigned active)
 {
+	/* Read through a pointer the compiler cannot see through, the steps
+	 * keep T as loads: V8 makes each v128.const of them 3 instructions. */
+	static const uint32_t(*const volatile table)[4] = T4;
+	const uint32_t(*t4)[4] = table;
 	vec m[16], a0 = v_load(h[0]), b0 = v_load(h[1]), c0 = v_load(h[2]), d0 = v_load(h[3]);
 	vec a = a0, b = b0, c = c0, d = d0, keep = v_mask(active);
-	const uint32_t(*k)[4] = T4;
-	int j;
+	const uint32_t(*k)[4] = t4;
 
 	load_words(m, src);
-	for (j = 0; j < 16; j += 4, k += 4) {
-		STEP(F, a, b, c, d, m[j], k[0], 7);
-		STEP(F, d, a, b, c, m[j + 1], k[1], 12);
-		STEP(F, c, d, a, b, m[j + 2], k[2], 17);
-		STEP(F, b, c, d, a, m[j + 3], k[3], 22);
-	}
-	for (j = 0; j < 16; j += 4, k += 4) {
-		STEP(G, a, b, c, d, m[(5 * j + 1) & 15], k[0], 5);
-		STEP(G, d, a, b, c, m[(5 * j + 6) & 15], k[1], 9);
-		STEP(G, c, d, a, b, m[(5 * j + 11) & 15], k[2], 14);
-		STEP(G, b, c, d, a, m[(5 * j) & 15], k[3], 20);
-	}
-	for (j = 0; j < 16; j += 4, k += 4) {
-		STEP(H, a, b, c, d, m[(3 * j + 5) & 15], k[0], 4);
-		STEP(H, d, a, b, c, m[(3 * j + 8) & 15], k[1], 11);
-		STEP(H, c, d, a, b, m[(3 * j + 11) & 15], k[2], 16);
-		STEP(H, b, c, d, a, m[(3 * j + 14) & 15], k[3], 23);
-	}
-	for (j = 0; j < 16; j += 4, k += 4) {
-		STEP(I, a, b, c, d, m[(7 * j) & 15], k[0], 6);
-		STEP(I, d, a, b, c, m[(7 * j + 7) & 15], k[1], 10);
-		STEP(I, c, d, a, b, m[(7 * j + 14) & 15], k[2], 15);
-		STEP(I, b, c, d, a, m[(7 * j + 21) & 15], k[3], 21);
-	}
+	STEPS4(FF, 0, 1, 2, 3, 7, 12, 17, 22);
+	STEPS4(FF, 4, 5, 6, 7, 7, 12, 17, 22);
+	STEPS4(FF, 8, 9, 10, 11, 7, 12, 17, 22);
+	STEPS4(FF, 12, 13, 14, 15, 7, 12, 17, 22);
+	STEPS4(GG, 1, 6, 11, 0, 5, 9, 14, 20);
+	STEPS4(GG, 5, 10, 15, 4, 5, 9, 14, 20);
+	STEPS4(GG, 9, 14, 3, 8, 5, 9, 14, 20);
+	STEPS4(GG, 13, 2, 7, 12, 5, 9, 14, 20);
+	STEPS4(HH, 5, 8, 11, 14, 4, 11, 16, 23);
+	STEPS4(HH, 1, 4, 7, 10, 4, 11, 16, 23);
+	STEPS4(HH, 13, 0, 3, 6, 4, 11, 16, 23);
+	STEPS4(HH, 9, 12, 15, 2, 4, 11, 16, 23);
+	STEPS4(II, 0, 7, 14, 5, 6, 10, 15, 21);
+	STEPS4(II, 12, 3, 10, 1, 6, 10, 15, 21);
+	STEPS4(II, 8, 15, 6, 13, 6, 10, 15, 21);
+	STEPS4(II, 4, 11, 2, 9, 6, 10, 15, 21);
 
 	v_store(h[0], v_select(v_add(a, a0), a0, keep));
 	v_store(h[1], v_select(v_add(b, b0), b0, keep));

@@ -83,6 +83,8 @@ async function serveFile(o, req, res, path) {
     file = new URL(path.slice('/s3mpu/'.length), jsRoot);
   } else if (req.method === 'GET' && path === '/s3mpu/s3mpu.wasm') {
     [file, type] = [o.wasm ?? process.env.S3MPU_WASM ?? new URL('s3mpu.wasm', jsRoot), 'application/wasm'];
+  } else if (req.method === 'GET' && path === '/s3mpu/s3mpu-md5.wasm') { // the hashing Worker's
+    [file, type] = [process.env.S3MPU_MD5_WASM ?? new URL('s3mpu-md5.wasm', jsRoot), 'application/wasm'];
   }
   let data;
   try {

@@ -447,21 +447,31 @@ export class WasmAbi {
   }
 
   /**
-   * The MD5s of up to MD5X4_LANES byte arrays at once (md5x4: one message in
-   * each SIMD lane), each lane fed through its own slice of the window.
+   * A new md5x4 context (one message in each SIMD lane), with room for the
+   * calls' arguments: feed it with md5x4Update, read it with md5x4Digest,
+   * give it back with free().
    */
-  md5x4(parts) {
+  md5x4Init() {
     const { MD5X4_LANES: lanes, MD5X4_CONTEXT_SIZE: size, MD5_SIZE: digest } = this.constants;
-    if (parts.length > lanes) throw new RangeError(`md5x4: at most ${lanes} parts`);
-    this.md5x4Ptr ??= this.alloc(size + 8 * lanes + digest * lanes);
-    const ctx = this.md5x4Ptr, ptrs = ctx + size, lens = ptrs + 4 * lanes, out = lens + 4 * lanes;
-    const window = this.window(), slot = WINDOW / lanes;
-    const longest = Math.max(0, ...parts.map((p) => p.length));
+    const ctx = this.alloc(size + 8 * lanes + digest * lanes);
     this.x.s3mpu_md5x4_init(ctx);
+    return ctx;
+  }
+
+  /**
+   * pieces[i]: the next bytes of lane i's message (undefined: none), each
+   * lane fed through its own slice of the window.
+   */
+  md5x4Update(ctx, pieces) {
+    const { MD5X4_LANES: lanes, MD5X4_CONTEXT_SIZE: size } = this.constants;
+    if (pieces.length > lanes) throw new RangeError(`md5x4: at most ${lanes} lanes`);
+    const ptrs = ctx + size, lens = ptrs + 4 * lanes;
+    const window = this.window(), slot = WINDOW / lanes;
+    const longest = Math.max(0, ...pieces.map((p) => p?.length ?? 0));
     for (let at = 0; at < longest; at += slot) {
       this.refresh();
       for (let i = 0; i < lanes; i++) {
-        const p = parts[i];
+        const p = pieces[i];
         const piece = p ? p.subarray(Math.min(at, p.length), Math.min(at + slot, p.length)) : p;
         if (piece?.length) this.u8.set(piece, window + i * slot);
         this.view.setUint32(ptrs + 4 * i, window + i * slot, true);
@@ -469,9 +479,26 @@ export class WasmAbi {
       }
       this.x.s3mpu_md5x4_update(ctx, ptrs, lens);
     }
+  }
+
+  /** The MD5 of each lane's message so far (the context stays usable). */
+  md5x4Digest(ctx) {
+    const { MD5X4_LANES: lanes, MD5X4_CONTEXT_SIZE: size, MD5_SIZE: digest } = this.constants;
+    const out = ctx + size + 8 * lanes;
     this.x.s3mpu_md5x4_digest(ctx, out);
     this.refresh();
-    return parts.map((_, i) => this.u8.slice(out + digest * i, out + digest * (i + 1)));
+    return Array.from({ length: lanes }, (_, i) => this.u8.slice(out + digest * i, out + digest * (i + 1)));
+  }
+
+  /** The MD5s of up to MD5X4_LANES byte arrays at once. */
+  md5x4(parts) {
+    const ctx = this.md5x4Init();
+    try {
+      this.md5x4Update(ctx, parts);
+      return this.md5x4Digest(ctx).slice(0, parts.length);
+    } finally {
+      this.free(ctx);
+    }
   }
 
   /** The CRC running value after `bytes` ('crc32' | 'crc32c'). */

@@ -10,6 +10,9 @@
 //   await src.atEnd() -> true when no byte follows what was read (streams)
 //   src.release(bytes) the engine is done with what read() gave: its memory
 //                     may hold a later part
+//   await src.peek?.(offset, length, scratch) -> the same bytes as read() would
+//                     give, for hashing ahead (random-access sources): a view of
+//                     the body, or read into scratch; never kept
 //   await src.close() -> releases the stream or file (idempotent)
 //
 // Memory: bytes are views (copies in reused buffers for the node:http
@@ -106,6 +109,8 @@ function bytesSource(bytes, copyParts) {
     async atEnd() {
       return true;
     },
+    // A view, whatever copyParts: the bytes are hashed, not kept.
+    peek: async (offset, length) => bytes.subarray(offset, Math.min(offset + length, bytes.length)),
     release: (part) => buffers?.give(part),
     async close() {},
   };
@@ -144,6 +149,7 @@ function blobSource(blob, file, name) {
     fingerprint,
     sequential: false,
     read: (offset, length) => readBlob(blob, offset, Math.min(offset + length, blob.size)),
+    peek: (offset, length) => readBlob(blob, offset, Math.min(offset + length, blob.size)),
     async atEnd() {
       return true;
     },

@@ -178,6 +178,10 @@ export async function hashers(abi) {
         throw new S3InputError('InvalidArgument', `s3mpu: unknown hash ${algo}`);
     }
   };
+  const simd = abi.md5x4Simd(), lanes = abi.constants.MD5X4_LANES;
+  // Four lanes cost one block of SIMD work however many hold a part: on wasm's
+  // scalar MD5 two parts already win, against node:crypto's three (bench/md5x4-child.mjs).
+  const worth = nodeMd5 ? 3 : 2;
   return {
     make,
     /** @param {{ md5?: boolean, checksum?: string }} what */
@@ -189,10 +193,6 @@ export async function hashers(abi) {
     },
     /** The MD5s of many byte arrays, four at a time in md5x4's lanes where that is faster. */
     md5Many(parts) {
-      const simd = abi.md5x4Simd(), lanes = abi.constants.MD5X4_LANES;
-      // Four lanes cost one block of SIMD work however many hold a part: on wasm's
-      // scalar MD5 two parts already win, against node:crypto's three (bench/md5x4-child.mjs).
-      const worth = nodeMd5 ? 3 : 2;
       const out = [];
       for (let at = 0; at < parts.length; at += lanes) {
         const group = parts.slice(at, at + lanes);
@@ -228,7 +228,59 @@ export async function hashers(abi) {
         else if (queue.length === 1) setTimeout(flush, 0);
       });
     },
+    /**
+     * md5Of(n, bytes) -> Promise of part n's MD5, for a body that can be read
+     * ahead (a random-access source). Parts reach the sender one at a time (as
+     * a slot frees), so the ones that arrive together seldom fill md5x4's lanes;
+     * instead part n shares them with the next parts still to send, whose
+     * bytes are read again later to be sent. Their MD5s wait for them.
+     *
+     * next(n, count): up to `count` parts after n still to send, [{ n, offset, size }];
+     * peek(offset, length, scratch): those bytes of the body, a view of it or read
+     * into scratch (a Uint8Array of at least `length` bytes).
+     */
+    md5Ahead({ next, peek }) {
+      const ready = new Map();
+      const spare = []; // scratch of groups done, for the next ones
+      return (n, bytes) => {
+        const known = ready.get(n);
+        ready.delete(n);
+        if (known) return known;
+        const others = simd ? next(n, lanes - 1).filter((o) => !ready.has(o.n)) : [];
+        if (others.length + 1 < worth) return Promise.resolve(this.md5(bytes));
+        const scratch = spare.pop() ?? [];
+        const group = hashAhead(abi, bytes, others, peek, scratch).finally(() => spare.push(scratch));
+        others.forEach((o, i) => {
+          const digest = group.then((d) => d[i + 1]);
+          digest.catch(() => {}); // a failed group fails part n's send: its others may never ask
+          ready.set(o.n, digest);
+        });
+        return group.then((d) => d[0]);
+      };
+    },
   };
+}
+
+// Bytes per lane read ahead at a time: four of them stay in the CPU's caches.
+const AHEAD_CHUNK = 256 * 1024;
+
+/** The MD5s of `bytes` and of the parts `others` (peeked), in md5x4's lanes. */
+async function hashAhead(abi, bytes, others, peek, scratch) {
+  const ctx = abi.md5x4Init();
+  try {
+    const longest = Math.max(bytes.length, ...others.map((o) => o.size));
+    for (let at = 0; at < longest; at += AHEAD_CHUNK) {
+      const pieces = await Promise.all(others.map((o, i) => {
+        if (at >= o.size) return undefined;
+        scratch[i] ??= new Uint8Array(AHEAD_CHUNK);
+        return peek(o.offset + at, Math.min(AHEAD_CHUNK, o.size - at), scratch[i]);
+      }));
+      abi.md5x4Update(ctx, [bytes.subarray(Math.min(at, bytes.length), at + AHEAD_CHUNK), ...pieces]);
+    }
+    return abi.md5x4Digest(ctx);
+  } finally {
+    abi.free(ctx);
+  }
 }
 
 /** The hashes of one part, fed incrementally. */

@@ -200,6 +200,16 @@ export async function fileSource(file) {
       if (now.size !== st.size || now.mtimeMs !== st.mtimeMs) throw changed();
       return bytes;
     },
+    // Hashing ahead reads into the caller's scratch; read() checks for a change.
+    async peek(offset, length, scratch) {
+      const bytes = scratch.subarray(0, Math.max(0, Math.min(length, st.size - offset)));
+      for (let at = 0; at < bytes.length;) {
+        const { bytesRead } = await handle.read(bytes, at, bytes.length - at, offset + at);
+        if (bytesRead === 0) throw changed();
+        at += bytesRead;
+      }
+      return bytes;
+    },
     async atEnd() {
       return true;
     },

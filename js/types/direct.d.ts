@@ -64,6 +64,9 @@ interface DirectCommon {
   idleTimeout?: number;
   /** The hashing Worker: default the package's own worker.js; false hashes in this thread. */
   worker?: Worker | URL | string | false;
+  /** s3mpu-md5.wasm for the hashing Worker (MD5 only). Default the package's, next to src/. */
+  md5Wasm?: WasmSource;
+  /** s3mpu.wasm, for credentials mode only (it signs in the page). Default the package's. */
   wasm?: WasmSource;
 }
 

@@ -57,12 +57,12 @@ after(async () => {
 });
 
 test('the tarball holds the sources, types, bin and wasm, and nothing else', () => {
-  for (const f of ['package.json', 'README.md', 'LICENSE', 's3mpu.wasm', 'bin/s3mpu.js', 'types/index.d.ts', 'src/index.js',
+  for (const f of ['package.json', 'README.md', 'LICENSE', 's3mpu.wasm', 's3mpu-md5.wasm', 'bin/s3mpu.js', 'types/index.d.ts', 'src/index.js',
     'src/index.node.js', 'src/index.worker.js', 'src/abi.js', 'src/direct/index.js', 'src/direct/worker.js',
     'types/direct.d.ts']) {
     assert.ok(files.includes(f), `${f} missing from the tarball: ${files.join(', ')}`);
   }
-  assert.deepEqual(files.filter((f) => !/^(package\.json|README\.md|LICENSE|s3mpu\.wasm|(bin|src|types)\/.+)$/.test(f)), []);
+  assert.deepEqual(files.filter((f) => !/^(package\.json|README\.md|LICENSE|s3mpu(-md5)?\.wasm|(bin|src|types)\/.+)$/.test(f)), []);
 });
 
 test('Node: import from the installed package and upload', { timeout: 60_000 }, async () => {

@@ -44,6 +44,9 @@ export async function startPage({ script, handler }) {
       if (path === '/s3mpu/s3mpu.wasm') {
         return send(res, 200, 'application/wasm', await readFile(process.env.S3MPU_WASM || new URL('s3mpu.wasm', JS_ROOT)));
       }
+      if (path === '/s3mpu/s3mpu-md5.wasm') {
+        return send(res, 200, 'application/wasm', await readFile(process.env.S3MPU_MD5_WASM || new URL('s3mpu-md5.wasm', JS_ROOT)));
+      }
       if (/^\/s3mpu\/src\/[\w/.-]+\.js$/.test(path) && !path.includes('..')) {
         return send(res, 200, 'text/javascript', await readFile(new URL(path.slice('/s3mpu/'.length), JS_ROOT)));
       }

@@ -132,3 +132,50 @@ describe('md5Many and md5Batcher: parts hashed together in md5x4 lanes', () => {
     });
   }
 });
+
+describe('md5Ahead: part n in md5x4 lanes with the next parts, read ahead', () => {
+  const md5 = (b) => createHash('md5').update(b).digest('hex');
+  after(() => useNative(true));
+  // A body in parts of random sizes (a short last one, parts longer than a read-ahead chunk);
+  // peek reads into the scratch like a file, or gives views like memory.
+  const body = randomBytes(3_000_000);
+  const cuts = [0, 300_001, 600_000, 1_400_003, 1_400_067, 2_100_000, 2_999_999, 3_000_000];
+  const parts = cuts.slice(1).map((end, i) => ({ n: i + 1, offset: cuts[i], size: end - cuts[i] }));
+  const bytesOf = (p) => body.subarray(p.offset, p.offset + p.size);
+  const peeks = {
+    file: async (offset, length, scratch) => {
+      scratch.set(body.subarray(offset, offset + length));
+      return scratch.subarray(0, length);
+    },
+    memory: async (offset, length) => body.subarray(offset, offset + length),
+  };
+  for (const native of [true, false]) {
+    for (const [kind, peek] of Object.entries(peeks)) {
+      it(`digests as node:crypto, parts asked for in order, together or skipped (${native ? 'node:crypto' : 'wasm'}, ${kind})`, async () => {
+        useNative(native);
+        const h = await hashers(await loadAbi());
+        // Part 3 is on the server already (resume): never hashed, never asked for.
+        const toSend = parts.filter((p) => p.n !== 3);
+        const next = (n, count) => toSend.filter((p) => p.n > n).slice(0, count);
+        const md5Of = h.md5Ahead({ next, peek });
+        const asked = [];
+        // Parts 1 and 2 one after the other, then the rest at once (a wider concurrency).
+        asked.push(await md5Of(1, bytesOf(parts[0])), await md5Of(2, bytesOf(parts[1])));
+        asked.push(...(await Promise.all(toSend.slice(2).map((p) => md5Of(p.n, bytesOf(p))))));
+        assert.deepEqual(asked.map(hex), toSend.map((p) => md5(bytesOf(p))));
+      });
+    }
+  }
+
+  it('a failed read fails the part that started the group, and the parts it read ahead', async () => {
+    const h = await hashers(await loadAbi());
+    const md5Of = h.md5Ahead({
+      next: (n, count) => parts.filter((p) => p.n > n).slice(0, count),
+      peek: async () => {
+        throw new Error('read failed');
+      },
+    });
+    await assert.rejects(md5Of(1, bytesOf(parts[0])), /read failed/);
+    await assert.rejects(md5Of(2, bytesOf(parts[1])), /read failed/);
+  });
+});

@@ -2,16 +2,16 @@
 // signed by a backend (signers.js). The behaviours of upload(): parts in
 // parallel, byte-level progress that never goes back (upload.js's Progress),
 // retries with full jitter (client.js's backoff), AbortSignal, Content-MD5 on
-// every part (hashed in a Worker, hasher.js) with its ETag checked, and the
-// multipart ETag checked at the end. Besides: part URLs fetched in batches
+// every part (hashed in a Worker, hasher.js, four parts at a time in md5x4's
+// lanes) with its ETag checked, and the multipart ETag checked at the end.
+// Besides: part URLs fetched in batches
 // and refreshed before they expire, pause/resume, and checkpoints (store.js)
 // so the same file picked again after a reload continues where it stopped.
 import { DEFAULT_RETRY, backoffMs } from '../retry.js';
-import { sleep } from '../signal.js';
 import { Progress } from '../progress.js';
-import { anySignal, raceSignal } from '../signal.js';
+import { anySignal, raceSignal, sleep } from '../signal.js';
 import { S3Error, S3InputError, S3VerifyError, statusError } from '../errors.js';
-import { unquote } from '../object.js';
+import { etagHex } from '../etag.js';
 import { PART_SIZE_MIN } from '../limits.js';
 import { openHasher } from './hasher.js';
 import { signerOf } from './signers.js';
@@ -22,6 +22,7 @@ const CHECKPOINT_VERSION = 1;
 const DAY_MS = 24 * 3600 * 1000;
 const URL_BATCH = 100; // part URLs asked for in one call
 const URL_LIFETIME_S = 300; // assumed when the backend does not say (Companion's batch)
+const MD5_BATCH = 4; // parts hashed together: md5x4's lanes
 const PAUSED = Symbol('paused');
 // Parts in flight by default: the connections a browser opens to one host over HTTP/1.1.
 const CONCURRENCY = 6;
@@ -91,7 +92,7 @@ export class DirectUpload {
 
   async run() {
     this.o.signal?.throwIfAborted();
-    this.hasher = await openHasher({ worker: this.o.worker, wasm: this.o.wasm });
+    this.hasher = await openHasher({ worker: this.o.worker, wasm: this.o.md5Wasm });
     try {
       const size = this.file.size;
       const plan = await this.hasher.run('plan', { size, partSize: this.o.partSize ?? linkPartSize(size) });
@@ -172,7 +173,7 @@ export class DirectUpload {
     this.partCount = 1;
     this.done = new Map();
     this.progress = new Progress(file.size, () => this.report('uploading'));
-    const digest = this.hasher.run('md5', { blob: file, start: 0, end: file.size });
+    const digest = this.hasher.run('md5', { blob: file, ranges: [[0, file.size]] }).then(([d]) => d);
     const ask = () => this.signer.params({ filename: this.filename, type: this.type, metadata: this.o.metadata, size: file.size });
     let signed = await ask();
     const attempt = async (signal) => {
@@ -287,6 +288,7 @@ export class DirectUpload {
     this.partSize = partSize;
     this.partCount = Math.max(1, Math.ceil(this.file.size / partSize));
     this.done = new Map(); // partNumber -> { md5, etag? }
+    this.digests = new Map(); // partNumber -> promise of { hex, base64 }
     this.progress = new Progress(this.file.size, () => this.report());
   }
 
@@ -305,7 +307,7 @@ export class DirectUpload {
       const [start, end] = this.range(n);
       const etag = etagHex(p.ETag);
       if (p.Size !== end - start) continue;
-      const md5 = saved.md5s[n] ?? (await this.hasher.run('md5', { blob: this.file, start, end })).hex;
+      const md5 = saved.md5s[n] ?? (await this.digest(n)).hex;
       if (etag !== md5) continue;
       this.done.set(n, { md5, etag: p.ETag });
       this.progress.finished += end - start;
@@ -370,9 +372,32 @@ export class DirectUpload {
     }
   }
 
+  /**
+   * Part n's MD5, asked for together with the next parts still to send that have none, so
+   * that the Worker hashes them at once in md5x4's lanes and they are ready when their turn comes.
+   */
+  digest(n) {
+    if (!this.digests.has(n)) {
+      const batch = [n];
+      for (let k = n + 1; k <= this.partCount && batch.length < MD5_BATCH; k++) {
+        if (!this.done.has(k) && !this.digests.has(k)) batch.push(k);
+      }
+      const all = this.hasher.run('md5', { blob: this.file, ranges: batch.map((k) => this.range(k)) });
+      all.catch(() => {
+        for (const k of batch) this.digests.delete(k); // asked again if the upload goes on
+      });
+      batch.forEach((k, i) => {
+        const one = all.then((d) => d[i]);
+        one.catch(() => {}); // a part of the batch nobody awaits yet
+        this.digests.set(k, one);
+      });
+    }
+    return this.digests.get(n);
+  }
+
   async sendPart(n) {
     const [start, end] = this.range(n);
-    const { hex, base64 } = await this.hasher.run('md5', { blob: this.file, start, end });
+    const { hex, base64 } = await this.digest(n);
     const res = await this.retrying(`part ${n}`, async (signal) => {
       const url = await this.urls.get(n, signal);
       const req = {
@@ -494,9 +519,4 @@ function retryable(e) {
   if (e instanceof NetworkError) return true;
   const s = e.status;
   return s === 408 || s === 429 || s >= 500 || e.code === 'RequestTimeout' || e.code === 'BadDigest';
-}
-
-/** An ETag as the hex digest it holds: unquoted, lower case. */
-function etagHex(etag) {
-  return unquote(etag).toLowerCase();
 }

@@ -2,10 +2,9 @@
 // and starts itself: new URL('./worker.js', import.meta.url), which Vite,
 // webpack 5 and Parcel follow. options.worker gives another Worker (or a
 // URL); `false`, or a runtime without Workers, runs the tasks in this thread.
-import { createTasks } from './tasks.js';
-
 /**
- * @param {{ worker?: Worker | URL | string | false, wasm?: any }} options
+ * @param {{ worker?: Worker | URL | string | false, wasm?: any }} options  wasm: s3mpu-md5.wasm
+ *   (directUpload's md5Wasm), for the Worker's tasks (tasks.js); default the package's
  * @returns {Promise<{ run(task: string, data?: object): Promise<any>, close(): void }>}
  */
 export async function openHasher({ worker, wasm } = {}) {
@@ -38,7 +37,7 @@ export async function openHasher({ worker, wasm } = {}) {
     e.preventDefault?.();
     failAll(new Error(`s3mpu: the hashing Worker (${String(worker ?? 's3mpu/src/direct/worker.js')}) did not start: ` +
       `${e.message || 'no detail'}. A bundler that does not follow new Worker(new URL(...)) (esbuild) needs ` +
-      'src/direct/worker.js bundled apart and its URL as options.worker (and options.wasm for s3mpu.wasm).'));
+      'src/direct/worker.js bundled apart and its URL as options.worker (and options.md5Wasm for s3mpu-md5.wasm).'));
   };
   const run = (task, data = {}) => new Promise((resolve, reject) => {
     if (broken) return reject(broken);
@@ -58,7 +57,9 @@ export async function openHasher({ worker, wasm } = {}) {
   };
 }
 
+// Loaded only here, so a page's bundle carries no second copy of the tasks.
 async function inThread(wasm) {
+  const { createTasks } = await import('./tasks.js');
   const tasks = await createTasks(wasm);
   return { run: async (task, data = {}) => tasks[task](data), close() {} };
 }

@@ -1,27 +1,28 @@
 // The CPU work of a direct upload: MD5 of parts, the multipart ETag, the
-// plan and the file's fingerprint. worker.js runs these in a Worker; the
-// page runs them itself only where no Worker can be started.
-import { loadAbi } from '../wasm.js';
-import { hashers, multipartEtag, fromHex, hex, base64 } from '../hash.js';
+// plan and the file's fingerprint, on s3mpu-md5.wasm (md5wasm.js). worker.js
+// runs these in a Worker; the page runs them itself only where no Worker
+// can be started.
+import { loadMd5 } from './md5wasm.js';
+import { multipartEtag, fromHex, hex, base64 } from '../hash.js';
 import { readBlob } from '../body.js';
 
 const SAMPLE = 64 * 1024; // bytes read at the start, middle and end for a fingerprint
 
-/** @param {import('../wasm.js').WasmSource} [wasm] */
+/** @param {import('../wasm.js').WasmSource} [wasm] s3mpu-md5.wasm */
 export async function createTasks(wasm) {
-  const core = await loadAbi(wasm);
-  const h = await hashers(core);
-  const md5 = (bytes) => {
-    const d = h.md5(bytes);
-    return { hex: hex(d), base64: base64(d) };
-  };
+  const h = await loadMd5(wasm);
+  const result = (d) => ({ hex: hex(d), base64: base64(d) });
   return {
-    md5: async ({ blob, start, end }) => md5(await readBlob(blob, start, end)),
-    etag: ({ md5s }) => multipartEtag(h, md5s.map(fromHex)),
-    plan: ({ size, partSize }) => {
-      const p = core.plan(size, partSize ?? 0);
-      return { partSize: p.partSize, partCount: p.partCount };
+    /**
+     * The MD5s of byte ranges of a Blob ([[start, end], ...]), in order: the engine hands
+     * over the parts it will send next, and they share md5x4's lanes.
+     */
+    md5: async ({ blob, ranges }) => {
+      const parts = await Promise.all(ranges.map(([start, end]) => readBlob(blob, start, end)));
+      return h.md5Many(parts).map(result);
     },
+    etag: ({ md5s }) => multipartEtag(h, md5s.map(fromHex)),
+    plan: ({ size, partSize }) => h.plan(size, partSize),
     /** Name, size, lastModified and the MD5 of sampled bytes: another file with the same name differs. */
     fingerprint: async ({ file }) => {
       const at = [0, Math.max(0, Math.floor(file.size / 2) - SAMPLE / 2), Math.max(0, file.size - SAMPLE)];
@@ -33,7 +34,7 @@ export async function createTasks(wasm) {
         all.set(p, o);
         o += p.length;
       }
-      return md5(all).hex;
+      return hex(h.md5(all));
     },
   };
 }
