@@ -499,8 +499,8 @@ class PartUrls {
  * The part size asked for when the caller sets none: 8 MiB up to 256 MiB files, then 1/32 of
  * the file up to 32 MiB. Each part waits a round trip for its answer before its connection
  * takes the next, and a browser has 6 connections: at 200 ms × 1 Gbit/s a 1 GiB file in 8 MiB
- * parts reached 47 MB/s, in 32 MiB parts 79 MB/s (bench/link-browser-bench.mjs). The Worker
- * holds the parts it hashes at once, so the size stays bounded.
+ * parts reached 47 MB/s, in 32 MiB parts 79 MB/s (bench/link-browser-bench.mjs). Bounded,
+ * as the Worker holds the MD5_BATCH parts it hashes at once (128 MiB at most).
  */
 function linkPartSize(size) {
   return Math.min(LINK_PART_MAX, Math.max(8 * MiB, Math.ceil(size / 32 / MiB) * MiB));
