@@ -445,6 +445,20 @@ describe('S3Client.upload', { timeout: 600_000 }, () => {
     assert.deepEqual(JSON.parse(JSON.stringify(last)), last);
   });
 
+  it('more than 10 parts in flight (adapt.js raises them on long links): no MaxListenersExceededWarning', async () => {
+    const warnings = [];
+    const onWarning = (w) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const bytes = bytesOf(12 * P);
+      await roundTrip({ key: newKey('many-in-flight'), body: bytes, bytes, params: { concurrency: 12 } });
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.deepEqual(warnings.filter((n) => n === 'MaxListenersExceededWarning'), []);
+  });
+
   it('keepOnError + resume: the upload stays, resume sends only the missing parts', async () => {
     const bytes = bytesOf(6 * P);
     const key = newKey('resume');
