@@ -11,7 +11,7 @@ import { DEFAULT_RETRY, backoffMs } from '../retry.js';
 import { Progress } from '../progress.js';
 import { anySignal, raceSignal, sleep } from '../signal.js';
 import { S3Error, S3InputError, S3VerifyError, statusError } from '../errors.js';
-import { unquote } from '../object.js';
+import { etagHex } from '../etag.js';
 import { PART_SIZE_MIN } from '../limits.js';
 import { openHasher } from './hasher.js';
 import { signerOf } from './signers.js';
@@ -504,9 +504,4 @@ function retryable(e) {
   if (e instanceof NetworkError) return true;
   const s = e.status;
   return s === 408 || s === 429 || s >= 500 || e.code === 'RequestTimeout' || e.code === 'BadDigest';
-}
-
-/** An ETag as the hex digest it holds: unquoted, lower case. */
-function etagHex(etag) {
-  return unquote(etag).toLowerCase();
 }
