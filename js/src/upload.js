@@ -7,7 +7,8 @@
 import { S3Error, S3InputError, S3VerifyError } from './errors.js';
 import { openBody } from './body.js';
 import { hashers, multipartEtag, fromHex, hex, base64, FLEXIBLE } from './hash.js';
-import { objectFields, unquote } from './object.js';
+import { objectFields } from './object.js';
+import { unquote } from './etag.js';
 import { Progress } from './progress.js';
 import { anySignal, raceSignal } from './signal.js';
 import { partSizeFor } from './profiles.js';

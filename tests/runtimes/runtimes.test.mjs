@@ -30,10 +30,12 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const MiB = 1024 * 1024;
 const nodeFetch = globalThis.fetch;
 const NO_POST = notOn('swift', 'Swift s3api has no browser form uploads (POST Object): it answers 412 Bad URL');
-// Deno's permissions: the gateway and our port, the package's files, the settings.
+// Deno's permissions: the gateway and our port, the package's files, and the settings our
+// scripts read, no other variable (the package must not need one).
+const SETTINGS = ['S3MPU_TEST_ENDPOINT', 'S3MPU_TEST_REGION', 'S3MPU_TEST_ACCESS_KEY_ID', 'S3MPU_TEST_SECRET_ACCESS_KEY', 'RUNTIME_BUCKET', 'RUNTIME_PREFIX'];
 const RUNTIMES = {
   node: (script) => [process.execPath, [script]],
-  deno: (script) => [path.join(here, 'node_modules/.bin/deno'), ['run', '--no-lock', '--allow-net', '--allow-read', '--allow-env', script]],
+  deno: (script) => [path.join(here, 'node_modules/.bin/deno'), ['run', '--no-lock', '--allow-net', '--allow-read', `--allow-env=${SETTINGS}`, script]],
   bun: (script) => [path.join(here, 'node_modules/.bin/bun'), [script]],
 };
 
@@ -46,7 +48,7 @@ function runScript(runtime, script, args, env) {
 /** A child to its end, with `input` on its stdin: its stdout; a failure (status, stderr) rejects. */
 function run(bin, argv, { env = {}, input } = {}) {
   return new Promise((resolve, reject) => {
-    const child = execFile(bin, argv, { env: { ...process.env, ...env }, timeout: 60_000, encoding: 'buffer' }, (error, stdout, stderr) => {
+    const child = execFile(bin, argv, { env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 60_000, encoding: 'buffer' }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${path.basename(bin)} ${argv.join(' ')}: ${error.message}\n${stderr}`));
       else resolve(stdout.toString());
     });
@@ -60,7 +62,7 @@ function run(bin, argv, { env = {}, input } = {}) {
  */
 function startServer(runtime, mode, env) {
   const [bin, argv] = RUNTIMES[runtime](path.join(here, 'serve.mjs'));
-  const child = spawn(bin, [...argv, mode], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(bin, [...argv, mode], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   child.stderr.on('data', (chunk) => {
     out += chunk;
