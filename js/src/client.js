@@ -109,7 +109,7 @@ export class S3Client {
       signal?.throwIfAborted();
       const { response, bytes, error: failed } = await tryOnce(this, kind, fields, { body, signal, onProgress, expect });
       let error = failed;
-      let cls = error instanceof S3Error ? this.abi.retryClass(error.status ?? 0, error.code) : 'yes';
+      let cls = error instanceof S3Error ? this.abi.retryClassify(error.status ?? 0, error.code) : 'yes';
       if (response && !error) {
         if (isRedirect(response)) {
           error = redirectError(response, bytes, bytes.length ? this.errorOf(bytes, response) : undefined);
@@ -125,7 +125,7 @@ export class S3Client {
         } else {
           error = this.errorOf(bytes, response);
         }
-        if (cls !== 'no') cls = this.abi.retryClass(error.status, error.code);
+        if (cls !== 'no') cls = this.abi.retryClassify(error.status, error.code);
       }
       if (cls === 'skew') {
         const previous = this.clockOffsetMs;

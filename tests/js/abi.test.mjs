@@ -105,9 +105,9 @@ describe('results as plain objects', () => {
   });
 
   it('retry classes by name', () => {
-    assert.equal(abi.retryClass(503, ''), 'yes');
-    assert.equal(abi.retryClass(403, 'RequestTimeTooSkewed'), 'skew');
-    assert.equal(abi.retryClass(404, 'NoSuchUpload'), 'no');
+    assert.equal(abi.retryClassify(503, ''), 'yes');
+    assert.equal(abi.retryClassify(403, 'RequestTimeTooSkewed'), 'skew');
+    assert.equal(abi.retryClassify(404, 'NoSuchUpload'), 'no');
   });
 });
 
