@@ -16,16 +16,15 @@
 // and tests/interop's dev dependencies; without them they are reported as skipped. Prints
 // one JSON line. Exits non-zero when an upload fails or does not arrive whole.
 import { build } from 'esbuild';
-import { access, mkdir, open, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { randomFillSync } from 'node:crypto';
+import { CONTENDERS, arrived, bodyFile, browserSkip, exists, interopModules, openBrowserUploads } from './lib/browser-upload.mjs';
 
 const [outDir, mode = 'default', only] = process.argv.slice(2);
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..');
-const interopModules = join(root, 'tests/interop/node_modules');
 const MiB = 1024 * 1024;
 const SIZES = {
   smoke: { upload: 8 * MiB, rounds: 1, longtask: 16 * MiB },
@@ -135,7 +134,8 @@ async function sizes() {
  * The Worker directUpload starts (js/src/direct/worker.js, s3mpu-md5.wasm), hashing 4 parts of
  * a Blob: in one task (md5x4's lanes: what the engine asks for) against one part per task, one
  * after another. MB/s = bytes of the 4 parts / time from the request to the last digest
- * (Blob reads included). Needs only Chromium.
+ * (Blob reads included); then the same wasm on the bytes in memory (md5wasm.js's md5Many
+ * against md5 of each), which is the lanes' gain alone. Needs only Chromium.
  */
 async function workerHashing() {
   const exe = process.env.S3MPU_CHROMIUM || '/usr/bin/chromium';
@@ -171,13 +171,32 @@ async function workerHashing() {
         }
       }
       hasher.close();
+      // The same wasm on bytes in memory, on the page's thread: md5x4's lanes without the reads.
+      const { loadMd5 } = await import('/s3mpu/src/direct/md5wasm.js');
+      const m = await loadMd5();
+      const parts = ranges.map(([s, e]) => bytes.subarray(s, e));
+      const hexOf = (d) => Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('');
+      for (let round = 0; round < rounds; round++) {
+        for (const how of round % 2 ? ['one-memory', 'batch-memory'] : ['batch-memory', 'one-memory']) {
+          const t0 = performance.now();
+          const digests = how === 'batch-memory' ? m.md5Many(parts) : parts.map((p) => m.md5(p));
+          const ms = performance.now() - t0;
+          out.push({ how, round, ms, mbPerSec: bytes.length / 1e6 / (ms / 1000), digest: digests.map(hexOf).join(',') });
+        }
+      }
       return out;
     }, { partMiB, rounds });
     if (new Set(runs.map((r) => r.digest)).size !== 1) throw new Error('the Worker\'s batch and single digests differ');
     const median = (xs) => xs.sort((x, y) => x - y)[xs.length >> 1];
     const mbps = (how) => median(runs.filter((r) => r.how === how).map((r) => r.mbPerSec));
-    log(`worker md5: 4 x ${partMiB} MiB, batch ${mbps('batch').toFixed(0)} MB/s, one at a time ${mbps('one').toFixed(0)} MB/s`);
-    return { hashing: { partMiB, parts: 4, runs: runs.map(({ digest, ...r }) => r), batchMBps: mbps('batch'), oneMBps: mbps('one') } };
+    log(`worker md5: 4 x ${partMiB} MiB, batch ${mbps('batch').toFixed(0)} MB/s, one at a time ${mbps('one').toFixed(0)} MB/s; `
+      + `in memory ${mbps('batch-memory').toFixed(0)} against ${mbps('one-memory').toFixed(0)} MB/s`);
+    return {
+      hashing: {
+        partMiB, parts: 4, runs: runs.map(({ digest, ...r }) => r), batchMBps: mbps('batch'), oneMBps: mbps('one'),
+        batchMemoryMBps: mbps('batch-memory'), oneMemoryMBps: mbps('one-memory'),
+      },
+    };
   } finally {
     await browser.close();
     await site.close();
@@ -187,128 +206,33 @@ async function workerHashing() {
 // ---- uploads from Chromium ----------------------------------------------------------------
 
 async function browserRuns() {
-  const e = process.env;
-  const exe = e.S3MPU_CHROMIUM || '/usr/bin/chromium';
-  if (!e.S3MPU_BENCH_RGW_ENDPOINT) return { uploadSkipped: 'no gateway (S3MPU_BENCH_RGW_ENDPOINT)' };
-  if (!(await exists(exe))) return { uploadSkipped: `no browser at ${exe}` };
-  if (!(await exists(join(interopModules, '@uppy/companion')))) return { uploadSkipped: 'tests/interop dev dependencies not installed' };
-  if (!(await exists(join(root, 'js/src/direct/index.js')))) return { uploadSkipped: 'js/src/direct/ is not in this tree' };
-
-  const { chromium } = await import('playwright-core');
-  const { S3Client, createDirectUploadHandler } = await import('../js/src/index.node.js');
-  const { startPage, bundleUppy } = await import('../tests/interop/page.mjs');
-  const { startCompanion } = await import('../tests/interop/companion.mjs');
-  const esbuild = await import('esbuild');
-  const { S3Client: Sdk, DeleteObjectCommand } = await import('@aws-sdk/client-s3');
-  const s3 = {
-    endpoint: e.S3MPU_BENCH_RGW_ENDPOINT, region: e.S3MPU_BENCH_RGW_REGION || 'us-east-1',
-    accessKeyId: e.S3MPU_BENCH_RGW_ACCESS_KEY, secretAccessKey: e.S3MPU_BENCH_RGW_SECRET_KEY,
-  };
-  const bucket = e.S3MPU_BENCH_RGW_BUCKET || 'bench-bucket';
-  const prefix = `direct-bench/${Date.now()}/`;
-  const client = await S3Client.create({
-    endpoint: s3.endpoint, region: s3.region, forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
-  // The gateway keeps every byte in RAM (memstore): each object goes at once.
-  const sdk = new Sdk({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
-  const drop = (key) => sdk.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch(() => {});
-  const handler = createDirectUploadHandler(client, {
-    bucket, key: (filename) => `${prefix}s3mpu/${Date.now()}-${filename}`, authorize: () => true,
-  });
-  const site = await startPage({ script: await bundleUppy(esbuild), handler });
-  const companion = await startCompanion({ ...s3, bucket, clientOrigins: [site.origin], keyPrefix: `${prefix}uppy/` });
-  const browser = await chromium.launch({
-    executablePath: exe, headless: true, timeout: 60_000,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-quic'],
-  });
+  const skip = await browserSkip();
+  if (skip) return { uploadSkipped: skip };
+  const B = await openBrowserUploads(`direct-bench/${Date.now()}/`);
   const files = [];
   try {
-    const body = await bodyFile(SIZES.upload);
+    const body = await bodyFile(outDir, SIZES.upload);
     files.push(body);
     const uploads = [];
-    const contenders = ['s3mpu-direct', 'uppy-companion'];
     for (let round = 0; round < SIZES.rounds; round++) {
-      for (const c of round % 2 ? [...contenders].reverse() : contenders) {
-        const r = c === 's3mpu-direct'
-          ? await inPage(browser, `${site.origin}/direct.html`, body, 'direct', { endpoint: `${site.origin}/s3` })
-          : await inPage(browser, site.url, body, 'uppy', { endpoint: companion.url, shouldUseMultipart: true });
-        await arrived(client, bucket, r.key, SIZES.upload, c);
+      for (const c of round % 2 ? [...CONTENDERS].reverse() : CONTENDERS) {
+        const r = await B.upload(c, body);
+        await arrived(B.client, B.bucket, r.key, SIZES.upload, c);
         uploads.push({ contender: c, round, size: SIZES.upload, ms: r.ms, mibps: SIZES.upload / MiB / (r.ms / 1000) });
         log(`${c}#${round}: ${(SIZES.upload / MiB).toFixed(0)} MiB in ${r.ms.toFixed(0)} ms`);
-        await drop(r.key);
+        await B.drop(r.key);
       }
     }
-    const big = SIZES.longtask === SIZES.upload ? body : await bodyFile(SIZES.longtask);
+    const big = SIZES.longtask === SIZES.upload ? body : await bodyFile(outDir, SIZES.longtask);
     if (big !== body) files.push(big);
-    const lt = await inPage(browser, `${site.origin}/direct.html`, big, 'direct', { endpoint: `${site.origin}/s3` }, true);
-    await arrived(client, bucket, lt.key, SIZES.longtask, 'longtask');
-    await drop(lt.key);
+    const lt = await B.upload('s3mpu-direct', big, { watchLongTasks: true });
+    await arrived(B.client, B.bucket, lt.key, SIZES.longtask, 'longtask');
+    await B.drop(lt.key);
     const longtask = { size: SIZES.longtask, ms: lt.ms, longTasks: lt.longTasks.length, longestMs: Math.max(0, ...lt.longTasks) };
     log(`longtask: ${SIZES.longtask / MiB} MiB, ${longtask.longTasks} tasks >= 50 ms, longest ${longtask.longestMs.toFixed(0)} ms`);
-    return { uploads, longtask, chromium: browser.version() };
+    return { uploads, longtask, chromium: B.browser.version() };
   } finally {
-    await browser.close();
-    await companion.close();
-    await site.close();
-    client.destroy();
-    sdk.destroy();
+    await B.close();
     for (const f of files) await rm(f, { force: true });
   }
-}
-
-/** Upload `path` in a fresh page; resolves to { key, ms, longTasks }. */
-async function inPage(browser, url, path, kind, o, watchLongTasks = false) {
-  const ctx = await browser.newContext();
-  try {
-    const page = await ctx.newPage();
-    await page.goto(url);
-    await page.waitForFunction((k) => (k === 'uppy' ? window.uppyReady : window.directReady) === true, kind);
-    await page.setInputFiles('#file', path);
-    const r = await page.evaluate(async ({ kind, o, watch }) => {
-      const longTasks = [];
-      const observer = watch ? new PerformanceObserver((l) => longTasks.push(...l.getEntries().map((x) => x.duration))) : undefined;
-      observer?.observe({ type: 'longtask' });
-      const file = document.querySelector('#file').files[0];
-      const t0 = performance.now();
-      let key;
-      if (kind === 'uppy') {
-        const { endpoint, ...options } = o;
-        const res = await window.uppyUpload(file, endpoint, options);
-        if (res.failed.length || !res.successful.length) throw new Error(`uppy: ${JSON.stringify(res.failed)}`);
-        key = res.successful[0].key;
-      } else {
-        key = (await window.directUpload(file, { ...o, store: false })).key;
-      }
-      const ms = performance.now() - t0;
-      await new Promise((resolve) => setTimeout(resolve, 100)); // let the observer deliver
-      observer?.disconnect();
-      return { key, ms, longTasks };
-    }, { kind, o, watch: watchLongTasks });
-    return r;
-  } finally {
-    await ctx.close();
-  }
-}
-
-/** The object is there with every byte (HEAD: its size). */
-async function arrived(client, bucket, key, size, label) {
-  const head = await client.headObject({ bucket, key });
-  if (head.size !== size) throw new Error(`${label}: ${key} has ${head.size} bytes, not ${size}`);
-}
-
-async function bodyFile(size) {
-  const path = join(outDir, `body-${size}.bin`);
-  const fh = await open(path, 'w');
-  const block = Buffer.alloc(8 * MiB);
-  for (let at = 0; at < size; at += block.length) {
-    randomFillSync(block);
-    await fh.write(block, 0, Math.min(block.length, size - at));
-  }
-  await fh.close();
-  return path;
-}
-
-async function exists(p) {
-  return access(p).then(() => true, () => false);
 }

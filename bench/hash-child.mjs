@@ -13,6 +13,7 @@
 // AWS SDK's JS CRCs, what it runs in browsers). MB = 10^6 bytes.
 import { readFile } from 'node:fs/promises';
 import { fillTestBytes } from './lib/bytes.mjs';
+import { wasmHasher } from './lib/wasm-hash.mjs';
 
 const [impl, algo, mibArg, durationArg] = process.argv.slice(2);
 const size = Number(mibArg ?? 64) * 1024 * 1024;
@@ -31,49 +32,8 @@ async function wasmCore() {
 async function make() {
   switch (impl) {
     case 's3mpu-wasm':
-    case 's3mpu-wasm-inplace': {
-      const core = await wasmCore();
-      const x = core.x;
-      const WINDOW = 64 * 1024;
-      const inplace = impl.endsWith('inplace');
-      // In place: the whole buffer lives in wasm memory (copied once, untimed).
-      const region = core.alloc(inplace ? size : WINDOW);
-      const ctx = core.alloc(core.constants.MD5_CONTEXT_SIZE);
-      const out = core.alloc(64);
-      if (inplace) {
-        core.refresh();
-        core.u8.set(data, region);
-      }
-      const feed = (buf, fn) => {
-        if (inplace) return fn(region, buf.length);
-        for (let at = 0; at < buf.length; at += WINDOW) {
-          const piece = buf.subarray(at, Math.min(at + WINDOW, buf.length));
-          core.refresh();
-          core.u8.set(piece, region);
-          fn(region, piece.length);
-        }
-      };
-      if (algo === 'md5' || algo === 'sha256') {
-        const init = x[`s3mpu_${algo}_init`];
-        const update = x[`s3mpu_${algo}_update`];
-        const final = x[`s3mpu_${algo}_digest`];
-        const len = algo === 'md5' ? 16 : 32;
-        return (buf) => {
-          init(ctx);
-          feed(buf, (p, n) => update(ctx, p, n));
-          final(ctx, out);
-          core.refresh();
-          return hex(core.u8.subarray(out, out + len));
-        };
-      }
-      const table = core.alloc(core.constants.CRC_TABLE_SIZE);
-      x[algo === 'crc32' ? 's3mpu_crc_table_init_crc32' : 's3mpu_crc_table_init_crc32c'](table);
-      return (buf) => {
-        let crc = 0;
-        feed(buf, (p, n) => { crc = x.s3mpu_crc_update(table, crc, p, n) >>> 0; });
-        return crc.toString(16).padStart(8, '0');
-      };
-    }
+    case 's3mpu-wasm-inplace':
+      return wasmHasher(await wasmCore(), algo, { inplace: impl.endsWith('inplace') ? data : undefined });
     case 'node': {
       const { createHash } = await import('node:crypto');
       return (buf) => createHash(algo).update(buf).digest('hex');

@@ -4,10 +4,11 @@
 // installs, builds and starts what this needs.
 //
 //   node bench/run.mjs [--smoke | --full] [--out FILE] [--only a,b,...] [--report-only | --reprofile]
-//                      [--link-size-mib N]
+//                      [--link-size-mib N] [--link-curve-mib N]
 //
-// Sections (--only): upload, gateway, scale, sign, hash, browser, worker, size, direct, link
-// (link: emulated WAN links, bench/link/bench.mjs; needs root for its network namespaces).
+// Sections (--only): upload, gateway, scale, sign, hash, browser, worker, size, direct, link,
+// link-browser (link: emulated WAN links, bench/link/bench.mjs; needs root for its network
+// namespaces; link-browser: Chromium over DevTools' emulated links, link-browser-bench.mjs).
 // Every measurement runs in a fresh child process; contenders alternate
 // within each round (the order rotates from round to round), figures are
 // medians with min-max, and ratios are taken between runs of the same round.
@@ -587,9 +588,15 @@ try {
   }
   if (want('link')) {
     log('uploads over emulated WAN links (bench/link/bench.mjs)');
-    const size = opt('--link-size-mib') ? ['--size-mib', opt('--link-size-mib')] : [];
-    results.link = await runJson('link', process.execPath, [join(here, 'link/bench.mjs'), join(WORK, 'link'), MODE, ...size], { timeoutMs: 4 * 3600_000 });
+    const sizes = ['size', 'curve'].flatMap((k) => (opt(`--link-${k}-mib`) ? [`--${k}-mib`, opt(`--link-${k}-mib`)] : []));
+    results.link = await runJson('link', process.execPath, [join(here, 'link/bench.mjs'), join(WORK, 'link'), MODE, ...sizes], { timeoutMs: 4 * 3600_000 });
     failures.push(...(results.link?.failures ?? []));
+  }
+  if (want('link-browser')) {
+    log('browser uploads over an emulated link (s3mpu/direct against Uppy)');
+    const size = opt('--link-size-mib') ? ['--size-mib', opt('--link-size-mib')] : [];
+    results.linkBrowser = await runJson('link-browser', process.execPath, [join(here, 'link-browser-bench.mjs'), join(WORK, 'link-browser'), MODE, ...size],
+      { timeoutMs: MODE === 'smoke' ? 180_000 : 3_600_000 });
   }
   // Where the CPU goes, for the targets these runs can miss (not in smoke runs).
   if (MODE !== 'smoke' && want('upload')) {

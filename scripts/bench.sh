@@ -4,8 +4,9 @@
 #   scripts/bench.sh [--full | --smoke] [--no-gateway] [-- extra bench/run.mjs options]
 #
 #   (default)  512 MiB uploads to a loopback sink and to a throwaway RGW, scale, signing,
-#              hashing, workerd, size, browser direct uploads against Uppy: ~20-30 min on
-#              2 cores. Writes BENCHMARKS.md.
+#              hashing, workerd, size, browser direct uploads against Uppy (also over
+#              emulated links, 1 GiB per cell: ~15 min of it): ~35-45 min on 2 cores.
+#              Writes BENCHMARKS.md.
 #   --full     adds 4 GiB uploads from memory and from a file (and 4 GiB in the size scale).
 #   --smoke    every code path once with tiny sizes, in a minute or two; writes
 #              build/bench-smoke.md (never BENCHMARKS.md). For CI: exits non-zero when any
@@ -32,7 +33,7 @@ while [ $# -gt 0 ]; do
         --smoke) mode=smoke ;; # RGW too: the browser direct uploads need a gateway with CORS
         --no-gateway) gateway=0 ;;
         --) shift; extra=("$@"); break ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) die "unknown option $1 (see --help)" ;;
     esac
     shift

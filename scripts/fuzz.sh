@@ -3,9 +3,9 @@
 #
 #   scripts/fuzz.sh [--seconds N] [--runs R] [--jobs J] [--merge] [TARGET...]
 #
-# Builds the `fuzz` preset, then runs every target (or those named) for N
-# seconds each (default 10), J at a time (default 2), starting from the
-# committed corpus (tests/fuzz/corpus/<t>/), the crash reproducers
+# Builds the `fuzz` preset, then runs every target of tests/fuzz/targets.txt
+# (or those named) for N seconds each (default 10), J at a time (default 2),
+# starting from the committed corpus (tests/fuzz/corpus/<t>/), the crash reproducers
 # (tests/fuzz/crashes/<t>/) and, for the XML parsers, the C tests' fixtures.
 # New inputs go to build/fuzz/work/<t>/; a crash, leak, timeout or broken
 # invariant is saved under build/fuzz/artifacts/<t>/ and fails the run.
@@ -34,7 +34,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 if [ ${#targets[@]} -eq 0 ]; then
-	targets=(xml_error xml_create xml_complete xml_list_parts xml_list_uploads time uri validate request sign)
+	mapfile -t targets < <(grep -E '^[a-z0-9_]+$' tests/fuzz/targets.txt)
 fi
 
 cmake --preset fuzz >/dev/null
@@ -78,14 +78,14 @@ done
 wait
 
 failed=0 total=0
-printf '%-18s %12s %10s %8s  %s\n' target executions exec/s corpus result
+printf '%-30s %12s %10s %8s  %s\n' target executions exec/s corpus result
 for t in "${targets[@]}"; do
 	log=$out/$t.log
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
 	corpus=$(ls build/fuzz/work/"$t" | wc -l)
 	status=$(cat "$out/$t.status")
-	printf '%-18s %12s %10s %8s  %s\n' "$t" "${execs:-?}" "${speed:-?}" "$corpus" "$status"
+	printf '%-30s %12s %10s %8s  %s\n' "$t" "${execs:-?}" "${speed:-?}" "$corpus" "$status"
 	total=$((total + ${execs:-0}))
 	if [ "$status" != ok ]; then
 		failed=$((failed + 1))

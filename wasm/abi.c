@@ -176,7 +176,8 @@ void s3mpu_wasm_error_name(int err)
 }
 
 /* Ids of this file's tables: F_ and N_ name the string and number fields of
- * s3mpu_wasm_op_set_str/num, P_ the kinds of s3mpu_wasm_response_parse. */
+ * s3mpu_wasm_op_set_str/num, P_ the kinds of s3mpu_wasm_response_parse, V_
+ * what s3mpu_wasm_validate checks. */
 enum {
 	F_BUCKET = 1,
 	F_KEY,
@@ -211,6 +212,11 @@ enum {
 	P_COMPLETE_MULTIPART_UPLOAD,
 	P_LIST_PARTS,
 	P_LIST_MULTIPART_UPLOADS
+};
+
+enum {
+	V_BUCKET = 1,
+	V_KEY
 };
 
 /* s3mpu_wasm_post_build's flags. */
@@ -288,6 +294,8 @@ static const struct {
 	F(P_COMPLETE_MULTIPART_UPLOAD),
 	F(P_LIST_PARTS),
 	F(P_LIST_MULTIPART_UPLOADS),
+	F(V_BUCKET),
+	F(V_KEY),
 	F(POST_KEY_PREFIX),
 	F(POST_CONTENT_TYPE_PREFIX),
 };
@@ -832,13 +840,13 @@ double s3mpu_wasm_time_parse_http(const char *date, size_t len)
 	return s3mpu_time_parse_http((s3mpu_str){ date, len }, &t) ? -1 : (double)t;
 }
 
-/* what: 1 bucket, 2 key. */
+/* what: V_BUCKET or V_KEY. */
 int s3mpu_wasm_validate(int what, const char *ptr, size_t len)
 {
 	s3mpu_str s = { ptr, len };
-	return what == 1    ? s3mpu_bucket_validate(s)
-		: what == 2 ? s3mpu_key_validate(s)
-			    : S3MPU_E_ARGUMENT;
+	return what == V_BUCKET ? s3mpu_bucket_validate(s)
+		: what == V_KEY ? s3mpu_key_validate(s)
+				: S3MPU_E_ARGUMENT;
 }
 
 #ifdef __EMSCRIPTEN__

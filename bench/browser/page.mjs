@@ -5,6 +5,7 @@ import SparkMD5 from 'spark-md5';
 import { loadAbi } from '../../js/src/wasm.js';
 import { createMd5 } from '../../js/src/index.js';
 import { fillTestBytes } from '../lib/bytes.mjs';
+import { wasmHasher } from '../lib/wasm-hash.mjs';
 
 const hex = (u8) => Array.from(u8, (b) => b.toString(16).padStart(2, '0')).join('');
 let data;
@@ -25,36 +26,7 @@ async function make(impl, algo) {
   if (impl === 'webcrypto') return async (buf) => hex(new Uint8Array(await crypto.subtle.digest('SHA-256', buf)));
   // s3mpu wasm through its exports, fed through a 64 KiB window as js/src/abi.js does.
   core ??= await loadAbi(await (await fetch('/s3mpu.wasm')).arrayBuffer());
-  const x = core.x;
-  const WINDOW = 64 * 1024;
-  const win = core.alloc(WINDOW);
-  const ctx = core.alloc(core.constants.MD5_CONTEXT_SIZE);
-  const out = core.alloc(64);
-  const feed = (buf, fn) => {
-    for (let at = 0; at < buf.length; at += WINDOW) {
-      const piece = buf.subarray(at, Math.min(at + WINDOW, buf.length));
-      core.refresh();
-      core.u8.set(piece, win);
-      fn(win, piece.length);
-    }
-  };
-  if (algo === 'md5' || algo === 'sha256') {
-    const len = algo === 'md5' ? 16 : 32;
-    return (buf) => {
-      x[`s3mpu_${algo}_init`](ctx);
-      feed(buf, (p, n) => x[`s3mpu_${algo}_update`](ctx, p, n));
-      x[`s3mpu_${algo}_digest`](ctx, out);
-      core.refresh();
-      return hex(core.u8.subarray(out, out + len));
-    };
-  }
-  const table = core.alloc(core.constants.CRC_TABLE_SIZE);
-  x[algo === 'crc32' ? 's3mpu_crc_table_init_crc32' : 's3mpu_crc_table_init_crc32c'](table);
-  return (buf) => {
-    let crc = 0;
-    feed(buf, (p, n) => { crc = x.s3mpu_crc_update(table, crc, p, n) >>> 0; });
-    return crc.toString(16).padStart(8, '0');
-  };
+  return wasmHasher(core, algo);
 }
 
 window.runHash = async (impl, algo, mib, ms) => {

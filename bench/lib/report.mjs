@@ -1,6 +1,7 @@
 // BENCHMARKS.md from the results of bench/run.mjs.
 import { renderDirect, directTargets } from './report-direct.mjs';
 import { renderLink, linkTargets } from './report-link.mjs';
+import { renderLinkBrowser, linkBrowserTargets } from './report-link-browser.mjs';
 
 export function render(R, h) {
   const { cfg, MiB, GiB, PART, CONC, S3MPU, PEERS, MD5_SINK, GATEWAY, SCALE, median, fmt, big, withRange, pairedRatio, uploadTable } = h;
@@ -317,6 +318,7 @@ export function render(R, h) {
 
   p(...renderDirect(R, h));
   p(...renderLink(R, h));
+  p(...renderLinkBrowser(R, h));
 
   // ---- Profiles ---------------------------------------------------------------------------------------
   const profs = Object.entries(R.profiles ?? {}).filter(([, v]) => v?.length);
@@ -590,5 +592,6 @@ function evaluate(R, h) {
   }
   out.push(...directTargets(R, h));
   out.push(...linkTargets(R, h));
+  out.push(...linkBrowserTargets(R, h));
   return out;
 }

@@ -5,7 +5,7 @@
 // 50 MiB/s, below a 1 Gbit/s link). Every cell first measures its link (RTT, bulk bandwidth).
 //
 //   node bench/link/bench.mjs <outDir> <smoke|default|full> [--size-mib N] [--cells 20x100,200x1000]
-//                             [--contenders a,b] [--curve-mib N]
+//                             [--contenders a,b] [--curve-mib N (0: no curve)]
 //
 // Prints one JSON line { size, cells: [{ rttMs, mbit, link, runs: [...] }], curve, failures }.
 // A run is whole when the sink saw no bad Content-MD5, the object's size is the file's and its
@@ -36,7 +36,7 @@ const cfg = {
   cells: opt('--cells') ? parseCells(opt('--cells')) : mode === 'smoke' ? [{ rttMs: 20, mbit: 1000 }] : GRID,
   probeBytes: mode === 'smoke' ? 64 * MiB : undefined, // measureLink's default: 2 s of the link
   contenders: opt('--contenders')?.split(',') ?? ['s3mpu-md5', 'lib-storage', 'minio'],
-  curveSize: Number(opt('--curve-mib') ?? (mode === 'smoke' ? 16 : 256)) * MiB,
+  curveSize: Number(opt('--curve-mib') ?? (mode === 'smoke' ? 16 : 1024)) * MiB, // adapting takes ~100 parts of 8 MiB
   curveConc: mode === 'smoke' ? [8] : [2, 4, 8, 16, 32],
 };
 const CREDS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', region: 'us-east-1' };
@@ -177,6 +177,15 @@ try {
     result.cells.push({ ...cell, link, runs });
   }
   // s3mpu at fixed parts in flight beside its default, where the link is longest and widest.
+  if (cfg.curveSize) await curve(sink);
+} finally {
+  sink.stop();
+}
+result.loadEnd = loadavg();
+process.stdout.write(`${JSON.stringify(result)}\n`);
+process.exit(0); // failures are in the JSON: run.mjs reports them
+
+async function curve(sink) {
   const slow = cfg.cells.reduce((a, b) => (b.rttMs * b.mbit > a.rttMs * a.mbit ? b : a));
   const curveFile = await bodyFile(cfg.curveSize);
   const link = await measureLink({ ...slow, bulkBytes: cfg.probeBytes });
@@ -188,9 +197,4 @@ try {
     return rows.filter(Boolean);
   });
   result.curve = { ...slow, size: cfg.curveSize, link, runs };
-} finally {
-  sink.stop();
 }
-result.loadEnd = loadavg();
-process.stdout.write(`${JSON.stringify(result)}\n`);
-process.exit(0); // failures are in the JSON: run.mjs reports them

@@ -553,8 +553,7 @@ typedef struct {
  * Strings go to (arena, cap), or point into `op`'s own strings; `*need`
  * (need may be NULL) gets the bytes used, or on S3MPU_E_SPACE at least the
  * bytes needed. 16 KiB is enough for every operation but a
- * CompleteMultipartUpload of many
- * parts (about 100 bytes a part more).
+ * CompleteMultipartUpload of many parts (about 100 bytes a part more).
  * Addressing is virtual-hosted (bucket.host) unless the client asks for
  * path style, or the endpoint is an IP address, or a bucket with dots
  * goes over https (the certificate cannot cover it).
@@ -572,9 +571,9 @@ typedef struct {
 
 /*
  * Presign `op`, an UPLOAD_PART with presign_expires set, as s3mpu_request_build
- * does into out->request, and the same URL for each of numbers[count]:
+ * does into presigned->request, and the same URL for each of numbers[count]:
  * its signature (64 lower-case hex) goes to signatures + 64 * i. The URL of
- * part numbers[i] is out->request.url with the number_len bytes at
+ * part numbers[i] is presigned->request.url with the number_len bytes at
  * number_at replaced by the decimal numbers[i], and its last 64 bytes (the
  * signature) by that signature. Much cheaper than s3mpu_request_build per part:
  * only the tail of each canonical request is hashed.
@@ -582,7 +581,7 @@ typedef struct {
  * 1..10000; S3MPU_E_ARGUMENT when `op` is no presigned UploadPart.
  */
 S3MPU_API int s3mpu_request_presign_parts(s3mpu_client *client, const s3mpu_op *op, int64_t now,
-	const uint32_t *numbers, size_t count, char *signatures, s3mpu_presigned_parts *out,
+	const uint32_t *numbers, size_t count, char *signatures, s3mpu_presigned_parts *presigned,
 	char *arena, size_t cap, size_t *need);
 
 /* ===================================================================== */

@@ -45,17 +45,17 @@ static int check_numbers(client_state *c, const uint32_t *numbers, size_t count)
 
 /* see s3mpu.h */
 int s3mpu_request_presign_parts(s3mpu_client *client, const s3mpu_op *op, int64_t now,
-	const uint32_t *numbers, size_t count, char *signatures, s3mpu_presigned_parts *out,
+	const uint32_t *numbers, size_t count, char *signatures, s3mpu_presigned_parts *presigned,
 	char *arena, size_t cap, size_t *need)
 {
-	s3mpu_request *req = &out->request;
+	s3mpu_request *req = &presigned->request;
 	char d[DECIMAL_MAX];
 	s3mpu_str digits, url;
 	const char *query;
 	size_t in_request;
 	int err;
 
-	if (!client || !op || !out || (count && (!numbers || !signatures)))
+	if (!client || !op || !presigned || (count && (!numbers || !signatures)))
 		return S3MPU_E_ARGUMENT;
 	if (op->op != S3MPU_OP_UPLOAD_PART || op->presign_expires == 0)
 		return client_fail(client_of(client), S3MPU_E_ARGUMENT,
@@ -68,10 +68,10 @@ int s3mpu_request_presign_parts(s3mpu_client *client, const s3mpu_op *op, int64_
 	url = req->url;
 	query = memchr(url.ptr, '?', url.len);
 	in_request = part_number_at(req->signature.canonical_request, 0, digits);
-	out->number_at = query ? part_number_at(url, (size_t)(query - url.ptr), digits) : 0;
-	out->number_len = digits.len;
+	presigned->number_at = query ? part_number_at(url, (size_t)(query - url.ptr), digits) : 0;
+	presigned->number_len = digits.len;
 	/* The URL ends with its signature: the part's is put there. */
-	if (!in_request || !out->number_at || url.len < 64 ||
+	if (!in_request || !presigned->number_at || url.len < 64 ||
 		memcmp(url.ptr + url.len - 64, req->signature.signature, 64) != 0)
 		return client_fail(client_of(client), S3MPU_E_ARGUMENT,
 			"the presigned URL has no partNumber to vary", no_value, NULL);

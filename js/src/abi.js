@@ -403,7 +403,7 @@ export class WasmAbi {
   }
 
   /** 'no' (final), 'yes' (back off and retry) or 'skew' (fix the clock, retry once). */
-  retryClass(status, code) {
+  retryClassify(status, code) {
     this.begin();
     const [p, l] = this.put(code ?? '');
     const cls = this.x.s3mpu_wasm_retry_classify(status, p, l);

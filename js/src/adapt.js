@@ -5,7 +5,7 @@
 // 200 ms x 1 Gbit/s, 4 parts of 8 MiB in flight fill about two thirds of the link
 // (bench/link, BENCHMARKS.md). Like aws-c-s3, which opens connections for a throughput
 // target, the upload raises its parts in flight, but from what it measures: after each
-// raise it measures a round of parts, and raises again (x1.5) while the answers' wait is
+// raise it measures a round of parts (at least 8), and doubles again while the answers' wait is
 // a noticeable share of a part's time (so loopback and LANs stay at the start value) and
 // the throughput grew by at least `gain`; otherwise it settles on the best level seen.
 // The ceiling is `max` (the caller's memory bound: parts in flight x part size).
@@ -28,8 +28,9 @@ export class InFlightTuner {
     this.begin();
   }
 
-  /** A new round at this.value: the first half round settles, the next full round is measured. */
+  /** A new round at this.value: the first half round settles, the next `measure` parts are measured. */
   begin() {
+    this.measure = Math.max(8, this.value); // fewer parts' timings are too noisy to compare
     this.skip = Math.ceil(this.value / 2);
     this.count = 0;
     this.bytes = 0;
@@ -51,7 +52,7 @@ export class InFlightTuner {
     this.count++;
     this.bytes += bytes;
     if (waitMs !== undefined && ms > 0) this.shares.push(waitMs / ms);
-    if (this.count < this.value) return this.value;
+    if (this.count < this.measure) return this.value;
     this.decide(this.bytes / Math.max(1e-3, this.now() - this.from), median(this.shares));
     return this.value;
   }
@@ -68,7 +69,7 @@ export class InFlightTuner {
     this.best = { throughput, value: this.value };
     // Unknown wait (a transport without progress): let the throughput decide.
     if ((share === undefined || share >= this.waitShare) && this.value < this.max) {
-      this.value = Math.min(this.max, Math.ceil(this.value * 1.5));
+      this.value = Math.min(this.max, this.value * 2);
       this.begin();
     } else {
       this.settled = true;

@@ -16,6 +16,17 @@ setFileOpener(fileSource);
 setNativeHashes(async () => ({ crypto: nodeCrypto, zlib }));
 
 setFileUrlReader(readFile);
-setDefaultWasm(() => readFile(process.env.S3MPU_WASM || new URL('../s3mpu.wasm', import.meta.url)));
+setDefaultWasm(() => readFile(wasmOverride() || new URL('../s3mpu.wasm', import.meta.url)));
+
+/**
+ * S3MPU_WASM: another build of the module (the tests run on each). Deno and Bun use this
+ * entry too; Deno is asked only when env access is granted already, so a script run
+ * without --allow-env neither fails (NotCapable) nor prompts for a variable it never set.
+ */
+function wasmOverride() {
+  const permissions = globalThis.Deno?.permissions;
+  if (permissions && permissions.querySync({ name: 'env', variable: 'S3MPU_WASM' }).state !== 'granted') return undefined;
+  return process.env.S3MPU_WASM;
+}
 
 export * from './index.js';

@@ -1,5 +1,5 @@
 // An S3 object as the operations take it from the caller: its name and the
-// headers stored with it, and its ETag without quotes.
+// headers stored with it (its ETag: etag.js).
 import { S3InputError } from './errors.js';
 
 const HEADERS = ['contentType', 'cacheControl', 'contentDisposition', 'contentEncoding', 'expires', 'storageClass'];
@@ -36,9 +36,4 @@ function checkHeaderValue(name, value, code) {
   throw new S3InputError(code, `${name} has a character outside printable ASCII, which HTTP cannot carry ` +
     'as it is signed: encode it first. A file name: RFC 5987, attachment; filename*=UTF-8\'\'r%C3%A9sum%C3%A9.pdf; ' +
     'metadata: percent-encode the value (encodeURIComponent) and decode it when reading it back');
-}
-
-/** An ETag without its double quotes ('' for none): servers differ in quoting it. */
-export function unquote(etag) {
-  return (etag ?? '').replace(/^"|"$/g, '');
 }

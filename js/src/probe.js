@@ -6,7 +6,7 @@
 import { S3Error, S3InputError } from './errors.js';
 import { resolveProfile } from './profiles.js';
 import { hashers, multipartEtag, hex } from './hash.js';
-import { unquote } from './object.js';
+import { unquote } from './etag.js';
 import { PART_NUMBER_MAX } from './limits.js';
 
 const MiB = 1024 * 1024;

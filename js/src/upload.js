@@ -7,7 +7,8 @@
 import { S3Error, S3InputError, S3VerifyError } from './errors.js';
 import { openBody } from './body.js';
 import { hashers, multipartEtag, fromHex, hex, base64, FLEXIBLE } from './hash.js';
-import { objectFields, unquote } from './object.js';
+import { objectFields } from './object.js';
+import { unquote } from './etag.js';
 import { Progress } from './progress.js';
 import { anySignal, raceSignal } from './signal.js';
 import { partSizeFor } from './profiles.js';
@@ -279,6 +280,8 @@ class Upload {
     const { p, source } = this;
     const inner = new AbortController();
     const signal = p.signal ? anySignal([p.signal, inner.signal]) : inner.signal;
+    // Each part in flight listens on it: past 10, Node would print a leak warning.
+    globalThis.process?.getBuiltinModule?.('node:events')?.setMaxListeners(0, signal);
     const running = new Set();
     let failure;
     const fail = (e) => {

@@ -46,9 +46,9 @@ export interface DirectProgress {
 interface DirectCommon {
   signal?: AbortSignal;
   onProgress?(p: DirectProgress): void;
-  /** Parts in flight. Default 4. */
+  /** Parts in flight. Default 6 (the connections a browser opens to one host). */
   concurrency?: number;
-  /** Bytes per part (>= 5 MiB). Default: the backend's plan, else 8 MiB (raised for huge files). */
+  /** Bytes per part (>= 5 MiB). Default 8 MiB; 1/32 of a file over 256 MiB, up to 32 MiB; the backend's plan when larger. */
   partSize?: number;
   /** Default file.name. */
   filename?: string;

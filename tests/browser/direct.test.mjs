@@ -207,7 +207,7 @@ test('cancel mid-way: nothing left on the server, no stale result', { timeout: 1
 });
 
 test('pause stops sending and keeps the progress; resume finishes', { timeout: 120_000 }, async () => {
-  const path = await makeFile('pause-40MiB.bin', 40 * MiB); // 5 parts, 4 in flight: one still waits
+  const path = await makeFile('pause-56MiB.bin', 56 * MiB); // 7 parts, 6 in flight: one still waits
   const { ctx, page, errors } = await openPage();
   try {
     const cdp = await throttle(page, 4 * MiB);
@@ -217,7 +217,7 @@ test('pause stops sending and keeps the progress; resume finishes', { timeout: 1
     await page.click('#pause');
     const paused = await waitDemo(page, (x) => x.state === 'paused', 'the pause');
     const status = await page.textContent('#status');
-    assert.match(status, /^Paused: [1-5] of 5 parts on the server/);
+    assert.match(status, /^Paused: [1-7] of 7 parts on the server/);
     const shown = Number((await page.textContent('#percent')).replace('%', ''));
     assert.ok(shown >= 20, `the bar shows what was sent (${shown} %), not 0 %`);
     assert.ok(paused.progress.loaded >= paused.progress.confirmed && paused.progress.confirmed >= 8 * MiB);
@@ -230,8 +230,8 @@ test('pause stops sending and keeps the progress; resume finishes', { timeout: 1
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     await page.click('#resume');
     await waitDemo(page, (x) => x.state === 'done', 'the upload to finish');
-    const key = `${prefix}pause-40MiB.bin`;
-    await verifyObject({ bucket, key, expectBytes: path, expectParts: [8 * MiB, 8 * MiB, 8 * MiB, 8 * MiB, 8 * MiB] });
+    const key = `${prefix}pause-56MiB.bin`;
+    await verifyObject({ bucket, key, expectBytes: path, expectParts: Array(7).fill(8 * MiB) });
     assert.deepEqual(await listUploads(bucket, key), []);
     assert.deepEqual(errors, []);
   } finally {

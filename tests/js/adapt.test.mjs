@@ -34,20 +34,20 @@ describe('InFlightTuner', () => {
   it('raises parts in flight while throughput grows and answers keep parts waiting, up to max', () => {
     const t = tuner({ start: 4, max: 12 });
     const values = simulate(t, { parts: 200, rate: (c) => c * 20 * MB / 1000, share: 0.3 });
-    assert.deepEqual([...new Set(values)], [4, 6, 9, 12]);
+    assert.deepEqual([...new Set(values)], [4, 8, 12]);
     assert.equal(t.value, 12);
     assert.equal(t.settled, true);
   });
 
   it('settles back on the best level when a raise brings less than `gain`', () => {
     for (const rate of [
-      (c) => Math.min(c * 20, 120) * MB / 1000, // full from 6 on: 9 neither helps nor hurts
-      (c) => (c <= 6 ? c * 20 : 120 - (c - 6) * 5) * MB / 1000, // slower past 6 (contention)
+      (c) => Math.min(c * 20, 160) * MB / 1000, // full from 8 on: 16 neither helps nor hurts
+      (c) => (c <= 8 ? c * 20 : 160 - (c - 8) * 5) * MB / 1000, // slower past 8 (contention)
     ]) {
       const t = tuner({ start: 4, max: 32 });
       simulate(t, { parts: 200, rate, share: 0.3 });
-      assert.equal(t.value, 6);
-      assert.deepEqual(t.history.map((h) => h.value), [4, 6, 9]);
+      assert.equal(t.value, 8);
+      assert.deepEqual(t.history.map((h) => h.value), [4, 8, 16]);
     }
   });
 

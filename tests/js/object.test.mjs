@@ -1,9 +1,9 @@
-// An object's fields and ETags as the operations take them (js/src/object.js).
+// An object's fields as the operations take them (js/src/object.js).
 //
 //   node --test tests/js/object.test.mjs
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { objectFields, unquote } from '../../js/src/object.js';
+import { objectFields } from '../../js/src/object.js';
 
 describe('objectFields', () => {
   it('bucket, key and the stored headers; a Date expires as an HTTP-date; nothing else', () => {
@@ -17,14 +17,5 @@ describe('objectFields', () => {
       expires: 'Fri, 02 Jan 2026 03:04:05 GMT', storageClass: 'STANDARD', metadata: { a: '1' },
     });
     assert.equal(objectFields({ bucket: 'b', key: 'k', expires: 'Sat, 01 Jan 2000 00:00:00 GMT' }).expires, 'Sat, 01 Jan 2000 00:00:00 GMT');
-  });
-});
-
-describe('unquote', () => {
-  it('drops the quotes servers put around an ETag; nothing for none', () => {
-    assert.equal(unquote('"abc-2"'), 'abc-2');
-    assert.equal(unquote('abc'), 'abc');
-    assert.equal(unquote(undefined), '');
-    assert.equal(unquote(''), '');
   });
 });

@@ -3,7 +3,7 @@
 // result as JSON.
 //
 //   node|bun direct-upload.mjs ENDPOINT FILE FILENAME PART_SIZE
-//   deno run --no-lock --allow-net --allow-read --allow-env direct-upload.mjs ...
+//   deno run --no-lock --allow-net --allow-read direct-upload.mjs ...
 import { readFile } from 'node:fs/promises';
 import { directUpload } from 's3mpu/direct';
 

@@ -30,10 +30,12 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const MiB = 1024 * 1024;
 const nodeFetch = globalThis.fetch;
 const NO_POST = notOn('swift', 'Swift s3api has no browser form uploads (POST Object): it answers 412 Bad URL');
-// Deno's permissions: the gateway and our port, the package's files, the settings.
+// Deno's permissions: the gateway and our port, the package's files, and the settings our
+// scripts read, no other variable (the package must not need one).
+const SETTINGS = ['S3MPU_TEST_ENDPOINT', 'S3MPU_TEST_REGION', 'S3MPU_TEST_ACCESS_KEY_ID', 'S3MPU_TEST_SECRET_ACCESS_KEY', 'RUNTIME_BUCKET', 'RUNTIME_PREFIX'];
 const RUNTIMES = {
   node: (script) => [process.execPath, [script]],
-  deno: (script) => [path.join(here, 'node_modules/.bin/deno'), ['run', '--no-lock', '--allow-net', '--allow-read', '--allow-env', script]],
+  deno: (script) => [path.join(here, 'node_modules/.bin/deno'), ['run', '--no-lock', '--allow-net', '--allow-read', `--allow-env=${SETTINGS}`, script]],
   bun: (script) => [path.join(here, 'node_modules/.bin/bun'), [script]],
 };
 
@@ -46,7 +48,7 @@ function runScript(runtime, script, args, env) {
 /** A child to its end, with `input` on its stdin: its stdout; a failure (status, stderr) rejects. */
 function run(bin, argv, { env = {}, input } = {}) {
   return new Promise((resolve, reject) => {
-    const child = execFile(bin, argv, { env: { ...process.env, ...env }, timeout: 60_000, encoding: 'buffer' }, (error, stdout, stderr) => {
+    const child = execFile(bin, argv, { env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 60_000, encoding: 'buffer' }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${path.basename(bin)} ${argv.join(' ')}: ${error.message}\n${stderr}`));
       else resolve(stdout.toString());
     });
@@ -54,18 +56,25 @@ function run(bin, argv, { env = {}, input } = {}) {
   });
 }
 
-/** serve.mjs under the runtime: resolves to { base, child } once it listens. */
+/**
+ * serve.mjs under the runtime: resolves to { base, child, output } once it listens; output()
+ * is everything it printed (stdout and stderr, which is also passed on to ours).
+ */
 function startServer(runtime, mode, env) {
   const [bin, argv] = RUNTIMES[runtime](path.join(here, 'serve.mjs'));
-  const child = spawn(bin, [...argv, mode], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(bin, [...argv, mode], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  child.stderr.on('data', (chunk) => {
+    out += chunk;
+    process.stderr.write(chunk);
+  });
   return new Promise((resolve, reject) => {
-    let out = '';
     child.on('error', reject);
     child.on('exit', (code) => reject(new Error(`${runtime} serve.mjs exited (${code}) before listening: ${out}`)));
     child.stdout.on('data', (chunk) => {
       out += chunk;
       const m = /listening (\d+)/.exec(out);
-      if (m) resolve({ base: `http://127.0.0.1:${m[1]}/s3`, child });
+      if (m) resolve({ base: `http://127.0.0.1:${m[1]}/s3`, child, output: () => out });
     });
   });
 }
@@ -116,6 +125,7 @@ for (const [runtime, mode] of SERVING.flatMap((r) => Object.keys(SERVERS).map((m
       if (served && served.child.exitCode === null) await new Promise((r) => served.child.once('exit', r));
       assert.ok(answers.length > 0);
       for (const a of answers) assert.ok(!a.includes(server.secretAccessKey), `the secret key is in an answer:\n${a}`);
+      assert.ok(!served?.output().includes(server.secretAccessKey), 'the secret key is in the server\'s output');
     });
 
     it('directUpload: 12 MiB in 5 MiB parts through the handler', async () => {

@@ -5,7 +5,7 @@
 // 127.0.0.1 on a free port, prints "listening <port>" and exits when its stdin closes (the
 // test that started it ended).
 //
-//   deno run --no-lock --allow-net --allow-read --allow-env serve.mjs [node:http]
+//   deno run --no-lock --allow-net --allow-read --allow-env=S3MPU_TEST_ENDPOINT,... serve.mjs [node:http]
 //   bun serve.mjs [node:http]
 //
 // Settings from the environment: S3MPU_TEST_ENDPOINT, _REGION, _ACCESS_KEY_ID,
@@ -13,16 +13,16 @@
 import http from 'node:http';
 import { S3Client, createDirectUploadHandler, toNodeListener } from 's3mpu';
 
-const env = globalThis.Deno ? Deno.env.toObject() : process.env;
+const env = (name) => (globalThis.Deno ? Deno.env.get(name) : process.env[name]); // Deno: only the variables allowed
 const [mode = 'native'] = globalThis.Deno ? Deno.args : process.argv.slice(2);
-const prefix = env.RUNTIME_PREFIX;
+const prefix = env('RUNTIME_PREFIX');
 
 const client = await S3Client.create({
-  endpoint: env.S3MPU_TEST_ENDPOINT, region: env.S3MPU_TEST_REGION, forcePathStyle: true,
-  credentials: { accessKeyId: env.S3MPU_TEST_ACCESS_KEY_ID, secretAccessKey: env.S3MPU_TEST_SECRET_ACCESS_KEY },
+  endpoint: env('S3MPU_TEST_ENDPOINT'), region: env('S3MPU_TEST_REGION'), forcePathStyle: true,
+  credentials: { accessKeyId: env('S3MPU_TEST_ACCESS_KEY_ID'), secretAccessKey: env('S3MPU_TEST_SECRET_ACCESS_KEY') },
 });
 const handler = createDirectUploadHandler(client, {
-  bucket: env.RUNTIME_BUCKET,
+  bucket: env('RUNTIME_BUCKET'),
   // New objects go under the prefix; every later call must name a key under it;
   // a caller saying it is "nobody" is denied everything.
   authorize: (request, info) => {

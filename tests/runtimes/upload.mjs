@@ -1,6 +1,6 @@
 // S3Client.upload() under Deno or Bun: one multipart upload of a file, printed as JSON.
 //
-//   deno run --no-lock --allow-net --allow-read --allow-env upload.mjs ENTRY BODY FILE BUCKET KEY
+//   deno run --no-lock --allow-net --allow-read --allow-env=S3MPU_TEST_ENDPOINT,... upload.mjs ENTRY BODY FILE BUCKET KEY
 //   bun upload.mjs ENTRY BODY FILE BUCKET KEY
 //
 // ENTRY "s3mpu" is the package by name (both runtimes pick its "node" export, index.node.js);
@@ -11,7 +11,7 @@
 // "cancel" is { path } with an AbortSignal fired once the first part is sent: it prints the
 // error instead. The store from S3MPU_TEST_*.
 const [entry, bodyKind, file, bucket, key] = globalThis.Deno ? Deno.args : process.argv.slice(2);
-const env = globalThis.Deno ? Deno.env.toObject() : process.env;
+const env = (name) => (globalThis.Deno ? Deno.env.get(name) : process.env[name]); // Deno: only the variables allowed
 const { S3Client } = await import(entry === 'default' ? '../../js/src/index.js' : 's3mpu');
 
 const bodies = {
@@ -22,8 +22,8 @@ const bodies = {
   blob: async () => (globalThis.Deno ? new Blob([await Deno.readFile(file)]) : Bun.file(file)),
 };
 const client = await S3Client.create({
-  endpoint: env.S3MPU_TEST_ENDPOINT, region: env.S3MPU_TEST_REGION, forcePathStyle: true,
-  credentials: { accessKeyId: env.S3MPU_TEST_ACCESS_KEY_ID, secretAccessKey: env.S3MPU_TEST_SECRET_ACCESS_KEY },
+  endpoint: env('S3MPU_TEST_ENDPOINT'), region: env('S3MPU_TEST_REGION'), forcePathStyle: true,
+  credentials: { accessKeyId: env('S3MPU_TEST_ACCESS_KEY_ID'), secretAccessKey: env('S3MPU_TEST_SECRET_ACCESS_KEY') },
 });
 const events = [];
 const cancel = new AbortController();

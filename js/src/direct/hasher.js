@@ -3,7 +3,8 @@
 // webpack 5 and Parcel follow. options.worker gives another Worker (or a
 // URL); `false`, or a runtime without Workers, runs the tasks in this thread.
 /**
- * @param {{ worker?: Worker | URL | string | false, wasm?: any }} options
+ * @param {{ worker?: Worker | URL | string | false, wasm?: any }} options  wasm: s3mpu-md5.wasm
+ *   (directUpload's md5Wasm), for the Worker's tasks (tasks.js); default the package's
  * @returns {Promise<{ run(task: string, data?: object): Promise<any>, close(): void }>}
  */
 export async function openHasher({ worker, wasm } = {}) {
