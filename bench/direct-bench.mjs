@@ -134,7 +134,8 @@ async function sizes() {
  * The Worker directUpload starts (js/src/direct/worker.js, s3mpu-md5.wasm), hashing 4 parts of
  * a Blob: in one task (md5x4's lanes: what the engine asks for) against one part per task, one
  * after another. MB/s = bytes of the 4 parts / time from the request to the last digest
- * (Blob reads included). Needs only Chromium.
+ * (Blob reads included); then the same wasm on the bytes in memory (md5wasm.js's md5Many
+ * against md5 of each), which is the lanes' gain alone. Needs only Chromium.
  */
 async function workerHashing() {
   const exe = process.env.S3MPU_CHROMIUM || '/usr/bin/chromium';
@@ -170,13 +171,32 @@ async function workerHashing() {
         }
       }
       hasher.close();
+      // The same wasm on bytes in memory, on the page's thread: md5x4's lanes without the reads.
+      const { loadMd5 } = await import('/s3mpu/src/direct/md5wasm.js');
+      const m = await loadMd5();
+      const parts = ranges.map(([s, e]) => bytes.subarray(s, e));
+      const hexOf = (d) => Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('');
+      for (let round = 0; round < rounds; round++) {
+        for (const how of round % 2 ? ['one-memory', 'batch-memory'] : ['batch-memory', 'one-memory']) {
+          const t0 = performance.now();
+          const digests = how === 'batch-memory' ? m.md5Many(parts) : parts.map((p) => m.md5(p));
+          const ms = performance.now() - t0;
+          out.push({ how, round, ms, mbPerSec: bytes.length / 1e6 / (ms / 1000), digest: digests.map(hexOf).join(',') });
+        }
+      }
       return out;
     }, { partMiB, rounds });
     if (new Set(runs.map((r) => r.digest)).size !== 1) throw new Error('the Worker\'s batch and single digests differ');
     const median = (xs) => xs.sort((x, y) => x - y)[xs.length >> 1];
     const mbps = (how) => median(runs.filter((r) => r.how === how).map((r) => r.mbPerSec));
-    log(`worker md5: 4 x ${partMiB} MiB, batch ${mbps('batch').toFixed(0)} MB/s, one at a time ${mbps('one').toFixed(0)} MB/s`);
-    return { hashing: { partMiB, parts: 4, runs: runs.map(({ digest, ...r }) => r), batchMBps: mbps('batch'), oneMBps: mbps('one') } };
+    log(`worker md5: 4 x ${partMiB} MiB, batch ${mbps('batch').toFixed(0)} MB/s, one at a time ${mbps('one').toFixed(0)} MB/s; `
+      + `in memory ${mbps('batch-memory').toFixed(0)} against ${mbps('one-memory').toFixed(0)} MB/s`);
+    return {
+      hashing: {
+        partMiB, parts: 4, runs: runs.map(({ digest, ...r }) => r), batchMBps: mbps('batch'), oneMBps: mbps('one'),
+        batchMemoryMBps: mbps('batch-memory'), oneMemoryMBps: mbps('one-memory'),
+      },
+    };
   } finally {
     await browser.close();
     await site.close();

@@ -4,7 +4,7 @@
 // installs, builds and starts what this needs.
 //
 //   node bench/run.mjs [--smoke | --full] [--out FILE] [--only a,b,...] [--report-only | --reprofile]
-//                      [--link-size-mib N]
+//                      [--link-size-mib N] [--link-curve-mib N]
 //
 // Sections (--only): upload, gateway, scale, sign, hash, browser, worker, size, direct, link,
 // link-browser (link: emulated WAN links, bench/link/bench.mjs; needs root for its network
@@ -588,8 +588,8 @@ try {
   }
   if (want('link')) {
     log('uploads over emulated WAN links (bench/link/bench.mjs)');
-    const size = opt('--link-size-mib') ? ['--size-mib', opt('--link-size-mib')] : [];
-    results.link = await runJson('link', process.execPath, [join(here, 'link/bench.mjs'), join(WORK, 'link'), MODE, ...size], { timeoutMs: 4 * 3600_000 });
+    const sizes = ['size', 'curve'].flatMap((k) => (opt(`--link-${k}-mib`) ? [`--${k}-mib`, opt(`--link-${k}-mib`)] : []));
+    results.link = await runJson('link', process.execPath, [join(here, 'link/bench.mjs'), join(WORK, 'link'), MODE, ...sizes], { timeoutMs: 4 * 3600_000 });
     failures.push(...(results.link?.failures ?? []));
   }
   if (want('link-browser')) {

@@ -3,9 +3,9 @@
 #
 #   scripts/fuzz.sh [--seconds N] [--runs R] [--jobs J] [--merge] [TARGET...]
 #
-# Builds the `fuzz` preset, then runs every target (or those named) for N
-# seconds each (default 10), J at a time (default 2), starting from the
-# committed corpus (tests/fuzz/corpus/<t>/), the crash reproducers
+# Builds the `fuzz` preset, then runs every target of tests/fuzz/targets.txt
+# (or those named) for N seconds each (default 10), J at a time (default 2),
+# starting from the committed corpus (tests/fuzz/corpus/<t>/), the crash reproducers
 # (tests/fuzz/crashes/<t>/) and, for the XML parsers, the C tests' fixtures.
 # New inputs go to build/fuzz/work/<t>/; a crash, leak, timeout or broken
 # invariant is saved under build/fuzz/artifacts/<t>/ and fails the run.
@@ -34,7 +34,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 if [ ${#targets[@]} -eq 0 ]; then
-	targets=(xml_error xml_create_multipart_upload xml_complete_multipart_upload xml_list_parts xml_list_multipart_uploads time uri validate request sign)
+	mapfile -t targets < <(grep -E '^[a-z0-9_]+$' tests/fuzz/targets.txt)
 fi
 
 cmake --preset fuzz >/dev/null

@@ -41,7 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S3MPU_WASM_ABI_VERSION 4
+#define S3MPU_WASM_ABI_VERSION 5
 #define S3MPU_WASM_SCRATCH_SIZE (64u << 10)
 #define S3MPU_WASM_ARENA_MIN (16u << 10)
 #define S3MPU_WASM_META_MAX 32
@@ -81,7 +81,6 @@ S3MPU_API double s3mpu_wasm_plan_part_size(double total, double preferred, doubl
 S3MPU_API double s3mpu_wasm_plan_part_offset(double total, double preferred, double part_number);
 S3MPU_API int s3mpu_wasm_retry_classify(int status, const char *code, size_t len);
 S3MPU_API double s3mpu_wasm_time_parse_http(const char *date, size_t len);
-S3MPU_API int s3mpu_wasm_validate(int what, const char *ptr, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* State of this instance                                              */
@@ -830,15 +829,6 @@ double s3mpu_wasm_time_parse_http(const char *date, size_t len)
 {
 	int64_t t;
 	return s3mpu_time_parse_http((s3mpu_str){ date, len }, &t) ? -1 : (double)t;
-}
-
-/* what: 1 bucket, 2 key. */
-int s3mpu_wasm_validate(int what, const char *ptr, size_t len)
-{
-	s3mpu_str s = { ptr, len };
-	return what == 1    ? s3mpu_bucket_validate(s)
-		: what == 2 ? s3mpu_key_validate(s)
-			    : S3MPU_E_ARGUMENT;
 }
 
 #ifdef __EMSCRIPTEN__

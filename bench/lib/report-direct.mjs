@@ -114,8 +114,12 @@ export function renderDirect(R, { fmt, withRange }) {
     p('The Worker directUpload starts (js/src/direct/worker.js on s3mpu-md5.wasm) in Chromium, MD5 of 4 parts of a Blob');
     p('(reads included): in one task, as the engine asks, sharing md5x4\'s SIMD lanes, against one part per task.', '');
     p('| how | MB/s (median, min–max) |', '|---|---|');
-    p(`| 4 parts in one task (md5x4) | ${withRange(of('batch'), 0)} |`, `| one part per task | ${withRange(of('one'), 0)} |`, '');
-    p(`Ratio: ${fmt(h.batchMBps / h.oneMBps)}×.`, '');
+    p(`| 4 parts in one task (md5x4) | ${withRange(of('batch'), 0)} |`, `| one part per task | ${withRange(of('one'), 0)} |`);
+    if (h.batchMemoryMBps) {
+      p(`| the same wasm on the bytes in memory, 4 at once (md5x4) | ${withRange(of('batch-memory'), 0)} |`,
+        `| the same, one part after another (scalar MD5) | ${withRange(of('one-memory'), 0)} |`);
+    }
+    p('', `Ratio: ${fmt(h.batchMBps / h.oneMBps)}× in the Worker${h.batchMemoryMBps ? `, ${fmt(h.batchMemoryMBps / h.oneMemoryMBps)}× in memory` : ''}.`, '');
   } else if (D.hashingSkipped) {
     p(`The hashing Worker: skipped (${D.hashingSkipped}).`, '');
   }

@@ -36,7 +36,7 @@ const cfg = {
   cells: opt('--cells') ? parseCells(opt('--cells')) : mode === 'smoke' ? [{ rttMs: 20, mbit: 1000 }] : GRID,
   probeBytes: mode === 'smoke' ? 64 * MiB : undefined, // measureLink's default: 2 s of the link
   contenders: opt('--contenders')?.split(',') ?? ['s3mpu-md5', 'lib-storage', 'minio'],
-  curveSize: Number(opt('--curve-mib') ?? (mode === 'smoke' ? 16 : 256)) * MiB,
+  curveSize: Number(opt('--curve-mib') ?? (mode === 'smoke' ? 16 : 1024)) * MiB, // adapting takes ~100 parts of 8 MiB
   curveConc: mode === 'smoke' ? [8] : [2, 4, 8, 16, 32],
 };
 const CREDS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', region: 'us-east-1' };

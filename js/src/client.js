@@ -109,7 +109,7 @@ export class S3Client {
       signal?.throwIfAborted();
       const { response, bytes, error: failed } = await tryOnce(this, kind, fields, { body, signal, onProgress, expect });
       let error = failed;
-      let cls = error instanceof S3Error ? this.abi.retryClass(error.status ?? 0, error.code) : 'yes';
+      let cls = error instanceof S3Error ? this.abi.retryClassify(error.status ?? 0, error.code) : 'yes';
       if (response && !error) {
         if (isRedirect(response)) {
           error = redirectError(response, bytes, bytes.length ? this.errorOf(bytes, response) : undefined);
@@ -125,7 +125,7 @@ export class S3Client {
         } else {
           error = this.errorOf(bytes, response);
         }
-        if (cls !== 'no') cls = this.abi.retryClass(error.status, error.code);
+        if (cls !== 'no') cls = this.abi.retryClassify(error.status, error.code);
       }
       if (cls === 'skew') {
         const previous = this.clockOffsetMs;
@@ -427,7 +427,9 @@ export class S3Client {
 
   /**
    * Presigned UploadPart URLs for many parts in one call (a backend hands a
-   * browser all of an upload's URLs at once).
+   * browser all of an upload's URLs at once): each the URL presign() gives
+   * for its part, so they differ only in partNumber's digits and the
+   * signature's hex.
    * @returns {{ partNumber: number, url: string }[]}
    */
   presignParts({ bucket, key, uploadId, partNumbers, expiresIn = EXPIRES_DEFAULT }) {

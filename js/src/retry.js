@@ -1,6 +1,6 @@
 // How failed attempts are retried: the defaults of the `retry` option and the
 // backoff between attempts (which errors are retried is the core's
-// s3mpu_retry_classify, through WasmAbi.retryClass).
+// s3mpu_retry_classify, through WasmAbi.retryClassify).
 
 // attempts: of a single operation; inside upload(), a request is retried while the
 // upload as a whole has made progress within noProgressMs.

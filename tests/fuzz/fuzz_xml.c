@@ -11,16 +11,18 @@
  */
 #include "fuzz.h"
 
+/* FUZZ_PARSER is one of these: P_ and the target's name after xml_
+ * (tests/fuzz/targets.txt). */
 enum {
 	P_ERROR = 1,
-	P_CREATE,
-	P_COMPLETE,
+	P_CREATE_MULTIPART_UPLOAD,
+	P_COMPLETE_MULTIPART_UPLOAD,
 	P_LIST_PARTS,
-	P_LIST_UPLOADS
+	P_LIST_MULTIPART_UPLOADS
 };
 
 #ifndef FUZZ_PARSER
-#error "FUZZ_PARSER must name the parser (1..5)"
+#error "FUZZ_PARSER must name the parser (P_ERROR ... P_LIST_MULTIPART_UPLOADS)"
 #endif
 
 static int all_zero(const void *p, size_t n)
@@ -132,7 +134,7 @@ static int run_parser(const char *xml, size_t len, s3mpu_s3_error *err)
 		if (rc != S3MPU_OK)
 			FUZZ_CHECK(all_zero(err, sizeof *err));
 		return rc == S3MPU_OK ? S3MPU_E_S3 : rc; /* as the others say it */
-	case P_CREATE: {
+	case P_CREATE_MULTIPART_UPLOAD: {
 		s3mpu_create_multipart_upload_result r;
 		rc = s3mpu_response_parse_create_multipart_upload(xml, len, &r, err);
 		if (rc == S3MPU_OK)
@@ -142,7 +144,7 @@ static int run_parser(const char *xml, size_t len, s3mpu_s3_error *err)
 			FUZZ_CHECK(all_zero(&r, sizeof r));
 		return rc;
 	}
-	case P_COMPLETE: {
+	case P_COMPLETE_MULTIPART_UPLOAD: {
 		s3mpu_complete_multipart_upload_result r;
 		rc = s3mpu_response_parse_complete_multipart_upload(xml, len, &r, err);
 		if (rc == S3MPU_OK)
