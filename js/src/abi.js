@@ -6,7 +6,7 @@
 // source. ABI_VERSION must match wasm/abi.c's.
 import { S3Error, S3InputError, S3VerifyError, statusError } from './errors.js';
 
-const ABI_VERSION = 4;
+const ABI_VERSION = 5;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 // Body bytes reach wasm through a window of this size, never whole.

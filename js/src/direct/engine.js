@@ -12,7 +12,7 @@ import { Progress } from '../progress.js';
 import { anySignal, raceSignal, sleep } from '../signal.js';
 import { S3Error, S3InputError, S3VerifyError, statusError } from '../errors.js';
 import { etagHex } from '../etag.js';
-import { PART_SIZE_MIN } from '../limits.js';
+import { OBJECT_SIZE_MAX, PART_SIZE_MAX, PART_SIZE_MIN } from '../limits.js';
 import { openHasher } from './hasher.js';
 import { signerOf } from './signers.js';
 import { defaultStore } from './store.js';
@@ -37,9 +37,11 @@ export class DirectUpload {
     if (!(Number.isSafeInteger(concurrency) && concurrency >= 1 && concurrency <= 64)) {
       throw new S3InputError('InvalidArgument', 's3mpu: concurrency must be an integer from 1 to 64');
     }
-    if (options.partSize !== undefined && !(Number.isSafeInteger(options.partSize) && options.partSize >= PART_SIZE_MIN)) {
-      throw new S3InputError('InvalidArgument', 's3mpu: partSize must be an integer of at least 5 MiB');
+    // The plan's rules, with S3Client's codes: the Worker's plan (s3mpu-md5.wasm) is never given what it would refuse.
+    if (options.partSize !== undefined && !isPartSize(options.partSize)) {
+      throw new S3InputError('InvalidPartSize', `s3mpu: partSize must be an integer from 5 MiB to 5 GiB, not ${options.partSize}`);
     }
+    if (file.size > OBJECT_SIZE_MAX) throw new S3InputError('EntityTooLarge', `s3mpu: the file has ${file.size} bytes, more than S3's largest object (5 TiB)`);
     this.file = file;
     this.o = options;
     this.concurrency = concurrency;
@@ -258,7 +260,7 @@ export class DirectUpload {
     }
     const created = await raceSignal(this.create(), this.o.signal);
     let { partSize } = plan;
-    if (this.o.partSize === undefined && Number.isSafeInteger(created.partSize) && created.partSize >= PART_SIZE_MIN) {
+    if (this.o.partSize === undefined && isPartSize(created.partSize)) {
       partSize = (await this.hasher.run('plan', { size: this.file.size, partSize: Math.max(created.partSize, linkPartSize(this.file.size)) })).partSize;
     }
     this.setPlan(partSize);
@@ -494,6 +496,11 @@ class PartUrls {
 }
 
 // ---- Helpers ------------------------------------------------------------------------------------
+
+/** A size S3 takes for a part: 5 MiB to 5 GiB. */
+function isPartSize(n) {
+  return Number.isSafeInteger(n) && n >= PART_SIZE_MIN && n <= PART_SIZE_MAX;
+}
 
 /**
  * The part size asked for when the caller sets none: 8 MiB up to 256 MiB files, then 1/32 of
