@@ -94,7 +94,16 @@ export class DirectUpload {
 
   async run() {
     this.o.signal?.throwIfAborted();
-    this.hasher = await openHasher({ worker: this.o.worker, wasm: this.o.md5Wasm });
+    const opening = openHasher({ worker: this.o.worker, wasm: this.o.md5Wasm });
+    opening.catch(() => {}); // awaited below
+    // Create goes out while the Worker starts: its modules and wasm cost round trips of their own.
+    this.early = await this.createEarly();
+    try {
+      this.hasher = await opening;
+    } catch (e) {
+      this.abandonEarly();
+      throw e;
+    }
     try {
       const size = this.file.size;
       const plan = await this.hasher.run('plan', { size, partSize: this.o.partSize ?? linkPartSize(size) });
@@ -106,9 +115,35 @@ export class DirectUpload {
         if (r) return r;
       }
       return await this.multipart(plan);
+    } catch (e) {
+      if (!this.up) this.abandonEarly();
+      throw e;
     } finally {
       this.hasher.close();
     }
+  }
+
+  /**
+   * Create, at once, for a file that goes in parts and that no checkpoint of this signer could
+   * resume (none of its size); else undefined, and begin() decides after the fingerprint.
+   */
+  async createEarly() {
+    const size = this.file.size;
+    if (size <= (this.o.partSize ?? linkPartSize(size)) && this.signer.params) return undefined; // one request
+    if (this.store && !this.store.entries) return undefined;
+    const now = Date.now();
+    const entries = this.store ? await this.store.entries().catch(() => undefined) : [];
+    const mayResume = !entries || entries.some(([id, e]) => String(id).startsWith(`${this.signer.id}\n`) && e?.size === size && e?.expires > now);
+    if (mayResume) return undefined;
+    const creating = this.create();
+    creating.catch(() => {}); // awaited by begin(), or abandoned
+    return creating;
+  }
+
+  /** The upload createEarly made, when the run fails before using it. */
+  abandonEarly() {
+    this.early?.then((c) => this.signer.abort({ key: c.key, uploadId: c.uploadId })).catch(() => {});
+    this.early = undefined;
   }
 
   /** Retry `attempt()` on what a retry may fix; a 403 first gets fresh signatures (`refresh`). */
@@ -248,7 +283,7 @@ export class DirectUpload {
     this.report('starting');
     await this.prune();
     this.id = this.store ? `${this.signer.id}\n${await this.hasher.run('fingerprint', { file: this.file })}` : undefined;
-    const saved = this.store && (await this.store.get(this.id));
+    const saved = !this.early && this.store && (await this.store.get(this.id));
     if (saved?.v === CHECKPOINT_VERSION && saved.size === this.file.size && saved.expires > Date.now()) {
       this.setPlan(saved.partSize);
       try {
@@ -258,7 +293,7 @@ export class DirectUpload {
         if (e.status !== 404) throw e; // NoSuchUpload: gone (aborted or completed): start afresh
       }
     }
-    const created = await raceSignal(this.create(), this.o.signal);
+    const created = await raceSignal(this.early ?? this.create(), this.o.signal);
     let { partSize } = plan;
     if (this.o.partSize === undefined && isPartSize(created.partSize)) {
       partSize = (await this.hasher.run('plan', { size: this.file.size, partSize: Math.max(created.partSize, linkPartSize(this.file.size)) })).partSize;
@@ -355,6 +390,7 @@ export class DirectUpload {
       const queue = [];
       for (let n = 1; n <= this.partCount; n++) if (!this.done.has(n)) queue.push(n);
       if (!queue.length) return;
+      this.urls.prefetch(queue[0]); // signed while the first part hashes
       let failure;
       const lane = async () => {
         while (queue.length && failure === undefined && !this.paused) {
@@ -380,8 +416,10 @@ export class DirectUpload {
    */
   digest(n) {
     if (!this.digests.has(n)) {
+      // The first part is hashed alone, so that its PUT need not wait for three more.
+      const lanes = this.digests.size ? MD5_BATCH : 1;
       const batch = [n];
-      for (let k = n + 1; k <= this.partCount && batch.length < MD5_BATCH; k++) {
+      for (let k = n + 1; k <= this.partCount && batch.length < lanes; k++) {
         if (!this.done.has(k) && !this.digests.has(k)) batch.push(k);
       }
       const all = this.hasher.run('md5', { blob: this.file, ranges: batch.map((k) => this.range(k)) });
@@ -468,6 +506,11 @@ class PartUrls {
       await raceSignal(this.pending.get(n), signal);
       if (!this.urls.has(n)) throw new Error(`s3mpu: the backend signed no URL for part ${n}`);
     }
+  }
+
+  /** Ask for n's batch now, when it has no fresh URL and none is coming. */
+  prefetch(n) {
+    if (!(this.urls.get(n)?.until > Date.now()) && !this.pending.has(n)) this.fetch(n);
   }
 
   invalidate(n) {
