@@ -397,6 +397,28 @@ describe('direct uploads: handler and directUpload on Node', { timeout: 180_000 
     assert.throws(() => directUpload(new Blob([bytes]), { signer: { create() {} } }), /signer lacks/);
     assert.throws(() => directUpload(new Blob([bytes]), { endpoint: base, signer }), /exactly one/);
   });
+
+  it('Create goes out while the hashing starts; when that fails, the upload it made is aborted', async () => {
+    const key = `${prefix}early.bin`;
+    const calls = [];
+    const signer = {
+      create: async () => {
+        calls.push('create');
+        return { key, ...(await client.createMultipartUpload({ bucket, key })) };
+      },
+      signParts: async () => assert.fail('no part is signed'),
+      listParts: async () => [],
+      complete: async () => assert.fail('nothing is completed'),
+      abort: async ({ uploadId }) => {
+        calls.push('abort');
+        return client.abortMultipartUpload({ bucket, key, uploadId });
+      },
+    };
+    await assert.rejects(directUpload(new Blob([randomBytes(6 * MiB)]), { signer, partSize: 5 * MiB, store: false, md5Wasm: new Uint8Array(8) }));
+    assert.deepEqual(calls, ['create', 'abort']);
+    const left = await client.listMultipartUploads({ bucket, prefix: key });
+    assert.deepEqual(left.uploads.map((u) => u.key), []);
+  });
 });
 
 describe('direct errors', () => {

@@ -97,11 +97,11 @@ export class DirectUpload {
     const opening = openHasher({ worker: this.o.worker, wasm: this.o.md5Wasm });
     opening.catch(() => {}); // awaited below
     // Create goes out while the Worker starts: its modules and wasm cost round trips of their own.
-    this.early = await this.createEarly();
+    this.early = (await this.createEarly())?.creating;
     try {
       this.hasher = await opening;
     } catch (e) {
-      this.abandonEarly();
+      await this.abandonEarly();
       throw e;
     }
     try {
@@ -116,7 +116,7 @@ export class DirectUpload {
       }
       return await this.multipart(plan);
     } catch (e) {
-      if (!this.up) this.abandonEarly();
+      if (!this.up) await this.abandonEarly();
       throw e;
     } finally {
       this.hasher.close();
@@ -137,12 +137,12 @@ export class DirectUpload {
     if (mayResume) return undefined;
     const creating = this.create();
     creating.catch(() => {}); // awaited by begin(), or abandoned
-    return creating;
+    return { creating }; // not awaited here: the Worker starts meanwhile
   }
 
   /** The upload createEarly made, when the run fails before using it. */
-  abandonEarly() {
-    this.early?.then((c) => this.signer.abort({ key: c.key, uploadId: c.uploadId })).catch(() => {});
+  async abandonEarly() {
+    await this.early?.then((c) => this.signer.abort({ key: c.key, uploadId: c.uploadId })).catch(() => {});
     this.early = undefined;
   }
 
