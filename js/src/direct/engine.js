@@ -267,8 +267,11 @@ export class DirectUpload {
         await this.forget();
         throw this.o.signal.reason;
       }
-      if (!this.store) {
+      // A file that can no longer be read (changed or removed since it was picked) is not
+      // the one a resume would be picked again: its upload could only wait to expire.
+      if (!this.store || error.name === 'NotReadableError' || error.name === 'NotFoundError') {
         await abortOnServer();
+        await this.forget();
         throw error;
       }
       // Kept for resume: the same file picked again continues it.
