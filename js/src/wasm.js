@@ -1,7 +1,6 @@
 // Loading s3mpu.wasm from bytes, a URL, a Response or a precompiled
 // WebAssembly.Module (edge workers forbid compiling from bytes), caching the
 // compile of the default module.
-import { instantiate } from './abi.js';
 import { S3InputError } from './errors.js';
 
 let defaultLoader = () => new URL('../s3mpu.wasm', import.meta.url);
@@ -59,7 +58,11 @@ export function compile(source) {
   return Promise.reject(new S3InputError('InvalidArgument', 's3mpu: wasm must be bytes, a URL, a Response or a WebAssembly.Module'));
 }
 
-/** A fresh WasmAbi over the module from `source`. */
+/**
+ * A fresh WasmAbi over the module from `source`. abi.js is loaded here, not imported above:
+ * directUpload's Worker needs only compile(), and each import level costs it a round trip.
+ */
 export async function loadAbi(source) {
-  return instantiate(await compile(source));
+  const [{ instantiate }, module] = await Promise.all([import('./abi.js'), compile(source)]);
+  return instantiate(module);
 }
