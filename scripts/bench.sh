@@ -5,7 +5,7 @@
 #
 #   (default)  512 MiB uploads to a loopback sink and to a throwaway RGW, scale, signing,
 #              hashing, workerd, size, browser direct uploads against Uppy (also over
-#              emulated links, 1 GiB per cell: ~15 min of it): ~35-45 min on 2 cores.
+#              emulated links, 1 GiB per cell: ~20-25 min of it): ~45-55 min on 2 cores.
 #              Writes BENCHMARKS.md.
 #   --full     adds 4 GiB uploads from memory and from a file (and 4 GiB in the size scale).
 #   --smoke    every code path once with tiny sizes, in a minute or two; writes

@@ -41,7 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S3MPU_WASM_ABI_VERSION 4
+#define S3MPU_WASM_ABI_VERSION 5
 #define S3MPU_WASM_SCRATCH_SIZE (64u << 10)
 #define S3MPU_WASM_ARENA_MIN (16u << 10)
 #define S3MPU_WASM_META_MAX 32
@@ -81,7 +81,6 @@ S3MPU_API double s3mpu_wasm_plan_part_size(double total, double preferred, doubl
 S3MPU_API double s3mpu_wasm_plan_part_offset(double total, double preferred, double part_number);
 S3MPU_API int s3mpu_wasm_retry_classify(int status, const char *code, size_t len);
 S3MPU_API double s3mpu_wasm_time_parse_http(const char *date, size_t len);
-S3MPU_API int s3mpu_wasm_validate(int what, const char *ptr, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* State of this instance                                              */
@@ -176,8 +175,7 @@ void s3mpu_wasm_error_name(int err)
 }
 
 /* Ids of this file's tables: F_ and N_ name the string and number fields of
- * s3mpu_wasm_op_set_str/num, P_ the kinds of s3mpu_wasm_response_parse, V_
- * what s3mpu_wasm_validate checks. */
+ * s3mpu_wasm_op_set_str/num, P_ the kinds of s3mpu_wasm_response_parse. */
 enum {
 	F_BUCKET = 1,
 	F_KEY,
@@ -212,11 +210,6 @@ enum {
 	P_COMPLETE_MULTIPART_UPLOAD,
 	P_LIST_PARTS,
 	P_LIST_MULTIPART_UPLOADS
-};
-
-enum {
-	V_BUCKET = 1,
-	V_KEY
 };
 
 /* s3mpu_wasm_post_build's flags. */
@@ -294,8 +287,6 @@ static const struct {
 	F(P_COMPLETE_MULTIPART_UPLOAD),
 	F(P_LIST_PARTS),
 	F(P_LIST_MULTIPART_UPLOADS),
-	F(V_BUCKET),
-	F(V_KEY),
 	F(POST_KEY_PREFIX),
 	F(POST_CONTENT_TYPE_PREFIX),
 };
@@ -838,15 +829,6 @@ double s3mpu_wasm_time_parse_http(const char *date, size_t len)
 {
 	int64_t t;
 	return s3mpu_time_parse_http((s3mpu_str){ date, len }, &t) ? -1 : (double)t;
-}
-
-/* what: V_BUCKET or V_KEY. */
-int s3mpu_wasm_validate(int what, const char *ptr, size_t len)
-{
-	s3mpu_str s = { ptr, len };
-	return what == V_BUCKET ? s3mpu_bucket_validate(s)
-		: what == V_KEY ? s3mpu_key_validate(s)
-				: S3MPU_E_ARGUMENT;
 }
 
 #ifdef __EMSCRIPTEN__

@@ -427,7 +427,9 @@ export class S3Client {
 
   /**
    * Presigned UploadPart URLs for many parts in one call (a backend hands a
-   * browser all of an upload's URLs at once).
+   * browser all of an upload's URLs at once): each the URL presign() gives
+   * for its part, so they differ only in partNumber's digits and the
+   * signature's hex.
    * @returns {{ partNumber: number, url: string }[]}
    */
   presignParts({ bucket, key, uploadId, partNumbers, expiresIn = EXPIRES_DEFAULT }) {

@@ -11,6 +11,8 @@ export const PART_NUMBER_MAX = 10_000;
 export const PART_SIZE_MIN = 5 * 1024 ** 2;
 /** One part, one PutObject or one POST form upload: at most 5 GiB (S3MPU_PART_SIZE_MAX). */
 export const PART_SIZE_MAX = 5 * 1024 ** 3;
+/** One object: at most 5 TiB (S3MPU_OBJECT_SIZE_MAX). */
+export const OBJECT_SIZE_MAX = 5 * 1024 ** 4;
 /** A presigned URL or POST policy lives 1..604800 seconds, 7 days (S3MPU_EXPIRES_MAX). */
 export const EXPIRES_MAX = 604_800;
 

@@ -48,7 +48,7 @@ interface DirectCommon {
   onProgress?(p: DirectProgress): void;
   /** Parts in flight. Default 6 (the connections a browser opens to one host). */
   concurrency?: number;
-  /** Bytes per part (>= 5 MiB). Default 8 MiB; 1/32 of a file over 256 MiB, up to 32 MiB; the backend's plan when larger. */
+  /** Bytes per part, 5 MiB to 5 GiB (else S3InputError InvalidPartSize; a file over 5 TiB: EntityTooLarge). Default 8 MiB; 1/32 of a file over 256 MiB, up to 32 MiB; the backend's plan when larger. */
   partSize?: number;
   /** Default file.name. */
   filename?: string;

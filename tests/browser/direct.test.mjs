@@ -126,6 +126,17 @@ function mainThreadTaskCpuMs(trace) {
 
 const isPartPut = (r) => r.method() === 'PUT' && r.url().startsWith(s3.endpoint) && r.url().includes('partNumber=');
 
+/** How many upload checkpoints the page's IndexedDB holds. */
+function checkpoints(page) {
+  return page.evaluate(async () => (await indexedDB.databases()).length && new Promise((resolve) => {
+    const r = indexedDB.open('s3mpu-direct');
+    r.onsuccess = () => {
+      const q = r.result.transaction('uploads').objectStore('uploads').count();
+      q.onsuccess = () => resolve(q.result);
+    };
+  }));
+}
+
 async function pick(page, path) {
   await page.setInputFiles('#file', path);
   await page.click('#start');
@@ -160,13 +171,7 @@ test('200 MiB from the page, byte for byte; hashing never blocks the main thread
     assert.match(await page.textContent('#result-etag'), /"[0-9a-f]{32}-25".*matches/);
     await verifyObject({ bucket, key, expectBytes: big, expectParts: [...Array(25)].map(() => 8 * MiB) });
     assert.deepEqual(await listUploads(bucket, key), []);
-    assert.equal(await page.evaluate(async () => (await indexedDB.databases()).length && new Promise((resolve) => {
-      const r = indexedDB.open('s3mpu-direct');
-      r.onsuccess = () => {
-        const q = r.result.transaction('uploads').objectStore('uploads').count();
-        q.onsuccess = () => resolve(q.result);
-      };
-    })), 0, 'the checkpoint is removed on success');
+    assert.equal(await checkpoints(page), 0, 'the checkpoint is removed on success');
     assert.deepEqual(errors, []);
   } finally {
     await ctx.close();
@@ -378,6 +383,56 @@ test('a backend error is shown with its status text, never as an empty "HTTP 502
     await pick(page, await file24('bad-gateway'));
     await waitDemo(page, (x) => x.state === 'error', 'the failure');
     assert.match(await page.textContent('#status'), /HTTP 502 Bad Gateway: \(no explanation in its answer\)/);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('a file changed on disk after it was picked: NotReadableError naming it, the upload aborted (Worker and in-thread)', { timeout: 60_000 }, async () => {
+  const { ctx, page, errors } = await openPage();
+  try {
+    for (const worker of [undefined, false]) {
+      const name = `changed-${worker === false ? 'in-thread' : 'worker'}.bin`;
+      const path = await makeFile(name, SIZE);
+      await page.setInputFiles('#file', path);
+      // The file changes while Create is on its way, which goes out while the Worker starts:
+      // the checkpoint's fingerprint (its first 64 KiB) or the first part's hash is the read that fails.
+      let created = 0;
+      await page.route('**/s3/multipart', async (route) => {
+        if (route.request().method() === 'POST') {
+          await writeFile(path, randomBytes(SIZE));
+          created++;
+        }
+        await route.continue();
+      });
+      const e = await page.evaluate(async (w) => {
+        const { directUpload } = await import('/s3mpu/src/direct/index.js');
+        try {
+          await directUpload(document.getElementById('file').files[0], { endpoint: '/s3', worker: w });
+          return { done: true };
+        } catch (e) {
+          return { name: e.name, message: e.message, isError: e instanceof Error, resumable: e.resumable ?? null };
+        }
+      }, worker);
+      await page.unrouteAll({ behavior: 'ignoreErrors' });
+      assert.equal(created, 1, `${name}: the upload was created`);
+      assert.equal(e.name, 'NotReadableError', `${name}: ${JSON.stringify(e)}`);
+      assert.equal(e.isError, true);
+      assert.match(e.message, new RegExp(`cannot read bytes 0\\.\\.(${64 * 1024}|${8 * MiB}) of "${name}"`));
+      assert.equal(e.resumable, null, 'not kept for a resume that cannot come');
+      assert.deepEqual(await listUploads(bucket, `${prefix}${name}`), [], `${name}: aborted on the server`);
+      assert.equal(await checkpoints(page), 0, 'no checkpoint kept');
+    }
+    // Not only the DOM's errors: a RangeError in the Worker is one on the page.
+    const plan = await page.evaluate(async () => {
+      const hasher = await (await import('/s3mpu/src/direct/hasher.js')).openHasher();
+      const e = await hasher.run('plan', { size: 2 ** 50, partSize: 5 * 2 ** 20 }).catch((x) => x);
+      hasher.close();
+      return { name: e.name, isRangeError: e instanceof RangeError, message: e.message };
+    });
+    assert.deepEqual({ ...plan, message: undefined }, { name: 'RangeError', isRangeError: true, message: undefined });
+    assert.match(plan.message, /no plan of/);
+    assert.deepEqual(errors, []);
   } finally {
     await ctx.close();
   }

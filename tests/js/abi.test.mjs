@@ -37,9 +37,9 @@ describe('the boundary', () => {
 describe('loading', () => {
   it('checks the ABI version', async () => {
     const { instance } = await WebAssembly.instantiate(wasmBytes, {});
-    assert.equal(instance.exports.s3mpu_wasm_abi_version(), 4);
+    assert.equal(instance.exports.s3mpu_wasm_abi_version(), 5);
     const other = { exports: { ...instance.exports, s3mpu_wasm_abi_version: () => 1 } };
-    assert.throws(() => new WasmAbi(other), /ABI 1, this package needs 4/);
+    assert.throws(() => new WasmAbi(other), /ABI 1, this package needs 5/);
   });
 });
 

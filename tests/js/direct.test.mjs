@@ -397,9 +397,64 @@ describe('direct uploads: handler and directUpload on Node', { timeout: 180_000 
     assert.throws(() => directUpload(new Blob([bytes]), { signer: { create() {} } }), /signer lacks/);
     assert.throws(() => directUpload(new Blob([bytes]), { endpoint: base, signer }), /exactly one/);
   });
+
+  it('Create goes out while the hashing starts; when that fails, the upload it made is aborted', async () => {
+    const key = `${prefix}early.bin`;
+    const calls = [];
+    const signer = {
+      create: async () => {
+        calls.push('create');
+        return { key, ...(await client.createMultipartUpload({ bucket, key })) };
+      },
+      signParts: async () => assert.fail('no part is signed'),
+      listParts: async () => [],
+      complete: async () => assert.fail('nothing is completed'),
+      abort: async ({ uploadId }) => {
+        calls.push('abort');
+        return client.abortMultipartUpload({ bucket, key, uploadId });
+      },
+    };
+    await assert.rejects(directUpload(new Blob([randomBytes(6 * MiB)]), { signer, partSize: 5 * MiB, store: false, md5Wasm: new Uint8Array(8) }));
+    assert.deepEqual(calls, ['create', 'abort']);
+    const left = await client.listMultipartUploads({ bucket, prefix: key });
+    assert.deepEqual(left.uploads.map((u) => u.key), []);
+  });
 });
 
 describe('direct errors', () => {
+  it('sizes the plan refuses: S3Client.plan\'s codes, thrown before anything is sent', async () => {
+    const s3 = await S3Client.create({ endpoint: 'http://127.0.0.1:9', region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const TiB = 1024 * 1024 * MiB;
+    // A Blob as large as the test needs: directUpload reads nothing before it refuses.
+    class Sized extends Blob {
+      constructor(size) {
+        super([]);
+        this.declared = size;
+      }
+      get size() {
+        return this.declared;
+      }
+    }
+    const refuse = () => assert.fail('nothing may be asked of the backend');
+    const signer = { create: refuse, signParts: refuse, listParts: refuse, complete: refuse, abort: refuse };
+    const cases = [[5 * TiB + 1, undefined], [6 * TiB, undefined], [100 * MiB, MiB], [100 * MiB, 5 * 1024 * MiB + 1]];
+    for (const [size, partSize] of cases) {
+      let expected;
+      try {
+        s3.plan({ size, partSize });
+      } catch (e) {
+        expected = e;
+      }
+      assert.match(expected?.code, /^(EntityTooLarge|InvalidPartSize)$/, `S3Client.plan of ${size} bytes in parts of ${partSize}`);
+      assert.throws(() => directUpload(new Sized(size), { signer, partSize, store: false }),
+        (e) => e.name === 'S3InputError' && e.code === expected.code && /5 (TiB|MiB to 5 GiB)/.test(e.message), `${size} bytes in parts of ${partSize}`);
+    }
+    // S3's largest object and part pass (then the signal stops the upload before it starts).
+    await assert.rejects(directUpload(new Sized(5 * TiB), { signer, partSize: 5 * 1024 * MiB, store: false, signal: AbortSignal.abort() }),
+      { name: 'AbortError' });
+    s3.destroy();
+  });
+
   it('an error status without an S3 <Error> (a proxy\'s HTML page) is named as S3Client names it', async () => {
     const proxy = http.createServer((req, res) => {
       req.resume();

@@ -12,7 +12,7 @@ import { Progress } from '../progress.js';
 import { anySignal, raceSignal, sleep } from '../signal.js';
 import { S3Error, S3InputError, S3VerifyError, statusError } from '../errors.js';
 import { etagHex } from '../etag.js';
-import { PART_SIZE_MIN } from '../limits.js';
+import { OBJECT_SIZE_MAX, PART_SIZE_MAX, PART_SIZE_MIN } from '../limits.js';
 import { openHasher } from './hasher.js';
 import { signerOf } from './signers.js';
 import { defaultStore } from './store.js';
@@ -37,9 +37,11 @@ export class DirectUpload {
     if (!(Number.isSafeInteger(concurrency) && concurrency >= 1 && concurrency <= 64)) {
       throw new S3InputError('InvalidArgument', 's3mpu: concurrency must be an integer from 1 to 64');
     }
-    if (options.partSize !== undefined && !(Number.isSafeInteger(options.partSize) && options.partSize >= PART_SIZE_MIN)) {
-      throw new S3InputError('InvalidArgument', 's3mpu: partSize must be an integer of at least 5 MiB');
+    // The plan's rules, with S3Client's codes: the Worker's plan (s3mpu-md5.wasm) is never given what it would refuse.
+    if (options.partSize !== undefined && !isPartSize(options.partSize)) {
+      throw new S3InputError('InvalidPartSize', `s3mpu: partSize must be an integer from 5 MiB to 5 GiB, not ${options.partSize}`);
     }
+    if (file.size > OBJECT_SIZE_MAX) throw new S3InputError('EntityTooLarge', `s3mpu: the file has ${file.size} bytes, more than S3's largest object (5 TiB)`);
     this.file = file;
     this.o = options;
     this.concurrency = concurrency;
@@ -92,7 +94,16 @@ export class DirectUpload {
 
   async run() {
     this.o.signal?.throwIfAborted();
-    this.hasher = await openHasher({ worker: this.o.worker, wasm: this.o.md5Wasm });
+    const opening = openHasher({ worker: this.o.worker, wasm: this.o.md5Wasm });
+    opening.catch(() => {}); // awaited below
+    // Create goes out while the Worker starts: its modules and wasm cost round trips of their own.
+    this.early = (await this.createEarly())?.creating;
+    try {
+      this.hasher = await opening;
+    } catch (e) {
+      await this.abandonEarly();
+      throw e;
+    }
     try {
       const size = this.file.size;
       const plan = await this.hasher.run('plan', { size, partSize: this.o.partSize ?? linkPartSize(size) });
@@ -104,9 +115,35 @@ export class DirectUpload {
         if (r) return r;
       }
       return await this.multipart(plan);
+    } catch (e) {
+      if (!this.up) await this.abandonEarly();
+      throw e;
     } finally {
       this.hasher.close();
     }
+  }
+
+  /**
+   * Create, at once, for a file that goes in parts and that no checkpoint of this signer could
+   * resume (none of its size); else undefined, and begin() decides after the fingerprint.
+   */
+  async createEarly() {
+    const size = this.file.size;
+    if (size <= (this.o.partSize ?? linkPartSize(size)) && this.signer.params) return undefined; // one request
+    if (this.store && !this.store.entries) return undefined;
+    const now = Date.now();
+    const entries = this.store ? await this.store.entries().catch(() => undefined) : [];
+    const mayResume = !entries || entries.some(([id, e]) => String(id).startsWith(`${this.signer.id}\n`) && e?.size === size && e?.expires > now);
+    if (mayResume) return undefined;
+    const creating = this.create();
+    creating.catch(() => {}); // awaited by begin(), or abandoned
+    return { creating }; // not awaited here: the Worker starts meanwhile
+  }
+
+  /** The upload createEarly made, when the run fails before using it. */
+  async abandonEarly() {
+    await this.early?.then((c) => this.signer.abort({ key: c.key, uploadId: c.uploadId })).catch(() => {});
+    this.early = undefined;
   }
 
   /** Retry `attempt()` on what a retry may fix; a 403 first gets fresh signatures (`refresh`). */
@@ -230,8 +267,11 @@ export class DirectUpload {
         await this.forget();
         throw this.o.signal.reason;
       }
-      if (!this.store) {
+      // A file that can no longer be read (changed or removed since it was picked) is not
+      // the one a resume would be picked again: its upload could only wait to expire.
+      if (!this.store || error.name === 'NotReadableError' || error.name === 'NotFoundError') {
         await abortOnServer();
+        await this.forget();
         throw error;
       }
       // Kept for resume: the same file picked again continues it.
@@ -246,7 +286,7 @@ export class DirectUpload {
     this.report('starting');
     await this.prune();
     this.id = this.store ? `${this.signer.id}\n${await this.hasher.run('fingerprint', { file: this.file })}` : undefined;
-    const saved = this.store && (await this.store.get(this.id));
+    const saved = !this.early && this.store && (await this.store.get(this.id));
     if (saved?.v === CHECKPOINT_VERSION && saved.size === this.file.size && saved.expires > Date.now()) {
       this.setPlan(saved.partSize);
       try {
@@ -256,9 +296,9 @@ export class DirectUpload {
         if (e.status !== 404) throw e; // NoSuchUpload: gone (aborted or completed): start afresh
       }
     }
-    const created = await raceSignal(this.create(), this.o.signal);
+    const created = await raceSignal(this.early ?? this.create(), this.o.signal);
     let { partSize } = plan;
-    if (this.o.partSize === undefined && Number.isSafeInteger(created.partSize) && created.partSize >= PART_SIZE_MIN) {
+    if (this.o.partSize === undefined && isPartSize(created.partSize)) {
       partSize = (await this.hasher.run('plan', { size: this.file.size, partSize: Math.max(created.partSize, linkPartSize(this.file.size)) })).partSize;
     }
     this.setPlan(partSize);
@@ -353,6 +393,7 @@ export class DirectUpload {
       const queue = [];
       for (let n = 1; n <= this.partCount; n++) if (!this.done.has(n)) queue.push(n);
       if (!queue.length) return;
+      this.urls.prefetch(queue[0]); // signed while the first part hashes
       let failure;
       const lane = async () => {
         while (queue.length && failure === undefined && !this.paused) {
@@ -378,8 +419,10 @@ export class DirectUpload {
    */
   digest(n) {
     if (!this.digests.has(n)) {
+      // The first part is hashed alone, so that its PUT need not wait for three more.
+      const lanes = this.digests.size ? MD5_BATCH : 1;
       const batch = [n];
-      for (let k = n + 1; k <= this.partCount && batch.length < MD5_BATCH; k++) {
+      for (let k = n + 1; k <= this.partCount && batch.length < lanes; k++) {
         if (!this.done.has(k) && !this.digests.has(k)) batch.push(k);
       }
       const all = this.hasher.run('md5', { blob: this.file, ranges: batch.map((k) => this.range(k)) });
@@ -468,6 +511,11 @@ class PartUrls {
     }
   }
 
+  /** Ask for n's batch now, when it has no fresh URL and none is coming. */
+  prefetch(n) {
+    if (!(this.urls.get(n)?.until > Date.now()) && !this.pending.has(n)) this.fetch(n);
+  }
+
   invalidate(n) {
     this.urls.delete(n);
   }
@@ -494,6 +542,11 @@ class PartUrls {
 }
 
 // ---- Helpers ------------------------------------------------------------------------------------
+
+/** A size S3 takes for a part: 5 MiB to 5 GiB. */
+function isPartSize(n) {
+  return Number.isSafeInteger(n) && n >= PART_SIZE_MIN && n <= PART_SIZE_MAX;
+}
 
 /**
  * The part size asked for when the caller sets none: 8 MiB up to 256 MiB files, then 1/32 of

@@ -2,6 +2,22 @@
 // and starts itself: new URL('./worker.js', import.meta.url), which Vite,
 // webpack 5 and Parcel follow. options.worker gives another Worker (or a
 // URL); `false`, or a runtime without Workers, runs the tasks in this thread.
+import { S3Error, S3InputError, S3VerifyError } from '../errors.js';
+
+const CLASSES = { TypeError, RangeError, S3InputError, S3Error, S3VerifyError };
+
+/**
+ * The error a task threw, as worker.js sends it (errorFields): its class where the package
+ * has one, its name (a DOMException's: NotReadableError) and its code. The in-thread tasks'
+ * errors go through the same, so both ways fail alike.
+ */
+function rebuild({ name, message, code }) {
+  const e = new Error(message);
+  Object.setPrototypeOf(e, (CLASSES[name] ?? Error).prototype); // the classes' own constructors would reword message
+  e.name = name;
+  if (code !== undefined) e.code = code;
+  return e;
+}
 /**
  * @param {{ worker?: Worker | URL | string | false, wasm?: any }} options  wasm: s3mpu-md5.wasm
  *   (directUpload's md5Wasm), for the Worker's tasks (tasks.js); default the package's
@@ -30,7 +46,7 @@ export async function openHasher({ worker, wasm } = {}) {
     const p = waiting.get(data.id);
     if (!p) return;
     waiting.delete(data.id);
-    if (data.error !== undefined) p.reject(new Error(`s3mpu hashing worker: ${data.error}`));
+    if (data.error !== undefined) p.reject(rebuild(data.error));
     else p.resolve(data.result);
   };
   w.onerror = (e) => {
@@ -59,7 +75,16 @@ export async function openHasher({ worker, wasm } = {}) {
 
 // Loaded only here, so a page's bundle carries no second copy of the tasks.
 async function inThread(wasm) {
-  const { createTasks } = await import('./tasks.js');
+  const { createTasks, errorFields } = await import('./tasks.js');
   const tasks = await createTasks(wasm);
-  return { run: async (task, data = {}) => tasks[task](data), close() {} };
+  return {
+    run: async (task, data = {}) => {
+      try {
+        return await tasks[task](data);
+      } catch (e) {
+        throw rebuild(errorFields(e));
+      }
+    },
+    close() {},
+  };
 }

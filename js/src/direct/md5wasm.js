@@ -4,10 +4,11 @@
 // a page whose backend signs never loads it. Bytes go through the module's
 // window, 64 KiB per lane at a time: a part is never whole in wasm memory.
 import { compile } from '../wasm.js';
-import { S3InputError } from '../errors.js';
 
-const ABI_VERSION = 1; // wasm/md5_abi.c's S3MPU_MD5WASM_ABI_VERSION
-const LANES = 4;
+// C twins (tests/wasm/md5.mjs compares them): wasm/md5_abi.c's S3MPU_MD5WASM_ABI_VERSION,
+// s3mpu.h's S3MPU_MD5X4_LANES (the arguments of s3mpu_md5wasm_x4_update).
+export const ABI_VERSION = 1;
+export const LANES = 4;
 
 /** @param {import('../wasm.js').WasmSource} [source] s3mpu-md5.wasm; default the package's */
 export async function loadMd5(source) {
@@ -40,7 +41,7 @@ export async function loadMd5(source) {
     const longest = Math.max(...parts.map((p) => p.length));
     for (let at = 0; at < longest; at += lane) {
       const mem = u8();
-      const lens = [0, 0, 0, 0];
+      const lens = Array(LANES).fill(0);
       parts.forEach((p, i) => {
         const piece = p.subarray(at, at + lane);
         mem.set(piece, window + i * lane);
@@ -65,13 +66,14 @@ export async function loadMd5(source) {
       }
       return out;
     },
-    /** The core's plan (s3mpu_plan_init) of `size` bytes in parts of `partSize` (0: the default). */
+    /**
+     * The core's plan (s3mpu_plan_init) of `size` bytes in parts of `partSize` (0: the default).
+     * directUpload refuses the sizes it would refuse first, with S3Client's codes (engine.js):
+     * this module has no error names, and a Worker's error would lose them anyway.
+     */
     plan(size, partSize) {
       const err = x.s3mpu_md5wasm_plan(size, partSize ?? 0);
-      if (err) {
-        throw new S3InputError('InvalidArgument', `s3mpu: the core cannot plan ${size} bytes in parts of ${partSize || 'its default size'} ` +
-          `(s3mpu.h error ${err}): S3 takes at most 10,000 parts of 5 MiB to 5 GiB`);
-      }
+      if (err) throw new RangeError(`s3mpu: no plan of ${size} bytes in parts of ${partSize || 'the default size'}: S3 takes up to 10,000 parts of 5 MiB to 5 GiB, 5 TiB in all`);
       const [ps, count] = new Float64Array(x.memory.buffer, x.s3mpu_md5wasm_plan_result(), 2);
       return { partSize: ps, partCount: count };
     },

@@ -8,6 +8,17 @@ import { readBlob } from '../body.js';
 
 const SAMPLE = 64 * 1024; // bytes read at the start, middle and end for a fingerprint
 
+/**
+ * A slice of the file; a failed read keeps its DOM name (NotReadableError: the file changed or
+ * was removed after it was picked) and says what could not be read.
+ */
+const read = (blob, start, end) => readBlob(blob, start, end).catch((e) => {
+  throw Object.assign(new Error(`s3mpu: cannot read bytes ${start}..${end} of ${blob.name ? `"${blob.name}"` : 'the Blob'}: ${e?.message}`), { name: e?.name });
+});
+
+/** An error as plain fields, for postMessage: a Worker's errors would otherwise lose their class and code. */
+export const errorFields = (e) => ({ name: e?.name ?? 'Error', message: e?.message ?? String(e), code: e?.code });
+
 /** @param {import('../wasm.js').WasmSource} [wasm] s3mpu-md5.wasm */
 export async function createTasks(wasm) {
   const h = await loadMd5(wasm);
@@ -18,7 +29,7 @@ export async function createTasks(wasm) {
      * over the parts it will send next, and they share md5x4's lanes.
      */
     md5: async ({ blob, ranges }) => {
-      const parts = await Promise.all(ranges.map(([start, end]) => readBlob(blob, start, end)));
+      const parts = await Promise.all(ranges.map(([start, end]) => read(blob, start, end)));
       return h.md5Many(parts).map(result);
     },
     etag: ({ md5s }) => multipartEtag(h, md5s.map(fromHex)),
@@ -26,7 +37,7 @@ export async function createTasks(wasm) {
     /** Name, size, lastModified and the MD5 of sampled bytes: another file with the same name differs. */
     fingerprint: async ({ file }) => {
       const at = [0, Math.max(0, Math.floor(file.size / 2) - SAMPLE / 2), Math.max(0, file.size - SAMPLE)];
-      const pieces = await Promise.all(at.map((a) => readBlob(file, a, Math.min(file.size, a + SAMPLE))));
+      const pieces = await Promise.all(at.map((a) => read(file, a, Math.min(file.size, a + SAMPLE))));
       const head = new TextEncoder().encode(JSON.stringify([file.name, file.size, file.lastModified]));
       const all = new Uint8Array(head.length + pieces.reduce((n, p) => n + p.length, 0));
       let o = 0;

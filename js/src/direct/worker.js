@@ -1,8 +1,8 @@
 // The Worker directUpload starts for its hashing (tasks.js), so no part is
 // ever hashed on the page's main thread.
 //   in:  { id, task: 'md5' | 'etag' | 'plan' | 'fingerprint' | 'init', ... }
-//   out: { id, result } or { id, error }
-import { createTasks } from './tasks.js';
+//   out: { id, result } or { id, error: { name, message, code } } (hasher.js rebuilds the error)
+import { createTasks, errorFields } from './tasks.js';
 
 let tasks;
 
@@ -20,6 +20,6 @@ self.onmessage = async ({ data }) => {
     if (!Object.hasOwn(t, task)) throw new Error(`unknown task ${task}`);
     self.postMessage({ id, result: await t[task](data) });
   } catch (e) {
-    self.postMessage({ id, error: `${e?.name ?? 'Error'}: ${e?.message ?? e}` });
+    self.postMessage({ id, error: errorFields(e) });
   }
 };
