@@ -39,14 +39,15 @@ describe('InFlightTuner', () => {
     assert.equal(t.settled, true);
   });
 
-  it('settles back on the best level when a raise brings less than `gain`', () => {
-    for (const rate of [
-      (c) => Math.min(c * 20, 160) * MB / 1000, // full from 8 on: 16 neither helps nor hurts
-      (c) => (c <= 8 ? c * 20 : 160 - (c - 8) * 5) * MB / 1000, // slower past 8 (contention)
-    ]) {
+  it('settles where a raise brings less than `gain`, back on the best level where it clearly lost', () => {
+    const cases = [
+      [(c) => Math.min(c * 20, 160) * MB / 1000, 16], // full from 8 on: 16 neither helps nor hurts
+      [(c) => (c <= 8 ? c * 20 : 160 - (c - 8) * 5) * MB / 1000, 8], // at 16, 25 % slower (contention)
+    ];
+    for (const [rate, settled] of cases) {
       const t = tuner({ start: 4, max: 32 });
       simulate(t, { parts: 200, rate, share: 0.3 });
-      assert.equal(t.value, 8);
+      assert.equal(t.value, settled);
       assert.deepEqual(t.history.map((h) => h.value), [4, 8, 16]);
     }
   });
