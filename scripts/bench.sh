@@ -79,7 +79,7 @@ if [ -f bench/native/CMakeLists.txt ]; then
     log "building bench/native (Release, $bdir)"
     if cmake -S . -B "$bdir" -DCMAKE_BUILD_TYPE=Release -DS3MPU_BENCH=ON -DS3MPU_TESTS=OFF >"$bdir.log" 2>&1 \
         && cmake --build "$bdir" -j2 --target s3mpu_bench >>"$bdir.log" 2>&1; then
-        native=$(find "$bdir" -type f -name s3mpu_bench -perm -u+x | head -n1)
+        native=$(find "$bdir" -type f -name s3mpu_bench -perm -u+x -print -quit)
     else
         log "bench/native did not build (see $bdir.log): the native figures are skipped"
     fi

@@ -44,7 +44,7 @@ if [ ! -x "$chromium" ]; then
     fi
     [ -x "$chromium" ] || die "chromium installed but $chromium is not there"
 fi
-log "$("$chromium" --version 2>/dev/null | head -n1)"
+log "$("$chromium" --version 2>/dev/null | sed -n 1p)"
 
 # ---- dev dependencies of tests/e2e and tests/interop --------------------------------------
 # Same staleness rule as test-js.sh: node_modules/.package-lock.json older than the

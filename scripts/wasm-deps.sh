@@ -198,7 +198,9 @@ build_one() {
 	local tc=$1 prefix=$ROOT/build/deps-$1
 	setup_toolchain "$tc"
 	local ccver
-	ccver=$("${CC[0]}" --version 2>/dev/null | head -n1)
+	# sed, not head: head exits after one line and, under pipefail, the
+	# compiler's SIGPIPE on its later lines failed the script silently.
+	ccver=$("${CC[0]}" --version 2>/dev/null | sed -n 1p)
 	local want
 	want=$(printf '%s\n' "bearssl $BEARSSL_VERSION" "mxml $MXML_VERSION" \
 		"cc ${CC[*]} ($ccver)" "cflags $CFLAGS_DEPS" \
