@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CONTENDERS, arrived, bodyFile, browserSkip, exists, interopModules, openBrowserUploads } from './lib/browser-upload.mjs';
+import { printJsonAndExit } from './lib/child.mjs';
 
 const [outDir, mode = 'default', only] = process.argv.slice(2);
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -35,17 +36,8 @@ const log = (...a) => process.stderr.write(`direct-bench: ${a.join(' ')}\n`);
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;
 await mkdir(outDir, { recursive: true });
 
-const out = { mode, size: await sizes() };
-let failed = false;
-try {
-  if (only !== '--size-only') Object.assign(out, await workerHashing(), await browserRuns());
-} catch (e) {
-  failed = true;
-  out.error = String(e?.stack ?? e);
-  log(out.error);
-}
-process.stdout.write(`${JSON.stringify(out)}\n`);
-process.exit(failed ? 1 : 0);
+await printJsonAndExit({ mode, size: await sizes() },
+  async () => (only === '--size-only' ? {} : { ...(await workerHashing()), ...(await browserRuns()) }), log);
 
 // ---- size ---------------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { CONTENDERS, arrived, bodyFile, browserSkip, openBrowserUploads } from './lib/browser-upload.mjs';
+import { printJsonAndExit } from './lib/child.mjs';
 
 const [outDir, mode = 'default', ...rest] = process.argv.slice(2);
 const MiB = 1024 * 1024;
@@ -51,17 +52,7 @@ const PROBE_SECONDS = 5; // the bandwidth probe sends about this long at the nom
 const log = (...a) => process.stderr.write(`link-browser: ${a.join(' ')}\n`);
 await mkdir(outDir, { recursive: true });
 
-const out = { mode, size: cfg.size, emulator: 'devtools', cells: cfg.cells };
-let failed = false;
-try {
-  Object.assign(out, await runGrid());
-} catch (e) {
-  failed = true;
-  out.error = String(e?.stack ?? e);
-  log(out.error);
-}
-process.stdout.write(`${JSON.stringify(out)}\n`);
-process.exit(failed ? 1 : 0);
+await printJsonAndExit({ mode, size: cfg.size, emulator: 'devtools', cells: cfg.cells }, runGrid, log);
 
 async function runGrid() {
   const skip = await browserSkip();

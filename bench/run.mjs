@@ -21,6 +21,7 @@ import { mkdir, readFile, writeFile, stat, open, readdir, rm } from 'node:fs/pro
 import { cpus, totalmem, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { childJson } from './lib/child.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..');
@@ -76,27 +77,12 @@ const childEnv = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISAB
 
 /** Run a command; resolve to the JSON of its last stdout line, or record a failure and resolve undefined. */
 function runJson(label, cmd, args, { timeoutMs = cfg.timeoutMs, cwd = here } = {}) {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const line = out.trim().split('\n').pop();
-      let json;
-      try {
-        json = code === 0 ? JSON.parse(line) : undefined;
-      } catch { /* below */ }
-      if (!json) {
-        const why = signal ? `killed by ${signal}` : `exit ${code}`;
-        failures.push({ label, why, stderr: err.trim().split('\n').slice(-8).join('\n') });
-        log(`FAILED ${label}: ${why}\n${err.trim().split('\n').slice(-8).join('\n')}`);
-      }
-      resolve(json);
-    });
+  const child = spawn(cmd, args, { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  return childJson(child, timeoutMs).then(({ json, why, stderr }) => {
+    if (json) return json;
+    failures.push({ label, why, stderr });
+    log(`FAILED ${label}: ${why}\n${stderr}`);
+    return undefined;
   });
 }
 

@@ -17,6 +17,7 @@ import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childJson } from '../lib/child.mjs';
 import { measureLink, withLink } from './emulator.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -111,23 +112,10 @@ async function checkWhole(sink, key, file, size) {
 
 /** One upload-child run inside the link's namespace; resolves to its JSON or undefined. */
 function uploadChild(link, opts, timeoutMs) {
-  return new Promise((resolve) => {
-    const child = link.spawn(process.execPath, [join(bench, 'upload-child.mjs'), JSON.stringify(opts)], {
-      cwd: bench, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      try {
-        if (code === 0) return resolve(JSON.parse(out.trim().split('\n').pop()));
-      } catch { /* below */ }
-      resolve({ error: `${signal ? `killed by ${signal}` : `exit ${code}`}: ${err.trim().split('\n').slice(-6).join(' | ')}` });
-    });
+  const child = link.spawn(process.execPath, [join(bench, 'upload-child.mjs'), JSON.stringify(opts)], {
+    cwd: bench, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
+  return childJson(child, timeoutMs).then(({ json, why, stderr }) => json ?? { error: `${why}: ${stderr.split('\n').slice(-6).join(' | ')}` });
 }
 
 /** Upload the file once by `contender` over `link`; the row, or undefined (failure recorded). */
