@@ -56,7 +56,14 @@ s3() {
         -H "x-amz-content-sha256: $sha" ${data[@]+"${data[@]}"} "$@" "$endpoint$target" </dev/null
 }
 
-code=$(s3 PUT "/$name")
+# A 503 (Swift s3api, just started: "Please reduce your request rate" while its account and
+# container services come up) is retried for up to ~15 s; anything else is final.
+for delay in 0.2 0.5 1 1 2 2 3 3 3; do
+    code=$(s3 PUT "/$name")
+    [ "$code" = 503 ] || break
+    echo "mkbucket.sh: create $name: HTTP 503, again in $delay s" >&2
+    sleep "$delay"
+done
 case $code in
     200) ;;
     409) grep -q BucketAlreadyOwnedByYou "$resp" || { cat "$resp" >&2; echo >&2; exit 1; } ;;
