@@ -163,10 +163,28 @@ export async function hashers(abi) {
       nodeMd5 = false;
     }
   }
-  const make = (algo) => {
+  return new Hashers(abi, n, nodeMd5);
+}
+
+class Hashers {
+  constructor(abi, native, nodeMd5) {
+    this.abi = abi;
+    this.native = native;
+    this.nodeMd5 = nodeMd5;
+    this.simd = abi.md5x4Simd();
+    this.lanes = abi.constants.MD5X4_LANES;
+    // Four lanes cost one block of SIMD work however many hold a part: on wasm's
+    // scalar MD5 two parts already win, against node:crypto's three (bench/md5x4-child.mjs).
+    this.worth = nodeMd5 ? 3 : 2;
+    this.make = this.make.bind(this);
+  }
+
+  /** A fresh hash of `algo`, from the fastest backend this runtime has. */
+  make(algo) {
+    const { abi, native: n } = this;
     switch (algo) {
       case 'md5':
-        return nodeMd5 ? new NodeHash(n.crypto, 'md5') : new WasmHash(abi, 'md5');
+        return this.nodeMd5 ? new NodeHash(n.crypto, 'md5') : new WasmHash(abi, 'md5');
       case 'sha256':
         if (n) return new NodeHash(n.crypto, 'sha256');
         return globalThis.crypto?.subtle ? new SubtleSha256() : new WasmHash(abi, 'sha256');
@@ -177,88 +195,88 @@ export async function hashers(abi) {
       default:
         throw new S3InputError('InvalidArgument', `s3mpu: unknown hash ${algo}`);
     }
-  };
-  const simd = abi.md5x4Simd(), lanes = abi.constants.MD5X4_LANES;
-  // Four lanes cost one block of SIMD work however many hold a part: on wasm's
-  // scalar MD5 two parts already win, against node:crypto's three (bench/md5x4-child.mjs).
-  const worth = nodeMd5 ? 3 : 2;
-  return {
-    make,
-    /** @param {{ md5?: boolean, checksum?: string }} what */
-    part: (what) => new PartHash(make, what),
-    md5(bytes) {
-      const h = make('md5');
-      h.update(bytes);
-      return h.digest();
-    },
-    /** The MD5s of many byte arrays, four at a time in md5x4's lanes where that is faster. */
-    md5Many(parts) {
-      const out = [];
-      for (let at = 0; at < parts.length; at += lanes) {
-        const group = parts.slice(at, at + lanes);
-        if (simd && group.length >= worth) out.push(...abi.md5x4(group));
-        else out.push(...group.map((p) => this.md5(p)));
+  }
+
+  /** @param {{ md5?: boolean, checksum?: string }} what */
+  part(what) {
+    return new PartHash(this.make, what);
+  }
+
+  md5(bytes) {
+    const h = this.make('md5');
+    h.update(bytes);
+    return h.digest();
+  }
+
+  /** The MD5s of many byte arrays, four at a time in md5x4's lanes where that is faster. */
+  md5Many(parts) {
+    const out = [];
+    for (let at = 0; at < parts.length; at += this.lanes) {
+      const group = parts.slice(at, at + this.lanes);
+      if (this.simd && group.length >= this.worth) out.push(...this.abi.md5x4(group));
+      else out.push(...group.map((p) => this.md5(p)));
+    }
+    return out;
+  }
+
+  /**
+   * digest(bytes) -> Promise of its MD5, for parts that arrive close together:
+   * a part waits at most one timer turn for others to join it, up to `size`
+   * parts, and md5Many decides whether they share md5x4's lanes.
+   */
+  md5Batcher(size) {
+    let queue = [];
+    const flush = () => {
+      const batch = queue;
+      queue = [];
+      let digests;
+      try {
+        digests = this.md5Many(batch.map((q) => q.bytes));
+      } catch (e) {
+        for (const q of batch) q.reject(e);
+        return;
       }
-      return out;
-    },
-    /**
-     * digest(bytes) -> Promise of its MD5, for parts that arrive close together:
-     * a part waits at most one timer turn for others to join it, up to `size`
-     * parts, and md5Many decides whether they share md5x4's lanes.
-     */
-    md5Batcher(size) {
-      let queue = [];
-      const flush = () => {
-        const batch = queue;
-        queue = [];
-        let digests;
-        try {
-          digests = this.md5Many(batch.map((q) => q.bytes));
-        } catch (e) {
-          for (const q of batch) q.reject(e);
-          return;
-        }
-        batch.forEach((q, i) => {
-          q.resolve(digests[i]);
-        });
-      };
-      return (bytes) => new Promise((resolve, reject) => {
-        queue.push({ bytes, resolve, reject });
-        if (queue.length >= size) flush();
-        else if (queue.length === 1) setTimeout(flush, 0);
+      batch.forEach((q, i) => {
+        q.resolve(digests[i]);
       });
-    },
-    /**
-     * md5Of(n, bytes) -> Promise of part n's MD5, for a body that can be read
-     * ahead (a random-access source). Parts reach the sender one at a time (as
-     * a slot frees), so the ones that arrive together seldom fill md5x4's lanes;
-     * instead part n shares them with the next parts still to send, whose
-     * bytes are read again later to be sent. Their MD5s wait for them.
-     *
-     * next(n, count): up to `count` parts after n still to send, [{ n, offset, size }];
-     * peek(offset, length, scratch): those bytes of the body, a view of it or read
-     * into scratch (a Uint8Array of at least `length` bytes).
-     */
-    md5Ahead({ next, peek }) {
-      const ready = new Map();
-      const spare = []; // scratch of groups done, for the next ones
-      return (n, bytes) => {
-        const known = ready.get(n);
-        ready.delete(n);
-        if (known) return known;
-        const others = simd ? next(n, lanes - 1).filter((o) => !ready.has(o.n)) : [];
-        if (others.length + 1 < worth) return Promise.resolve(this.md5(bytes));
-        const scratch = spare.pop() ?? [];
-        const group = hashAhead(abi, bytes, others, peek, scratch).finally(() => spare.push(scratch));
-        others.forEach((o, i) => {
-          const digest = group.then((d) => d[i + 1]);
-          digest.catch(() => {}); // a failed group fails part n's send: its others may never ask
-          ready.set(o.n, digest);
-        });
-        return group.then((d) => d[0]);
-      };
-    },
-  };
+    };
+    return (bytes) => new Promise((resolve, reject) => {
+      queue.push({ bytes, resolve, reject });
+      if (queue.length >= size) flush();
+      else if (queue.length === 1) setTimeout(flush, 0);
+    });
+  }
+
+  /**
+   * md5Of(n, bytes) -> Promise of part n's MD5, for a body that can be read
+   * ahead (a random-access source). Parts reach the sender one at a time (as
+   * a slot frees), so the ones that arrive together seldom fill md5x4's lanes;
+   * instead part n shares them with the next parts still to send, whose
+   * bytes are read again later to be sent. Their MD5s wait for them.
+   *
+   * next(n, count): up to `count` parts after n still to send, [{ n, offset, size }];
+   * peek(offset, length, scratch): those bytes of the body, a view of it or read
+   * into scratch (a Uint8Array of at least `length` bytes).
+   */
+  md5Ahead({ next, peek }) {
+    const ready = new Map();
+    const spare = []; // scratch of groups done, for the next ones
+    return (n, bytes) => {
+      const known = ready.get(n);
+      ready.delete(n);
+      if (known) return known;
+      const others = this.simd ? next(n, this.lanes - 1).filter((o) => !ready.has(o.n)) : [];
+      if (others.length + 1 < this.worth) return Promise.resolve(this.md5(bytes));
+      const scratch = spare.pop() ?? [];
+      const group = hashAhead(this.abi, bytes, others, peek, scratch).finally(() => spare.push(scratch));
+      others.forEach((o, i) => {
+        const digest = group.then((d) => d[i + 1]);
+        digest.catch(() => {}); // a failed group fails part n's send: its others may never ask
+        ready.set(o.n, digest);
+      });
+      return group.then((d) => d[0]);
+    };
+  }
 }
 
 // Bytes per lane read ahead at a time: four of them stay in the CPU's caches.

@@ -79,7 +79,7 @@ const floods = {
   comments: fill('<ListPartsResult>', '<!---->', '</ListPartsResult>'),
   'empty parts': fill('<ListPartsResult>', '<Part/>', '</ListPartsResult>'),
   'uploads with owners': fill('<ListMultipartUploadsResult>', '<Owner><ID/></Owner>', '</ListMultipartUploadsResult>'),
-  nesting: '<ListPartsResult>' + '<a>'.repeat(MiB) + '</a>'.repeat(MiB) + '</ListPartsResult>',
+  nesting: `<ListPartsResult>${'<a>'.repeat(MiB)}${'</a>'.repeat(MiB)}</ListPartsResult>`,
 };
 
 for (const file of modules) {
