@@ -106,7 +106,7 @@ export class DirectUpload {
     }
     try {
       const size = this.file.size;
-      const plan = await this.hasher.run('plan', { size, partSize: this.o.partSize ?? linkPartSize(size) });
+      const plan = await this.hasher.run('plan', { size, partSize: this.askedPartSize() });
       if (plan.partCount <= 1 && this.signer.params) {
         // A backend without POST policies (HTTP 501) still takes it as one part.
         const r = await this.single().catch((e) => {
@@ -129,7 +129,7 @@ export class DirectUpload {
    */
   async createEarly() {
     const size = this.file.size;
-    if (size <= (this.o.partSize ?? linkPartSize(size)) && this.signer.params) return undefined; // one request
+    if (size <= this.askedPartSize() && this.signer.params) return undefined; // one request
     if (this.store && !this.store.entries) return undefined;
     const now = Date.now();
     const entries = this.store ? await this.store.entries().catch(() => undefined) : [];
@@ -137,13 +137,32 @@ export class DirectUpload {
     if (mayResume) return undefined;
     const creating = this.create();
     creating.catch(() => {}); // awaited by begin(), or abandoned
+    // The first part URLs as soon as Create answers, while the Worker may still be loading: a part's
+    // URL does not depend on its size, and the plan only makes parts larger than asked, so these
+    // numbers are the first parts (or a few more, unused, for a file the plan cuts coarser).
+    this.urls = new PartUrls(this);
+    creating.then((c) => {
+      if (this.early !== creating) return; // abandoned, or not yet kept by run(): sendParts asks
+      const count = Math.min(URL_BATCH, Math.ceil(size / this.askedPartSize(c)) || 1);
+      this.urls.ask(c, Array.from({ length: count }, (_, i) => i + 1));
+    }).catch(() => {}); // Create's failure is begin()'s to report; these parts are asked for again
     return { creating }; // not awaited here: the Worker starts meanwhile
+  }
+
+  /**
+   * The part size asked of the plan: the caller's, else 8 MiB up to 1/32 of the file for long
+   * links (linkPartSize), or the backend's (`created`: Create's answer) when larger.
+   */
+  askedPartSize(created) {
+    if (this.o.partSize !== undefined) return this.o.partSize;
+    return Math.max(isPartSize(created?.partSize) ? created.partSize : 0, linkPartSize(this.file.size));
   }
 
   /** The upload createEarly made, when the run fails before using it. */
   async abandonEarly() {
-    await this.early?.then((c) => this.signer.abort({ key: c.key, uploadId: c.uploadId })).catch(() => {});
-    this.early = undefined;
+    const { early } = this;
+    this.early = undefined; // at once: createEarly's first URL batch is not asked for then
+    await early?.then((c) => this.signer.abort({ key: c.key, uploadId: c.uploadId })).catch(() => {});
   }
 
   /** Retry `attempt()` on what a retry may fix; a 403 first gets fresh signatures (`refresh`). */
@@ -299,7 +318,7 @@ export class DirectUpload {
     const created = await raceSignal(this.early ?? this.create(), this.o.signal);
     let { partSize } = plan;
     if (this.o.partSize === undefined && isPartSize(created.partSize)) {
-      partSize = (await this.hasher.run('plan', { size: this.file.size, partSize: Math.max(created.partSize, linkPartSize(this.file.size)) })).partSize;
+      partSize = (await this.hasher.run('plan', { size: this.file.size, partSize: this.askedPartSize(created) })).partSize;
     }
     this.setPlan(partSize);
     const up = {
@@ -386,7 +405,7 @@ export class DirectUpload {
 
   /** Send every part the server lacks, `concurrency` at a time; a pause ends a round, resume starts the next. */
   async sendParts() {
-    this.urls = new PartUrls(this);
+    this.urls ??= new PartUrls(this); // createEarly's has the first batch
     for (;;) {
       await this.waitWhilePaused();
       this.report('uploading');
@@ -527,8 +546,13 @@ class PartUrls {
     for (let k = n; k <= job.partCount && numbers.length < URL_BATCH; k++) {
       if (k === n || (!job.done.has(k) && !this.pending.has(k) && !(this.urls.get(k)?.until > Date.now()))) numbers.push(k);
     }
+    this.ask(job.up, numbers);
+  }
+
+  /** The URLs of parts `numbers` of the upload `up` ({ key, uploadId }). */
+  ask(up, numbers) {
     const asked = Date.now();
-    const batch = job.signer.signParts({ key: job.up.key, uploadId: job.up.uploadId, partNumbers: numbers }).then((r) => {
+    const batch = this.job.signer.signParts({ key: up.key, uploadId: up.uploadId, partNumbers: numbers }).then((r) => {
       const lifetime = (Number(r?.expires) || URL_LIFETIME_S) * 1000;
       // Refresh at half the lifetime (at most 5 minutes early): a PUT started in time is accepted.
       const until = asked + Math.max(lifetime / 2, lifetime - 300_000);
