@@ -403,7 +403,7 @@ test('the hashing Worker asks for its whole module graph at once; s3mpu-md5.wasm
       seen.add(/^\/s3\/multipart\/[^/]+\/batch$/.test(path) ? 'the first part URL batch' : path);
       if (released && path.startsWith('/s3mpu/src/')) late.push(path);
     });
-    const rest = ['direct/md5wasm.js', 'hash.js', 'body.js', 'wasm.js', 'errors.js'].map((m) => `/s3mpu/src/${m}`);
+    const rest = ['direct/md5wasm.js', 'hash.js', 'body.js', 'errors.js'].map((m) => `/s3mpu/src/${m}`);
     let missing;
     await ctx.route('**/s3mpu/src/direct/tasks.js', async (route) => {
       for (let waited = 0; waited < 20_000; waited += 20) {

@@ -438,13 +438,16 @@ export class DirectUpload {
    */
   digest(n) {
     if (!this.digests.has(n)) {
-      // The first part is hashed alone, so that its PUT need not wait for three more.
-      const lanes = this.digests.size ? MD5_BATCH : 1;
+      // The first part is hashed alone, and the next batches are asked for once it is: its PUT
+      // waits neither for three more parts nor, in the Worker, behind their reads and hashing.
+      const first = !this.digests.size;
       const batch = [n];
-      for (let k = n + 1; k <= this.partCount && batch.length < lanes; k++) {
+      for (let k = n + 1; k <= this.partCount && batch.length < (first ? 1 : MD5_BATCH); k++) {
         if (!this.done.has(k) && !this.digests.has(k)) batch.push(k);
       }
-      const all = this.hasher.run('md5', { blob: this.file, ranges: batch.map((k) => this.range(k)) });
+      const hash = () => this.hasher.run('md5', { blob: this.file, ranges: batch.map((k) => this.range(k)) });
+      const all = first ? hash() : this.firstHashed.then(hash, hash);
+      if (first) this.firstHashed = all;
       all.catch(() => {
         for (const k of batch) this.digests.delete(k); // asked again if the upload goes on
       });

@@ -3,16 +3,26 @@
 // that directUpload's hashing Worker needs: the full s3mpu.wasm signs, and
 // a page whose backend signs never loads it. Bytes go through the module's
 // window, 64 KiB per lane at a time: a part is never whole in wasm memory.
-import { compile } from '../wasm.js';
 
 // C twins (tests/wasm/md5.mjs compares them): wasm/md5_abi.c's S3MPU_MD5WASM_ABI_VERSION,
 // s3mpu.h's S3MPU_MD5X4_LANES (the arguments of s3mpu_md5wasm_x4_update).
 export const ABI_VERSION = 1;
 export const LANES = 4;
 
+/**
+ * The module from bytes or a compiled Module (what hasher.js hands its Worker), else through
+ * wasm.js, imported only then: each static import is a fetch of the Worker's, and over HTTP/1.1
+ * its fetches share the page's 6 connections with the first part URLs (engine.js).
+ */
+function md5Module(source) {
+  if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source);
+  return import('../wasm.js').then((w) => w.compile(source));
+}
+
 /** @param {import('../wasm.js').WasmSource} source s3mpu-md5.wasm (hasher.js knows where the package's is) */
 export async function loadMd5(source) {
-  const x = (await WebAssembly.instantiate(await compile(source), {})).exports;
+  const x = (await WebAssembly.instantiate(await md5Module(source), {})).exports;
   x._initialize();
   const abi = x.s3mpu_md5wasm_abi_version();
   if (abi !== ABI_VERSION) throw new Error(`s3mpu-md5.wasm has ABI ${abi}, this package needs ${ABI_VERSION}`);

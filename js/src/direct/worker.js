@@ -5,12 +5,11 @@
 //   out: { id, result } or { id, error: { name, message, code } } (hasher.js rebuilds the error)
 import { createTasks, errorFields } from './tasks.js';
 // Every module of this Worker's graph, named here too: a Worker fetches its imports one level
-// at a time, a round trip each, and these would otherwise come three levels down.
+// at a time, a round trip each, and these would otherwise come two levels down.
 // tests/browser/direct.test.mjs checks that it stays whole.
 import './md5wasm.js';
 import '../hash.js';
 import '../body.js';
-import '../wasm.js';
 import '../errors.js';
 
 let tasks;
