@@ -88,21 +88,18 @@ async function inWorker(worker, wasm) {
 /**
  * s3mpu-md5.wasm as 'init' hands it to the Worker: a URL's bytes, fetched here (the Worker
  * would fetch it only once its modules ran: a round trip more); bytes or a compiled Module as
- * they are. A file: URL (Deno, Bun) or a fetch that fails goes as the URL: the Worker loads
- * it, or says why it cannot.
+ * they are. A fetch that fails is left to wasm.js, which says why.
  */
 async function wasmForWorker(wasm) {
   if (!(wasm instanceof URL || typeof wasm === 'string')) return wasm;
-  const url = String(globalThis.location ? new URL(wasm, location.href) : wasm);
-  if (url.startsWith('file:')) return url;
-  const response = await fetch(url).catch(() => undefined);
-  return response?.ok ? response.arrayBuffer() : url;
+  const response = await fetch(wasm).catch(() => undefined); // Deno's and Bun's read file: URLs
+  return response?.ok ? response.arrayBuffer() : (await import('../wasm.js')).compile(wasm);
 }
 
 // Loaded only here, so a page's bundle carries no second copy of the tasks.
 async function inThread(wasm) {
-  const { createTasks, errorFields } = await import('./tasks.js');
-  const tasks = await createTasks(wasm);
+  const [{ createTasks, errorFields }, { compile }] = await Promise.all([import('./tasks.js'), import('../wasm.js')]);
+  const tasks = await createTasks(await compile(wasm));
   return {
     run: async (task, data = {}) => {
       try {

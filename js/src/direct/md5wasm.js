@@ -10,19 +10,13 @@ export const ABI_VERSION = 1;
 export const LANES = 4;
 
 /**
- * The module from bytes or a compiled Module (what hasher.js hands its Worker), else through
- * wasm.js, imported only then: each static import is a fetch of the Worker's, and over HTTP/1.1
- * its fetches share the page's 6 connections with the first part URLs (engine.js).
+ * @param {BufferSource | WebAssembly.Module} source s3mpu-md5.wasm: hasher.js finds and fetches
+ *   it (no wasm.js here: each module the Worker imports is a fetch of its own, and over HTTP/1.1
+ *   its fetches share the page's 6 connections with the first part URLs, engine.js)
  */
-function md5Module(source) {
-  if (source instanceof WebAssembly.Module) return source;
-  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source);
-  return import('../wasm.js').then((w) => w.compile(source));
-}
-
-/** @param {import('../wasm.js').WasmSource} source s3mpu-md5.wasm (hasher.js knows where the package's is) */
 export async function loadMd5(source) {
-  const x = (await WebAssembly.instantiate(await md5Module(source), {})).exports;
+  const module = source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source);
+  const x = (await WebAssembly.instantiate(module, {})).exports;
   x._initialize();
   const abi = x.s3mpu_md5wasm_abi_version();
   if (abi !== ABI_VERSION) throw new Error(`s3mpu-md5.wasm has ABI ${abi}, this package needs ${ABI_VERSION}`);

@@ -1,7 +1,7 @@
 // The Worker directUpload starts for its hashing (tasks.js), so no part is
 // ever hashed on the page's main thread.
-//   in:  { id, task: 'init', wasm } first (hasher.js: s3mpu-md5.wasm's bytes, a URL or a
-//        compiled Module), then { id, task: 'md5' | 'etag' | 'plan' | 'fingerprint', ... }
+//   in:  { id, task: 'init', wasm } first (hasher.js: s3mpu-md5.wasm's bytes or compiled
+//        Module), then { id, task: 'md5' | 'etag' | 'plan' | 'fingerprint', ... }
 //   out: { id, result } or { id, error: { name, message, code } } (hasher.js rebuilds the error)
 import { createTasks, errorFields } from './tasks.js';
 // Every module of this Worker's graph, named here too: a Worker fetches its imports one level
