@@ -91,9 +91,10 @@ class Upload {
     this.done = new Map();
     this.progress = new Progress(this.total, params.onProgress);
     client.transport.setMaxSockets?.(concurrency);
+    this.sentBytes = 0; // bytes of parts the transport took: the tuner's measure of throughput
     if (params.concurrency === undefined) {
       const max = Math.min(64, Math.floor(MAX_BYTES_IN_FLIGHT / this.preferred));
-      this.tuner = new InFlightTuner({ start: concurrency, max });
+      this.tuner = new InFlightTuner({ start: concurrency, max, sent: () => this.sentBytes });
     }
     // Retry while the upload as a whole moves: any request of it that succeeds.
     this.movedAt = Date.now();
@@ -197,7 +198,11 @@ class Upload {
     p.signal?.throwIfAborted();
     const creating = client.createMultipartUpload({ ...objectFields(p), checksumAlgorithm: this.flexible, retryWhile: this.retryWhile });
     this.createdAt = client.now() * 1000; // the server's clock, as far as we know it
-    creating.then(() => this.moved(), () => {});
+    const startedAt = performance.now();
+    creating.then(() => {
+      this.moved();
+      if (this.tuner) this.inFlight(this.tuner.roundTrip(performance.now() - startedAt));
+    }, () => {});
     return raceSignal(creating, p.signal).catch((error) => {
       if (p.signal?.aborted) {
         creating.then(({ uploadId }) => client.abortMultipartUpload({ bucket: p.bucket, key: p.key, uploadId })).catch(() => {});
@@ -381,8 +386,11 @@ class Upload {
     }
     const startedAt = performance.now();
     let sentAt;
+    let counted = 0;
     const onProgress = (sent) => {
       this.progress.set(n, sent);
+      if (sent > counted) this.sentBytes += sent - counted; // a retry's bytes count from where the last try got
+      counted = Math.max(counted, sent);
       if (sent === bytes.length) sentAt = performance.now();
     };
     const { response } = await this.client.send('uploadPart', fields, {
@@ -415,11 +423,13 @@ class Upload {
   adapt(size, startedAt, sentAt) {
     if (!this.tuner) return;
     const now = performance.now();
-    const c = this.tuner.partDone(size, now - startedAt, sentAt === undefined ? undefined : now - sentAt);
-    if (c !== this.concurrency) {
-      this.concurrency = c;
-      this.client.transport.setMaxSockets?.(c);
-    }
+    this.inFlight(this.tuner.partDone(size, now - startedAt, sentAt === undefined ? undefined : now - sentAt));
+  }
+
+  inFlight(c) {
+    if (c === this.concurrency) return;
+    this.concurrency = c;
+    this.client.transport.setMaxSockets?.(c);
   }
 
   /** The hashes of part n's bytes (n undefined: a PutObject's body, or bytes checked against a kept part). */
@@ -489,8 +499,9 @@ class Upload {
       doubt = error; // Complete may have acted: the object says
     }
     const result = { bucket: p.bucket, key: p.key, etag: answer?.etag || undefined, size, parts: parts.length, uploadId };
-    // RGW 16 answers Complete with an empty ETag: HEAD has the real one.
-    if (!doubt && !expected && result.etag) return this.noted(result);
+    // Complete's ETag, when it is the MD5 of our parts' MD5s, verifies the object: no HEAD (one
+    // round trip less). RGW 16 answers Complete with an empty ETag: HEAD has the real one.
+    if (!doubt && result.etag && (!expected || unquote(result.etag) === expected)) return this.noted(result);
     const head = await client.headObject(ref).catch((e) => {
       if (doubt) throw doubt;
       throw e;
