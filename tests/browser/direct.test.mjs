@@ -388,6 +388,55 @@ test('a backend error is shown with its status text, never as an empty "HTTP 502
   }
 });
 
+test('the hashing Worker asks for its whole module graph at once, and s3mpu-md5.wasm comes from the page meanwhile', { timeout: 60_000 }, async () => {
+  const { ctx, page, errors } = await openPage();
+  try {
+    // tasks.js, the Worker's first import, is held until every other module of its graph and the
+    // wasm were asked for: a Worker that found them only through tasks.js, or fetched the wasm
+    // once its modules ran, would ask for none of them meanwhile. No module is asked for later.
+    const seen = new Set();
+    const late = [];
+    let released = false;
+    ctx.on('request', (r) => {
+      const path = new URL(r.url()).pathname;
+      seen.add(path);
+      if (released && path.startsWith('/s3mpu/src/')) late.push(path);
+    });
+    const rest = ['direct/md5wasm.js', 'hash.js', 'body.js', 'wasm.js', 'errors.js'].map((m) => `/s3mpu/src/${m}`);
+    let missing;
+    await ctx.route('**/s3mpu/src/direct/tasks.js', async (route) => {
+      for (let waited = 0; waited < 20_000; waited += 20) {
+        missing = [...rest, '/s3mpu/s3mpu-md5.wasm'].filter((p) => !seen.has(p));
+        if (!missing.length) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      released = true;
+      await route.continue();
+    });
+    await pick(page, await file24('worker-graph'));
+    await waitDemo(page, (x) => x.state === 'done', 'the upload to finish');
+    assert.deepEqual(missing, [], 'asked for while tasks.js was held');
+    assert.deepEqual(late, [], 'modules the Worker found only through tasks.js');
+    const key = await page.textContent('#result-key');
+    await verifyObject({ bucket, key, expectBytes: join(dir, 'base-24MiB.bin'), expectParts: PARTS });
+    // The Worker and the wasm given by URL (esbuild's way, README): both still load.
+    const given = await page.evaluate(async () => {
+      const { directUpload } = await import('/s3mpu/src/direct/index.js');
+      const file = new File([new Uint8Array(6 * 2 ** 20).fill(7)], 'given.bin');
+      const options = { endpoint: '/s3', store: false, partSize: 5 * 2 ** 20, worker: '/s3mpu/src/direct/worker.js' };
+      const ok = await directUpload(file, { ...options, md5Wasm: '/s3mpu/s3mpu-md5.wasm' });
+      const e = await directUpload(file, { ...options, md5Wasm: '/s3mpu/no-such.wasm' }).catch((x) => x);
+      return { parts: ok.parts, etag: ok.etag, error: e.message };
+    });
+    assert.equal(given.parts, 2);
+    assert.match(given.etag, /^"[0-9a-f]{32}-2"$/);
+    assert.match(given.error, /cannot load wasm: HTTP 404/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
 test('a file changed on disk after it was picked: NotReadableError naming it, the upload aborted (Worker and in-thread)', { timeout: 60_000 }, async () => {
   const { ctx, page, errors } = await openPage();
   try {

@@ -2,6 +2,8 @@
 // and starts itself: new URL('./worker.js', import.meta.url), which Vite,
 // webpack 5 and Parcel follow. options.worker gives another Worker (or a
 // URL); `false`, or a runtime without Workers, runs the tasks in this thread.
+// The page fetches s3mpu-md5.wasm itself while the Worker loads its modules,
+// and hands the bytes over: fetched by the Worker, it would wait for them.
 import { S3Error, S3InputError, S3VerifyError } from '../errors.js';
 
 const CLASSES = { TypeError, RangeError, S3InputError, S3Error, S3VerifyError };
@@ -23,8 +25,18 @@ function rebuild({ name, message, code }) {
  *   (directUpload's md5Wasm), for the Worker's tasks (tasks.js); default the package's
  * @returns {Promise<{ run(task: string, data?: object): Promise<any>, close(): void }>}
  */
-export async function openHasher({ worker, wasm } = {}) {
-  if (worker === false || typeof Worker === 'undefined') return inThread(wasm);
+export function openHasher({ worker, wasm } = {}) {
+  // The one place of the default: the literal new URL(..., import.meta.url) is what Vite, webpack 5 and Parcel copy as an asset.
+  const md5Wasm = wasm ?? new URL('../../s3mpu-md5.wasm', import.meta.url);
+  const opening = worker === false || typeof Worker === 'undefined' ? inThread(md5Wasm) : inWorker(worker, md5Wasm);
+  return opening.catch((e) => {
+    if (wasm === undefined) e.message += ' (s3mpu-md5.wasm beside src/; with the Worker bundled apart, give its URL as the md5Wasm option)';
+    throw e;
+  });
+}
+
+/** The tasks in a Worker, which gets s3mpu-md5.wasm in its first message ('init'). */
+async function inWorker(worker, wasm) {
   let w;
   try {
     // The literal new Worker(new URL(...)) is what Vite, webpack 5 and Parcel recognise and bundle.
@@ -34,6 +46,7 @@ export async function openHasher({ worker, wasm } = {}) {
   } catch {
     return inThread(wasm);
   }
+  const bytes = wasmForWorker(wasm); // while the Worker loads its modules
   const waiting = new Map();
   let next = 1;
   let broken;
@@ -62,8 +75,7 @@ export async function openHasher({ worker, wasm } = {}) {
     w.postMessage({ id, task, ...data });
     return undefined;
   });
-  // A wasm given as a URL or bytes travels to the worker; a compiled Module too.
-  if (wasm !== undefined) await run('init', { wasm: wasm instanceof URL ? String(wasm) : wasm });
+  await run('init', { wasm: await bytes });
   return {
     run,
     close: () => {
@@ -71,6 +83,20 @@ export async function openHasher({ worker, wasm } = {}) {
       failAll(new Error('s3mpu hashing worker closed'));
     },
   };
+}
+
+/**
+ * s3mpu-md5.wasm as 'init' hands it to the Worker: a URL's bytes, fetched here (the Worker
+ * would fetch it only once its modules ran: a round trip more); bytes or a compiled Module as
+ * they are. A file: URL (Deno, Bun) or a fetch that fails goes as the URL: the Worker loads
+ * it, or says why it cannot.
+ */
+async function wasmForWorker(wasm) {
+  if (!(wasm instanceof URL || typeof wasm === 'string')) return wasm;
+  const url = String(globalThis.location ? new URL(wasm, location.href) : wasm);
+  if (url.startsWith('file:')) return url;
+  const response = await fetch(url).catch(() => undefined);
+  return response?.ok ? response.arrayBuffer() : url;
 }
 
 // Loaded only here, so a page's bundle carries no second copy of the tasks.

@@ -10,14 +10,9 @@ import { compile } from '../wasm.js';
 export const ABI_VERSION = 1;
 export const LANES = 4;
 
-/** @param {import('../wasm.js').WasmSource} [source] s3mpu-md5.wasm; default the package's */
+/** @param {import('../wasm.js').WasmSource} source s3mpu-md5.wasm (hasher.js knows where the package's is) */
 export async function loadMd5(source) {
-  // The literal new URL(..., import.meta.url) is what Vite, webpack 5 and Parcel copy as an asset.
-  const module = await compile(source ?? new URL('../../s3mpu-md5.wasm', import.meta.url)).catch((e) => {
-    if (source === undefined) e.message += ' (s3mpu-md5.wasm beside src/; with the Worker bundled apart, give its URL as the md5Wasm option)';
-    throw e;
-  });
-  const x = (await WebAssembly.instantiate(module, {})).exports;
+  const x = (await WebAssembly.instantiate(await compile(source), {})).exports;
   x._initialize();
   const abi = x.s3mpu_md5wasm_abi_version();
   if (abi !== ABI_VERSION) throw new Error(`s3mpu-md5.wasm has ABI ${abi}, this package needs ${ABI_VERSION}`);

@@ -19,7 +19,7 @@ const read = (blob, start, end) => readBlob(blob, start, end).catch((e) => {
 /** An error as plain fields, for postMessage: a Worker's errors would otherwise lose their class and code. */
 export const errorFields = (e) => ({ name: e?.name ?? 'Error', message: e?.message ?? String(e), code: e?.code });
 
-/** @param {import('../wasm.js').WasmSource} [wasm] s3mpu-md5.wasm */
+/** @param {import('../wasm.js').WasmSource} wasm s3mpu-md5.wasm */
 export async function createTasks(wasm) {
   const h = await loadMd5(wasm);
   const result = (d) => ({ hex: hex(d), base64: base64(d) });
