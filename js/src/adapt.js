@@ -7,9 +7,8 @@
 // target, the upload raises its parts in flight, but from what it measures:
 // - The start doubles at once where CreateMultipartUpload's round trip was long: the first
 //   part's answer comes only after several round trips (connection, window, answer).
-// - After each raise it measures a round of parts (at least 8) by the bytes the transport
-//   took meanwhile (smoother than the parts' answers, which come in bursts), and doubles
-//   again while the answers' wait is a noticeable share of a part's time (so loopback and
+// - After each raise it measures a round of parts (twice the level, at least 8) by the
+//   bytes answered, and doubles again while the answers' wait is a noticeable share of a part's time (so loopback and
 //   LANs stay at the start value) and the throughput grew by at least `gain`.
 // - Otherwise it settles: on the raised level if it still brought `keep`, else back on the
 //   best level seen (more parts than a narrow link needs only compete for it).
@@ -18,17 +17,16 @@
 export class InFlightTuner {
   /**
    * @param {{ start: number, max: number, gain?: number, keep?: number, waitShare?: number,
-   *   longRoundTripMs?: number, sent?: () => number, now?: () => number }} o
+   *   longRoundTripMs?: number, now?: () => number }} o
    *   gain: the throughput ratio that makes a raise worth another; keep: the ratio a last
    *   raise must bring to be kept; waitShare: the median share of a part's time spent waiting
    *   for its answer (after its body went out) that makes a raise worth trying;
-   *   longRoundTripMs: a Create that took this long doubles the start; sent: the bytes the
-   *   transport has taken so far (0 where it cannot tell: then the parts' answers count).
+   *   longRoundTripMs: a Create that took this long doubles the start.
    */
-  constructor({ start, max, gain = 1.1, keep = 1.03, waitShare = 0.1, longRoundTripMs = 50, sent = () => 0, now = () => performance.now() }) {
+  constructor({ start, max, gain = 1.1, keep = 1.03, waitShare = 0.1, longRoundTripMs = 50, now = () => performance.now() }) {
     this.value = start;
     this.max = Math.max(start, max);
-    Object.assign(this, { gain, keep, waitShare, longRoundTripMs, sent, now });
+    Object.assign(this, { gain, keep, waitShare, longRoundTripMs, now });
     this.settled = this.max <= start;
     this.best = undefined; // { throughput, value }
     this.history = []; // { value, throughput, waitShare } per measured round
@@ -46,6 +44,11 @@ export class InFlightTuner {
       this.begin();
     }
     return this.value;
+  }
+
+  /** The most parts in flight roundTrip() can start with: the connections worth opening during Create. */
+  get startMost() {
+    return this.settled || this.history.length ? this.value : Math.min(this.max, this.value * 2);
   }
 
   /** A new round at this.value: the first half round settles, the next `measure` parts are measured. */
@@ -67,15 +70,14 @@ export class InFlightTuner {
   partDone(bytes, ms, waitMs) {
     if (this.settled) return this.value;
     if (this.skip > 0) {
-      if (--this.skip === 0) this.from = { at: this.now(), sent: this.sent() };
+      if (--this.skip === 0) this.from = this.now();
       return this.value;
     }
     this.count++;
     this.bytes += bytes;
     if (waitMs !== undefined && ms > 0) this.shares.push(waitMs / ms);
     if (this.count < this.measure) return this.value;
-    const sent = this.sent() - this.from.sent;
-    this.decide((sent > 0 ? sent : this.bytes) / Math.max(1e-3, this.now() - this.from.at), median(this.shares));
+    this.decide(this.bytes / Math.max(1e-3, this.now() - this.from), median(this.shares));
     return this.value;
   }
 

@@ -91,10 +91,9 @@ class Upload {
     this.done = new Map();
     this.progress = new Progress(this.total, params.onProgress);
     client.transport.setMaxSockets?.(concurrency);
-    this.sentBytes = 0; // bytes of parts the transport took: the tuner's measure of throughput
     if (params.concurrency === undefined) {
       const max = Math.min(64, Math.floor(MAX_BYTES_IN_FLIGHT / this.preferred));
-      this.tuner = new InFlightTuner({ start: concurrency, max, sent: () => this.sentBytes });
+      this.tuner = new InFlightTuner({ start: concurrency, max });
     }
     // Retry while the upload as a whole moves: any request of it that succeeds.
     this.movedAt = Date.now();
@@ -196,7 +195,10 @@ class Upload {
   create() {
     const { client, p } = this;
     p.signal?.throwIfAborted();
-    const creating = client.createMultipartUpload({ ...objectFields(p), checksumAlgorithm: this.flexible, retryWhile: this.retryWhile });
+    const creating = client.createMultipartUpload({
+      ...objectFields(p), checksumAlgorithm: this.flexible, retryWhile: this.retryWhile,
+      connections: this.tuner?.startMost ?? this.concurrency, // the first parts' connections open meanwhile (node.js)
+    });
     this.createdAt = client.now() * 1000; // the server's clock, as far as we know it
     const startedAt = performance.now();
     creating.then(() => {
@@ -386,11 +388,8 @@ class Upload {
     }
     const startedAt = performance.now();
     let sentAt;
-    let counted = 0;
     const onProgress = (sent) => {
       this.progress.set(n, sent);
-      if (sent > counted) this.sentBytes += sent - counted; // a retry's bytes count from where the last try got
-      counted = Math.max(counted, sent);
       if (sent === bytes.length) sentAt = performance.now();
     };
     const { response } = await this.client.send('uploadPart', fields, {
