@@ -103,11 +103,11 @@ export class S3Client {
    * skew again. `body` is a function giving a fresh body for each attempt.
    * Resolves to { response, bytes } for a 2xx answer.
    */
-  async send(kind, fields, { body, signal, onAttemptFailed, onProgress, expect = 'body', retryWhile } = {}) {
+  async send(kind, fields, { body, signal, onAttemptFailed, onProgress, expect = 'body', retryWhile, connections } = {}) {
     let skew; // { previous offset } while a correction is unconfirmed
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
-      const { response, bytes, error: failed } = await tryOnce(this, kind, fields, { body, signal, onProgress, expect });
+      const { response, bytes, error: failed } = await tryOnce(this, kind, fields, { body, signal, onProgress, expect, connections });
       let error = failed;
       let cls = error instanceof S3Error ? this.abi.retryClassify(error.status ?? 0, error.code) : 'yes';
       if (response && !error) {
@@ -183,6 +183,7 @@ export class S3Client {
     const { response, bytes } = await this.send('createMultipartUpload', fields, {
       signal: params.signal,
       retryWhile: params.retryWhile,
+      connections: params.connections,
       onAttemptFailed: (error) => {
         uncertain ||= !(error instanceof S3Error) || !(error.status < 500) || error.status === 200;
       },
@@ -523,7 +524,7 @@ const PRESIGNABLE = new Set([
 // ---- Helpers ---------------------------------------------------------------------
 
 /** One try: { response, bytes } or { error } (a network failure, a timeout, a body cut short). */
-async function tryOnce(client, kind, fields, { body, signal, onProgress, expect }) {
+async function tryOnce(client, kind, fields, { body, signal, onProgress, expect, connections }) {
   const request = client.abi.build(kind, fields, client.now());
   const headers = request.headers.filter(([name]) => !RUNTIME_HEADERS.has(name));
   try {
@@ -534,6 +535,7 @@ async function tryOnce(client, kind, fields, { body, signal, onProgress, expect 
       body: payload,
       signal,
       onProgress,
+      ...(connections > 1 ? { connections } : {}),
       ...(payload && typeof payload.getReader === 'function' ? { duplex: 'half' } : {}),
     });
     // Read here: a body cut short after the status line is a failed attempt like any other.

@@ -2,6 +2,7 @@
 // Node entry (index.node.js) plugs them in; browser and worker bundles never
 // import this file.
 import { open } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { S3InputError } from './errors.js';
 import { partBuffers } from './body.js';
@@ -30,13 +31,13 @@ export function nodeTransport({ maxSockets = 4, idleTimeoutMs = DEFAULT_IDLE_TIM
     const importer = NODE_MODULES[protocol];
     if (!importer) return Promise.reject(new S3InputError('InvalidEndpoint', `s3mpu: unsupported protocol ${protocol}`));
     mods[protocol] ??= importer().then((mod) => {
-      agents[protocol] = new mod.Agent({ keepAlive: true, maxSockets });
+      agents[protocol] = new (warmingAgent(mod.Agent))({ keepAlive: true, maxSockets });
       return mod;
     });
     return mods[protocol];
   };
 
-  const t = async (url, { method, headers, body, signal, onProgress }) => {
+  const t = async (url, { method, headers, body, signal, onProgress, connections }) => {
     const u = new URL(url);
     const mod = await load(u.protocol);
     signal?.throwIfAborted();
@@ -49,6 +50,7 @@ export function nodeTransport({ maxSockets = 4, idleTimeoutMs = DEFAULT_IDLE_TIM
       protocol: u.protocol, hostname: u.hostname.replace(/^\[|\]$/g, ''), port: u.port, path: rawPath(url),
       method, headers: h, agent: agents[u.protocol], signal,
     };
+    if (connections > 1) agents[u.protocol].warm(options, Math.min(connections, maxSockets));
     return request(mod, options, bytes, onProgress, idleTimeoutMs);
   };
   t.kind = 'node';
@@ -61,6 +63,71 @@ export function nodeTransport({ maxSockets = 4, idleTimeoutMs = DEFAULT_IDLE_TIM
     for (const a of Object.values(agents)) a.destroy();
   };
   return t;
+}
+
+// A connection opened ahead and not taken within this long is closed.
+const WARM_IDLE_MS = 5000;
+
+/**
+ * node:http(s)'s Agent, able to open connections ahead: warm(options, n) connects sockets to
+ * a request's origin, up to n in all (a TCP and a TLS handshake each: a round trip or more)
+ * while that request is answered, and the Agent takes them before opening new ones. upload()
+ * warms the first parts' connections during CreateMultipartUpload. createConnection is the
+ * Agent's documented hook for supplying sockets.
+ */
+function warmingAgent(Agent) {
+  return class WarmingAgent extends Agent {
+    ready = new Map(); // Agent key -> sockets connected ahead, not yet taken
+    drops = new Map(); // socket -> its listener that closes it while it waits
+
+    /** Up to n connections to the origin in all, this request's included (it may take one of them). */
+    warm(requestOptions, n) {
+      const options = this.connectionOptions(requestOptions);
+      const key = this.getName(options);
+      const ready = this.ready.get(key) ?? [];
+      this.ready.set(key, ready);
+      const open = (this.sockets[key]?.length ?? 0) + (this.freeSockets[key]?.length ?? 0) + ready.length;
+      for (let i = open; i < n; i++) {
+        const socket = super.createConnection(options);
+        const drop = () => {
+          socket.destroy();
+          this.drops.delete(socket);
+          const at = ready.indexOf(socket);
+          if (at >= 0) ready.splice(at, 1);
+        };
+        socket.on('error', drop).on('close', drop).on('timeout', drop).setTimeout(WARM_IDLE_MS).unref();
+        this.drops.set(socket, drop);
+        ready.push(socket);
+      }
+    }
+
+    /** The options the Agent itself would connect with (createSocket's, for these fields). */
+    connectionOptions(o) {
+      const port = o.port || (o.protocol === 'https:' ? 443 : 80);
+      const options = { ...o, ...this.options, host: o.hostname, port, keepAlive: this.keepAlive, keepAliveInitialDelay: this.keepAliveMsecs };
+      if (o.protocol === 'https:' && options.servername === undefined) options.servername = isIP(o.hostname) ? '' : o.hostname;
+      delete options.agent;
+      delete options.signal;
+      delete options.headers;
+      return options;
+    }
+
+    createConnection(options, cb) {
+      const ready = this.ready.get(this.getName(options));
+      const socket = ready?.shift();
+      if (!socket) return super.createConnection(options, cb);
+      const drop = this.drops.get(socket);
+      this.drops.delete(socket);
+      for (const event of ['error', 'close', 'timeout']) socket.off(event, drop);
+      socket.setTimeout(0).ref();
+      return socket;
+    }
+
+    destroy() {
+      for (const drop of [...this.drops.values()]) drop();
+      super.destroy();
+    }
+  };
 }
 
 async function toBytes(body) {

@@ -1,11 +1,13 @@
 // Transports: how S3Client.send puts a signed request on the wire.
 //
-//   transport(url, { method, headers, body, signal, duplex, onProgress }) -> Promise<Response>
+//   transport(url, { method, headers, body, signal, duplex, onProgress, connections }) -> Promise<Response>
 //   (both answer a BufferedResponse, below: the part of Response send() reads)
 //
 // headers are [name, value] pairs without Host and Content-Length; body is
 // a string, Uint8Array, Blob or undefined. onProgress(bytesSent) reports
-// the body as it goes, where the transport can see it. Both transports send
+// the body as it goes, where the transport can see it. connections: this many
+// requests to the URL's origin will follow at once (node.js opens their
+// connections while this one is answered; fetch has no say). Both transports send
 // the URL's path exactly as signed, never follow a redirect, read an answer
 // whole but at most MAX_RESPONSE_BYTES, and fail a request that makes no
 // progress for idleTimeoutMs (bufferedFetch below, request() in node.js).

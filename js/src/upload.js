@@ -195,9 +195,16 @@ class Upload {
   create() {
     const { client, p } = this;
     p.signal?.throwIfAborted();
-    const creating = client.createMultipartUpload({ ...objectFields(p), checksumAlgorithm: this.flexible, retryWhile: this.retryWhile });
+    const creating = client.createMultipartUpload({
+      ...objectFields(p), checksumAlgorithm: this.flexible, retryWhile: this.retryWhile,
+      connections: this.tuner?.startMost ?? this.concurrency, // the first parts' connections open meanwhile (node.js)
+    });
     this.createdAt = client.now() * 1000; // the server's clock, as far as we know it
-    creating.then(() => this.moved(), () => {});
+    const startedAt = performance.now();
+    creating.then(() => {
+      this.moved();
+      if (this.tuner) this.inFlight(this.tuner.roundTrip(performance.now() - startedAt));
+    }, () => {});
     return raceSignal(creating, p.signal).catch((error) => {
       if (p.signal?.aborted) {
         creating.then(({ uploadId }) => client.abortMultipartUpload({ bucket: p.bucket, key: p.key, uploadId })).catch(() => {});
@@ -415,11 +422,13 @@ class Upload {
   adapt(size, startedAt, sentAt) {
     if (!this.tuner) return;
     const now = performance.now();
-    const c = this.tuner.partDone(size, now - startedAt, sentAt === undefined ? undefined : now - sentAt);
-    if (c !== this.concurrency) {
-      this.concurrency = c;
-      this.client.transport.setMaxSockets?.(c);
-    }
+    this.inFlight(this.tuner.partDone(size, now - startedAt, sentAt === undefined ? undefined : now - sentAt));
+  }
+
+  inFlight(c) {
+    if (c === this.concurrency) return;
+    this.concurrency = c;
+    this.client.transport.setMaxSockets?.(c);
   }
 
   /** The hashes of part n's bytes (n undefined: a PutObject's body, or bytes checked against a kept part). */
@@ -489,8 +498,9 @@ class Upload {
       doubt = error; // Complete may have acted: the object says
     }
     const result = { bucket: p.bucket, key: p.key, etag: answer?.etag || undefined, size, parts: parts.length, uploadId };
-    // RGW 16 answers Complete with an empty ETag: HEAD has the real one.
-    if (!doubt && !expected && result.etag) return this.noted(result);
+    // Complete's ETag, when it is the MD5 of our parts' MD5s, verifies the object: no HEAD (one
+    // round trip less). RGW 16 answers Complete with an empty ETag: HEAD has the real one.
+    if (!doubt && result.etag && (!expected || unquote(result.etag) === expected)) return this.noted(result);
     const head = await client.headObject(ref).catch((e) => {
       if (doubt) throw doubt;
       throw e;

@@ -393,8 +393,9 @@ export type UploadParams = ObjectHeaders & {
   /** Preferred part size in bytes (raised when 10,000 parts would not hold the body). Default 8 MiB. */
   partSize?: number;
   /**
-   * Parts in flight, kept fixed. Default: 4, raised from measured throughput where answers keep
-   * parts waiting (long, wide links), up to 256 MiB of parts or 64 (js/src/adapt.js).
+   * Parts in flight, kept fixed. Default: 4 (8 when CreateMultipartUpload took 50 ms or more),
+   * raised from measured throughput where answers keep parts waiting (long, wide links), up to
+   * 256 MiB of parts or 64 (js/src/adapt.js).
    */
   concurrency?: number;
   checksum?: UploadChecksum;

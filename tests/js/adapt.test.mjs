@@ -39,10 +39,11 @@ describe('InFlightTuner', () => {
     assert.equal(t.settled, true);
   });
 
-  it('settles where a raise brings less than `gain`, back on the best level where it clearly lost', () => {
+  it('settles where a raise brings less than `gain`: keeps it if it brought `keep`, else goes back', () => {
     const cases = [
-      [(c) => Math.min(c * 20, 160) * MB / 1000, 16], // full from 8 on: 16 neither helps nor hurts
+      [(c) => Math.min(c * 20, 160) * MB / 1000, 8], // full from 8 on: 16 does not help, back to 8
       [(c) => (c <= 8 ? c * 20 : 160 - (c - 8) * 5) * MB / 1000, 8], // at 16, 25 % slower (contention)
+      [(c) => (c <= 8 ? c * 20 : 168) * MB / 1000, 16], // at 16, 5 % more: kept
     ];
     for (const [rate, settled] of cases) {
       const t = tuner({ start: 4, max: 32 });
@@ -63,6 +64,26 @@ describe('InFlightTuner', () => {
     const t = tuner({ start: 4, max: 8 });
     const values = simulate(t, { parts: 100, rate: (c) => c * 20 * MB / 1000, share: undefined });
     assert.equal(values.at(-1), 8);
+  });
+
+  it('starts at twice its value on a link whose first round trip (Create) is long, before any part is answered', () => {
+    for (const [ms, want] of [[5, 4], [49, 4], [50, 8], [420, 8]]) {
+      const t = tuner({ start: 4, max: 16 });
+      assert.equal(t.roundTrip(ms), want, `${ms} ms`);
+      assert.equal(t.value, want);
+    }
+    assert.equal(tuner({ start: 4, max: 6 }).roundTrip(420), 6, 'within max');
+    const late = tuner({ start: 4, max: 32 });
+    simulate(late, { parts: 3, rate: (c) => c * 20 * MB / 1000, share: 0.3 });
+    assert.equal(late.roundTrip(420), 4, 'a round trip after parts were answered changes nothing');
+  });
+
+  it('measures from the raised start like from any other level', () => {
+    const t = tuner({ start: 4, max: 32 });
+    t.roundTrip(160);
+    simulate(t, { parts: 200, rate: (c) => Math.min(c * 20, 320) * MB / 1000, share: 0.3 });
+    assert.deepEqual(t.history.map((h) => h.value), [8, 16, 32], 'no round at 4');
+    assert.equal(t.value, 16);
   });
 
   it('never changes when max is the start value', () => {

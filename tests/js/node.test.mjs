@@ -23,6 +23,13 @@ describe('nodeTransport', () => {
       req.on('end', () => {
         const body = Buffer.concat(chunks);
         seen.push({ method: req.method, url: req.url, headers: req.headers, length: body.length });
+        if (req.url.startsWith('/slow')) {
+          setTimeout(() => {
+            answeredSlowAt = performance.now();
+            res.end('slow');
+          }, 300);
+          return;
+        }
         if (req.url.startsWith('/empty')) {
           res.writeHead(204, { 'x-amz-request-id': 'r204' }).end();
           return;
@@ -31,10 +38,13 @@ describe('nodeTransport', () => {
         res.end(`got ${body.length}`);
       });
     });
+    server.on('connection', (socket) => accepted.push({ socket, at: performance.now() }));
     await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${server.address().port}`;
   });
   after(() => server.close());
+  const accepted = [];
+  let answeredSlowAt;
 
   it('sends the method, headers and body; reports progress; answers like a Response', async () => {
     const t = nodeTransport();
@@ -50,6 +60,21 @@ describe('nodeTransport', () => {
     assert.deepEqual([req.method, req.url, req.headers['x-amz-date'], req.headers['content-length']], ['PUT', '/k?partNumber=1', 'd', String(body.length)]);
     assert.equal(progress.at(-1), body.length);
     assert.ok(progress.length > 1 && progress.every((n, i) => i === 0 || n > progress[i - 1]), `${progress}`);
+    t.close();
+  });
+
+  it('connections: the connections of the requests that follow open while this one is answered, and they use them', async () => {
+    const t = nodeTransport({ maxSockets: 4 });
+    const from = accepted.length;
+    const slow = await t(`${base}/slow`, { method: 'POST', connections: 4 });
+    assert.equal(new TextDecoder().decode(await slow.arrayBuffer()), 'slow');
+    const opened = accepted.slice(from);
+    assert.equal(opened.length, 4, 'its own and 3 more');
+    assert.ok(opened.every((c) => c.at < answeredSlowAt), 'all open before the answer');
+    const before = seen.length;
+    await Promise.all([1, 2, 3, 4].map((n) => t(`${base}/k?partNumber=${n}`, { method: 'PUT', body: 'x' })));
+    assert.equal(accepted.length - from, 4, 'the next 4 requests opened no connection of their own');
+    assert.equal(seen.length - before, 4);
     t.close();
   });
 

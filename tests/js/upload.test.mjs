@@ -56,6 +56,14 @@ function spy(s3, behave) {
   return t;
 }
 
+/** The multipart ETag (unquoted) of `bytes` in parts of `partSize`. */
+function multipartEtagOf(bytes, partSize) {
+  const outer = createHash('md5');
+  let n = 0;
+  for (let at = 0; at < bytes.length; at += partSize, n++) outer.update(createHash('md5').update(bytes.subarray(at, at + partSize)).digest());
+  return `${outer.digest('hex')}-${n}`;
+}
+
 /** `response` with header `name: value` added (a store that echoes a checksum). */
 function echo(response, name, value) {
   const headers = new Headers();
@@ -615,20 +623,48 @@ describe('S3Client.upload', { timeout: 600_000 }, () => {
 
   it('an object ETag (HEAD) that is not the multipart ETag: stored, verified: false with a warning (Complete acted); a single PUT ETag that is not the MD5: ETagMismatch', async () => {
     const s3 = await client();
+    const wrong = '"00000000000000000000000000000000-3"';
     spy(s3, async ({ op, real }) => {
-      if (op !== 'headObject' && op !== 'putObject') return undefined;
+      if (op !== 'headObject' && op !== 'putObject' && op !== 'complete') return undefined;
       const r = await real();
       const h = new Headers();
       r.headers.forEach((v, k) => {
         h.set(k, v);
       });
-      h.set('etag', op === 'headObject' ? '"00000000000000000000000000000000-3"' : '"00000000000000000000000000000000"');
+      // The object's ETag where the store gives it: Complete's answer (Swift), else HEAD (RGW: Complete's is empty).
+      if (op === 'complete') {
+        const xml = (await r.text()).replace(/<ETag>[^<]+<\/ETag>/, `<ETag>${wrong.replaceAll('"', '&quot;')}</ETag>`);
+        return new Response(xml, { status: r.status, headers: h });
+      }
+      h.set('etag', op === 'headObject' ? wrong : '"00000000000000000000000000000000"');
       return new Response(null, { status: r.status, headers: h });
     });
     const r = await s3.upload({ bucket, key: newKey('etag-object'), body: bytesOf(2 * P + 1), partSize: P });
     assert.equal(r.verified, false);
     assert.match(r.warning, /not the MD5 of the parts' MD5s/);
     await assert.rejects(s3.upload({ bucket, key: newKey('etag-single'), body: bytesOf(1000) }), { name: 'S3VerifyError', code: 'ETagMismatch' });
+  });
+
+  it('a Complete whose ETag is the MD5 of the parts\' MD5s needs no HEAD; one without an ETag gets one', async () => {
+    const s3 = await client();
+    const t = spy(s3, async ({ op, real }) => {
+      if (op !== 'complete') return undefined;
+      const r = await real();
+      const xml = await r.text();
+      // Both answers a store gives: the multipart ETag (AWS, Swift), or an empty one (RGW 16).
+      const etag = /<ETag>([^<]*)<\/ETag>/.exec(xml)?.[1].replaceAll('&quot;', '"');
+      const want = t.etag === 'empty' ? '' : (etag || `"${multipartEtagOf(bytes, P)}"`);
+      return new Response(xml.replace(/<ETag>[^<]*<\/ETag>/, `<ETag>${want.replaceAll('"', '&quot;')}</ETag>`), { status: r.status, headers: r.headers });
+    });
+    const bytes = bytesOf(2 * P + 1);
+    for (const etag of ['given', 'empty']) {
+      t.etag = etag;
+      const before = t.count('headObject');
+      const r = await s3.upload({ bucket, key: newKey(`complete-etag-${etag}`), body: bytes, partSize: P });
+      assert.equal(r.etag, `"${multipartEtagOf(bytes, P)}"`);
+      assert.notEqual(r.verified, false);
+      assert.equal(t.count('headObject') - before, etag === 'given' ? 0 : 1, etag);
+    }
   });
 
   it('input errors are thrown before anything is sent', async () => {
