@@ -2,6 +2,15 @@
 // issue 15's target for them: s3mpu/direct ≥ 90 % of the link in every cell, ahead of Uppy.
 
 const NAMES = { 's3mpu-direct': 's3mpu directUpload', 'uppy-companion': 'Uppy + Companion' };
+// Round trips no browser multipart upload avoids: Create (through the page's server), the first
+// part's CORS preflight (a PUT always has one), the last part's answer, Complete.
+const UNAVOIDABLE_ROUND_TRIPS = 4;
+
+/** The best % of the link any browser multipart upload of `size` bytes can reach on this link. */
+function bestPct(link, size) {
+  const linkS = size / 1e6 / link.MBps;
+  return (100 * linkS) / (linkS + (UNAVOIDABLE_ROUND_TRIPS * link.measuredRttMs) / 1000);
+}
 
 /** Per cell and contender: { cell, link, rows: [{ contender, s, MBps, pct, rank }] }. */
 function cells(LB, median) {
@@ -34,8 +43,10 @@ export function linkBrowserTargets(R, { fmt, median }) {
     if (!u) return at(c);
     const ph = u.phases;
     const partsMBps = u.size / 1e6 / ((ph.completing - ph.firstByte) / 1000);
-    return `${at(c)}: its parts went at ${fmt(partsMBps, 0)} MB/s (${fmt((100 * partsMBps) / c.link.MBps, 0)} % of the link), `
-      + `and before its first byte ${fmt(ph.firstByte / 1000, 2)} s of ${fmt(u.ms / 1000, 1)} s went to opening the Worker, create and the first URL batch and MD5`;
+    return `${at(c)} (${fmt(mine(c)?.pct, 0)} %, where the best possible is ${fmt(bestPct(c.link, LB.size), 0)} %): its parts went at `
+      + `${fmt(partsMBps, 0)} MB/s (${fmt((100 * partsMBps) / c.link.MBps, 0)} % of the link, ${fmt((100 * partsMBps) / c.link.gatewayMBps, 0)} % of what 6 plain PUTs `
+      + `without hashing get through it to the gateway), and before its first byte ${fmt(ph.firstByte / 1000, 2)} s of ${fmt(u.ms / 1000, 1)} s `
+      + 'went to opening the Worker, create and the first URL batch and MD5';
   };
   const why = [
     `missed at ${misses.map(reason).join('; ')}`,
@@ -68,7 +79,8 @@ export function renderLinkBrowser(R, { fmt, median }) {
   p('measures the link from the same page: RTT = a 1-byte PUT (median of 5), bandwidth = 6 parallel PUTs of the');
   p('file\'s bytes to a discarding sink ("link"), and to the gateway (presigned PutObject, no hashing, no signing');
   p('calls: what this machine\'s gateway takes through that link, "gateway"). The first row is loopback with no');
-  p('emulation: the machine\'s own limit.');
+  p('emulation: the machine\'s own limit. "Best possible": the link\'s time for the file plus the round trips no browser');
+  p(`multipart upload avoids (${UNAVOIDABLE_ROUND_TRIPS}: Create, the first part's CORS preflight, the last part's answer, Complete).`);
   p('Every upload is checked: its size (HEAD, and s3mpu\'s ETag), and its bytes read back whole (MD5).', '');
   if (LB.skipped) {
     p(`Skipped: ${LB.skipped}.`, '');
