@@ -165,7 +165,7 @@ async function workerHashing() {
       hasher.close();
       // The same wasm on bytes in memory, on the page's thread: md5x4's lanes without the reads.
       const { loadMd5 } = await import('/s3mpu/src/direct/md5wasm.js');
-      const m = await loadMd5();
+      const m = await loadMd5(await fetch('/s3mpu/s3mpu-md5.wasm').then((r) => r.arrayBuffer()));
       const parts = ranges.map(([s, e]) => bytes.subarray(s, e));
       const hexOf = (d) => Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('');
       for (let round = 0; round < rounds; round++) {
