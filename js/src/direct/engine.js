@@ -438,16 +438,16 @@ export class DirectUpload {
    */
   digest(n) {
     if (!this.digests.has(n)) {
-      // The first part is hashed alone, and the next batches are asked for once it is: its PUT
-      // waits neither for three more parts nor, in the Worker, behind their reads and hashing.
-      const first = !this.digests.size;
+      // The first part is hashed alone, so that its PUT need not wait for three more. The next
+      // batches are asked for at once: holding them until the first was hashed, then posting them
+      // together, gave the page a main-thread task of 54-98 ms in 3 of 8 runs (bench/direct-bench.mjs's
+      // longtask, 256 MiB), none in 9 without.
+      const lanes = this.digests.size ? MD5_BATCH : 1;
       const batch = [n];
-      for (let k = n + 1; k <= this.partCount && batch.length < (first ? 1 : MD5_BATCH); k++) {
+      for (let k = n + 1; k <= this.partCount && batch.length < lanes; k++) {
         if (!this.done.has(k) && !this.digests.has(k)) batch.push(k);
       }
-      const hash = () => this.hasher.run('md5', { blob: this.file, ranges: batch.map((k) => this.range(k)) });
-      const all = first ? hash() : this.firstHashed.then(hash, hash);
-      if (first) this.firstHashed = all;
+      const all = this.hasher.run('md5', { blob: this.file, ranges: batch.map((k) => this.range(k)) });
       all.catch(() => {
         for (const k of batch) this.digests.delete(k); // asked again if the upload goes on
       });
