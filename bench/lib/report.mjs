@@ -17,6 +17,11 @@ export function render(R, h) {
   p('Every figure below comes from this one run: contenders alternate within each round, each run in a fresh');
   p('child process, and ratios compare runs of the same round. Absolute times depend on the machine and on');
   p('what else ran on it (see the load average); the ratios are what to compare.', '');
+  // A section run again after a fix (`node bench/run.mjs --only ...`, its results put in place of the run's).
+  for (const r of R.remeasured ?? []) {
+    p(`Except: the sections ${r.sections.join(', ')} were measured again on ${r.started.slice(0, 16).replace('T', ' ')} UTC, commit ${r.commit}, `
+      + `with \`scripts/bench.sh -- --only ${r.sections.join(',')}\`: ${r.why}`, '');
+  }
 
   // ---- Machine --------------------------------------------------------------
   p('## Machine and versions', '');
