@@ -7,7 +7,7 @@
 // target, the upload raises its parts in flight, but from what it measures:
 // - The start doubles at once where CreateMultipartUpload's round trip was long: the first
 //   part's answer comes only after several round trips (connection, window, answer).
-// - After each raise it measures a round of parts (twice the level, 8 to 16) by the
+// - After each raise it measures a round of parts (twice the level, at least 8) by the
 //   bytes answered, and doubles again while the answers' wait is a noticeable share of a part's time (so loopback and
 //   LANs stay at the start value) and the throughput grew by at least `gain`.
 // - Otherwise it settles: on the raised level if it still brought `keep`, else back on the
@@ -53,9 +53,7 @@ export class InFlightTuner {
 
   /** A new round at this.value: the first half round settles, the next `measure` parts are measured. */
   begin() {
-    // Fewer parts' timings are too noisy to compare; more would leave a 1 GiB upload in 8 MiB
-    // parts at 32 unjudged (measured: 270 MiB of RSS for what 16 in flight did in 140).
-    this.measure = Math.min(16, Math.max(8, 2 * this.value));
+    this.measure = Math.max(8, 2 * this.value); // fewer parts' timings are too noisy to compare
     // The first parts start together and their answers come bunched: a whole first wave settles.
     this.skip = this.history.length ? Math.ceil(this.value / 2) : this.value;
     this.count = 0;
