@@ -8,8 +8,9 @@
 // - The start doubles at once where CreateMultipartUpload's round trip was long: the first
 //   part's answer comes only after several round trips (connection, window, answer).
 // - After each raise it measures a round of parts (twice the level, at least 8) by the
-//   bytes answered, and doubles again while the answers' wait is a noticeable share of a part's time (so loopback and
-//   LANs stay at the start value) and the throughput grew by at least `gain`.
+//   bytes answered, and doubles again while the answers' wait is a noticeable share of a
+//   part's time (so loopback and LANs stay at the start value) and the throughput grew by
+//   at least `gain`.
 // - Otherwise it settles: on the raised level if it still brought `keep`, else back on the
 //   best level seen (more parts than a narrow link needs only compete for it).
 // The ceiling is `max` (the caller's memory bound: parts in flight x part size).
