@@ -112,5 +112,37 @@ for (const file of modules) {
       assert.equal(await t.etag({ md5s }), `${all}-4`);
       assert.deepEqual(await t.plan({ size: 100 * MiB }), { partSize: 8 * MiB, partCount: 13 });
     });
+
+    it('the Worker\'s md5 tasks read one after another, in the order asked; a failed read fails only its task', async () => {
+      // A Blob whose slices are read only when the test says: what each task has begun to read.
+      const body = randomBytes(64);
+      const started = [];
+      const held = [];
+      const gated = {
+        slice: (s, e) => ({
+          arrayBuffer: () => new Promise((resolve, reject) => {
+            started.push(s);
+            held.push({ go: () => resolve(body.buffer.slice(body.byteOffset + s, body.byteOffset + e)), fail: () => reject(new Error('gone')) });
+          }),
+        }),
+      };
+      const t = await createTasks(bytes);
+      const tick = () => new Promise((r) => setTimeout(r, 10));
+      const first = t.md5({ blob: gated, ranges: [[0, 8]] });
+      const second = t.md5({ blob: gated, ranges: [[8, 16], [16, 24]] });
+      const third = t.md5({ blob: gated, ranges: [[24, 32]] });
+      await tick();
+      assert.deepEqual(started, [0], 'the later tasks wait for the first one\'s bytes');
+      held[0].go();
+      assert.equal((await first)[0].hex, md5(body.subarray(0, 8)));
+      await tick();
+      assert.deepEqual(started, [0, 8, 16], 'a task\'s own ranges are read together');
+      held[1].fail();
+      held[2].go();
+      await assert.rejects(second, /cannot read bytes 8\.\.16/);
+      await tick();
+      held[3].go();
+      assert.equal((await third)[0].hex, md5(body.subarray(24, 32)));
+    });
   });
 }

@@ -433,31 +433,41 @@ export class DirectUpload {
   }
 
   /**
-   * Part n's MD5, asked for together with the next parts still to send that have none, so
-   * that the Worker hashes them at once in md5x4's lanes and they are ready when their turn comes.
+   * Part n's MD5. The Worker hashes the parts in md5x4's lanes four at a time, in the order the
+   * lanes take them, and is kept a wave ahead of them (`concurrency` parts past n): a lane that
+   * asked for a batch only when it needed one waited for it to be read (128 MiB in 32 MiB parts).
    */
   digest(n) {
-    if (!this.digests.has(n)) {
-      // The first part is hashed alone, so that its PUT need not wait for three more. The next
-      // batches are asked for at once: holding them until the first was hashed, then posting them
-      // together, gave the page a main-thread task of 54-98 ms in 3 of 8 runs (bench/direct-bench.mjs's
-      // longtask, 256 MiB), none in 9 without.
-      const lanes = this.digests.size ? MD5_BATCH : 1;
-      const batch = [n];
-      for (let k = n + 1; k <= this.partCount && batch.length < lanes; k++) {
-        if (!this.done.has(k) && !this.digests.has(k)) batch.push(k);
-      }
-      const all = this.hasher.run('md5', { blob: this.file, ranges: batch.map((k) => this.range(k)) });
-      all.catch(() => {
-        for (const k of batch) this.digests.delete(k); // asked again if the upload goes on
-      });
-      batch.forEach((k, i) => {
-        const one = all.then((d) => d[i]);
-        one.catch(() => {}); // a part of the batch nobody awaits yet
-        this.digests.set(k, one);
-      });
+    // The first part is hashed alone, so that its PUT need not wait for three more. The batches
+    // are asked for at once: holding them until the first was hashed, then posting them together,
+    // gave the page a main-thread task of 54-98 ms in 3 of 8 runs (bench/direct-bench.mjs's
+    // longtask, 256 MiB), none in 9 without.
+    if (!this.digests.has(n)) this.hashFrom(n, this.digests.size ? MD5_BATCH : 1);
+    for (let k = this.unhashedFrom(n + 1); k && k <= n + this.concurrency; k = this.unhashedFrom(k + 1)) {
+      this.hashFrom(k, MD5_BATCH);
     }
     return this.digests.get(n);
+  }
+
+  /** The first part from k on still to send and not yet hashed, or undefined. */
+  unhashedFrom(k) {
+    for (; k <= this.partCount; k++) if (!this.done.has(k) && !this.digests.has(k)) return k;
+    return undefined;
+  }
+
+  /** Hash part n and the next parts still to send, up to `lanes` of them, as one task. */
+  hashFrom(n, lanes) {
+    const batch = [n];
+    for (let k = this.unhashedFrom(n + 1); k && batch.length < lanes; k = this.unhashedFrom(k + 1)) batch.push(k);
+    const all = this.hasher.run('md5', { blob: this.file, ranges: batch.map((k) => this.range(k)) });
+    all.catch(() => {
+      for (const k of batch) this.digests.delete(k); // asked again if the upload goes on
+    });
+    batch.forEach((k, i) => {
+      const one = all.then((d) => d[i]);
+      one.catch(() => {}); // a part of the batch nobody awaits yet
+      this.digests.set(k, one);
+    });
   }
 
   async sendPart(n) {

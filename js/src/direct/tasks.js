@@ -23,14 +23,19 @@ export const errorFields = (e) => ({ name: e?.name ?? 'Error', message: e?.messa
 export async function createTasks(wasm) {
   const h = await loadMd5(wasm);
   const result = (d) => ({ hex: hex(d), base64: base64(d) });
+  // md5 tasks read their bytes one task after another, in the order asked: the engine asks for
+  // the first part and the next batches at once, and read together they made the first part
+  // wait for the bytes of all of them. A task hashes while the next one reads.
+  let reading = Promise.resolve();
   return {
     /**
      * The MD5s of byte ranges of a Blob ([[start, end], ...]), in order: the engine hands
      * over the parts it will send next, and they share md5x4's lanes.
      */
     md5: async ({ blob, ranges }) => {
-      const parts = await Promise.all(ranges.map(([start, end]) => read(blob, start, end)));
-      return h.md5Many(parts).map(result);
+      const parts = reading.then(() => Promise.all(ranges.map(([start, end]) => read(blob, start, end))));
+      reading = parts.catch(() => {});
+      return h.md5Many(await parts).map(result);
     },
     etag: ({ md5s }) => multipartEtag(h, md5s.map(fromHex)),
     plan: ({ size, partSize }) => h.plan(size, partSize),
