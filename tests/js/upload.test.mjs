@@ -667,6 +667,37 @@ describe('S3Client.upload', { timeout: 600_000 }, () => {
     }
   });
 
+  it('reads and hashes the first parts while Create is answered; a read that fails then aborts the upload Create made', async () => {
+    // A Blob that records the offset of every read, and fails the reads from `failFrom` on.
+    class Recording extends Blob {
+      slice(start, end) {
+        this.reads.push(start);
+        if (start >= this.failFrom) return { arrayBuffer: () => Promise.reject(Object.assign(new Error('gone'), { name: 'NotFoundError' })) };
+        return super.slice(start, end);
+      }
+    }
+    const s3 = await client();
+    const bytes = bytesOf(6 * P + 7);
+    let readBeforeCreate;
+    spy(s3, async ({ op, real }) => {
+      if (op !== 'create') return undefined;
+      for (let waited = 0; blob.reads.length < 4 && waited < 2000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+      readBeforeCreate = [...blob.reads];
+      return real();
+    });
+    let blob = Object.assign(new Recording([bytes]), { reads: [], failFrom: Infinity });
+    const key = newKey('read-first');
+    const r = await s3.upload({ bucket, key, body: blob, partSize: P, concurrency: 4 });
+    assert.deepEqual(readBeforeCreate, [0, P, 2 * P, 3 * P], 'parts 1-4 read before Create answered');
+    assert.equal(r.etag, `"${multipartEtagOf(bytes, P)}"`);
+    await verifyObject({ bucket, key, expectBytes: bytes, expectParts: partsOf(bytes.length) });
+
+    blob = Object.assign(new Recording([bytes]), { reads: [], failFrom: 2 * P });
+    const failing = newKey('read-first-fails');
+    await assert.rejects(s3.upload({ bucket, key: failing, body: blob, partSize: P, concurrency: 4 }), /gone/);
+    assert.deepEqual(await listUploads(bucket, failing), [], 'the upload Create made is aborted');
+  });
+
   it('input errors are thrown before anything is sent', async () => {
     const s3 = await client();
     const t = spy(s3);
