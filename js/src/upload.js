@@ -175,7 +175,7 @@ class Upload {
       try {
         this.uploadId = (await this.create()).uploadId;
       } catch (error) {
-        await this.dropFirst();
+        this.dropFirst();
         throw error;
       }
     }
@@ -327,7 +327,7 @@ class Upload {
       if (part.last) break;
     }
     await Promise.all(running);
-    await this.dropFirst(); // read ahead, never sent: the loop stopped before them
+    this.dropFirst(); // read ahead, never sent: the loop stopped before them
     if (p.signal?.aborted) throw p.signal.reason;
     if (failure !== undefined) throw failure;
     if (this.total !== undefined && source.sequential && !(await source.atEnd())) throw sizeMismatch(this.total);
@@ -405,14 +405,15 @@ class Upload {
     return f.part;
   }
 
-  /** The parts read ahead that will not be sent: their memory goes back to the source. */
-  async dropFirst() {
-    const left = [...(this.readAhead?.values() ?? [])];
-    this.readAhead = undefined;
-    for (const f of left) {
-      const bytes = await f.part.then((x) => x.bytes, () => undefined);
-      if (bytes) this.source.release(bytes);
+  /**
+   * The parts read ahead that will not be sent: their memory goes back to the source when
+   * their reads end (not awaited: a stalled stream must not hold up the error).
+   */
+  dropFirst() {
+    for (const f of this.readAhead?.values() ?? []) {
+      f.part.then((x) => x.bytes && this.source.release(x.bytes), () => {});
     }
+    this.readAhead = undefined;
   }
 
   /** A stream re-read on resume: the part is on the server; these bytes must be the same. */
