@@ -5,9 +5,8 @@
 // 200 ms x 1 Gbit/s, 4 parts of 8 MiB in flight fill about half the link, 16 nearly all of
 // it (bench/link, BENCHMARKS.md). Like aws-c-s3, which opens connections for a throughput
 // target, the upload raises its parts in flight, but from what it measures:
-// - The start doubles at once where CreateMultipartUpload's round trip was long, and doubles
-//   twice where it was very long: the first part's answer comes only after several round
-//   trips (connection, window, answer), and a round at too few parts costs a second or more.
+// - The start doubles at once where CreateMultipartUpload's round trip was long: the first
+//   part's answer comes only after several round trips (connection, window, answer).
 // - After each raise it measures a round of parts (twice the level, at least 8) by the
 //   bytes answered, and doubles again while the answers' wait is a noticeable share of a
 //   part's time (so loopback and LANs stay at the start value) and the throughput grew by
@@ -23,16 +22,12 @@ export class InFlightTuner {
    *   gain: the throughput ratio that makes a raise worth another; keep: the ratio a last
    *   raise must bring to be kept; waitShare: the median share of a part's time spent waiting
    *   for its answer (after its body went out) that makes a raise worth trying;
-   *   longRoundTripMs: a Create that took this long doubles the start; veryLongRoundTripMs:
-   *   quadruples it. Create on a new connection takes two round trips of the link: 300 ms is
-   *   a link of ~150 ms, where 8 parts of 8 MiB in flight filled 86 % of 1 Gbit/s at 200 ms.
+   *   longRoundTripMs: a Create that took this long doubles the start.
    */
-  constructor({
-    start, max, gain = 1.1, keep = 1.03, waitShare = 0.1, longRoundTripMs = 50, veryLongRoundTripMs = 300, now = () => performance.now(),
-  }) {
+  constructor({ start, max, gain = 1.1, keep = 1.03, waitShare = 0.1, longRoundTripMs = 50, now = () => performance.now() }) {
     this.value = start;
     this.max = Math.max(start, max);
-    Object.assign(this, { gain, keep, waitShare, longRoundTripMs, veryLongRoundTripMs, now });
+    Object.assign(this, { gain, keep, waitShare, longRoundTripMs, now });
     this.settled = this.max <= start;
     this.best = undefined; // { throughput, value }
     this.history = []; // { value, throughput, waitShare } per measured round
@@ -45,9 +40,8 @@ export class InFlightTuner {
    */
   roundTrip(ms) {
     const untouched = !this.settled && !this.history.length && this.skip === this.value;
-    const factor = ms >= this.veryLongRoundTripMs ? 4 : ms >= this.longRoundTripMs ? 2 : 1;
-    if (untouched && factor > 1 && this.value < this.max) {
-      this.value = Math.min(this.max, this.value * factor);
+    if (untouched && ms >= this.longRoundTripMs && this.value < this.max) {
+      this.value = Math.min(this.max, this.value * 2);
       this.begin();
     }
     return this.value;

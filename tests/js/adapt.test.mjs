@@ -66,8 +66,8 @@ describe('InFlightTuner', () => {
     assert.equal(values.at(-1), 8);
   });
 
-  it('starts at twice its value on a link whose first round trip (Create) is long, four times on a very long one, before any part is answered', () => {
-    for (const [ms, want] of [[5, 4], [49, 4], [50, 8], [299, 8], [300, 16], [420, 16]]) {
+  it('starts at twice its value on a link whose first round trip (Create) is long, before any part is answered', () => {
+    for (const [ms, want] of [[5, 4], [49, 4], [50, 8], [420, 8]]) {
       const t = tuner({ start: 4, max: 16 });
       assert.equal(t.roundTrip(ms), want, `${ms} ms`);
       assert.equal(t.value, want);
