@@ -42,7 +42,11 @@ export async function createTasks(wasm) {
     /** Name, size, lastModified and the MD5 of sampled bytes: another file with the same name differs. */
     fingerprint: async ({ file }) => {
       const at = [0, Math.max(0, Math.floor(file.size / 2) - SAMPLE / 2), Math.max(0, file.size - SAMPLE)];
-      const pieces = await Promise.all(at.map((a) => read(file, a, Math.min(file.size, a + SAMPLE))));
+      // Read together; a failure names the first unreadable sample, not whichever failed first.
+      const reads = await Promise.allSettled(at.map((a) => read(file, a, Math.min(file.size, a + SAMPLE))));
+      const failed = reads.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      const pieces = reads.map((r) => r.value);
       const head = new TextEncoder().encode(JSON.stringify([file.name, file.size, file.lastModified]));
       const all = new Uint8Array(head.length + pieces.reduce((n, p) => n + p.length, 0));
       let o = 0;
