@@ -310,8 +310,10 @@ class Upload {
       while (running.size >= this.concurrency && failure === undefined) await Promise.race(running);
       if (failure !== undefined || signal.aborted) break;
       let part;
+      let ahead;
       try {
-        part = await (this.takeFirst(n) ?? this.readPart(n, signal));
+        ahead = this.takeFirst(n);
+        part = await (ahead?.part ?? this.readPart(n, signal));
       } catch (e) {
         fail(e);
         break;
@@ -323,7 +325,7 @@ class Upload {
         fail(new S3InputError('ResumeMismatch', `part ${n} of the body differs from the one uploaded before`));
         break;
       }
-      if (part.bytes && !kept) this.startPart(n, part.bytes, signal, running, fail);
+      if (part.bytes && !kept) this.startPart(n, part.bytes, signal, running, fail, ahead?.digest);
       if (part.last) break;
     }
     await Promise.all(running);
@@ -387,7 +389,7 @@ class Upload {
       // MD5s in md5x4's lanes once the group is read; other checksums part by part.
       const md5s = this.checksum === 'md5' ? Promise.all(group).then((ps) => this.h.md5Many(ps.map((x) => x.bytes))) : undefined;
       group.forEach((part, i) => {
-        const digest = md5s ? md5s.then((d) => ({ md5: d[i], contentMD5: base64(d[i]), md5Hex: hex(d[i]) })) : part.then((x) => this.hash(x.bytes));
+        const digest = md5s ? md5s.then((d) => md5Fields(d[i])) : part.then((x) => this.hash(x.bytes));
         part.catch(() => {}); // taken by sendParts, or dropped
         digest.catch(() => {});
         this.readAhead.set(at + i + 1, { part, digest });
@@ -395,14 +397,11 @@ class Upload {
     }
   }
 
-  /** Part n as readFirst read it (sendPart takes its hashes), or undefined. */
+  /** Part n as readFirst read it, { part, digest } (promises), or undefined. */
   takeFirst(n) {
     const f = this.readAhead?.get(n);
-    if (!f) return undefined;
-    this.readAhead.delete(n);
-    this.firstDigests ??= new Map();
-    this.firstDigests.set(n, f.digest);
-    return f.part;
+    this.readAhead?.delete(n);
+    return f;
   }
 
   /**
@@ -424,17 +423,18 @@ class Upload {
   }
 
   /** Send part n in the background; its memory goes back to the source once it is sent or given up. */
-  startPart(n, bytes, signal, running, fail) {
-    const task = this.sendPart(n, bytes, signal).catch(fail).finally(() => {
+  startPart(n, bytes, signal, running, fail, digest) {
+    const task = this.sendPart(n, bytes, signal, digest).catch(fail).finally(() => {
       running.delete(task);
       this.source.release(bytes);
     });
     running.add(task);
   }
 
-  async sendPart(n, bytes, signal) {
+  /** `digest`: part n's hashes when readFirst made them already. */
+  async sendPart(n, bytes, signal, digest) {
     const { p } = this;
-    const d = await this.hash(bytes, n);
+    const d = await (digest ?? this.hash(bytes, n));
     signal.throwIfAborted();
     const fields = {
       bucket: p.bucket, key: p.key, uploadId: this.uploadId, partNumber: n,
@@ -491,15 +491,7 @@ class Upload {
 
   /** The hashes of part n's bytes (n undefined: a PutObject's body, or bytes checked against a kept part). */
   async hash(bytes, n) {
-    const early = this.firstDigests?.get(n);
-    if (early) {
-      this.firstDigests.delete(n);
-      return early;
-    }
-    if (this.checksum === 'md5') {
-      const md5 = await this.md5(bytes, n);
-      return { md5, contentMD5: base64(md5), md5Hex: hex(md5) };
-    }
+    if (this.checksum === 'md5') return md5Fields(await this.md5(bytes, n));
     const h = this.h.part({ checksum: this.flexible });
     try {
       h.update(bytes);
@@ -655,4 +647,9 @@ function etagMismatch(message, response) {
     code: 'ETagMismatch', message, status: response.status,
     requestId: response.headers.get('x-amz-request-id') ?? undefined,
   });
+}
+
+/** An MD5 as a part's hashes: Content-MD5 (base64) and the hex its ETag is checked against. */
+function md5Fields(md5) {
+  return { md5, contentMD5: base64(md5), md5Hex: hex(md5) };
 }
